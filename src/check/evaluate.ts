@@ -1,0 +1,249 @@
+import type { RelatedLocation } from "../diagnostics/diagnostic.js";
+import type { Reporter } from "../diagnostics/reporter.js";
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../syntax/source.js";
+import { builtinFunctions } from "./builtins.js";
+import { suggest } from "./suggest.js";
+import type { Shape } from "./network.js";
+import { describeValue, sourceText, typeName, type Value } from "./values.js";
+
+/** Names in scope: block or network parameters, `let` bindings, repeat indices. */
+export class Scope {
+  private values = new Map<string, { value: Value | undefined; span?: Span }>();
+  constructor(readonly parent?: Scope) {}
+
+  lookup(name: string): { value: Value | undefined } | undefined {
+    return this.values.get(name) ?? this.parent?.lookup(name);
+  }
+
+  /** The binding of `name` in this scope alone (not its parents). */
+  own(name: string): { value: Value | undefined; span?: Span } | undefined {
+    return this.values.get(name);
+  }
+
+  /** Binds a name; `undefined` marks a value whose expression already failed (no more errors). */
+  define(name: string, value: Value | undefined, span?: Span): void {
+    this.values.set(name, { value, span });
+  }
+
+  names(): string[] {
+    return [...this.values.keys(), ...(this.parent?.names() ?? [])];
+  }
+}
+
+export interface EvalContext {
+  scope: Scope;
+  /** The shape flowing into the current stage, for `in.c` etc.; undefined after a shape error. */
+  shape: Shape | undefined;
+  reporter: Reporter;
+  expansion: RelatedLocation[];
+}
+
+/**
+ * Evaluates an expression. Problems are reported and the result is `undefined`; an expression
+ * that uses an `undefined` value is `undefined` too, without a second report, so one mistake
+ * gives one diagnostic.
+ */
+export function evaluate(expr: A.Expr, ctx: EvalContext): Value | undefined {
+  const result = evaluateInner(expr, ctx);
+  if (typeof result === "number" && !Number.isFinite(result)) {
+    fail(ctx, "notFinite", expr.span, `\`${sourceText(expr.span)}\` is not a finite number`);
+    return undefined;
+  }
+  return result;
+}
+
+function fail(ctx: EvalContext, kind: Parameters<Reporter["report"]>[0], span: Span, message: string, help?: string) {
+  ctx.reporter.report(kind, span, message, { expansion: ctx.expansion, help });
+  return undefined;
+}
+
+function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
+  switch (expr.kind) {
+    case "number":
+      return expr.value;
+    case "bool":
+      return expr.value;
+    case "padmode":
+      return { kind: "pad", mode: expr.mode };
+    case "name": {
+      const binding = ctx.scope.lookup(expr.name);
+      if (!binding) {
+        const guess = suggest(expr.name, ctx.scope.names());
+        return fail(
+          ctx,
+          "unknownName",
+          expr.span,
+          `unknown name \`${expr.name}\``,
+          guess ? `did you mean \`${guess}\`?` : undefined,
+        );
+      }
+      return binding.value;
+    }
+    case "shape": {
+      const index = { h: 0, w: 1, c: 2 }[expr.field];
+      if (index === undefined) {
+        return fail(ctx, "unknownName", expr.span, `\`in\` has no field \`${expr.field}\``, "use in.h, in.w or in.c");
+      }
+      return ctx.shape?.[index];
+    }
+    case "unary": {
+      const operand = evaluate(expr.operand, ctx);
+      if (operand === undefined) return undefined;
+      if (expr.op === "not") {
+        const b = expectBool(operand, expr.operand, ctx);
+        return b === undefined ? undefined : !b;
+      }
+      const n = expectNumber(operand, expr.operand, ctx);
+      if (n === undefined) return undefined;
+      return expr.op === "-" ? -n : n;
+    }
+    case "binary":
+      return evaluateBinary(expr, ctx);
+    case "ternary": {
+      const condition = evaluate(expr.condition, ctx);
+      if (condition === undefined) return undefined;
+      const b = expectBool(condition, expr.condition, ctx);
+      if (b === undefined) return undefined;
+      return evaluate(b ? expr.then : expr.else, ctx);
+    }
+    case "callexpr": {
+      const fn = builtinFunctions[expr.callee.text];
+      if (!fn) {
+        const guess = suggest(expr.callee.text, Object.keys(builtinFunctions));
+        return fail(
+          ctx,
+          "unknownFunction",
+          expr.callee.span,
+          `unknown function \`${expr.callee.text}\``,
+          guess ? `did you mean \`${guess}\`?` : `the functions are ${Object.keys(builtinFunctions).join(", ")}`,
+        );
+      }
+      if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
+        return fail(
+          ctx,
+          "wrongFunctionArity",
+          expr.span,
+          `\`${expr.callee.text}\` takes ${arity(fn.minArgs, fn.maxArgs)}, but was given ${expr.args.length}`,
+          `the signature is ${fn.signature}`,
+        );
+      }
+      const args: number[] = [];
+      for (const arg of expr.args) {
+        const value = evaluate(arg, ctx);
+        if (value === undefined) return undefined;
+        const n = expectNumber(value, arg, ctx);
+        if (n === undefined) return undefined;
+        args.push(n);
+      }
+      if (expr.callee.text === "make_divisible" && args[1] === 0) {
+        return fail(ctx, "divisionByZero", expr.args[1].span, "make_divisible by 0");
+      }
+      return fn.apply(args);
+    }
+    case "list": {
+      const items: Value[] = [];
+      for (const item of expr.items) {
+        const value = evaluate(item, ctx);
+        if (value === undefined) return undefined;
+        items.push(value);
+      }
+      return { kind: "list", items };
+    }
+    case "dims": {
+      const parts: number[] = [];
+      for (const part of expr.parts) {
+        const value = evaluate(part, ctx);
+        if (value === undefined) return undefined;
+        const n = expectNumber(value, part, ctx);
+        if (n === undefined) return undefined;
+        parts.push(n);
+      }
+      return { kind: "dims", parts };
+    }
+  }
+}
+
+function evaluateBinary(expr: A.BinaryExpr, ctx: EvalContext): Value | undefined {
+  if (expr.op === "and" || expr.op === "or") {
+    // Short-circuit, so `stride == 1 and in.c == out` never evaluates the right after a false.
+    const left = evaluate(expr.left, ctx);
+    if (left === undefined) return undefined;
+    const l = expectBool(left, expr.left, ctx);
+    if (l === undefined) return undefined;
+    if (expr.op === "and" ? !l : l) return l;
+    const right = evaluate(expr.right, ctx);
+    if (right === undefined) return undefined;
+    return expectBool(right, expr.right, ctx);
+  }
+  const left = evaluate(expr.left, ctx);
+  const right = evaluate(expr.right, ctx);
+  if (left === undefined || right === undefined) return undefined;
+  if (expr.op === "==" || expr.op === "!=") {
+    const equal = describeValue(left) === describeValue(right) && typeName(left) === typeName(right);
+    return expr.op === "==" ? equal : !equal;
+  }
+  const a = expectNumber(left, expr.left, ctx);
+  const b = expectNumber(right, expr.right, ctx);
+  if (a === undefined || b === undefined) return undefined;
+  switch (expr.op) {
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+    case "//":
+    case "%":
+      if (b === 0) {
+        return fail(
+          ctx,
+          "divisionByZero",
+          expr.span,
+          `division by zero: \`${sourceText(expr.right.span)}\` is 0`,
+        );
+      }
+      if (expr.op === "/") return a / b;
+      if (expr.op === "//") return Math.floor(a / b);
+      return a - b * Math.floor(a / b);
+    case "**":
+      return a ** b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+  }
+}
+
+function expectNumber(value: Value, expr: A.Expr, ctx: EvalContext): number | undefined {
+  if (typeof value === "number") return value;
+  return fail(
+    ctx,
+    "typeMismatch",
+    expr.span,
+    `expected a number, but \`${sourceText(expr.span)}\` is ${typeName(value)} (${describeValue(value)})`,
+  );
+}
+
+function expectBool(value: Value, expr: A.Expr, ctx: EvalContext): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  return fail(
+    ctx,
+    "typeMismatch",
+    expr.span,
+    `expected true or false, but \`${sourceText(expr.span)}\` is ${typeName(value)} (${describeValue(value)})`,
+    typeof value === "number" ? `compare it, for example \`${sourceText(expr.span)} != 0\`` : undefined,
+  );
+}
+
+function arity(min: number, max: number): string {
+  if (min === max) return `${min} argument${min === 1 ? "" : "s"}`;
+  if (max === Infinity) return `at least ${min} argument${min === 1 ? "" : "s"}`;
+  return `${min} to ${max} arguments`;
+}
+

@@ -1,0 +1,40 @@
+import { Reporter } from "../diagnostics/reporter.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { parse } from "../syntax/parse.js";
+import { evaluate, Scope } from "./evaluate.js";
+import type { Value } from "./values.js";
+
+export type OverrideResult =
+  | { ok: true; overrides: Map<string, Value> }
+  | { ok: false; message: string; diagnostics: Diagnostic[] };
+
+/**
+ * Parses `--set name=value` arguments. A value is a dsnet expression without names: `0.75`,
+ * `160`, `true`, `same`, `3x3`, `2 * 112`.
+ */
+export function parseOverrides(assignments: readonly string[]): OverrideResult {
+  const overrides = new Map<string, Value>();
+  for (const assignment of assignments) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s.exec(assignment);
+    if (!match) {
+      return { ok: false, message: `--set expects name=value, got ${JSON.stringify(assignment)}`, diagnostics: [] };
+    }
+    const [, name, text] = match;
+    const parsed = parse(`let ${name} = ${text}\n`, `--set ${name}`);
+    const statement = parsed.program.items[0];
+    if (parsed.diagnostics.length > 0 || parsed.program.items.length !== 1 || statement.kind !== "let") {
+      return {
+        ok: false,
+        message: `--set ${name}: ${JSON.stringify(text)} is not a value (a number, true/false, a padding mode or a size such as 3x3)`,
+        diagnostics: [],
+      };
+    }
+    const reporter = new Reporter();
+    const value = evaluate(statement.value, { scope: new Scope(), shape: undefined, reporter, expansion: [] });
+    if (value === undefined) {
+      return { ok: false, message: `--set ${name}: ${JSON.stringify(text)} is not a value`, diagnostics: reporter.finish() };
+    }
+    overrides.set(name, value);
+  }
+  return { ok: true, overrides };
+}

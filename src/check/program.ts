@@ -1,0 +1,313 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { Reporter } from "../diagnostics/reporter.js";
+import type * as A from "../syntax/ast.js";
+import { parse } from "../syntax/parse.js";
+import type { Span } from "../syntax/source.js";
+import { elaborateNetwork, type NetworkSource } from "./elaborate.js";
+import { layerSpecs } from "./layers.js";
+import { limits } from "./limits.js";
+import type { Network } from "./network.js";
+import type { Value } from "./values.js";
+
+/** How the checker reads files; tests and the REPL give an in-memory one. */
+export interface Host {
+  /** The file's text, or undefined when it does not exist or is not a file. */
+  readFile(path: string): string | undefined;
+}
+
+export const fileSystemHost: Host = {
+  readFile(path) {
+    try {
+      if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** One parsed file of a program. */
+export interface Module {
+  path: string;
+  program: A.Program;
+}
+
+/** The name a file's top-level statements are checked under, as an implicit network. */
+export const IMPLICIT_NETWORK = "main";
+
+export interface LoadedProgram {
+  /** The file named on the command line, first, then its imports in the order met. */
+  modules: Module[];
+  blocks: Map<string, A.BlockDecl>;
+  networks: Map<string, NetworkSource>;
+  /** Networks of the entry file, in source order: what `summary` picks from. */
+  entryNetworks: string[];
+}
+
+export interface CheckOptions {
+  host?: Host;
+  /** Elaborate only this network (default: every network of every file). */
+  network?: string;
+  /** Parameter values for the selected network (from `--set`). */
+  overrides?: ReadonlyMap<string, Value>;
+}
+
+export interface CheckResult {
+  program: LoadedProgram;
+  /** The networks that checked without errors. */
+  networks: Network[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Loads a file and its imports, checks declarations (duplicates, recursion, shadowed layers)
+ * and elaborates networks. Never throws for anything in the user's files.
+ */
+export function checkFile(path: string, options: CheckOptions = {}): CheckResult {
+  const host = options.host ?? fileSystemHost;
+  const reporter = new Reporter();
+  const program = loadProgram(path, host, reporter);
+  return finishCheck(program, reporter, options);
+}
+
+/** Like `checkFile` for text already in memory (the REPL, tests); imports resolve from `path`. */
+export function checkText(text: string, path: string, options: CheckOptions = {}): CheckResult {
+  const host = options.host ?? fileSystemHost;
+  const reporter = new Reporter();
+  const program = loadProgram(path, { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) }, reporter);
+  return finishCheck(program, reporter, options);
+}
+
+function finishCheck(program: LoadedProgram, reporter: Reporter, options: CheckOptions): CheckResult {
+  const networks: Network[] = [];
+  if (reporter.errorCount === 0) {
+    checkRecursion(program, reporter);
+    const selected = options.network !== undefined ? [options.network] : [...program.networks.keys()];
+    for (const name of selected) {
+      const source = program.networks.get(name);
+      if (!source) continue;
+      const overrides = name === options.network ? options.overrides : undefined;
+      const network = elaborateNetwork(source, program.blocks, reporter, overrides);
+      if (network) networks.push(network);
+    }
+  }
+  return { program, networks, diagnostics: reporter.finish() };
+}
+
+/**
+ * Parses the entry file and, depth first, every file it imports (each once). A syntax error in
+ * any file stops the checks that need the whole program; the syntax errors of every file are
+ * still reported.
+ */
+function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgram {
+  const modules: Module[] = [];
+  const loaded = new Map<string, Module>();
+  const blocks = new Map<string, A.BlockDecl>();
+  const networks = new Map<string, NetworkSource>();
+  const entryNetworks: string[] = [];
+  const displayPath = (absolute: string) => {
+    const rel = relative(process.cwd(), absolute);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : absolute;
+  };
+
+  const load = (absolute: string, shownAs: string, stack: string[], importSpan?: Span) => {
+    if (loaded.has(absolute)) return;
+    const text = host.readFile(absolute);
+    if (text === undefined) {
+      if (importSpan) return; // reported at the import, which knows what was asked for
+      throw new Error(`unreadable entry file ${absolute}`);
+    }
+    const parsed = parse(text.length > limits.sourceChars ? "" : text, shownAs);
+    if (text.length > limits.sourceChars) {
+      reporter.report("fileTooLarge", { source: parsed.source, start: 0, end: 0 }, `${shownAs} is larger than ${limits.sourceChars} characters`);
+    }
+    for (const d of parsed.diagnostics) reporter.add(d);
+    const module: Module = { path: absolute, program: parsed.program };
+    loaded.set(absolute, module);
+    modules.push(module);
+    if (parsed.diagnostics.length > 0) return;
+    for (const item of parsed.program.items) {
+      if (item.kind !== "import") continue;
+      const target = resolve(dirname(absolute), item.path);
+      const chain = [...stack, absolute];
+      if (chain.includes(target)) {
+        const cycle = [...chain.slice(chain.indexOf(target)), target].map(displayPath);
+        reporter.report("importCycle", item.span, `import cycle: ${cycle.join(" → ")}`, {
+          help: "move what both files need into a third file that imports neither",
+        });
+        continue;
+      }
+      if (host.readFile(target) === undefined) {
+        reporter.report("importNotFound", item.span, `cannot find \`${item.path}\` (looked for ${displayPath(target)})`, {
+          help: "import paths are relative to the importing file",
+        });
+        continue;
+      }
+      load(target, displayPath(target), chain, item.span);
+    }
+  };
+
+  const entryAbsolute = resolve(entry);
+  load(entryAbsolute, entry, []);
+
+  for (const module of modules) {
+    collectDeclarations(module, reporter, blocks, networks, module === modules[0] ? entryNetworks : undefined);
+  }
+  return { modules, blocks, networks, entryNetworks };
+}
+
+function collectDeclarations(
+  module: Module,
+  reporter: Reporter,
+  blocks: Map<string, A.BlockDecl>,
+  networks: Map<string, NetworkSource>,
+  entryNetworks: string[] | undefined,
+) {
+  const topLevel: A.Statement[] = [];
+  const declared = (name: A.Name, what: string, earlier: Span | undefined) => {
+    if (earlier) {
+      reporter.report("duplicateDefinition", name.span, `${what} \`${name.text}\` is defined twice`, {
+        related: [{ message: "first defined here", span: earlier }],
+        help: "rename one of them",
+      });
+      return false;
+    }
+    return true;
+  };
+  for (const item of module.program.items) {
+    switch (item.kind) {
+      case "import":
+        break;
+      case "block": {
+        if (layerSpecs[item.name.text]) {
+          reporter.report("shadowsBuiltin", item.name.span, `block \`${item.name.text}\` has the name of a built-in layer`, {
+            help: "choose another name",
+          });
+          break;
+        }
+        checkParams(item.params, reporter);
+        if (declared(item.name, "block", blocks.get(item.name.text)?.name.span ?? networks.get(item.name.text)?.nameSpan)) {
+          blocks.set(item.name.text, item);
+        }
+        break;
+      }
+      case "network": {
+        checkParams(item.params, reporter);
+        if (declared(item.name, "network", networks.get(item.name.text)?.nameSpan ?? blocks.get(item.name.text)?.name.span)) {
+          networks.set(item.name.text, {
+            name: item.name.text,
+            nameSpan: item.name.span,
+            params: item.params,
+            statements: item.body.statements,
+            span: item.span,
+          });
+          entryNetworks?.push(item.name.text);
+        }
+        break;
+      }
+      default:
+        topLevel.push(item);
+    }
+  }
+  // A file of plain statements (`input 56x56x128`, `dw 3x3 s1 -> pw 64`) is a network too. In an
+  // imported file they would be ambiguous, so only the entry file's count.
+  if (topLevel.length > 0 && entryNetworks) {
+    const span = { ...topLevel[0].span, end: topLevel[topLevel.length - 1].span.end };
+    const nameSpan = { ...span, end: span.start };
+    if (declared({ text: IMPLICIT_NETWORK, span: nameSpan }, "network", networks.get(IMPLICIT_NETWORK)?.nameSpan)) {
+      networks.set(IMPLICIT_NETWORK, { name: IMPLICIT_NETWORK, nameSpan, params: [], statements: topLevel, span });
+      entryNetworks.push(IMPLICIT_NETWORK);
+    }
+  }
+}
+
+function checkParams(params: A.Param[], reporter: Reporter) {
+  const seen = new Map<string, Span>();
+  for (const p of params) {
+    const earlier = seen.get(p.name.text);
+    if (earlier) {
+      reporter.report("duplicateParameter", p.name.span, `parameter \`${p.name.text}\` is declared twice`, {
+        related: [{ message: "first declared here", span: earlier }],
+      });
+    } else {
+      seen.set(p.name.text, p.name.span);
+    }
+  }
+}
+
+/**
+ * Blocks may not call themselves, directly or through others: an expansion would never end.
+ * Reported at the call that closes each cycle, with the chain of calls as notes.
+ */
+function checkRecursion(program: LoadedProgram, reporter: Reporter) {
+  const calls = new Map<string, A.Call[]>();
+  for (const [name, block] of program.blocks) calls.set(name, callsIn(block.body.statements));
+  const state = new Map<string, "active" | "done">();
+  const path: { block: string; call?: A.Call }[] = [];
+  const visit = (name: string) => {
+    state.set(name, "active");
+    for (const call of calls.get(name) ?? []) {
+      const callee = call.callee.text;
+      if (!program.blocks.has(callee)) continue;
+      if (state.get(callee) === "active") {
+        const start = path.findIndex((p) => p.block === callee);
+        const cycle = [...path.slice(start).map((p) => p.block), name, callee];
+        const steps = path.slice(start + 1).flatMap((p) => (p.call ? [p.call] : []));
+        reporter.report(
+          "recursiveBlock",
+          call.span,
+          callee === name
+            ? `block \`${name}\` calls itself`
+            : `blocks call each other in a cycle: ${cycle.join(" → ")}`,
+          {
+            help: "a block's expansion must end; use `repeat` for repetition",
+            related: steps.map((c) => ({ message: `\`${c.callee.text}\` is called here`, span: c.span })),
+          },
+        );
+        continue;
+      }
+      if (state.get(callee) === "done") continue;
+      path.push({ block: callee, call });
+      visit(callee);
+      path.pop();
+    }
+    state.set(name, "done");
+  };
+  for (const name of program.blocks.keys()) {
+    if (!state.has(name)) {
+      path.push({ block: name });
+      visit(name);
+      path.pop();
+    }
+  }
+}
+
+function callsIn(statements: A.Statement[]): A.Call[] {
+  const found: A.Call[] = [];
+  const body = (b: A.Body | undefined) => b && found.push(...callsIn(b.statements));
+  const stage = (s: A.Stage): void => {
+    switch (s.kind) {
+      case "call":
+        found.push(s);
+        break;
+      case "repeat":
+        body(s.body);
+        break;
+      case "residual":
+        body(s.body);
+        body(s.shortcut);
+        break;
+      case "if":
+        body(s.then);
+        if (s.else) {
+          if ("kind" in s.else) stage(s.else);
+          else body(s.else);
+        }
+        break;
+    }
+  };
+  for (const st of statements) if (st.kind === "pipeline") st.stages.forEach(stage);
+  return found;
+}

@@ -1,0 +1,100 @@
+import { formatShape } from "../check/network.js";
+import { describeValue } from "../check/values.js";
+import type { Summary } from "./summarize.js";
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/** 568740352 -> "568.74 M". */
+export function formatScaled(n: number): string {
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [scale, unit] of units) if (n >= scale) return `${(n / scale).toFixed(2)} ${unit}`;
+  return String(n);
+}
+
+/**
+ * The summary as a table in the manner of Keras' `model.summary()` and torchinfo: one row per
+ * layer with its output shape, parameters and multiply-adds, the totals, then the
+ * depthwise-separable pairs against the standard convolutions they replace.
+ */
+export function renderSummary(summary: Summary): string {
+  const params = Object.entries(summary.params)
+    .map(([k, v]) => `${k}=${describeValue(v)}`)
+    .join(", ");
+  const lines: string[] = [];
+  lines.push(`Network ${summary.network}${params ? ` (${params})` : ""} from ${summary.file}`);
+  lines.push(`Input ${formatShape(summary.input)}, output ${formatShape(summary.output)}`);
+  lines.push("");
+  const rows = summary.layers.map((l) => [
+    l.name,
+    l.op,
+    formatShape(l.output),
+    l.params ? formatCount(l.params) : "0",
+    l.macs ? formatCount(l.macs) : "0",
+  ]);
+  lines.push(...table(["Layer", "Op", "Output", "Params", "MACs"], rows, [false, false, false, true, true]));
+  const t = summary.totals;
+  lines.push("");
+  lines.push(`Total params:         ${formatCount(t.params)}`);
+  lines.push(`  trainable:          ${formatCount(t.trainableParams)}`);
+  lines.push(`  non-trainable:      ${formatCount(t.nonTrainableParams)} (batch-norm running statistics)`);
+  lines.push(`Total MACs:           ${formatCount(t.macs)} (${formatScaled(t.macs)})`);
+
+  const sep = summary.separable;
+  if (sep.pairs.length > 0) {
+    lines.push("");
+    lines.push(`Depthwise-separable pairs (${sep.pairs.length}), against one standard KxK convolution from M to N channels:`);
+    const pairRows = sep.pairs.map((p) => [
+      `${p.depthwise} + ${p.pointwise}`,
+      `${p.kernel[0]}x${p.kernel[1]}`,
+      `${p.inChannels}→${p.outChannels}`,
+      `${p.output[0]}x${p.output[1]}`,
+      formatCount(p.depthwiseMacs),
+      formatCount(p.pointwiseMacs),
+      formatCount(p.standardMacs),
+      ratioText(p.ratio, p.outChannels, p.kernel, p.multiplier),
+    ]);
+    lines.push(
+      ...table(
+        ["Pair", "K", "M→N", "Out", "dw MACs", "pw MACs", "Standard MACs", "Ratio"],
+        pairRows,
+        [false, false, false, false, true, true, true, false],
+      ),
+    );
+    lines.push("");
+    lines.push(
+      `Separable pairs:      ${formatCount(sep.macs)} MACs, ${formatCount(sep.params)} params`,
+    );
+    lines.push(
+      `As standard convs:    ${formatCount(sep.standardMacs)} MACs, ${formatCount(sep.standardParams)} params (${(sep.standardMacs / sep.macs).toFixed(2)}x the MACs)`,
+    );
+    lines.push(
+      `Whole network with every pair as a standard conv: ${formatCount(sep.networkAsStandard.macs)} MACs (${formatScaled(sep.networkAsStandard.macs)}), ${formatCount(sep.networkAsStandard.params)} trainable params`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** "0.1189 = 1/128 + 1/9" (for a multiplier of 1; otherwise the plain ratio). */
+function ratioText(ratio: number, n: number, k: [number, number], multiplier: number): string {
+  if (multiplier !== 1) return ratio.toFixed(4);
+  return `${ratio.toFixed(4)} = 1/${n} + 1/${k[0] * k[1]}`;
+}
+
+function table(headers: string[], rows: string[][], rightAlign: boolean[]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  const rule = "-".repeat(widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1));
+  return [format(headers), rule, ...rows.map(format), rule];
+}

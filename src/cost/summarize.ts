@@ -1,0 +1,193 @@
+import { isConv, type ConvLayer, type Layer, type Network, type Shape } from "../check/network.js";
+import type { Value } from "../check/values.js";
+
+/** The cost of one layer. MACs count multiply-adds of conv and fc layers only (the papers' convention). */
+export interface LayerCost {
+  name: string;
+  op: Layer["op"];
+  output: Shape;
+  /** trainable + non-trainable. */
+  params: number;
+  trainableParams: number;
+  /** Batch-norm running mean and variance, as Keras counts them. */
+  nonTrainableParams: number;
+  macs: number;
+}
+
+/**
+ * A depthwise layer followed (through batch norm, activations or dropout only) by a pointwise
+ * layer, and what one standard KxK convolution from M to N channels would cost in its place.
+ */
+export interface SeparablePair {
+  depthwise: string;
+  pointwise: string;
+  kernel: [number, number];
+  /** M: channels into the depthwise layer. */
+  inChannels: number;
+  /** N: channels out of the pointwise layer. */
+  outChannels: number;
+  /** Depth multiplier of the depthwise layer. */
+  multiplier: number;
+  /** D x D: the output size of the pair. */
+  output: [number, number];
+  depthwiseMacs: number;
+  pointwiseMacs: number;
+  depthwiseParams: number;
+  pointwiseParams: number;
+  standardMacs: number;
+  standardParams: number;
+  /** (depthwise + pointwise) / standard MACs: 1/N + 1/K² for a multiplier of 1. */
+  ratio: number;
+}
+
+export interface Summary {
+  network: string;
+  file: string;
+  params: Record<string, Value>;
+  input: Shape;
+  output: Shape;
+  layers: LayerCost[];
+  totals: { macs: number; params: number; trainableParams: number; nonTrainableParams: number };
+  separable: {
+    pairs: SeparablePair[];
+    /** MACs and parameters of all pairs as built. */
+    macs: number;
+    params: number;
+    /** The same pairs as standard convolutions. */
+    standardMacs: number;
+    standardParams: number;
+    /** The whole network with every pair replaced by its standard convolution. */
+    networkAsStandard: { macs: number; params: number };
+  };
+}
+
+export function layerCost(layer: Layer): LayerCost {
+  let trainable = 0;
+  let nonTrainable = 0;
+  let macs = 0;
+  const [h, w] = layer.shape;
+  switch (layer.op) {
+    case "conv":
+    case "dw":
+    case "pw": {
+      const perOutput = layer.kernel[0] * layer.kernel[1] * (layer.inChannels / layer.groups);
+      trainable = perOutput * layer.outChannels + (layer.bias ? layer.outChannels : 0);
+      macs = perOutput * layer.outChannels * h * w;
+      break;
+    }
+    case "bn":
+      trainable = 2 * layer.channels;
+      nonTrainable = 2 * layer.channels;
+      break;
+    case "fc":
+      trainable = layer.inFeatures * layer.outFeatures + (layer.bias ? layer.outFeatures : 0);
+      macs = layer.inFeatures * layer.outFeatures;
+      break;
+    default:
+      break;
+  }
+  return {
+    name: layer.name,
+    op: layer.op,
+    output: layer.shape,
+    params: trainable + nonTrainable,
+    trainableParams: trainable,
+    nonTrainableParams: nonTrainable,
+    macs,
+  };
+}
+
+/** Per-layer cost, totals, and the separable pairs with their standard-convolution equivalents. */
+export function summarize(network: Network): Summary {
+  const layers = network.layers.map(layerCost);
+  const totals = { macs: 0, params: 0, trainableParams: 0, nonTrainableParams: 0 };
+  for (const c of layers) {
+    totals.macs += c.macs;
+    totals.params += c.params;
+    totals.trainableParams += c.trainableParams;
+    totals.nonTrainableParams += c.nonTrainableParams;
+  }
+  const pairs = findSeparablePairs(network).map(([dw, pw]) => {
+    const dwCost = layers[dw.id];
+    const pwCost = layers[pw.id];
+    const [kh, kw] = dw.kernel;
+    const [oh, ow] = [pw.shape[0], pw.shape[1]];
+    const standardParams = kh * kw * dw.inChannels * pw.outChannels + (pw.bias ? pw.outChannels : 0);
+    const standardMacs = kh * kw * dw.inChannels * pw.outChannels * oh * ow;
+    return {
+      depthwise: dw.name,
+      pointwise: pw.name,
+      kernel: [kh, kw] as [number, number],
+      inChannels: dw.inChannels,
+      outChannels: pw.outChannels,
+      multiplier: dw.outChannels / dw.inChannels,
+      output: [oh, ow] as [number, number],
+      depthwiseMacs: dwCost.macs,
+      pointwiseMacs: pwCost.macs,
+      depthwiseParams: dwCost.trainableParams,
+      pointwiseParams: pwCost.trainableParams,
+      standardMacs,
+      standardParams,
+      ratio: (dwCost.macs + pwCost.macs) / standardMacs,
+    } satisfies SeparablePair;
+  });
+  const sum = (f: (p: SeparablePair) => number) => pairs.reduce((a, p) => a + f(p), 0);
+  const pairMacs = sum((p) => p.depthwiseMacs + p.pointwiseMacs);
+  const pairParams = sum((p) => p.depthwiseParams + p.pointwiseParams);
+  const standardMacs = sum((p) => p.standardMacs);
+  const standardParams = sum((p) => p.standardParams);
+  return {
+    network: network.name,
+    file: network.file,
+    params: network.params,
+    input: network.input,
+    output: network.layers[network.output].shape,
+    layers,
+    totals,
+    separable: {
+      pairs,
+      macs: pairMacs,
+      params: pairParams,
+      standardMacs,
+      standardParams,
+      networkAsStandard: {
+        macs: totals.macs - pairMacs + standardMacs,
+        params: totals.trainableParams - pairParams + standardParams,
+      },
+    },
+  };
+}
+
+/** Layers that sit between a depthwise and a pointwise layer without breaking the pair. */
+const transparent = new Set<Layer["op"]>([
+  "bn",
+  "relu",
+  "relu6",
+  "leaky_relu",
+  "sigmoid",
+  "tanh",
+  "silu",
+  "hardswish",
+  "hardsigmoid",
+  "dropout",
+]);
+
+/**
+ * Every (depthwise, pointwise) pair where the pointwise layer reads the depthwise output through
+ * a chain of element-wise layers that nothing else reads. Shared with the IR's separable fusion.
+ */
+export function findSeparablePairs(network: Network): [ConvLayer, ConvLayer][] {
+  const consumers = new Array<number>(network.layers.length).fill(0);
+  for (const layer of network.layers) for (const i of layer.inputs) consumers[i]++;
+  consumers[network.output]++;
+  const pairs: [ConvLayer, ConvLayer][] = [];
+  for (const layer of network.layers) {
+    if (layer.op !== "pw" || layer.groups !== 1) continue;
+    let current = network.layers[layer.inputs[0]];
+    while (transparent.has(current.op) && consumers[current.id] === 1) {
+      current = network.layers[current.inputs[0]];
+    }
+    if (isConv(current) && current.op === "dw" && consumers[current.id] === 1) pairs.push([current, layer]);
+  }
+  return pairs;
+}

@@ -1,0 +1,52 @@
+import type { Span } from "../syntax/source.js";
+import type { Diagnostic } from "./diagnostic.js";
+
+export interface RenderOptions {
+  /** Wrap severities and carets in ANSI colour codes. */
+  color?: boolean;
+}
+
+/**
+ * Renders a diagnostic the way compilers do: `file:line:col: error DSxxxx: message`, then the
+ * source line with a caret under the span, the help, and one note per related location and per
+ * block call site the code was expanded from.
+ */
+export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): string {
+  const paint = (code: string, text: string) =>
+    options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+  const severityColor = d.severity === "error" ? "1;31" : "1;33";
+  const start = d.span.source.position(d.span.start);
+  const lines = [
+    `${d.span.source.path}:${start.line}:${start.column}: ${paint(severityColor, d.severity)} ${d.code}: ${paint("1", d.message)}`,
+    ...excerpt(d.span, (s) => paint(severityColor, s)),
+  ];
+  if (d.help) lines.push(`  ${paint("1;36", "help")}: ${d.help}`);
+  for (const note of [...d.related, ...d.expansion]) {
+    const at = note.span.source.position(note.span.start);
+    lines.push(
+      `  ${paint("1;36", "note")}: ${note.message} (${note.span.source.path}:${at.line}:${at.column})`,
+    );
+    lines.push(...excerpt(note.span, (s) => paint("1;36", s)));
+  }
+  return lines.join("\n");
+}
+
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: RenderOptions = {}) {
+  return diagnostics.map((d) => renderDiagnostic(d, options) + "\n").join("\n");
+}
+
+/** The first line of a span with carets under it; a span over several lines is cut at the end of its first. */
+function excerpt(span: Span, paint: (s: string) => string): string[] {
+  const start = span.source.position(span.start);
+  const end = span.source.position(span.end);
+  const text = span.source.lineText(start.line);
+  const lastColumn = end.line === start.line ? end.column : text.length + 1;
+  const width = Math.max(1, lastColumn - start.column);
+  const gutter = String(start.line).length;
+  // Tabs are kept in the caret line so the carets stay under the right characters.
+  const pad = text.slice(0, start.column - 1).replace(/[^\t]/g, " ");
+  return [
+    `  ${String(start.line).padStart(gutter)} | ${text}`,
+    `  ${" ".repeat(gutter)} | ${pad}${paint("^".repeat(width))}`,
+  ];
+}

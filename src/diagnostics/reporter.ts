@@ -1,0 +1,71 @@
+import type { Span } from "../syntax/source.js";
+import { catalogue, type DiagnosticKind } from "./catalogue.js";
+import type { Diagnostic, RelatedLocation } from "./diagnostic.js";
+
+export interface ReportOptions {
+  related?: RelatedLocation[];
+  expansion?: RelatedLocation[];
+  help?: string;
+}
+
+/** The most diagnostics one run reports; past it, one DS5003 says the rest were dropped. */
+export const MAX_DIAGNOSTICS = 100;
+
+/**
+ * Collects diagnostics for one run. The same problem at the same place is reported once even
+ * when a block is expanded many times (the first expansion's notes are kept), and the total is
+ * capped so a badly broken file does not flood the terminal.
+ */
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  private seen = new Set<string>();
+  private dropped = 0;
+
+  report(kind: DiagnosticKind, span: Span, message: string, options: ReportOptions = {}): void {
+    const { code, severity } = catalogue[kind];
+    this.add({
+      code,
+      severity,
+      message,
+      span,
+      related: options.related ?? [],
+      expansion: options.expansion ?? [],
+      ...(options.help ? { help: options.help } : {}),
+    });
+  }
+
+  /** Adds a diagnostic made elsewhere (by the parser of another file, say). */
+  add(diagnostic: Diagnostic): void {
+    const { code, span } = diagnostic;
+    const key = `${code}@${span.source.path}:${span.start}:${span.end}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.dropped++;
+      return;
+    }
+    this.diagnostics.push(diagnostic);
+  }
+
+  get errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === "error").length;
+  }
+
+  /** The diagnostics, with a final note when some were dropped by the cap. */
+  finish(): Diagnostic[] {
+    if (this.dropped > 0) {
+      const last = this.diagnostics[this.diagnostics.length - 1];
+      const { code, severity } = catalogue.tooManyDiagnostics;
+      this.diagnostics.push({
+        code,
+        severity,
+        message: `too many problems: ${this.dropped} more not shown`,
+        span: last.span,
+        related: [],
+        expansion: [],
+      });
+      this.dropped = 0;
+    }
+    return this.diagnostics;
+  }
+}

@@ -1,0 +1,80 @@
+import { Lexer, type IToken, type TokenType } from "chevrotain";
+import * as T from "./tokens.js";
+
+const lexer = new Lexer(T.allTokens, { positionTracking: "full", ensureOptimizations: false });
+
+export interface LexResult {
+  /** Significant tokens, with the line breaks that end statements (see `keepStatementBreaks`). */
+  tokens: IToken[];
+  comments: IToken[];
+  /** Offsets of the characters the lexer could not match, with their length. */
+  errors: { offset: number; length: number; message: string }[];
+}
+
+export function lex(text: string): LexResult {
+  const result = lexer.tokenize(text);
+  return {
+    tokens: keepStatementBreaks(result.tokens),
+    comments: result.groups.comments ?? [],
+    errors: result.errors.map((e) => ({ offset: e.offset, length: e.length, message: e.message })),
+  };
+}
+
+/** Tokens after which a line break continues the statement (an operator wants its right side). */
+const continuesAfter = new Set<TokenType>([
+  T.Arrow,
+  T.Comma,
+  T.Equals,
+  T.Colon,
+  T.Question,
+  T.LBrace,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.FloorDiv,
+  T.Percent,
+  T.Power,
+  T.EqEq,
+  T.NotEq,
+  T.Less,
+  T.LessEq,
+  T.Greater,
+  T.GreaterEq,
+  T.And,
+  T.Or,
+  T.Not,
+  T.Times,
+]);
+
+/** Tokens before which a line break continues the statement: `-> next` on a new line, `} else {`. */
+const continuesBefore = new Set<TokenType>([T.Arrow, T.Else, T.Shortcut, T.RBrace]);
+
+/**
+ * Line breaks end statements, because arguments are separated by spaces: in `pw 64` followed by
+ * `bn` on the next line, the break is what stops `bn` being read as a second argument of `pw`.
+ * Breaks inside brackets, after an operator or `->`, and before `->`, `else`, `shortcut` or `}`
+ * carry no meaning and are dropped here, which keeps the grammar free of optional separators.
+ */
+function keepStatementBreaks(tokens: IToken[]): IToken[] {
+  const kept: IToken[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const type = token.tokenType;
+    if (type === T.LParen || type === T.LBracket) depth++;
+    else if ((type === T.RParen || type === T.RBracket) && depth > 0) depth--;
+    if (type !== T.Newline) {
+      kept.push(token);
+      continue;
+    }
+    const previous = kept[kept.length - 1];
+    if (depth > 0 || previous === undefined || previous.tokenType === T.Newline) continue;
+    if (continuesAfter.has(previous.tokenType)) continue;
+    let j = i + 1;
+    while (j < tokens.length && tokens[j].tokenType === T.Newline) j++;
+    if (j < tokens.length && continuesBefore.has(tokens[j].tokenType)) continue;
+    kept.push(token);
+  }
+  return kept;
+}

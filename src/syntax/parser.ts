@@ -1,0 +1,480 @@
+import {
+  CstParser,
+  EOF,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import * as T from "./tokens.js";
+
+/**
+ * Error messages phrased for users: "expected ')' but found '->'" rather than Chevrotain's
+ * listing of token-type sequences.
+ */
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${describe(expected)} but found ${quote(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${quote(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ actual, ruleName }) {
+    return `expected ${ruleDescriptions[ruleName] ?? ruleName} but found ${quote(actual[0])}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName }) {
+    return `expected ${ruleDescriptions[ruleName] ?? ruleName} but found ${quote(actual[0])}`;
+  },
+};
+
+const ruleDescriptions: Record<string, string> = {
+  program: "an import, block, network or statement",
+  topLevelItem: "an import, block, network or statement",
+  statement: "a statement (a layer, `let` or `input`)",
+  stage: "a layer or block name",
+  argument: "an argument",
+  dimsOrExpression: "a value",
+  primary: "a value (a number, name, or parenthesised expression)",
+  unary: "a value",
+  notExpression: "a value",
+};
+
+function describe(type: TokenType): string {
+  if (type === EOF) return "the end of the file";
+  return type.LABEL ?? type.name;
+}
+
+function quote(token: IToken): string {
+  if (token.tokenType === EOF) return "the end of the file";
+  if (token.tokenType === T.Newline) return "the end of the line";
+  return `'${token.image}'`;
+}
+
+/**
+ * The dsnet grammar. Each rule's doc comment gives its production; `grammar/` is generated from
+ * this class (tools/gen-grammar.ts), so the two cannot drift apart.
+ */
+export class DsnetParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      errorMessageProvider: messages,
+      maxLookahead: 3,
+      nodeLocationTracking: "onlyOffset",
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** program : ( separator | topLevelItem )* */
+  program = this.RULE("program", () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.topLevelItem) },
+      ]);
+    });
+  });
+
+  /** separator : NEWLINE | ';' */
+  separator = this.RULE("separator", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+  });
+
+  /** topLevelItem : importDecl | blockDecl | networkDecl | statement */
+  topLevelItem = this.RULE("topLevelItem", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.blockDecl) },
+      { ALT: () => this.SUBRULE(this.networkDecl) },
+      { ALT: () => this.SUBRULE(this.statement) },
+    ]);
+  });
+
+  /** importDecl : 'import' STRING */
+  importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  /** blockDecl : 'block' NAME paramList? body */
+  blockDecl = this.RULE("blockDecl", () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.paramList));
+    this.SUBRULE(this.body);
+  });
+
+  /** networkDecl : 'network' NAME paramList? body */
+  networkDecl = this.RULE("networkDecl", () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.paramList));
+    this.SUBRULE(this.body);
+  });
+
+  /** paramList : '(' ( param ( ',' param )* ','? )? ')' */
+  paramList = this.RULE("paramList", () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.param);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.param);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  /** param : NAME ( '=' expression )? */
+  param = this.RULE("param", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  /** body : '{' ( separator | statement )* '}' */
+  body = this.RULE("body", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** statement : letStatement | inputStatement | pipeline */
+  statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.letStatement) },
+      { ALT: () => this.SUBRULE(this.inputStatement) },
+      { ALT: () => this.SUBRULE(this.pipeline) },
+    ]);
+  });
+
+  /** letStatement : 'let' NAME '=' expression */
+  letStatement = this.RULE("letStatement", () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  /** inputStatement : 'input' dimsOrExpression */
+  inputStatement = this.RULE("inputStatement", () => {
+    this.CONSUME(T.Input);
+    this.SUBRULE(this.dimsOrExpression);
+  });
+
+  /** pipeline : stage ( '->' stage )* */
+  pipeline = this.RULE("pipeline", () => {
+    this.SUBRULE(this.stage);
+    this.MANY(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE2(this.stage);
+    });
+  });
+
+  /** stage : ( NAME ':' )? ( call | repeatStage | residualStage | ifStage ) */
+  stage = this.RULE("stage", () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: "label" });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.OR([
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.repeatStage) },
+      { ALT: () => this.SUBRULE(this.residualStage) },
+      { ALT: () => this.SUBRULE(this.ifStage) },
+    ]);
+  });
+
+  /**
+   * call : NAME ( '(' ( argument ( ',' argument )* ','? )? ')' | argument* )
+   *
+   * The parenthesised form needs the '(' right after the name, with no space: `pw (a + b)` is
+   * `pw` with the argument `(a + b)`.
+   */
+  call = this.RULE("call", () => {
+    const callee = this.CONSUME(T.Identifier);
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => adjacent(callee, this.LA(1), T.LParen),
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION(() => {
+              this.SUBRULE(this.argument);
+              this.MANY(() => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.argument);
+              });
+              this.OPTION2(() => this.CONSUME2(T.Comma));
+            });
+            this.CONSUME(T.RParen);
+          },
+        },
+        { ALT: () => this.MANY2(() => this.SUBRULE3(this.argument)) },
+      ],
+    });
+  });
+
+  /** argument : NAME '=' dimsOrExpression | STRIDE | DILATION | dimsOrExpression */
+  argument = this.RULE("argument", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.dimsOrExpression);
+        },
+      },
+      { ALT: () => this.CONSUME(T.StrideShort) },
+      { ALT: () => this.CONSUME(T.DilationShort) },
+      { ALT: () => this.SUBRULE2(this.dimsOrExpression) },
+    ]);
+  });
+
+  /** dimsOrExpression : ( DIMS | expression ) ( 'x' ( DIMS | expression ) )* */
+  dimsOrExpression = this.RULE("dimsOrExpression", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.DimsLiteral) },
+      { ALT: () => this.SUBRULE(this.expression) },
+    ]);
+    this.MANY(() => {
+      this.CONSUME(T.Times);
+      this.OR2([
+        { ALT: () => this.CONSUME2(T.DimsLiteral) },
+        { ALT: () => this.SUBRULE2(this.expression) },
+      ]);
+    });
+  });
+
+  /** repeatStage : 'repeat' expression ( 'as' NAME )? body */
+  repeatStage = this.RULE("repeatStage", () => {
+    this.CONSUME(T.Repeat);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier);
+    });
+    this.SUBRULE(this.body);
+  });
+
+  /** residualStage : 'residual' ( 'if' expression )? body ( 'shortcut' body )? */
+  residualStage = this.RULE("residualStage", () => {
+    this.CONSUME(T.Residual);
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.SUBRULE(this.expression);
+    });
+    this.SUBRULE(this.body, { LABEL: "main" });
+    this.OPTION2(() => {
+      this.CONSUME(T.Shortcut);
+      this.SUBRULE2(this.body, { LABEL: "shortcut" });
+    });
+  });
+
+  /** ifStage : 'if' expression body ( 'else' ( ifStage | body ) )? */
+  ifStage = this.RULE("ifStage", () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.body, { LABEL: "then" });
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.ifStage, { LABEL: "elseIf" }) },
+        { ALT: () => this.SUBRULE2(this.body, { LABEL: "else" }) },
+      ]);
+    });
+  });
+
+  /** expression : orExpression ( '?' expression ':' expression )? */
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.orExpression);
+    this.OPTION(() => {
+      this.CONSUME(T.Question);
+      this.SUBRULE(this.expression, { LABEL: "then" });
+      this.CONSUME(T.Colon);
+      this.SUBRULE2(this.expression, { LABEL: "else" });
+    });
+  });
+
+  /** orExpression : andExpression ( 'or' andExpression )* */
+  orExpression = this.RULE("orExpression", () => {
+    this.SUBRULE(this.andExpression);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpression);
+    });
+  });
+
+  /** andExpression : notExpression ( 'and' notExpression )* */
+  andExpression = this.RULE("andExpression", () => {
+    this.SUBRULE(this.notExpression);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpression);
+    });
+  });
+
+  /** notExpression : 'not' notExpression | comparison */
+  notExpression = this.RULE("notExpression", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  /** comparison : additive ( ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) additive )? */
+  comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqEq) },
+        { ALT: () => this.CONSUME(T.NotEq) },
+        { ALT: () => this.CONSUME(T.LessEq) },
+        { ALT: () => this.CONSUME(T.GreaterEq) },
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.Greater) },
+      ]);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  /** additive : multiplicative ( ( '+' | '-' ) multiplicative )* */
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  /** multiplicative : unary ( ( '*' | '/' | '//' | '%' ) unary )* */
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.FloorDiv) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  /** unary : ( '-' | '+' ) unary | power */
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.power) },
+    ]);
+  });
+
+  /** power : primary ( '**' unary )? */
+  power = this.RULE("power", () => {
+    this.SUBRULE(this.primary);
+    this.OPTION(() => {
+      this.CONSUME(T.Power);
+      this.SUBRULE(this.unary);
+    });
+  });
+
+  /**
+   * primary : NUMBER | 'true' | 'false' | PADMODE | 'in' '.' NAME | NAME ( '(' arguments ')' )?
+   *         | '(' expression ')' | '[' ( expression ( ',' expression )* ','? )? ']'
+   *
+   * As with calls, a function call needs its '(' right after the name: `max(a, b)`.
+   */
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.PadMode) },
+      {
+        ALT: () => {
+          this.CONSUME(T.In);
+          this.CONSUME(T.Dot);
+          this.CONSUME2(T.Identifier, { LABEL: "field" });
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          this.OPTION({
+            GATE: () => adjacent(name, this.LA(1), T.LParen),
+            DEF: () => {
+              this.CONSUME(T.LParen);
+              this.OPTION2(() => {
+                this.SUBRULE(this.expression, { LABEL: "arguments" });
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.SUBRULE2(this.expression, { LABEL: "arguments" });
+                });
+                this.OPTION3(() => this.CONSUME2(T.Comma));
+              });
+              this.CONSUME(T.RParen);
+            },
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.LParen, { LABEL: "open" });
+          this.SUBRULE3(this.expression, { LABEL: "inner" });
+          this.CONSUME2(T.RParen, { LABEL: "close" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.OPTION4(() => {
+            this.SUBRULE4(this.expression, { LABEL: "items" });
+            this.MANY2(() => {
+              this.CONSUME3(T.Comma);
+              this.SUBRULE5(this.expression, { LABEL: "items" });
+            });
+            this.OPTION5(() => this.CONSUME4(T.Comma));
+          });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+}
+
+/** True when `next` is a `type` token that starts right where `previous` ends. */
+function adjacent(previous: IToken, next: IToken, type: TokenType): boolean {
+  return next.tokenType === type && next.startOffset === previous.endOffset! + 1;
+}
+
+let shared: DsnetParser | undefined;
+
+/** The parser is stateful but reusable; building it runs Chevrotain's grammar analysis once. */
+export function sharedParser(): DsnetParser {
+  shared ??= new DsnetParser();
+  return shared;
+}
+
+export type { CstNode };
