@@ -66,34 +66,46 @@ export interface CheckResult {
  * and elaborates networks. Never throws for anything in the user's files.
  */
 export function checkFile(path: string, options: CheckOptions = {}): CheckResult {
-  const host = options.host ?? fileSystemHost;
-  const reporter = new Reporter();
-  const program = loadProgram(path, host, reporter);
-  return finishCheck(program, reporter, options);
+  return checkProgram(loadFile(path, options.host), options);
 }
 
 /** Like `checkFile` for text already in memory (the REPL, tests); imports resolve from `path`. */
 export function checkText(text: string, path: string, options: CheckOptions = {}): CheckResult {
   const host = options.host ?? fileSystemHost;
-  const reporter = new Reporter();
-  const program = loadProgram(path, { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) }, reporter);
-  return finishCheck(program, reporter, options);
+  const inMemory: Host = { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) };
+  return checkProgram(loadFile(path, inMemory), options);
 }
 
-function finishCheck(program: LoadedProgram, reporter: Reporter, options: CheckOptions): CheckResult {
+export interface LoadResult {
+  program: LoadedProgram;
+  /** Syntax, import and declaration problems. */
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a file and its imports and collects their declarations, without elaborating anything. */
+export function loadFile(path: string, host: Host = fileSystemHost): LoadResult {
+  const reporter = new Reporter();
+  const program = loadProgram(path, host, reporter);
+  if (reporter.errorCount === 0) checkRecursion(program, reporter);
+  return { program, diagnostics: reporter.finish() };
+}
+
+/** Elaborates the networks of a loaded program (all, or the one named in the options). */
+export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): CheckResult {
+  const reporter = new Reporter();
+  for (const d of loaded.diagnostics) reporter.add(d);
   const networks: Network[] = [];
   if (reporter.errorCount === 0) {
-    checkRecursion(program, reporter);
-    const selected = options.network !== undefined ? [options.network] : [...program.networks.keys()];
+    const selected = options.network !== undefined ? [options.network] : [...loaded.program.networks.keys()];
     for (const name of selected) {
-      const source = program.networks.get(name);
+      const source = loaded.program.networks.get(name);
       if (!source) continue;
       const overrides = name === options.network ? options.overrides : undefined;
-      const network = elaborateNetwork(source, program.blocks, reporter, overrides);
+      const network = elaborateNetwork(source, loaded.program.blocks, reporter, overrides);
       if (network) networks.push(network);
     }
   }
-  return { program, networks, diagnostics: reporter.finish() };
+  return { program: loaded.program, networks, diagnostics: reporter.finish() };
 }
 
 /**

@@ -1,0 +1,70 @@
+import { existsSync, statSync } from "node:fs";
+import { checkProgram, loadFile, type CheckResult, type LoadResult } from "../check/program.js";
+import { parseOverrides } from "../check/overrides.js";
+import type { Network } from "../check/network.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import { UsageError, type CliIO } from "./io.js";
+
+export interface NetworkSelection {
+  network?: string;
+  set?: string[];
+}
+
+/** Fails with a usage error unless `path` is a readable file. */
+export function requireFile(path: string): void {
+  if (!existsSync(path)) throw new UsageError(`cannot find ${path}`);
+  if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
+}
+
+/**
+ * Checks a file and picks one network from it: the one named by --network, or the file's only
+ * network. Prints diagnostics; returns undefined when there were errors.
+ */
+export function loadNetwork(
+  file: string,
+  options: NetworkSelection,
+  io: CliIO,
+): { network: Network; result: CheckResult } | undefined {
+  requireFile(file);
+  const parsed = parseOverrides(options.set ?? []);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const loaded = loadFile(file);
+  if (hasErrors(loaded.diagnostics)) {
+    io.stderr(renderDiagnostics(loaded.diagnostics, { color: io.color }));
+    return undefined;
+  }
+  const name = chooseNetwork(file, loaded, options.network);
+  const declared = loaded.program.networks.get(name)!.params.map((p) => p.name.text);
+  for (const key of parsed.overrides.keys()) {
+    if (!declared.includes(key)) {
+      throw new UsageError(
+        `--set ${key}: network ${name} has no parameter ${key}` +
+          (declared.length ? ` (its parameters: ${declared.join(", ")})` : " (it has no parameters)"),
+      );
+    }
+  }
+  const result = checkProgram(loaded, { network: name, overrides: parsed.overrides });
+  if (result.diagnostics.length > 0) io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
+  const network = result.networks.find((n) => n.name === name);
+  if (!network || hasErrors(result.diagnostics)) return undefined;
+  return { network, result };
+}
+
+function chooseNetwork(file: string, loaded: LoadResult, requested: string | undefined): string {
+  const { networks, entryNetworks } = loaded.program;
+  if (requested !== undefined) {
+    if (!networks.has(requested)) {
+      const names = [...networks.keys()];
+      throw new UsageError(
+        `no network named ${requested} in ${file}` + (names.length ? ` (networks: ${names.join(", ")})` : ""),
+      );
+    }
+    return requested;
+  }
+  if (entryNetworks.length === 1) return entryNetworks[0];
+  if (entryNetworks.length === 0) {
+    throw new UsageError(`${file} declares no network (write \`network NAME { input ... }\` or top-level layers after an \`input\`)`);
+  }
+  throw new UsageError(`${file} declares several networks; choose one with --network (${entryNetworks.join(", ")})`);
+}
