@@ -253,7 +253,7 @@ class Elaborator {
     const shape: Shape = [parts[0], parts[1], parts[2]];
     if (!this.fits(shape, statement.span)) return undefined;
     const id = this.add({ op: "input", shape }, "input", [], statement.span);
-    return { id, shape, producer: "the input" };
+    return { id, shape, producer: `\`input ${formatShape(shape)}\` (${this.lineOf(statement.span)})` };
   }
 
   private stage(stage: A.Stage, scope: Scope, flow: Flow, names: NameScope): Flow {
@@ -397,12 +397,12 @@ class Elaborator {
     if (!main || !skip) return undefined;
     const [mh, mw, mc] = main.shape;
     const [sh, sw, sc] = skip.shape;
-    const skipName = stage.shortcut ? `its shortcut ${skip.producer}` : `its input ${skip.producer}`;
+    const skipName = stage.shortcut ? `the shortcut ${skip.producer}` : `the residual's input ${skip.producer}`;
     if (mc !== sc) {
       this.report(
         "residualChannelMismatch",
         residualHeader(stage),
-        `residual add needs equal channels, but the body ends with ${mc} (${main.producer}) and ${skipName} has ${sc}`,
+        `residual add needs equal channels, but the body ends with ${mc} channels from ${main.producer} and ${skipName} has ${sc}`,
         stage.shortcut
           ? "make both paths end with the same channel count"
           : `end the body with ${sc} channels, add a \`shortcut { pw ${mc} }\` projection, or make the residual conditional (\`residual if in.c == ...\`)`,
@@ -413,7 +413,7 @@ class Elaborator {
       this.report(
         "residualSpatialMismatch",
         residualHeader(stage),
-        `residual add needs equal sizes, but the body ends with ${formatShape(main.shape)} (${main.producer}) and ${skipName} is ${formatShape(skip.shape)}`,
+        `residual add needs equal sizes, but the body ends with ${formatShape(main.shape)} from ${main.producer} and ${skipName} is ${formatShape(skip.shape)}`,
         stage.shortcut ? "give the shortcut the same stride as the body" : "a strided body needs a strided shortcut, such as `shortcut { conv 1x1 out s2 }`",
       );
       return undefined;
@@ -467,6 +467,8 @@ class Elaborator {
       }
       ok = this.bindNamed(call, arg, value, params, bound) && ok;
     }
+    // An argument that failed to evaluate was reported; saying it is also missing would be noise.
+    if (!ok) return undefined;
     const has = (name: string) => params.some((p) => p.name === name);
     const open = params.filter((p) => p.positional);
     for (const { arg, value } of positional) {

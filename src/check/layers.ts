@@ -172,13 +172,14 @@ export const layerSpecs: Record<string, LayerSpec> = {
           asked % inC === 0
             ? `write mult=${asked / inC} for ${asked} channels, or keep ${inC} here and change the count in the pointwise layer that follows`
             : `a depthwise layer keeps its ${inC} input channels (or multiplies them with mult=); change the channel count in the pointwise layer that follows`;
+        // Reported, then checked on as the depthwise layer it must be, so one run also finds
+        // the mistakes after it.
         args.report(
           "depthwiseChangesChannels",
           args.spanOf("out") ?? args.callSpan,
           `depthwise layer cannot change ${inC} channels into ${asked}: its output has in.c × mult = ${inC} × ${mult} = ${out} channels`,
           help,
         );
-        return;
       }
       const spatial = args.convSpatial(input, k, s, d, padSpec);
       if (!spatial) return;
@@ -298,10 +299,9 @@ export const layerSpecs: Record<string, LayerSpec> = {
           args.report(
             "channelMismatch",
             args.spanOf("channels")!,
-            `bn ${asked} expects ${asked} channels, but its input ${input.producer} has ${c} (${formatShape(input.shape)})`,
+            `\`${args.callText}\` expects ${asked} channels, but its input ${input.producer} has ${c} (${formatShape(input.shape)})`,
             `write \`bn\` alone to size it from its input, or \`bn ${c}\``,
           );
-          return;
         }
       }
       return [{ op: "bn", shape: input.shape, channels: c, eps }];

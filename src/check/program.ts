@@ -265,7 +265,7 @@ function checkRecursion(program: LoadedProgram, reporter: Reporter) {
       if (!program.blocks.has(callee)) continue;
       if (state.get(callee) === "active") {
         const start = path.findIndex((p) => p.block === callee);
-        const cycle = [...path.slice(start).map((p) => p.block), name, callee];
+        const cycle = [...path.slice(start).map((p) => p.block), callee];
         const steps = path.slice(start + 1).flatMap((p) => (p.call ? [p.call] : []));
         reporter.report(
           "recursiveBlock",

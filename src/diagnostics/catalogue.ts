@@ -57,6 +57,7 @@ export const catalogue = {
   tooManyLayers: { code: "DS5002", severity: "error" },
   tooManyDiagnostics: { code: "DS5003", severity: "error" },
   fileTooLarge: { code: "DS5004", severity: "error" },
+  nestingTooDeep: { code: "DS5005", severity: "error" },
 
   // --- command-line overrides (--set) -------------------------------------------------------
   unknownOverride: { code: "DS6001", severity: "error" },

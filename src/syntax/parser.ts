@@ -55,12 +55,17 @@ function quote(token: IToken): string {
  * this class (tools/gen-grammar.ts), so the two cannot drift apart.
  */
 export class DsnetParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); they cost tens of
+   * milliseconds at every start, so the shared parser skips them and a test runs them instead.
+   */
+  constructor({ validate = false }: { validate?: boolean } = {}) {
     super(T.allTokens, {
       recoveryEnabled: true,
       errorMessageProvider: messages,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }

@@ -1,0 +1,88 @@
+import { loadFile, checkProgram } from "../check/program.js";
+import { diagnosticToJson, hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import { layerSpecs } from "../check/layers.js";
+import { renderSummary } from "../cost/render.js";
+import { summarize, type Summary } from "../cost/summarize.js";
+import { describeValue } from "../check/values.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, type CliIO } from "./io.js";
+import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
+
+/** `dsnet check FILE...`: every network of every file, with defaults. */
+export function checkCommand(files: string[], options: { json?: boolean }, io: CliIO): number {
+  const all: Diagnostic[] = [];
+  for (const file of files) requireFile(file);
+  for (const file of files) {
+    const result = checkProgram(loadFile(file));
+    all.push(...result.diagnostics);
+    if (!options.json && result.diagnostics.length > 0) {
+      io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
+    }
+  }
+  const errors = all.filter((d) => d.severity === "error").length;
+  const warnings = all.length - errors;
+  if (options.json) {
+    io.stdout(JSON.stringify({ diagnostics: all.map(diagnosticToJson) }, null, 2) + "\n");
+  } else if (all.length > 0) {
+    io.stderr(`${plural(errors, "error")}, ${plural(warnings, "warning")}\n`);
+  }
+  return hasErrors(all) ? EXIT_DIAGNOSTICS : EXIT_OK;
+}
+
+/** `dsnet summary FILE`: the cost table, or one JSON object. */
+export function summaryCommand(
+  file: string,
+  options: NetworkSelection & { json?: boolean },
+  io: CliIO,
+): number {
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const summary = summarize(loaded.network);
+  io.stdout(options.json ? JSON.stringify(summaryToJson(summary), null, 2) + "\n" : renderSummary(summary));
+  return EXIT_OK;
+}
+
+export function summaryToJson(summary: Summary) {
+  return {
+    network: summary.network,
+    file: summary.file,
+    params: Object.fromEntries(Object.entries(summary.params).map(([k, v]) => [k, jsonValue(v)])),
+    input: summary.input,
+    output: summary.output,
+    layers: summary.layers.map((l) => ({
+      name: l.name,
+      op: l.op,
+      output: l.output,
+      params: l.params,
+      trainableParams: l.trainableParams,
+      nonTrainableParams: l.nonTrainableParams,
+      macs: l.macs,
+    })),
+    totals: summary.totals,
+    separable: summary.separable,
+  };
+}
+
+function jsonValue(v: import("../check/values.js").Value): unknown {
+  return typeof v === "number" || typeof v === "boolean" ? v : describeValue(v);
+}
+
+/** `dsnet layers`: the built-in layers and their parameters. */
+export function layersCommand(io: CliIO): number {
+  const lines: string[] = [];
+  for (const spec of Object.values(layerSpecs)) {
+    lines.push(`${spec.name}  ${spec.summary}`);
+    for (const p of spec.params) {
+      const flags = [p.positional ? "positional" : "", p.required ? "required" : p.default !== undefined ? `default ${p.default}` : "optional"]
+        .filter(Boolean)
+        .join(", ");
+      lines.push(`    ${p.name.padEnd(10)} ${p.doc} (${flags})`);
+    }
+  }
+  io.stdout(lines.join("\n") + "\n");
+  return EXIT_OK;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from "commander";
+import { checkCommand, layersCommand, summaryCommand } from "./commands.js";
+import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+
+const VERSION = "0.1.0";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Runs the command line. Returns the exit code rather than exiting, so tests can drive the CLI
+ * in process. Never throws for a user's mistake: usage errors print `dsnet: ...` and give 2.
+ */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = new Command("dsnet")
+    .description("A compiler for depthwise-separable convolutional networks")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run dsnet --help for usage)");
+
+  const setOption = () =>
+    new Option("--set <name=value>", "override a network parameter (repeatable)").argParser(collect).default([]);
+
+  program
+    .command("check")
+    .description("check files for errors; exit 0 when clean, 1 with errors, 2 on usage errors")
+    .argument("<file...>", ".dsnet files")
+    .option("--json", "print diagnostics as JSON")
+    .action((files: string[], options: { json?: boolean }) => {
+      code = checkCommand(files, options, io);
+    });
+
+  program
+    .command("summary")
+    .description("print each layer's output shape, parameters and multiply-adds, with separable savings")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network to summarise (needed when the file has several)")
+    .addOption(setOption())
+    .option("--json", "print one JSON object")
+    .action((file: string, options: { network?: string; set: string[]; json?: boolean }) => {
+      code = summaryCommand(file, options, io);
+    });
+
+  program
+    .command("layers")
+    .description("list the built-in layers and their parameters")
+    .action(() => {
+      code = layersCommand(io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`dsnet: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+  });
+  return { code, stdout, stderr };
+}
+
+describe("dsnet check", () => {
+  it("exits 0 on clean files", async () => {
+    const r = await cli("check", "examples/mobilenet_v1.dsnet", "examples/mobilenet_v2.dsnet");
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("exits 1 with diagnostics, rendered with file:line:col and a caret", async () => {
+    const r = await cli("check", "examples/errors/typos.dsnet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("examples/errors/typos.dsnet:6:12: error DS2010: unknown name `widht`");
+    expect(r.stderr).toContain("^^^^^");
+    expect(r.stderr).toMatch(/4 errors, 0 warnings/);
+  });
+
+  it("prints diagnostics as JSON", async () => {
+    const r = await cli("check", "--json", "examples/errors/conv_dw_bugs.dsnet");
+    expect(r.code).toBe(1);
+    const { diagnostics } = JSON.parse(r.stdout);
+    expect(diagnostics.map((d: { code: string; line: number; column: number }) => [d.code, d.line, d.column])).toEqual([
+      ["DS4006", 8, 10],
+      ["DS4101", 8, 27],
+      ["DS4007", 9, 16],
+    ]);
+    expect(diagnostics[0].expansion[0]).toMatchObject({ message: "in block `conv_dw`, called here", line: 15 });
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await cli("check")).code).toBe(2);
+    expect((await cli("check", "no/such/file.dsnet")).code).toBe(2);
+    expect((await cli("frobnicate")).code).toBe(2);
+  });
+});
+
+describe("dsnet summary", () => {
+  it("prints the table", async () => {
+    const r = await cli("summary", "examples/mobilenet_v1.dsnet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Total MACs:           568,740,352");
+  });
+
+  it("--json has the documented fields", async () => {
+    const r = await cli("summary", "examples/mobilenet_v2.dsnet", "--json");
+    const s = JSON.parse(r.stdout);
+    expect(s.network).toBe("mobilenet_v2");
+    expect(s.input).toEqual([224, 224, 3]);
+    expect(s.output).toEqual([1, 1, 1000]);
+    expect(s.totals).toEqual({ macs: 300_774_272, params: 3_538_984, trainableParams: 3_504_872, nonTrainableParams: 34_112 });
+    expect(s.layers[1]).toMatchObject({ name: "conv1", op: "conv", output: [112, 112, 32], params: 864, macs: 10_838_016 });
+    for (const layer of s.layers) expect(layer.params).toBe(layer.trainableParams + layer.nonTrainableParams);
+  });
+
+  it("--set overrides network parameters", async () => {
+    const r = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha=0.5", "--set", "res=160", "--json");
+    const s = JSON.parse(r.stdout);
+    expect(s.params).toEqual({ alpha: 0.5, res: 160, classes: 1000 });
+    expect(s.input).toEqual([160, 160, 3]);
+  });
+
+  it("rejects unknown parameters and bad values as usage errors", async () => {
+    const unknown = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "beta=2");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no parameter beta (its parameters: alpha, res, classes)");
+    const bad = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha=");
+    expect(bad.code).toBe(2);
+    const malformed = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha");
+    expect(malformed.code).toBe(2);
+  });
+
+  it("reports a value that breaks the network as diagnostics (exit 1)", async () => {
+    const r = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha=0.01");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("DS4003");
+  });
+
+  it("asks for --network when a file has several, and knows unknown names", async () => {
+    const r = await cli("summary", "examples/errors/typos.dsnet", "--network", "nope");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no network named nope");
+  });
+});
+
+describe("dsnet layers", () => {
+  it("lists every built-in layer", async () => {
+    const r = await cli("layers");
+    expect(r.stdout).toMatch(/^dw  depthwise convolution/m);
+    expect(r.stdout).toContain("mult");
+  });
+});

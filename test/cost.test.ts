@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { checkFile } from "../src/check/program.js";
+import { parseOverrides } from "../src/check/overrides.js";
+import { summarize, type Summary } from "../src/cost/summarize.js";
+import { checkSources } from "./helpers.js";
+
+function summaryOf(file: string, network: string, set: string[] = []): Summary {
+  const parsed = parseOverrides(set);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const result = checkFile(file, { network, overrides: parsed.overrides });
+  expect(result.diagnostics).toEqual([]);
+  return summarize(result.networks[0]);
+}
+
+/** Trainable parameters without batch norm's scale and shift, as TF-slim's tables count them. */
+function weightsWithoutBatchNorm(s: Summary): number {
+  return s.layers.filter((l) => l.op !== "bn").reduce((a, l) => a + l.trainableParams, 0);
+}
+
+describe("MobileNetV1", () => {
+  it("matches Keras' parameter counts and the paper's multiply-adds at 1.0/224", () => {
+    const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1");
+    expect(s.totals).toEqual({
+      macs: 568_740_352,
+      params: 4_253_864,
+      trainableParams: 4_231_976,
+      nonTrainableParams: 21_888,
+    });
+    expect(s.separable.pairs).toHaveLength(13);
+  });
+
+  // Howard et al. 2017, Table 6 (width multiplier) and Table 7 (resolution): million
+  // multiply-adds and million parameters, as printed.
+  it.each([
+    [1.0, 224, 569, 4.2],
+    [0.75, 224, 325, 2.6],
+    [0.5, 224, 149, 1.3],
+    [0.25, 224, 41, 0.5],
+    [1.0, 192, 418, 4.2],
+    [1.0, 160, 290, 4.2],
+    [1.0, 128, 186, 4.2],
+  ])("alpha %f, resolution %i: %i M mult-adds, %f M params (paper)", (alpha, res, macs, params) => {
+    const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1", [`alpha=${alpha}`, `res=${res}`]);
+    // The paper rounds (and once truncates): agree to within one million.
+    expect(Math.abs(s.totals.macs / 1e6 - macs)).toBeLessThanOrEqual(1);
+    expect(Number((s.totals.trainableParams / 1e6).toFixed(1))).toBe(params);
+  });
+});
+
+describe("MobileNetV2", () => {
+  it("matches Keras' parameter counts and multiply-adds at 1.0/224", () => {
+    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2");
+    expect(s.totals).toEqual({
+      macs: 300_774_272,
+      params: 3_538_984,
+      trainableParams: 3_504_872,
+      nonTrainableParams: 34_112,
+    });
+  });
+
+  // The authors' checkpoint table (tensorflow/models research/slim/nets/mobilenet/README.md):
+  // million MACs (truncated) and million parameters without batch norm, for 1001 classes.
+  // (The paper's Table 4 prints 6.9M / 585M for 1.4; its own checkpoint table says 6.06 / 582.)
+  it.each([
+    [1.4, 224, 582, 6.06],
+    [1.3, 224, 509, 5.34],
+    [1.0, 224, 300, 3.47],
+    [1.0, 192, 221, 3.47],
+    [1.0, 160, 154, 3.47],
+    [1.0, 128, 99, 3.47],
+    [1.0, 96, 56, 3.47],
+    [0.75, 224, 209, 2.61],
+    [0.75, 192, 153, 2.61],
+    [0.75, 160, 107, 2.61],
+    [0.75, 128, 69, 2.61],
+    [0.75, 96, 39, 2.61],
+    [0.5, 224, 97, 1.95],
+    [0.5, 192, 71, 1.95],
+    [0.5, 160, 50, 1.95],
+    [0.5, 128, 32, 1.95],
+    [0.5, 96, 18, 1.95],
+    [0.35, 224, 59, 1.66],
+    [0.35, 192, 43, 1.66],
+    [0.35, 160, 30, 1.66],
+    [0.35, 128, 20, 1.66],
+    [0.35, 96, 11, 1.66],
+  ])("alpha %f, resolution %i: %i M MACs, %f M params (checkpoint table)", (alpha, res, macs, params) => {
+    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2", [
+      `alpha=${alpha}`,
+      `res=${res}`,
+      "classes=1001",
+    ]);
+    expect(Math.floor(s.totals.macs / 1e6)).toBe(macs);
+    expect(Number((weightsWithoutBatchNorm(s) / 1e6).toFixed(2))).toBe(params);
+  });
+
+  it("has a residual only where stride is 1 and channels match, and no expansion when t = 1", () => {
+    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2");
+    // 17 bottlenecks; the first of each of the 7 rows changes channels or stride: 10 residuals.
+    expect(s.layers.filter((l) => l.op === "add")).toHaveLength(10);
+    const firstBlock = s.layers.filter((l) => l.name.startsWith("bottleneck1.")).map((l) => l.op);
+    expect(firstBlock).toEqual(["dw", "bn", "relu6", "pw", "bn"]);
+  });
+});
+
+describe("Xception", () => {
+  it("matches Keras' parameter counts", () => {
+    const s = summaryOf("examples/xception.dsnet", "xception");
+    expect(s.totals.params).toBe(22_910_480);
+    expect(s.totals.trainableParams).toBe(22_855_952);
+    expect(s.output).toEqual([1, 1, 1000]);
+    expect(s.separable.pairs).toHaveLength(34);
+  });
+});
+
+describe("separable savings", () => {
+  it("the seed block at 56x56x128 → 128 against a standard 3x3 convolution", () => {
+    const result = checkSources("input 56x56x128\ndw 3x3 s1 -> pw 128\n");
+    const s = summarize(result.networks[0]);
+    const [K, M, N, D] = [3, 128, 128, 56];
+    const [pair] = s.separable.pairs;
+    expect(pair.depthwiseMacs).toBe(K * K * M * D * D);
+    expect(pair.depthwiseMacs).toBe(3_612_672);
+    expect(pair.pointwiseMacs).toBe(M * N * D * D);
+    expect(pair.pointwiseMacs).toBe(51_380_224);
+    expect(pair.standardMacs).toBe(K * K * M * N * D * D);
+    expect(pair.standardMacs).toBe(462_422_016);
+    expect(pair.ratio).toBeCloseTo(1 / N + 1 / (K * K), 12);
+  });
+
+  it("pairs through batch norm and activations, but not across a branch", () => {
+    const result = checkSources(
+      "input 8x8x4\ndw 3x3 -> bn -> relu -> pw 8\nresidual {\n  dw 3x3\n}\npw 8\n",
+    );
+    const s = summarize(result.networks[0]);
+    // The second dw's output is added to the residual input: the add, not the pw, reads it.
+    expect(s.separable.pairs.map((p) => [p.depthwise, p.pointwise])).toEqual([["dw1", "pw1"]]);
+  });
+
+  it("replacing every pair by a standard convolution adds the difference to the total", () => {
+    const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1");
+    const { pairs, networkAsStandard } = s.separable;
+    const difference = pairs.reduce((a, p) => a + p.standardMacs - p.depthwiseMacs - p.pointwiseMacs, 0);
+    expect(networkAsStandard.macs).toBe(s.totals.macs + difference);
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { diagnosticsOf } from "./helpers.js";
+
+/**
+ * One row per diagnostic: a tiny program and the code, line and column dsnet must report
+ * (first diagnostic), plus a fragment of the message. Columns are 1-based.
+ */
+interface Case {
+  name: string;
+  source: string;
+  files?: Record<string, string>;
+  code: string;
+  line: number;
+  column: number;
+  message: string | RegExp;
+  file?: string;
+}
+
+const net = (body: string) => `network n {\n  input 32x32x16\n${body}\n}\n`;
+
+const cases: Case[] = [
+  // --- syntax ---
+  { name: "missing value after =", source: "let a = \n", code: "DS1002", line: 1, column: 9, message: "expected" },
+  { name: "unclosed body", source: "network n {\n  input 8x8x3\n", code: "DS1002", line: 2, column: 14, message: "expected '}' but found the end of the file" },
+  { name: "stray character", source: "input 8x8x3\npw 8 @\n", code: "DS1001", line: 2, column: 6, message: '"@"' },
+  { name: "unterminated string", source: 'import "a.dsnet\n', code: "DS1003", line: 1, column: 8, message: "not closed" },
+  { name: "reserved word as name", source: "let x = 1\n", code: "DS1002", line: 1, column: 5, message: "expected a name but found 'x'" },
+  // --- names and declarations ---
+  { name: "unknown layer", source: net("  conv2d 3x3 8"), code: "DS2001", line: 3, column: 3, message: "unknown layer or block `conv2d`" },
+  { name: "unknown block", source: net("  my_block 8"), code: "DS2001", line: 3, column: 3, message: "`my_block`" },
+  { name: "duplicate block", source: "block a { relu }\nblock a { relu6 }\n", code: "DS2002", line: 2, column: 7, message: "defined twice" },
+  { name: "duplicate across files", source: 'import "b.dsnet"\nblock a { relu }\n', files: { "b.dsnet": "block a { relu }\n" }, code: "DS2002", line: 1, column: 7, message: "defined twice", file: "b.dsnet" },
+  { name: "recursive block", source: "block a { b }\nblock b { a }\n" + net("  a"), code: "DS2003", line: 2, column: 11, message: "cycle: a → b → a" },
+  { name: "self-recursive block", source: "block a { relu -> a }\n", code: "DS2003", line: 1, column: 19, message: "calls itself" },
+  { name: "import not found", source: 'import "missing.dsnet"\n', code: "DS2004", line: 1, column: 1, message: "cannot find `missing.dsnet`" },
+  { name: "import cycle", source: 'import "b.dsnet"\n', files: { "b.dsnet": 'import "main.dsnet"\n' }, code: "DS2005", line: 1, column: 1, message: "import cycle", file: "b.dsnet" },
+  { name: "unknown named argument", source: net("  dw 3x3 strides=2"), code: "DS2006", line: 3, column: 10, message: "no parameter `strides`" },
+  { name: "unknown block argument", source: "block b(c) { pw c }\n" + net("  b c=8 k=3"), code: "DS2006", line: 4, column: 9, message: "block `b` has no parameter `k`" },
+  { name: "too many positional", source: net("  pw 8 16"), code: "DS2007", line: 3, column: 8, message: "does not take this argument" },
+  { name: "too many block arguments", source: "block b(c) { pw c }\n" + net("  b 8 16"), code: "DS2007", line: 4, column: 7, message: "takes 1 argument" },
+  { name: "missing argument", source: net("  pw"), code: "DS2008", line: 3, column: 3, message: "needs an output channel count" },
+  { name: "missing block argument", source: "block b(c, t) { pw c * t }\n" + net("  b 8"), code: "DS2008", line: 4, column: 3, message: "needs `t`" },
+  { name: "duplicate argument", source: net("  dw 3x3 s2 stride=2"), code: "DS2009", line: 3, column: 13, message: "given twice" },
+  { name: "unknown name", source: net("  pw chanels"), code: "DS2010", line: 3, column: 6, message: "unknown name `chanels`" },
+  { name: "unknown function", source: net("  pw make_divisable(20, 8)"), code: "DS2011", line: 3, column: 6, message: "unknown function `make_divisable`" },
+  { name: "block named like a layer", source: "block relu { relu6 }\n", code: "DS2012", line: 1, column: 7, message: "built-in layer" },
+  { name: "network without input", source: "network n {\n  pw 8\n}\n", code: "DS2014", line: 2, column: 3, message: "before the network's input" },
+  { name: "empty network", source: "network n {\n}\n", code: "DS2013", line: 1, column: 9, message: "has no input" },
+  { name: "second input", source: net("  input 8x8x3"), code: "DS2014", line: 3, column: 3, message: "a network has one input" },
+  { name: "duplicate parameter", source: "block b(c, c) { pw c }\n", code: "DS2015", line: 1, column: 12, message: "declared twice" },
+  { name: "duplicate let", source: net("  let a = 1\n  let a = 2"), code: "DS2016", line: 4, column: 7, message: "already defined" },
+  // --- values ---
+  { name: "division by zero", source: net("  pw 64 / (2 - 2)"), code: "DS3001", line: 3, column: 6, message: "division by zero" },
+  { name: "floor division by zero", source: "network n(k = 0) {\n  input 8x8x8\n  pw 8 // k\n}\n", code: "DS3001", line: 3, column: 6, message: "`k` is 0" },
+  { name: "boolean as number", source: net("  pw true"), code: "DS3002", line: 3, column: 6, message: "must be a number" },
+  { name: "number as condition", source: net("  if 1 { relu }"), code: "DS3002", line: 3, column: 6, message: "must be true or false" },
+  { name: "non-finite", source: net("  pw 10 ** 400"), code: "DS3005", line: 3, column: 6, message: "not a finite number" },
+  { name: "function arity", source: net("  pw int(1, 2)"), code: "DS3006", line: 3, column: 6, message: "takes 1 argument" },
+  { name: "fractional kernel", source: net("  dw 2.5"), code: "DS3003", line: 3, column: 6, message: "whole number" },
+  // --- shapes ---
+  { name: "residual channel mismatch", source: net("  residual {\n    pw 32\n  }"), code: "DS4001", line: 3, column: 3, message: "ends with 32" },
+  { name: "residual size mismatch", source: net("  residual {\n    dw 3x3 s2\n  }"), code: "DS4010", line: 3, column: 3, message: "16x16x16" },
+  { name: "spatial size reaches zero", source: "network n {\n  input 4x4x8\n  maxpool 2x2 -> maxpool 2x2 -> maxpool 2x2\n}\n", code: "DS4002", line: 3, column: 33, message: "leaves no output" },
+  { name: "valid conv on small input", source: "network n {\n  input 2x2x8\n  conv 3x3 8 valid\n}\n", code: "DS4002", line: 3, column: 3, message: "⌊(2 + 0 - 3) / 1⌋ + 1 = 0" },
+  { name: "non-integer channels", source: "network n(alpha = 0.75) {\n  input 8x8x3\n  pw 30 * alpha\n}\n", code: "DS4003", line: 3, column: 6, message: "`30 * alpha` = 22.5" },
+  { name: "zero channels", source: net("  pw 0"), code: "DS4003", line: 3, column: 6, message: "at least 1" },
+  { name: "negative channels", source: net("  pw in.c - 20"), code: "DS4003", line: 3, column: 6, message: "-4" },
+  { name: "stride zero", source: net("  dw 3x3 s0"), code: "DS4004", line: 3, column: 10, message: "stride must be at least 1" },
+  { name: "dilation zero", source: net("  dw 3x3 dilation=0"), code: "DS4005", line: 3, column: 19, message: "dilation must be at least 1" },
+  { name: "depthwise changes channels", source: net("  dw 3x3 64"), code: "DS4006", line: 3, column: 10, message: "cannot change 16 channels into 64" },
+  { name: "batch norm for the wrong layer", source: net("  pw 64 -> bn 16"), code: "DS4007", line: 3, column: 15, message: "bn 16 expects 16 channels" },
+  { name: "fc on a feature map", source: net("  fc 10"), code: "DS4008", line: 3, column: 3, message: "needs a flat input" },
+  { name: "groups do not divide", source: net("  conv 3x3 24 groups=5"), code: "DS4009", line: 3, column: 22, message: "groups=5" },
+  { name: "depthwise shrinks (warning)", source: net("  dw 3x3 valid"), code: "DS4101", line: 3, column: 10, message: "shrinks 32x32 to 30x30" },
+  // --- limits ---
+  { name: "huge tensor", source: net("  pw 1000000"), code: "DS5001", line: 3, column: 3, message: "beyond the limit" },
+  { name: "huge repeat", source: net("  repeat 100000000 { relu }"), code: "DS5002", line: 3, column: 10, message: "beyond the limit" },
+  { name: "huge input", source: "input 100000x100000x3\n", code: "DS5001", line: 1, column: 1, message: "beyond the limit" },
+];
+
+describe("diagnostics", () => {
+  it.each(cases)("$name → $code at $line:$column", (c) => {
+    const diagnostics = diagnosticsOf(c.source, c.files);
+    expect(diagnostics.length, JSON.stringify(diagnostics, null, 1)).toBeGreaterThan(0);
+    const first = diagnostics[0];
+    expect({ code: first.code, line: first.line, column: first.column }).toEqual({
+      code: c.code,
+      line: c.line,
+      column: c.column,
+    });
+    if (typeof c.message === "string") expect(first.message).toContain(c.message);
+    else expect(first.message).toMatch(c.message);
+    if (c.file) expect(first.file).toContain(c.file);
+  });
+
+  it("reports several syntax errors in one run", () => {
+    const diagnostics = diagnosticsOf("network a {\n  input 8x8x3\n  pw (\n}\nnetwork b {\n  pw 8 ]\n}\nblock { }\n");
+    expect(diagnostics.filter((d) => d.code === "DS1002").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports every independent error, not just the first", () => {
+    const diagnostics = diagnosticsOf(net("  pw 0\n  foo\n  dw 3x3 strides=2"));
+    expect(diagnostics.map((d) => d.code)).toEqual(["DS4003", "DS2001", "DS2006"]);
+  });
+
+  it("notes each call site of an error inside a block, innermost first", () => {
+    const source = [
+      "block inner(c) {",
+      "  pw c",
+      "}",
+      "block outer(c) {",
+      "  inner(c)",
+      "}",
+      "network n {",
+      "  input 8x8x8",
+      "  outer(0)",
+      "}",
+    ].join("\n");
+    const [d] = diagnosticsOf(source);
+    expect(d.code).toBe("DS4003");
+    expect(d.line).toBe(2);
+    const { checkSources } = helpers;
+    const full = checkSources(source).diagnostics[0];
+    const notes = full.expansion.map((n) => [n.message, n.span.source.position(n.span.start).line]);
+    expect(notes).toEqual([
+      ["in block `inner`, called here", 5],
+      ["in block `outer`, called here", 9],
+    ]);
+  });
+
+  it("reports an error inside a block once, however often the block is called", () => {
+    const source = "block b { bn 3 }\n" + net("  b\n  b\n  b");
+    expect(diagnosticsOf(source).filter((d) => d.code === "DS4007")).toHaveLength(1);
+  });
+
+  it("names the repeat iteration where a shape first breaks", () => {
+    const source = "network n {\n  input 8x8x4\n  repeat 5 as i {\n    maxpool 2x2\n  }\n}\n";
+    const full = helpers.checkSources(source).diagnostics[0];
+    expect(full.code).toBe("DS4002");
+    expect(full.expansion.map((n) => n.message)).toEqual(["in repeat i = 3 (of 5)"]);
+  });
+});
+
+import * as helpers from "./helpers.js";

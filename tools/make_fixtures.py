@@ -1,0 +1,791 @@
+"""PyTorch reference fixtures for dsnet's CPU interpreter.
+
+Regenerate test/fixtures/ (every fixture folder is deleted and written again) with
+
+    /usr/bin/python3 tools/make_fixtures.py
+
+from the repository root (any working directory works; paths are taken from this file). It
+needs PyTorch (written against 1.13, CPU) and numpy, nothing else. The output is deterministic:
+every fixture seeds torch and numpy from its own name.
+
+Each fixture is a folder test/fixtures/<name>/ with
+
+    model.dsnet          the network (absent when params.json points into examples/)
+    params.json          {"file": .dsnet path relative to the repository root,
+                          "network": network name, "set": {"alpha": "0.25", ...}}
+                          ("set" holds strings, as given to --set)
+    weights.safetensors  F32 tensors under their PyTorch state_dict names; the header's
+                          __metadata__ is {"order": JSON list of those names in the order
+                          dsnet's layers consume them (dsnet's expectedTensors order)}
+    input.npy            <f4, NHWC [N, H, W, C]
+    expected.npy         <f8, NHWC [N, h, w, c] (a 1x1xC output is [N, 1, 1, C])
+
+The expected output is computed in float64: the float32 weights and input are converted to
+double and the double model is run in eval mode.
+
+Models: every network is built here in PyTorch independently of dsnet (nothing is parsed
+from the .dsnet text): separable_block, random_separable and the padding cases from a
+small layer list that mirrors the .dsnet file line by line, mobilenet_v1 and mobilenet_v2
+as ordinary PyTorch MobileNet classes (torchvision-style for V2).
+
+Initialisation: convolutions He (kaiming normal, fan_in, ReLU gain), conv biases N(0, 0.2);
+batch norm weight U(0.5, 1.5), bias N(0, 0.2), running_mean N(0, 0.5), running_var
+U(0.5, 2); fully connected layers PyTorch's default init (uniform, with bias). BN's
+num_batches_tracked is not written (dsnet has no such tensor).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import struct
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "test" / "fixtures"
+
+# ---------------------------------------------------------------------------------------------
+# Padding rules (one spatial dimension), written from their definitions:
+#   same        total d*(k-1), floor half before, the odd pixel after; for odd k this is
+#               PyTorch's padding=d*(k//2) on both sides
+#   same_upper  TensorFlow / ONNX SAME_UPPER: the total that makes the output ceil(n/s), the
+#               odd pixel after
+#   valid       none
+#   (t, b, l, r) explicit
+# ---------------------------------------------------------------------------------------------
+
+def resolve_pad(spec, n: int, k: int, s: int, d: int, axis: int) -> tuple[int, int]:
+    if isinstance(spec, tuple):
+        return (spec[0], spec[1]) if axis == 0 else (spec[2], spec[3])
+    extent = d * (k - 1) + 1
+    if spec == "valid":
+        return (0, 0)
+    if spec == "same":
+        total = extent - 1
+    elif spec == "same_upper":
+        out = -(-n // s)
+        total = max((out - 1) * s + extent - n, 0)
+    else:
+        raise ValueError(spec)
+    return (total // 2, total - total // 2)
+
+
+def pads_for(spec, x: torch.Tensor, k, s, d) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) for an NCHW tensor."""
+    t, b = resolve_pad(spec, x.shape[2], k[0], s[0], d[0], 0)
+    l, r = resolve_pad(spec, x.shape[3], k[1], s[1], d[1], 1)
+    return (t, b, l, r)
+
+
+def pair(v) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers for the hand-written networks. Every layer keeps NCHW 4-d tensors; flatten gives
+# [N, C*H*W, 1, 1] in PyTorch's (c, h, w) order, fc and softmax work on dim 1.
+# ---------------------------------------------------------------------------------------------
+
+
+class PadConv(nn.Conv2d):
+    """Conv2d with dsnet's padding: F.pad with zeros (possibly asymmetric), then padding=0."""
+
+    def __init__(self, cin, cout, k, s=1, d=1, pad="same", groups=1, bias=False):
+        super().__init__(cin, cout, pair(k), pair(s), 0, pair(d), groups, bias)
+        self.pad_spec = pad
+
+    def forward(self, x):
+        t, b, l, r = pads_for(self.pad_spec, x, self.kernel_size, self.stride, self.dilation)
+        x = F.pad(x, (l, r, t, b))
+        return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+def Conv(cin, cout, k, s=1, d=1, pad="same", groups=1, bias=False):
+    return PadConv(cin, cout, k, s, d, pad, groups, bias)
+
+
+def DW(cin, k=3, s=1, d=1, pad="same", mult=1, bias=False):
+    return PadConv(cin, cin * mult, k, s, d, pad, cin, bias)
+
+
+def PW(cin, cout, s=1, bias=False):
+    return PadConv(cin, cout, 1, s, 1, "valid", 1, bias)
+
+
+def BN(c, eps=1e-5):
+    return nn.BatchNorm2d(c, eps=eps)
+
+
+class Act(nn.Module):
+    FNS: dict[str, Callable] = {
+        "relu": F.relu,
+        "relu6": F.relu6,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "silu": F.silu,
+        "hardswish": F.hardswish,
+        "hardsigmoid": F.hardsigmoid,
+    }
+
+    def __init__(self, op: str, slope: float = 0.01):
+        super().__init__()
+        self.op, self.slope = op, slope
+
+    def forward(self, x):
+        if self.op == "leaky_relu":
+            return F.leaky_relu(x, self.slope)
+        return self.FNS[self.op](x)
+
+    def extra_repr(self):
+        return self.op
+
+
+class MaxPool(nn.Module):
+    """Max pooling; padding is -inf (F.pad), so a window never sees a made-up 0."""
+
+    def __init__(self, k, s=None, pad="valid"):
+        super().__init__()
+        self.k = pair(k)
+        self.s = pair(s) if s is not None else self.k
+        self.pad = pad
+
+    def forward(self, x):
+        t, b, l, r = pads_for(self.pad, x, self.k, self.s, (1, 1))
+        x = F.pad(x, (l, r, t, b), value=-math.inf)
+        return F.max_pool2d(x, self.k, self.s, 0)
+
+
+class AvgPool(nn.Module):
+    """Average pooling that leaves padding out of the count, for any (asymmetric) padding:
+    the window sum of the zero-padded input over the window sum of a zero-padded ones mask."""
+
+    def __init__(self, k, s=None, pad="valid"):
+        super().__init__()
+        self.k = pair(k)
+        self.s = pair(s) if s is not None else self.k
+        self.pad = pad
+
+    def forward(self, x):
+        t, b, l, r = pads_for(self.pad, x, self.k, self.s, (1, 1))
+        ones = torch.ones_like(x[:1, :1])
+        xs = F.avg_pool2d(F.pad(x, (l, r, t, b)), self.k, self.s, 0)
+        ms = F.avg_pool2d(F.pad(ones, (l, r, t, b)), self.k, self.s, 0)
+        return xs / ms
+
+
+class GAP(nn.Module):
+    def forward(self, x):
+        return x.mean(dim=(2, 3), keepdim=True)
+
+
+class Flatten(nn.Module):
+    def forward(self, x):
+        return torch.flatten(x, 1)[:, :, None, None]
+
+
+class FC(nn.Linear):
+    def forward(self, x):
+        return F.linear(torch.flatten(x, 1), self.weight, self.bias)[:, :, None, None]
+
+
+class Softmax(nn.Module):
+    def forward(self, x):
+        return F.softmax(x, dim=1)
+
+
+class Dropout(nn.Dropout):
+    pass  # identity in eval mode
+
+
+class Residual(nn.Module):
+    """body(x) + shortcut(x); the shortcut is the identity when not given. The body is
+    registered first, so its tensors come first, as in dsnet."""
+
+    def __init__(self, body: Sequence[nn.Module], shortcut: Sequence[nn.Module] | None = None):
+        super().__init__()
+        self.body = nn.Sequential(*body)
+        self.shortcut = nn.Sequential(*shortcut) if shortcut else None
+
+    def forward(self, x):
+        return self.body(x) + (self.shortcut(x) if self.shortcut is not None else x)
+
+
+class Net(nn.Module):
+    def __init__(self, layers: Sequence[nn.Module]):
+        super().__init__()
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Faithful MobileNets.
+# ---------------------------------------------------------------------------------------------
+
+
+class MobileNetV1(nn.Module):
+    """MobileNetV1 (Howard et al. 2017): conv 3x3 s2 pad 1, 13 depthwise-separable blocks
+    (dw 3x3 -> BN -> ReLU6 -> pw -> BN -> ReLU6), global average pool, dropout, linear,
+    softmax. Channels int(c * alpha), as in Keras and examples/mobilenet_v1.dsnet."""
+
+    BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [
+        (1024, 2),
+        (1024, 1),
+    ]
+
+    def __init__(self, alpha=1.0, classes=1000, dropout=0.001):
+        super().__init__()
+
+        def c(n):
+            return int(n * alpha)
+
+        def conv_bn(cin, cout, s):
+            return nn.Sequential(
+                nn.Conv2d(cin, cout, 3, s, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU6()
+            )
+
+        def conv_dw(cin, cout, s):
+            return nn.Sequential(
+                nn.Conv2d(cin, cin, 3, s, 1, groups=cin, bias=False),
+                nn.BatchNorm2d(cin),
+                nn.ReLU6(),
+                nn.Conv2d(cin, cout, 1, 1, 0, bias=False),
+                nn.BatchNorm2d(cout),
+                nn.ReLU6(),
+            )
+
+        layers = [conv_bn(3, c(32), 2)]
+        cin = c(32)
+        for out, s in self.BLOCKS:
+            layers.append(conv_dw(cin, c(out), s))
+            cin = c(out)
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(cin, classes))
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        x = self.classifier(torch.flatten(x, 1))
+        return F.softmax(x, dim=1)[:, :, None, None]
+
+
+def make_divisible(v: float, divisor: int = 8, min_value: int | None = None) -> int:
+    """torchvision's _make_divisible (from the TF models repository)."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
+class ConvBNReLU6(nn.Sequential):
+    def __init__(self, cin, cout, k=3, s=1, groups=1):
+        super().__init__(
+            nn.Conv2d(cin, cout, k, s, (k - 1) // 2, groups=groups, bias=False),
+            nn.BatchNorm2d(cout),
+            nn.ReLU6(),
+        )
+
+
+class InvertedResidual(nn.Module):
+    """torchvision's block: expand 1x1 (skipped when t = 1), dw 3x3, linear 1x1 projection;
+    the residual only when stride 1 and in == out."""
+
+    def __init__(self, inp, oup, stride, t):
+        super().__init__()
+        hidden = int(round(inp * t))
+        self.use_res_connect = stride == 1 and inp == oup
+        layers: list[nn.Module] = []
+        if t != 1:
+            layers.append(ConvBNReLU6(inp, hidden, k=1))
+        layers += [
+            ConvBNReLU6(hidden, hidden, s=stride, groups=hidden),
+            nn.Conv2d(hidden, oup, 1, 1, 0, bias=False),
+            nn.BatchNorm2d(oup),
+        ]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    """torchvision's MobileNetV2 with a softmax at the end. Block widths are
+    make_divisible(int(c * alpha), 8), as examples/mobilenet_v2.dsnet writes them
+    (torchvision rounds c * alpha without the int; the constructor checks that the two agree
+    for the alpha used); the first conv is make_divisible(32 * alpha, 8), the last 1x1 conv
+    1280 for alpha <= 1."""
+
+    SETTING = [  # t, c, n, s
+        (1, 16, 1, 1),
+        (6, 24, 2, 2),
+        (6, 32, 3, 2),
+        (6, 64, 4, 2),
+        (6, 96, 3, 1),
+        (6, 160, 3, 2),
+        (6, 320, 1, 1),
+    ]
+
+    def __init__(self, alpha=1.0, classes=1000, dropout=0.2):
+        super().__init__()
+        cin = make_divisible(32 * alpha, 8)
+        last = make_divisible(1280 * alpha, 8) if alpha > 1 else 1280
+        assert last == make_divisible(1280 * max(1.0, alpha), 8)
+        features: list[nn.Module] = [ConvBNReLU6(3, cin, s=2)]
+        self.widths = [cin]
+        for t, c, n, s in self.SETTING:
+            out = make_divisible(int(c * alpha), 8)
+            assert out == make_divisible(c * alpha, 8), (c, alpha)  # dsnet == torchvision here
+            for i in range(n):
+                features.append(InvertedResidual(cin, out, s if i == 0 else 1, t))
+                cin = out
+            self.widths.append(out)
+        features.append(ConvBNReLU6(cin, last, k=1))
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(last, classes))
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.features(x), 1)
+        x = self.classifier(torch.flatten(x, 1))
+        return F.softmax(x, dim=1)[:, :, None, None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Initialisation, files.
+# ---------------------------------------------------------------------------------------------
+
+
+def seed_of(name: str) -> int:
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+def initialise(model: nn.Module, rng: np.random.Generator) -> None:
+    """He init for convolutions (torch RNG), non-trivial BN (numpy RNG); Linear keeps
+    PyTorch's default init (drawn when it was constructed, under the fixture's torch seed)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+                if m.bias is not None:
+                    m.bias.copy_(torch.from_numpy(rng.normal(0, 0.2, m.bias.shape)))
+            elif isinstance(m, nn.BatchNorm2d):
+                c = m.num_features
+                m.weight.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, c)))
+                m.bias.copy_(torch.from_numpy(rng.normal(0, 0.2, c)))
+                m.running_mean.copy_(torch.from_numpy(rng.normal(0, 0.5, c)))
+                m.running_var.copy_(torch.from_numpy(rng.uniform(0.5, 2.0, c)))
+
+
+def dsnet_tensors(model: nn.Module) -> list[tuple[str, np.ndarray]]:
+    """state_dict without num_batches_tracked. Every model here registers its submodules in
+    execution order (a residual's body before its shortcut) and a module's own tensors come
+    first in its state_dict (weight, bias, then BN's running_mean, running_var), which is
+    dsnet's order (test/fixtures/README.md says how that was checked against dsnet)."""
+    out = []
+    for name, t in model.state_dict().items():
+        if name.endswith("num_batches_tracked"):
+            continue
+        out.append((name, t.detach().cpu().numpy().astype("<f4")))
+    return out
+
+
+def write_safetensors(path: Path, tensors: list[tuple[str, np.ndarray]], metadata: dict) -> None:
+    header: dict = {"__metadata__": metadata}
+    blobs, offset = [], 0
+    for name, arr in tensors:
+        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
+        header[name] = {
+            "dtype": "F32",
+            "shape": list(arr.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for data in blobs:
+            f.write(data)
+
+
+def read_safetensors(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
+    raw = path.read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + n])
+    meta = header.pop("__metadata__", {})
+    body = raw[8 + n :]
+    tensors = {}
+    for name, info in header.items():
+        assert info["dtype"] == "F32"
+        a, b = info["data_offsets"]
+        tensors[name] = np.frombuffer(body[a:b], dtype="<f4").reshape(info["shape"])
+    return meta, tensors
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Fixture:
+    name: str
+    build: Callable[[], nn.Module]
+    input_hwc: tuple[int, int, int]
+    batch: int = 2
+    dist: str = "uniform"  # "uniform": U(-1, 1); "normal": N(0, 1)
+    dsnet: str | None = None  # model.dsnet text; None when file points into examples/
+    file: str | None = None
+    network: str = "main"
+    set: dict[str, str] = field(default_factory=dict)
+    check: Callable[[nn.Module, torch.Tensor, torch.Tensor], str] | None = None
+    note: str = ""
+
+
+SEPARABLE_BLOCK = """\
+# The MobileNet depthwise-separable block on a 15x15x16 map (Howard et al. 2017, Figure 3).
+input 15x15x16
+dw 3x3 s1 -> bn -> relu -> pw 24 -> bn -> relu
+"""
+
+
+def separable_block() -> nn.Module:
+    return Net([DW(16, 3), BN(16), Act("relu"), PW(16, 24), BN(24), Act("relu")])
+
+
+RANDOM_SEPARABLE = """\
+# A small network that touches every layer kind and padding rule the CPU interpreter has to
+# match against PyTorch. Shapes (H x W x C) after each line are in the comments.
+
+network random_separable {
+  input 43x35x5
+
+  conv 3x3 8 s2 bias=true -> bn -> relu6              # 22x18x8   strided conv with bias
+  dw 3x3 mult=2 -> bn -> leaky_relu 0.1               # 22x18x16  depth multiplier
+  dw 3x3 d2 -> bn -> silu                             # 22x18x16  dilated dw: pads 2 and 2
+  dw 3x3 s2 pad=same_upper -> bn -> hardswish         # 11x9x16   TF SAME on 22x18: pads 0, 1
+  sep 24 3x3 pad=[1, 1, 2, 0] bias=true -> bn -> tanh # 11x9x24   dw, pw (+bias), explicit pad
+  conv 3x3 16 groups=2 -> bn eps=0.001 -> relu        # 11x9x16   grouped conv, bn eps 1e-3
+  maxpool 3x3 s2 pad=1                                # 6x5x16    padding is -inf
+  residual {                                          # 6x5x16    identity shortcut
+    pw 32 -> bn -> relu6
+    dw 3x3 -> bn -> relu6
+    pw 16 -> bn
+  }
+  avgpool 3x3 s2 pad=1                                # 3x3x16    padding not counted
+  residual {                                          # 2x2x24    projection shortcut
+    pw 32 -> bn -> relu
+    dw 3x3 s2 -> bn -> hardsigmoid
+    pw 24 -> bn
+  } shortcut {
+    conv 1x1 24 s2 -> bn
+  }
+  sigmoid
+  flatten -> fc 10 -> softmax                         # 1x1x10    flatten is (c, h, w) order
+}
+"""
+
+
+def random_separable() -> nn.Module:
+    return Net(
+        [
+            Conv(5, 8, 3, s=2, bias=True), BN(8), Act("relu6"),
+            DW(8, 3, mult=2), BN(16), Act("leaky_relu", 0.1),
+            DW(16, 3, d=2), BN(16), Act("silu"),
+            DW(16, 3, s=2, pad="same_upper"), BN(16), Act("hardswish"),
+            DW(16, 3, pad=(1, 1, 2, 0)), PW(16, 24, bias=True), BN(24), Act("tanh"),
+            Conv(24, 16, 3, groups=2), BN(16, eps=1e-3), Act("relu"),
+            MaxPool(3, 2, pad=(1, 1, 1, 1)),
+            Residual([PW(16, 32), BN(32), Act("relu6"), DW(32, 3), BN(32), Act("relu6"), PW(32, 16), BN(16)]),
+            AvgPool(3, 2, pad=(1, 1, 1, 1)),
+            Residual(
+                [PW(16, 32), BN(32), Act("relu"), DW(32, 3, s=2), BN(32), Act("hardsigmoid"), PW(32, 24), BN(24)],
+                [Conv(16, 24, 1, s=2), BN(24)],
+            ),
+            Act("sigmoid"),
+            Flatten(), FC(96, 10), Softmax(),
+        ]
+    )  # fmt: skip
+
+
+def check_random_separable(model, x, y) -> str:
+    # The map before flatten is 2x2x24: the (c, h, w) order matters. Reading it (h, w, c)
+    # instead must change the output.
+    feats = model.layers[:-3](x)
+    assert tuple(feats.shape[1:]) == (24, 2, 2), feats.shape
+    fc = model.layers[-2]
+    wrong = F.softmax(F.linear(feats.permute(0, 2, 3, 1).flatten(1), fc.weight, fc.bias), 1)
+    diff = (wrong - y.flatten(1)).abs().max().item()
+    assert diff > 1e-3, diff
+    return f"hwc-flatten differs by {diff:.3g}"
+
+
+def mobilenet_v1() -> nn.Module:
+    return MobileNetV1(alpha=0.25, classes=10)
+
+
+def mobilenet_v2() -> nn.Module:
+    m = MobileNetV2(alpha=0.35, classes=10)
+    # dsnet's channel counts for alpha=0.35 (from `dsnet summary`): stem 16, blocks 8 8 16 24 32
+    # 56 112, head 1280.
+    assert m.widths == [16, 8, 8, 16, 24, 32, 56, 112], m.widths
+    return m
+
+
+# --- padding cases: (name, input HxWxC, batch, dsnet layer, PyTorch layer) ---------------------
+
+PADDING_CASES = [
+    # conv 3 -> 4 channels
+    ("conv_same_s1_odd", (9, 9, 3), 2, "conv 3x3 4", lambda: Conv(3, 4, 3)),
+    ("conv_same_s2_even", (8, 8, 3), 1, "conv 3x3 4 s2", lambda: Conv(3, 4, 3, s=2)),
+    ("conv_same_upper_s2_even", (8, 8, 3), 2, "conv 3x3 4 s2 pad=same_upper",
+     lambda: Conv(3, 4, 3, s=2, pad="same_upper")),
+    ("conv_same_k4_s1_even", (8, 8, 3), 1, "conv 4x4 4", lambda: Conv(3, 4, 4)),
+    ("conv_same_upper_k4_s2_odd", (9, 9, 3), 2, "conv 4x4 4 s2 pad=same_upper",
+     lambda: Conv(3, 4, 4, s=2, pad="same_upper")),
+    ("conv_same_d2_s1_odd", (9, 9, 3), 2, "conv 3x3 4 d2", lambda: Conv(3, 4, 3, d=2)),
+    ("conv_same_d2_s2_even", (8, 8, 3), 1, "conv 3x3 4 s2 d2", lambda: Conv(3, 4, 3, s=2, d=2)),
+    ("conv_same_upper_d2_s2_even", (8, 8, 3), 2, "conv 3x3 4 s2 d2 pad=same_upper",
+     lambda: Conv(3, 4, 3, s=2, d=2, pad="same_upper")),
+    ("conv_valid_s2_odd", (9, 9, 3), 2, "conv 3x3 4 s2 pad=valid",
+     lambda: Conv(3, 4, 3, s=2, pad="valid")),
+    ("conv_valid_d2_s1_even", (8, 8, 3), 1, "conv 3x3 4 d2 pad=valid",
+     lambda: Conv(3, 4, 3, d=2, pad="valid")),
+    ("conv_explicit_s2_d2_odd", (9, 9, 3), 2, "conv 3x3 4 s2 d2 pad=[2, 0, 1, 3]",
+     lambda: Conv(3, 4, 3, s=2, d=2, pad=(2, 0, 1, 3))),
+    ("conv_explicit_hw_k3x5_s1x2_even", (8, 8, 3), 2, "conv 3x5 4 s=[1, 2] pad=[1, 2]",
+     lambda: Conv(3, 4, (3, 5), s=(1, 2), pad=(1, 1, 2, 2))),
+    # depthwise, 6 channels
+    ("dw_same_s2_odd", (9, 9, 6), 2, "dw 3x3 s2", lambda: DW(6, 3, s=2)),
+    ("dw_same_upper_s2_even", (8, 8, 6), 2, "dw 3x3 s2 pad=same_upper",
+     lambda: DW(6, 3, s=2, pad="same_upper")),
+    ("dw_same_d2_s2_even", (8, 8, 6), 1, "dw 3x3 s2 d2", lambda: DW(6, 3, s=2, d=2)),
+    ("dw_same_upper_k4_mult2_s1_odd", (9, 9, 6), 2, "dw 4x4 mult=2 pad=same_upper",
+     lambda: DW(6, 4, mult=2, pad="same_upper")),
+    ("dw_explicit_s1_even", (8, 8, 6), 2, "dw 3x3 pad=[0, 2, 2, 0]",
+     lambda: DW(6, 3, pad=(0, 2, 2, 0))),
+    ("dw_valid_s2_odd", (9, 9, 6), 1, "dw 3x3 s2 pad=valid", lambda: DW(6, 3, s=2, pad="valid")),
+    # max pooling, 4 channels; padding is -inf
+    ("maxpool_same_s2_odd", (9, 9, 4), 2, "maxpool 3x3 s2 pad=same",
+     lambda: MaxPool(3, 2, pad="same")),
+    ("maxpool_same_upper_s2_even", (8, 8, 4), 2, "maxpool 3x3 s2 pad=same_upper",
+     lambda: MaxPool(3, 2, pad="same_upper")),
+    ("maxpool_same_k2_odd", (9, 9, 4), 1, "maxpool 2x2 pad=same", lambda: MaxPool(2, pad="same")),
+    ("maxpool_explicit_s2_even", (8, 8, 4), 2, "maxpool 3x3 s2 pad=[1, 2, 0, 1]",
+     lambda: MaxPool(3, 2, pad=(1, 2, 0, 1))),
+    ("maxpool_valid_k2_odd", (9, 9, 4), 2, "maxpool 2x2", lambda: MaxPool(2)),
+    # average pooling, 4 channels; padding is left out of the count
+    ("avgpool_same_s1_odd", (9, 9, 4), 2, "avgpool 3x3 s1 pad=same",
+     lambda: AvgPool(3, 1, pad="same")),
+    ("avgpool_same_upper_s2_even", (8, 8, 4), 2, "avgpool 3x3 s2 pad=same_upper",
+     lambda: AvgPool(3, 2, pad="same_upper")),
+    ("avgpool_same_k2_odd", (9, 9, 4), 1, "avgpool 2x2 pad=same", lambda: AvgPool(2, pad="same")),
+    ("avgpool_explicit_s2_odd", (9, 9, 4), 2, "avgpool 3x3 s2 pad=[2, 0, 1, 2]",
+     lambda: AvgPool(3, 2, pad=(2, 0, 1, 2))),
+    ("avgpool_valid_s2_even", (8, 8, 4), 2, "avgpool 3x3 s2", lambda: AvgPool(3, 2)),
+]  # fmt: skip
+
+
+def check_padding(model, x, y) -> str:
+    """Cross-checks against PyTorch's own padding where it can express it, and makes sure
+    each case tells its padding apart from the likely mistakes."""
+    layer = model.layers[0]
+    notes = []
+    if isinstance(layer, PadConv):
+        t, b, l, r = pads_for(layer.pad_spec, x, layer.kernel_size, layer.stride, layer.dilation)
+        if t == b and l == r:
+            ref = F.conv2d(x, layer.weight, None, layer.stride, (t, l), layer.dilation, layer.groups)
+            assert torch.allclose(ref, y, rtol=0, atol=1e-12), "PadConv != Conv2d(padding=)"
+            notes.append("= Conv2d(padding)")
+        return f"pad t{t} b{b} l{l} r{r}" + (f" ({', '.join(notes)})" if notes else "")
+    t, b, l, r = pads_for(layer.pad, x, layer.k, layer.s, (1, 1))
+    if isinstance(layer, MaxPool):
+        if t == b and l == r:
+            ref = F.max_pool2d(x, layer.k, layer.s, (t, l))
+            assert torch.equal(ref, y), "MaxPool != max_pool2d(padding=)"
+            notes.append("= max_pool2d(padding)")
+        if t + b + l + r:
+            zero = F.max_pool2d(F.pad(x, (l, r, t, b)), layer.k, layer.s)
+            assert not torch.equal(zero, y), "zero padding would give the same answer"
+            notes.append("zero-padding differs")
+    if isinstance(layer, AvgPool):
+        if t == b and l == r:
+            ref = F.avg_pool2d(x, layer.k, layer.s, (t, l), count_include_pad=False)
+            assert torch.allclose(ref, y, rtol=0, atol=1e-12), "AvgPool != avg_pool2d"
+            notes.append("= avg_pool2d(count_include_pad=False)")
+        if t + b + l + r:
+            incl = F.avg_pool2d(F.pad(x, (l, r, t, b)), layer.k, layer.s)
+            assert not torch.allclose(incl, y), "counting the padding would give the same answer"
+            notes.append("counting padding differs")
+    return f"pad t{t} b{b} l{l} r{r}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def fixtures() -> list[Fixture]:
+    out = [
+        Fixture(
+            "separable_block",
+            separable_block,
+            (15, 15, 16),
+            batch=2,
+            dist="uniform",
+            dsnet=SEPARABLE_BLOCK,
+            note="dw 3x3 -> bn -> relu -> pw 24 -> bn -> relu on 15x15x16",
+        ),
+        Fixture(
+            "random_separable",
+            random_separable,
+            (43, 35, 5),
+            batch=2,
+            dist="normal",
+            dsnet=RANDOM_SEPARABLE,
+            network="random_separable",
+            check=check_random_separable,
+            note="every layer kind, activation and padding rule in one network",
+        ),
+        Fixture(
+            "mobilenet_v1",
+            mobilenet_v1,
+            (96, 96, 3),
+            batch=2,
+            dist="uniform",
+            file="examples/mobilenet_v1.dsnet",
+            network="mobilenet_v1",
+            set={"alpha": "0.25", "res": "96", "classes": "10"},
+            note="MobileNetV1, alpha 0.25, 96x96, 10 classes",
+        ),
+        Fixture(
+            "mobilenet_v2",
+            mobilenet_v2,
+            (64, 64, 3),
+            batch=1,
+            dist="normal",
+            file="examples/mobilenet_v2.dsnet",
+            network="mobilenet_v2",
+            set={"alpha": "0.35", "res": "64", "classes": "10"},
+            note="MobileNetV2, alpha 0.35, 64x64, 10 classes",
+        ),
+    ]
+    for name, (h, w, c), batch, text, make in PADDING_CASES:
+        out.append(
+            Fixture(
+                "padding_" + name,
+                (lambda make=make: Net([make()])),
+                (h, w, c),
+                batch=batch,
+                # max pooling gets N(0, 1) input, so windows of negatives are common and -inf
+                # padding is told apart from zero padding
+                dist="normal" if "maxpool" in name else "uniform",
+                dsnet=f"# Padding case {name}.\ninput {h}x{w}x{c}\n{text}\n",
+                check=check_padding,
+                note=text,
+            )
+        )
+    return out
+
+
+def generate(fx: Fixture) -> dict:
+    seed = seed_of(fx.name)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = fx.build()
+    initialise(model, rng)
+    model.eval()
+
+    h, w, c = fx.input_hwc
+    shape = (fx.batch, h, w, c)
+    if fx.dist == "uniform":
+        x_nhwc = rng.uniform(-1.0, 1.0, shape).astype("<f4")
+    else:
+        x_nhwc = rng.standard_normal(shape).astype("<f4")
+
+    tensors = dsnet_tensors(model)
+    order = [name for name, _ in tensors]
+
+    # float64 reference: the float32 weights and input, widened
+    x64 = torch.from_numpy(x_nhwc.astype("<f8")).permute(0, 3, 1, 2).contiguous()
+    with torch.no_grad():
+        # how far float32 PyTorch is from the reference (for picking test tolerances)
+        y32 = model(x64.float()).double()
+        model64 = model.double()
+        y64 = model64(x64)
+        note = fx.check(model64, x64, y64) if fx.check else ""
+    assert y64.dim() == 4
+    expected = np.ascontiguousarray(y64.permute(0, 2, 3, 1).numpy().astype("<f8"))
+    assert np.isfinite(expected).all()
+
+    folder = FIXTURES / fx.name
+    folder.mkdir(parents=True)
+    if fx.dsnet is not None:
+        (folder / "model.dsnet").write_text(fx.dsnet)
+        file = f"test/fixtures/{fx.name}/model.dsnet"
+    else:
+        file = fx.file
+    assert file is not None
+    params = {"file": file, "network": fx.network, "set": fx.set}
+    (folder / "params.json").write_text(json.dumps(params, indent=2) + "\n")
+    write_safetensors(folder / "weights.safetensors", tensors, {"order": json.dumps(order)})
+    np.save(folder / "input.npy", x_nhwc)
+    np.save(folder / "expected.npy", expected)
+
+    # read everything back
+    meta, back = read_safetensors(folder / "weights.safetensors")
+    assert json.loads(meta["order"]) == order and list(back) == order
+    for name, arr in tensors:
+        assert np.array_equal(back[name], arr), name
+    assert np.array_equal(np.load(folder / "input.npy"), x_nhwc)
+    assert np.array_equal(np.load(folder / "expected.npy"), expected)
+
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    return {
+        "name": fx.name,
+        "tensors": len(order),
+        "params": int(sum(a.size for _, a in tensors)),
+        "input": list(shape),
+        "output": list(expected.shape),
+        "max_abs": float(np.abs(expected).max()),
+        "f32_err": float((y32 - y64).abs().max()),
+        "bytes": size,
+        "note": note,
+    }
+
+
+def main(argv: list[str]) -> int:
+    torch.set_num_threads(1)  # the same summation order on every machine
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    wanted = fixtures()
+    names = {fx.name for fx in wanted}
+    # regenerate entirely: remove every fixture folder (one with a params.json) and ours
+    for d in sorted(FIXTURES.iterdir()):
+        if d.is_dir() and (d.name in names or (d / "params.json").exists()):
+            shutil.rmtree(d)
+    total = 0
+    print(f"{'fixture':40} {'tensors':>7} {'params':>7} {'input':>16} {'output':>14} "
+          f"{'max|y|':>9} {'f32 err':>8} {'bytes':>8}")  # fmt: skip
+    for fx in wanted:
+        s = generate(fx)
+        total += s["bytes"]
+        print(
+            f"{s['name']:40} {s['tensors']:7d} {s['params']:7d} {'x'.join(map(str, s['input'])):>16} "
+            f"{'x'.join(map(str, s['output'])):>14} {s['max_abs']:9.4g} {s['f32_err']:8.1e} "
+            f"{s['bytes']:8d}" + (f"  {s['note']}" if s["note"] else "")
+        )
+    print(f"{len(wanted)} fixtures, {total} bytes in {FIXTURES.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
