@@ -21,7 +21,9 @@ describe("dsnet check", () => {
   it("exits 1 with diagnostics, rendered with file:line:col and a caret", async () => {
     const r = await cli("check", "examples/errors/typos.dsnet");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("examples/errors/typos.dsnet:6:12: error DS2010: unknown name `widht`");
+    expect(r.stderr).toContain(
+      "examples/errors/typos.dsnet:6:12: error DS2010: unknown name `widht`",
+    );
     expect(r.stderr).toContain("^^^^^");
     expect(r.stderr).toMatch(/4 errors, 0 warnings/);
   });
@@ -30,12 +32,21 @@ describe("dsnet check", () => {
     const r = await cli("check", "--json", "examples/errors/conv_dw_bugs.dsnet");
     expect(r.code).toBe(1);
     const { diagnostics } = JSON.parse(r.stdout);
-    expect(diagnostics.map((d: { code: string; line: number; column: number }) => [d.code, d.line, d.column])).toEqual([
+    expect(
+      diagnostics.map((d: { code: string; line: number; column: number }) => [
+        d.code,
+        d.line,
+        d.column,
+      ]),
+    ).toEqual([
       ["DS4006", 8, 10],
       ["DS4101", 8, 27],
       ["DS4007", 9, 16],
     ]);
-    expect(diagnostics[0].expansion[0]).toMatchObject({ message: "in block `conv_dw`, called here", line: 15 });
+    expect(diagnostics[0].expansion[0]).toMatchObject({
+      message: "in block `conv_dw`, called here",
+      line: 15,
+    });
   });
 
   it("exits 2 on usage errors", async () => {
@@ -58,13 +69,33 @@ describe("dsnet summary", () => {
     expect(s.network).toBe("mobilenet_v2");
     expect(s.input).toEqual([224, 224, 3]);
     expect(s.output).toEqual([1, 1, 1000]);
-    expect(s.totals).toEqual({ macs: 300_774_272, params: 3_538_984, trainableParams: 3_504_872, nonTrainableParams: 34_112 });
-    expect(s.layers[1]).toMatchObject({ name: "conv1", op: "conv", output: [112, 112, 32], params: 864, macs: 10_838_016 });
-    for (const layer of s.layers) expect(layer.params).toBe(layer.trainableParams + layer.nonTrainableParams);
+    expect(s.totals).toEqual({
+      macs: 300_774_272,
+      params: 3_538_984,
+      trainableParams: 3_504_872,
+      nonTrainableParams: 34_112,
+    });
+    expect(s.layers[1]).toMatchObject({
+      name: "conv1",
+      op: "conv",
+      output: [112, 112, 32],
+      params: 864,
+      macs: 10_838_016,
+    });
+    for (const layer of s.layers)
+      expect(layer.params).toBe(layer.trainableParams + layer.nonTrainableParams);
   });
 
   it("--set overrides network parameters", async () => {
-    const r = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha=0.5", "--set", "res=160", "--json");
+    const r = await cli(
+      "summary",
+      "examples/mobilenet_v1.dsnet",
+      "--set",
+      "alpha=0.5",
+      "--set",
+      "res=160",
+      "--json",
+    );
     const s = JSON.parse(r.stdout);
     expect(s.params).toEqual({ alpha: 0.5, res: 160, classes: 1000 });
     expect(s.input).toEqual([160, 160, 3]);
@@ -98,5 +129,32 @@ describe("dsnet layers", () => {
     const r = await cli("layers");
     expect(r.stdout).toMatch(/^dw  depthwise convolution/m);
     expect(r.stdout).toContain("mult");
+  });
+});
+
+describe("dsnet fmt", () => {
+  it("prints the canonical form", async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-fmt-"));
+    const file = join(dir, "a.dsnet");
+    writeFileSync(file, "input   8x8x3\ndw 3x3  s2->pw 8   # mix\n");
+    const printed = await cli("fmt", file);
+    expect(printed).toMatchObject({ code: 0, stdout: "input 8x8x3\ndw 3x3 s2 -> pw 8  # mix\n" });
+    expect((await cli("fmt", "--check", file)).code).toBe(1);
+    expect((await cli("fmt", "--write", file)).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe("input 8x8x3\ndw 3x3 s2 -> pw 8  # mix\n");
+    expect((await cli("fmt", "--check", file)).code).toBe(0);
+  });
+
+  it("leaves files with syntax errors alone and reports them", async () => {
+    const r = await cli("fmt", "--check", "examples/errors/syntax.dsnet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("DS1002");
+  });
+
+  it("rejects --check together with --write", async () => {
+    expect((await cli("fmt", "--check", "--write", "examples/seed_block.dsnet")).code).toBe(2);
   });
 });

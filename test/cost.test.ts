@@ -40,7 +40,10 @@ describe("MobileNetV1", () => {
     [1.0, 160, 290, 4.2],
     [1.0, 128, 186, 4.2],
   ])("alpha %f, resolution %i: %i M mult-adds, %f M params (paper)", (alpha, res, macs, params) => {
-    const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1", [`alpha=${alpha}`, `res=${res}`]);
+    const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1", [
+      `alpha=${alpha}`,
+      `res=${res}`,
+    ]);
     // The paper rounds (and once truncates): agree to within one million.
     expect(Math.abs(s.totals.macs / 1e6 - macs)).toBeLessThanOrEqual(1);
     expect(Number((s.totals.trainableParams / 1e6).toFixed(1))).toBe(params);
@@ -84,15 +87,18 @@ describe("MobileNetV2", () => {
     [0.35, 160, 30, 1.66],
     [0.35, 128, 20, 1.66],
     [0.35, 96, 11, 1.66],
-  ])("alpha %f, resolution %i: %i M MACs, %f M params (checkpoint table)", (alpha, res, macs, params) => {
-    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2", [
-      `alpha=${alpha}`,
-      `res=${res}`,
-      "classes=1001",
-    ]);
-    expect(Math.floor(s.totals.macs / 1e6)).toBe(macs);
-    expect(Number((weightsWithoutBatchNorm(s) / 1e6).toFixed(2))).toBe(params);
-  });
+  ])(
+    "alpha %f, resolution %i: %i M MACs, %f M params (checkpoint table)",
+    (alpha, res, macs, params) => {
+      const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2", [
+        `alpha=${alpha}`,
+        `res=${res}`,
+        "classes=1001",
+      ]);
+      expect(Math.floor(s.totals.macs / 1e6)).toBe(macs);
+      expect(Number((weightsWithoutBatchNorm(s) / 1e6).toFixed(2))).toBe(params);
+    },
+  );
 
   it("has a residual only where stride is 1 and channels match, and no expansion when t = 1", () => {
     const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2");
@@ -140,7 +146,10 @@ describe("separable savings", () => {
   it("replacing every pair by a standard convolution adds the difference to the total", () => {
     const s = summaryOf("examples/mobilenet_v1.dsnet", "mobilenet_v1");
     const { pairs, networkAsStandard } = s.separable;
-    const difference = pairs.reduce((a, p) => a + p.standardMacs - p.depthwiseMacs - p.pointwiseMacs, 0);
+    const difference = pairs.reduce(
+      (a, p) => a + p.standardMacs - p.depthwiseMacs - p.pointwiseMacs,
+      0,
+    );
     expect(networkAsStandard.macs).toBe(s.totals.macs + difference);
   });
 });

@@ -13,7 +13,9 @@ export function expectGolden(path: string, actual: string): void {
     return;
   }
   if (!existsSync(path)) {
-    throw new Error(`golden file ${path} is missing; run UPDATE_GOLDEN=1 npx vitest run to create it`);
+    throw new Error(
+      `golden file ${path} is missing; run UPDATE_GOLDEN=1 npx vitest run to create it`,
+    );
   }
   expect(actual).toBe(readFileSync(path, "utf8"));
 }

@@ -4,7 +4,9 @@ import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
 
 /** A host whose files live in memory, keyed by absolute path under /virtual. */
 export function memoryHost(files: Record<string, string>): Host {
-  const map = new Map(Object.entries(files).map(([path, text]) => [resolve("/virtual", path), text]));
+  const map = new Map(
+    Object.entries(files).map(([path, text]) => [resolve("/virtual", path), text]),
+  );
   return { readFile: (path) => map.get(path) };
 }
 

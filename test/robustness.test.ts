@@ -9,7 +9,11 @@ import { checkSources } from "./helpers.js";
 
 function exampleFiles(dir = "examples"): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? exampleFiles(join(dir, e.name)) : e.name.endsWith(".dsnet") ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? exampleFiles(join(dir, e.name))
+      : e.name.endsWith(".dsnet")
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -23,7 +27,11 @@ const library = Object.fromEntries(
 /** Every range of every diagnostic (and of its notes) lies inside its own source text. */
 function expectRangesInside(diagnostics: Diagnostic[]) {
   for (const d of diagnostics) {
-    for (const span of [d.span, ...d.related.map((r) => r.span), ...d.expansion.map((r) => r.span)]) {
+    for (const span of [
+      d.span,
+      ...d.related.map((r) => r.span),
+      ...d.expansion.map((r) => r.span),
+    ]) {
       expect(span.start).toBeGreaterThanOrEqual(0);
       expect(span.end).toBeGreaterThanOrEqual(span.start);
       expect(span.end).toBeLessThanOrEqual(span.source.text.length);
@@ -40,22 +48,98 @@ function survives(text: string) {
 }
 
 const tokens = [
-  "network", "block", "input", "import", "repeat", "as", "residual", "shortcut", "if", "else", "let",
-  "in.c", "in", ".", "true", "false", "and", "or", "not", "same", "valid", "same_upper", "x",
-  "->", "(", ")", "{", "}", "[", "]", ",", "=", ":", "?", ";", "\n", "\n", " ", "#c\n", '"a.dsnet"',
-  "conv", "dw", "pw", "sep", "bn", "relu", "fc", "gap", "maxpool", "flatten", "3x3", "224x224x3",
-  "s2", "d2", "0", "1", "-1", "2.5", "1e400", "64", "a", "b", "make_divisible", "int", "/", "//",
-  "%", "**", "*", "+", "-", "==", "<", "!", "@", "\u00e9", "\t",
+  "network",
+  "block",
+  "input",
+  "import",
+  "repeat",
+  "as",
+  "residual",
+  "shortcut",
+  "if",
+  "else",
+  "let",
+  "in.c",
+  "in",
+  ".",
+  "true",
+  "false",
+  "and",
+  "or",
+  "not",
+  "same",
+  "valid",
+  "same_upper",
+  "x",
+  "->",
+  "(",
+  ")",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  "=",
+  ":",
+  "?",
+  ";",
+  "\n",
+  "\n",
+  " ",
+  "#c\n",
+  '"a.dsnet"',
+  "conv",
+  "dw",
+  "pw",
+  "sep",
+  "bn",
+  "relu",
+  "fc",
+  "gap",
+  "maxpool",
+  "flatten",
+  "3x3",
+  "224x224x3",
+  "s2",
+  "d2",
+  "0",
+  "1",
+  "-1",
+  "2.5",
+  "1e400",
+  "64",
+  "a",
+  "b",
+  "make_divisible",
+  "int",
+  "/",
+  "//",
+  "%",
+  "**",
+  "*",
+  "+",
+  "-",
+  "==",
+  "<",
+  "!",
+  "@",
+  "\u00e9",
+  "\t",
 ];
 
 describe("no input makes dsnet throw", () => {
   it("random text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => survives(s)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => survives(s)),
+      { numRuns: 300 },
+    );
   });
 
   it("random token soup", () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 80 }), (ts) => survives(ts.join(" "))),
+      fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 80 }), (ts) =>
+        survives(ts.join(" ")),
+      ),
       { numRuns: 500 },
     );
   });

@@ -17,8 +17,18 @@ export const builtinFunctions: Record<string, BuiltinFunction> = {
   ceil: { minArgs: 1, maxArgs: 1, signature: "ceil(x)", apply: ([x]) => Math.ceil(x) },
   round: { minArgs: 1, maxArgs: 1, signature: "round(x)", apply: ([x]) => roundHalfEven(x) },
   abs: { minArgs: 1, maxArgs: 1, signature: "abs(x)", apply: ([x]) => Math.abs(x) },
-  min: { minArgs: 1, maxArgs: Infinity, signature: "min(a, b, ...)", apply: (xs) => Math.min(...xs) },
-  max: { minArgs: 1, maxArgs: Infinity, signature: "max(a, b, ...)", apply: (xs) => Math.max(...xs) },
+  min: {
+    minArgs: 1,
+    maxArgs: Infinity,
+    signature: "min(a, b, ...)",
+    apply: (xs) => Math.min(...xs),
+  },
+  max: {
+    minArgs: 1,
+    maxArgs: Infinity,
+    signature: "max(a, b, ...)",
+    apply: (xs) => Math.max(...xs),
+  },
   make_divisible: {
     minArgs: 1,
     maxArgs: 3,
@@ -28,7 +38,10 @@ export const builtinFunctions: Record<string, BuiltinFunction> = {
 };
 
 export function makeDivisible(v: number, divisor: number, minValue: number): number {
-  let rounded = Math.max(minValue, Math.trunc(v + divisor / 2) - (Math.trunc(v + divisor / 2) % divisor));
+  let rounded = Math.max(
+    minValue,
+    Math.trunc(v + divisor / 2) - (Math.trunc(v + divisor / 2) % divisor),
+  );
   if (rounded < 0.9 * v) rounded += divisor;
   return rounded;
 }

@@ -146,7 +146,11 @@ class Elaborator {
     const declared = new Set<string>();
     for (const param of this.source.params) {
       if (declared.has(param.name.text)) {
-        this.report("duplicateParameter", param.name.span, `parameter \`${param.name.text}\` is declared twice`);
+        this.report(
+          "duplicateParameter",
+          param.name.span,
+          `parameter \`${param.name.text}\` is declared twice`,
+        );
         continue;
       }
       declared.add(param.name.text);
@@ -213,7 +217,11 @@ class Elaborator {
       );
       return;
     }
-    scope.define(statement.name.text, evaluate(statement.value, this.context(scope, flow)), statement.name.span);
+    scope.define(
+      statement.name.text,
+      evaluate(statement.value, this.context(scope, flow)),
+      statement.name.span,
+    );
   }
 
   private input(statement: A.InputStmt, scope: Scope, flow: Flow): Flow {
@@ -253,7 +261,11 @@ class Elaborator {
     const shape: Shape = [parts[0], parts[1], parts[2]];
     if (!this.fits(shape, statement.span)) return undefined;
     const id = this.add({ op: "input", shape }, "input", [], statement.span);
-    return { id, shape, producer: `\`input ${formatShape(shape)}\` (${this.lineOf(statement.span)})` };
+    return {
+      id,
+      shape,
+      producer: `\`input ${formatShape(shape)}\` (${this.lineOf(statement.span)})`,
+    };
   }
 
   private stage(stage: A.Stage, scope: Scope, flow: Flow, names: NameScope): Flow {
@@ -284,9 +296,13 @@ class Elaborator {
     const full = names.prefix + label.text;
     const earlier = this.labels.get(full);
     if (earlier && (earlier.start !== label.span.start || earlier.source !== label.span.source)) {
-      this.report("duplicateDefinition", label.span, `two layers are labelled \`${label.text}\` here`, undefined, [
-        { message: "first labelled here", span: earlier },
-      ]);
+      this.report(
+        "duplicateDefinition",
+        label.span,
+        `two layers are labelled \`${label.text}\` here`,
+        undefined,
+        [{ message: "first labelled here", span: earlier }],
+      );
     }
     this.labels.set(full, label.span);
   }
@@ -307,22 +323,46 @@ class Elaborator {
     if (spec) {
       const args = this.bindBuiltin(call, spec.params, scope, flow);
       if (!args || !flow) return undefined;
-      const reader = new ArgReader(args, call.span, firstLine(call.span), this.reporter, this.notes());
-      const drafts = spec.build(reader, { shape: flow.shape, producer: flow.producer } satisfies Incoming);
+      const reader = new ArgReader(
+        args,
+        call.span,
+        firstLine(call.span),
+        this.reporter,
+        this.notes(),
+      );
+      const drafts = spec.build(reader, {
+        shape: flow.shape,
+        producer: flow.producer,
+      } satisfies Incoming);
       if (!drafts) return undefined;
       const name = names.next(call.callee.text, call.label);
       let current = flow;
       for (const draft of drafts) {
         if (!this.fits(draft.shape, call.span)) return undefined;
-        const id = this.add(draft, draft.suffix ? `${name}.${draft.suffix}` : name, [current.id], call.span);
-        current = { id, shape: draft.shape, producer: `\`${firstLine(call.span)}\` (${this.lineOf(call.span)})` };
+        const id = this.add(
+          draft,
+          draft.suffix ? `${name}.${draft.suffix}` : name,
+          [current.id],
+          call.span,
+        );
+        current = {
+          id,
+          shape: draft.shape,
+          producer: `\`${firstLine(call.span)}\` (${this.lineOf(call.span)})`,
+        };
       }
       return current;
     }
     return this.blockCall(call, block!, scope, flow, names);
   }
 
-  private blockCall(call: A.Call, block: A.BlockDecl, scope: Scope, flow: Flow, names: NameScope): Flow {
+  private blockCall(
+    call: A.Call,
+    block: A.BlockDecl,
+    scope: Scope,
+    flow: Flow,
+    names: NameScope,
+  ): Flow {
     if (this.activeBlocks.includes(block.name.text)) return undefined; // reported as DS2003 already
     if (this.activeBlocks.length >= limits.callDepth) {
       this.report("tooManyLayers", call.span, `blocks nested more than ${limits.callDepth} deep`);
@@ -331,9 +371,17 @@ class Elaborator {
     const blockScope = this.bindBlock(call, block, scope, flow);
     if (!blockScope) return undefined;
     const name = names.next(block.name.text, call.label);
-    this.expansion.push({ message: `in block \`${block.name.text}\`, called here`, span: call.span });
+    this.expansion.push({
+      message: `in block \`${block.name.text}\`, called here`,
+      span: call.span,
+    });
     this.activeBlocks.push(block.name.text);
-    const out = this.statements(block.body.statements, blockScope, flow, names.child(name, block.body.statements));
+    const out = this.statements(
+      block.body.statements,
+      blockScope,
+      flow,
+      names.child(name, block.body.statements),
+    );
     this.activeBlocks.pop();
     this.expansion.pop();
     if (!out) return undefined;
@@ -364,8 +412,16 @@ class Elaborator {
       const iterationScope = new Scope(scope);
       if (stage.index) iterationScope.define(stage.index.text, i, stage.index.span);
       const indexText = stage.index ? `${stage.index.text} = ${i}` : `iteration ${i}`;
-      this.expansion.push({ message: `in repeat ${indexText} (of ${count})`, span: repeatHeader(stage) });
-      flow = this.statements(stage.body.statements, iterationScope, flow, names.child(`${name}.${i}`, stage.body.statements));
+      this.expansion.push({
+        message: `in repeat ${indexText} (of ${count})`,
+        span: repeatHeader(stage),
+      });
+      flow = this.statements(
+        stage.body.statements,
+        iterationScope,
+        flow,
+        names.child(`${name}.${i}`, stage.body.statements),
+      );
       this.expansion.pop();
     }
     return flow ? { ...flow, producer: `\`repeat\` (${this.lineOf(stage.span)})` } : undefined;
@@ -385,19 +441,36 @@ class Elaborator {
       }
       if (!condition) {
         const name = names.next("residual", stage.label);
-        return this.statements(stage.body.statements, new Scope(scope), flow, names.child(name, stage.body.statements));
+        return this.statements(
+          stage.body.statements,
+          new Scope(scope),
+          flow,
+          names.child(name, stage.body.statements),
+        );
       }
     }
     const name = names.next("residual", stage.label);
     if (!flow) return undefined;
-    const main = this.statements(stage.body.statements, new Scope(scope), flow, names.child(name, stage.body.statements));
+    const main = this.statements(
+      stage.body.statements,
+      new Scope(scope),
+      flow,
+      names.child(name, stage.body.statements),
+    );
     const skip = stage.shortcut
-      ? this.statements(stage.shortcut.statements, new Scope(scope), flow, names.child(`${name}.shortcut`, stage.shortcut.statements))
+      ? this.statements(
+          stage.shortcut.statements,
+          new Scope(scope),
+          flow,
+          names.child(`${name}.shortcut`, stage.shortcut.statements),
+        )
       : flow;
     if (!main || !skip) return undefined;
     const [mh, mw, mc] = main.shape;
     const [sh, sw, sc] = skip.shape;
-    const skipName = stage.shortcut ? `the shortcut ${skip.producer}` : `the residual's input ${skip.producer}`;
+    const skipName = stage.shortcut
+      ? `the shortcut ${skip.producer}`
+      : `the residual's input ${skip.producer}`;
     if (mc !== sc) {
       this.report(
         "residualChannelMismatch",
@@ -414,11 +487,18 @@ class Elaborator {
         "residualSpatialMismatch",
         residualHeader(stage),
         `residual add needs equal sizes, but the body ends with ${formatShape(main.shape)} from ${main.producer} and ${skipName} is ${formatShape(skip.shape)}`,
-        stage.shortcut ? "give the shortcut the same stride as the body" : "a strided body needs a strided shortcut, such as `shortcut { conv 1x1 out s2 }`",
+        stage.shortcut
+          ? "give the shortcut the same stride as the body"
+          : "a strided body needs a strided shortcut, such as `shortcut { conv 1x1 out s2 }`",
       );
       return undefined;
     }
-    const id = this.add({ op: "add", shape: main.shape }, `${name}.add`, [main.id, skip.id], stage.span);
+    const id = this.add(
+      { op: "add", shape: main.shape },
+      `${name}.add`,
+      [main.id, skip.id],
+      stage.span,
+    );
     return { id, shape: main.shape, producer: `\`residual\` (${this.lineOf(stage.span)})` };
   }
 
@@ -474,7 +554,13 @@ class Elaborator {
     for (const { arg, value } of positional) {
       let target: string | undefined;
       if (typeof value === "object" && value.kind === "pad" && has("pad")) target = "pad";
-      else if (typeof value === "object" && value.kind === "dims" && has("kernel") && !bound.has("kernel")) target = "kernel";
+      else if (
+        typeof value === "object" &&
+        value.kind === "dims" &&
+        has("kernel") &&
+        !bound.has("kernel")
+      )
+        target = "kernel";
       else target = open.find((p) => !bound.has(p.name))?.name;
       if (!target || bound.has(target)) {
         const names = open.map((p) => p.name);
@@ -513,9 +599,15 @@ class Elaborator {
     bound: Map<string, Located>,
   ): boolean {
     const name = arg.name!;
-    const target = parameterFor(name.text, params.map((p) => p.name));
+    const target = parameterFor(
+      name.text,
+      params.map((p) => p.name),
+    );
     if (!target) {
-      const guess = suggest(name.text, params.map((p) => p.name));
+      const guess = suggest(
+        name.text,
+        params.map((p) => p.name),
+      );
       this.report(
         "unknownArgument",
         name.span,
@@ -545,10 +637,16 @@ class Elaborator {
     for (const arg of call.args) {
       let param: A.Param | undefined;
       if (arg.name) {
-        const target = parameterFor(arg.name.text, block.params.map((p) => p.name.text));
+        const target = parameterFor(
+          arg.name.text,
+          block.params.map((p) => p.name.text),
+        );
         param = block.params.find((p) => p.name.text === target);
         if (!param) {
-          const guess = suggest(arg.name.text, block.params.map((p) => p.name.text));
+          const guess = suggest(
+            arg.name.text,
+            block.params.map((p) => p.name.text),
+          );
           this.report(
             "unknownArgument",
             arg.name.span,
@@ -607,14 +705,29 @@ class Elaborator {
     return blockScope;
   }
 
-  private add(draft: LayerDraft | Omit<Layer, "id" | "name" | "inputs" | "origin">, name: string, inputs: number[], span: Span): number {
+  private add(
+    draft: LayerDraft | Omit<Layer, "id" | "name" | "inputs" | "origin">,
+    name: string,
+    inputs: number[],
+    span: Span,
+  ): number {
     if (this.layers.length >= limits.layers) {
-      this.report("tooManyLayers", span, `the network expands to more than ${limits.layers} layers`);
+      this.report(
+        "tooManyLayers",
+        span,
+        `the network expands to more than ${limits.layers} layers`,
+      );
       throw new TooManyLayers();
     }
     const id = this.layers.length;
     const { suffix: _suffix, ...rest } = draft as LayerDraft;
-    this.layers.push({ ...rest, id, name, inputs, origin: { span, expansion: this.notes() } } as Layer);
+    this.layers.push({
+      ...rest,
+      id,
+      name,
+      inputs,
+      origin: { span, expansion: this.notes() },
+    } as Layer);
     return id;
   }
 
@@ -651,7 +764,9 @@ function located(arg: A.Arg, value: Value): Located {
 }
 
 function paramList(block: A.BlockDecl): string {
-  const params = block.params.map((p) => (p.default ? `${p.name.text} = ${sourceText(p.default.span)}` : p.name.text));
+  const params = block.params.map((p) =>
+    p.default ? `${p.name.text} = ${sourceText(p.default.span)}` : p.name.text,
+  );
   return `its parameters are (${params.join(", ")})`;
 }
 
@@ -680,5 +795,8 @@ function repeatHeader(stage: A.RepeatStage): Span {
 }
 
 function residualHeader(stage: A.ResidualStage): Span {
-  return { ...stage.span, end: Math.max(stage.span.start + "residual".length, stage.body.span.start) };
+  return {
+    ...stage.span,
+    end: Math.max(stage.span.start + "residual".length, stage.body.span.start),
+  };
 }

@@ -53,7 +53,13 @@ export function evaluate(expr: A.Expr, ctx: EvalContext): Value | undefined {
   return result;
 }
 
-function fail(ctx: EvalContext, kind: Parameters<Reporter["report"]>[0], span: Span, message: string, help?: string) {
+function fail(
+  ctx: EvalContext,
+  kind: Parameters<Reporter["report"]>[0],
+  span: Span,
+  message: string,
+  help?: string,
+) {
   ctx.reporter.report(kind, span, message, { expansion: ctx.expansion, help });
   return undefined;
 }
@@ -83,7 +89,13 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
     case "shape": {
       const index = { h: 0, w: 1, c: 2 }[expr.field];
       if (index === undefined) {
-        return fail(ctx, "unknownName", expr.span, `\`in\` has no field \`${expr.field}\``, "use in.h, in.w or in.c");
+        return fail(
+          ctx,
+          "unknownName",
+          expr.span,
+          `\`in\` has no field \`${expr.field}\``,
+          "use in.h, in.w or in.c",
+        );
       }
       return ctx.shape?.[index];
     }
@@ -116,7 +128,9 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           "unknownFunction",
           expr.callee.span,
           `unknown function \`${expr.callee.text}\``,
-          guess ? `did you mean \`${guess}\`?` : `the functions are ${Object.keys(builtinFunctions).join(", ")}`,
+          guess
+            ? `did you mean \`${guess}\`?`
+            : `the functions are ${Object.keys(builtinFunctions).join(", ")}`,
         );
       }
       if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
@@ -180,7 +194,8 @@ function evaluateBinary(expr: A.BinaryExpr, ctx: EvalContext): Value | undefined
   const right = evaluate(expr.right, ctx);
   if (left === undefined || right === undefined) return undefined;
   if (expr.op === "==" || expr.op === "!=") {
-    const equal = describeValue(left) === describeValue(right) && typeName(left) === typeName(right);
+    const equal =
+      describeValue(left) === describeValue(right) && typeName(left) === typeName(right);
     return expr.op === "==" ? equal : !equal;
   }
   const a = expectNumber(left, expr.left, ctx);
@@ -237,7 +252,9 @@ function expectBool(value: Value, expr: A.Expr, ctx: EvalContext): boolean | und
     "typeMismatch",
     expr.span,
     `expected true or false, but \`${sourceText(expr.span)}\` is ${typeName(value)} (${describeValue(value)})`,
-    typeof value === "number" ? `compare it, for example \`${sourceText(expr.span)} != 0\`` : undefined,
+    typeof value === "number"
+      ? `compare it, for example \`${sourceText(expr.span)} != 0\``
+      : undefined,
   );
 }
 
@@ -246,4 +263,3 @@ function arity(min: number, max: number): string {
   if (max === Infinity) return `at least ${min} argument${min === 1 ? "" : "s"}`;
   return `${min} to ${max} arguments`;
 }
-

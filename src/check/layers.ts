@@ -98,7 +98,12 @@ export const layerSpecs: Record<string, LayerSpec> = {
       stride,
       dilation,
       pad("same"),
-      { name: "groups", type: "int", default: "1", doc: "channel groups; in and out channels must divide by it" },
+      {
+        name: "groups",
+        type: "int",
+        default: "1",
+        doc: "channel groups; in and out channels must divide by it",
+      },
       bias(false),
     ],
     build(args, input) {
@@ -109,7 +114,16 @@ export const layerSpecs: Record<string, LayerSpec> = {
       const groups = args.positiveInt("groups", 1);
       const padSpec = args.padding("same");
       const hasBias = args.bool("bias", false);
-      if (out === undefined || !k || !s || !d || groups === undefined || !padSpec || hasBias === undefined) return;
+      if (
+        out === undefined ||
+        !k ||
+        !s ||
+        !d ||
+        groups === undefined ||
+        !padSpec ||
+        hasBias === undefined
+      )
+        return;
       const inC = input.shape[2];
       if (inC % groups !== 0 || out % groups !== 0) {
         args.report(
@@ -152,7 +166,12 @@ export const layerSpecs: Record<string, LayerSpec> = {
       stride,
       dilation,
       pad("same"),
-      { name: "mult", type: "int", default: "1", doc: "depth multiplier: filters per input channel" },
+      {
+        name: "mult",
+        type: "int",
+        default: "1",
+        doc: "depth multiplier: filters per input channel",
+      },
       bias(false),
     ],
     build(args, input) {
@@ -248,7 +267,16 @@ export const layerSpecs: Record<string, LayerSpec> = {
       const mult = args.positiveInt("mult", 1);
       const padSpec = args.padding("same");
       const hasBias = args.bool("bias", false);
-      if (out === undefined || !k || !s || !d || mult === undefined || !padSpec || hasBias === undefined) return;
+      if (
+        out === undefined ||
+        !k ||
+        !s ||
+        !d ||
+        mult === undefined ||
+        !padSpec ||
+        hasBias === undefined
+      )
+        return;
       const inC = input.shape[2];
       const mid = inC * mult;
       const spatial = args.convSpatial(input, k, s, d, padSpec);
@@ -282,13 +310,22 @@ export const layerSpecs: Record<string, LayerSpec> = {
         positional: true,
         doc: "channel count, checked against the input (optional)",
       },
-      { name: "eps", type: "number", default: "1e-5", doc: "added to the variance (PyTorch's default)" },
+      {
+        name: "eps",
+        type: "number",
+        default: "1e-5",
+        doc: "added to the variance (PyTorch's default)",
+      },
     ],
     build(args, input) {
       const eps = args.number("eps", 1e-5);
       if (eps === undefined) return;
       if (eps < 0) {
-        args.report("invalidValue", args.spanOf("eps")!, `eps must not be negative, but is ${formatNumber(eps)}`);
+        args.report(
+          "invalidValue",
+          args.spanOf("eps")!,
+          `eps must not be negative, but is ${formatNumber(eps)}`,
+        );
         return;
       }
       const c = input.shape[2];
@@ -312,7 +349,9 @@ export const layerSpecs: Record<string, LayerSpec> = {
   leaky_relu: {
     name: "leaky_relu",
     summary: "x for x >= 0, slope·x below",
-    params: [{ name: "slope", type: "number", positional: true, default: "0.01", doc: "negative slope" }],
+    params: [
+      { name: "slope", type: "number", positional: true, default: "0.01", doc: "negative slope" },
+    ],
     build(args, input) {
       const slope = args.number("slope", 0.01);
       if (slope === undefined) return;
@@ -380,12 +419,18 @@ export const layerSpecs: Record<string, LayerSpec> = {
   dropout: {
     name: "dropout",
     summary: "dropout: nothing at inference, kept for the summary",
-    params: [{ name: "p", type: "number", positional: true, default: "0.5", doc: "drop probability" }],
+    params: [
+      { name: "p", type: "number", positional: true, default: "0.5", doc: "drop probability" },
+    ],
     build(args, input) {
       const p = args.number("p", 0.5);
       if (p === undefined) return;
       if (p < 0 || p >= 1) {
-        args.report("invalidValue", args.spanOf("p")!, `dropout probability must be in [0, 1), but is ${formatNumber(p)}`);
+        args.report(
+          "invalidValue",
+          args.spanOf("p")!,
+          `dropout probability must be in [0, 1), but is ${formatNumber(p)}`,
+        );
         return;
       }
       return [{ op: "dropout", shape: input.shape, p }];
@@ -397,11 +442,7 @@ function pool(op: "maxpool" | "avgpool", summary: string): LayerSpec {
   return {
     name: op,
     summary,
-    params: [
-      kernel(true),
-      { ...stride, default: "kernel" },
-      pad("valid"),
-    ],
+    params: [kernel(true), { ...stride, default: "kernel" }, pad("valid")],
     build(args, input) {
       const k = args.pair("kernel", 2, "kernel");
       const s = args.has("stride") ? args.pair("stride", 1, "stride") : k;
@@ -410,7 +451,10 @@ function pool(op: "maxpool" | "avgpool", summary: string): LayerSpec {
       const spatial = args.convSpatial(input, k, s, [1, 1], padSpec);
       if (!spatial) return;
       const { padding } = spatial;
-      if (Math.max(padding.top, padding.bottom) >= k[0] || Math.max(padding.left, padding.right) >= k[1]) {
+      if (
+        Math.max(padding.top, padding.bottom) >= k[0] ||
+        Math.max(padding.left, padding.right) >= k[1]
+      ) {
         args.report(
           "invalidValue",
           args.spanOf("pad") ?? args.callSpan,
@@ -487,14 +531,22 @@ export class ArgReader {
     const v = arg.value;
     const what = `\`${this.callText.split(/\s/)[0]}\` ${name === "out" ? "output channels" : name}`;
     if (typeof v !== "number") {
-      this.report("typeMismatch", arg.span, `${what} must be a number, but \`${arg.text}\` is ${typeName(v)}`);
+      this.report(
+        "typeMismatch",
+        arg.span,
+        `${what} must be a number, but \`${arg.text}\` is ${typeName(v)}`,
+      );
       return undefined;
     }
     if (!Number.isInteger(v) || v < 1) {
-      const computed = arg.text !== formatNumber(v) ? `\`${arg.text}\` = ${formatNumber(v)}` : `${formatNumber(v)}`;
-      const help = !Number.isInteger(v) && v > 0
-        ? `round it, for example \`int(${arg.text})\` or \`make_divisible(${arg.text}, 8)\``
-        : undefined;
+      const computed =
+        arg.text !== formatNumber(v)
+          ? `\`${arg.text}\` = ${formatNumber(v)}`
+          : `${formatNumber(v)}`;
+      const help =
+        !Number.isInteger(v) && v > 0
+          ? `round it, for example \`int(${arg.text})\` or \`make_divisible(${arg.text}, 8)\``
+          : undefined;
       this.report(
         "badChannels",
         arg.span,
@@ -504,7 +556,11 @@ export class ArgReader {
       return undefined;
     }
     if (v > limits.tensorElements) {
-      this.report("tensorTooLarge", arg.span, `${what} = ${v} is beyond the limit of ${limits.tensorElements}`);
+      this.report(
+        "tensorTooLarge",
+        arg.span,
+        `${what} = ${v} is beyond the limit of ${limits.tensorElements}`,
+      );
       return undefined;
     }
     return v;
@@ -526,7 +582,11 @@ export class ArgReader {
     const arg = this.args.get(name);
     if (!arg) return fallback;
     if (typeof arg.value !== "number") {
-      this.report("typeMismatch", arg.span, `${name} must be a number, but \`${arg.text}\` is ${typeName(arg.value)}`);
+      this.report(
+        "typeMismatch",
+        arg.span,
+        `${name} must be a number, but \`${arg.text}\` is ${typeName(arg.value)}`,
+      );
       return undefined;
     }
     return arg.value;
@@ -536,14 +596,22 @@ export class ArgReader {
     const arg = this.args.get(name);
     if (!arg) return fallback;
     if (typeof arg.value !== "boolean") {
-      this.report("typeMismatch", arg.span, `${name} must be true or false, but \`${arg.text}\` is ${typeName(arg.value)}`);
+      this.report(
+        "typeMismatch",
+        arg.span,
+        `${name} must be true or false, but \`${arg.text}\` is ${typeName(arg.value)}`,
+      );
       return undefined;
     }
     return arg.value;
   }
 
   /** A kernel, stride or dilation: `3`, `3x3`, `[1, 2]`; each part a whole number >= 1. */
-  pair(name: string, fallback: number, role: "kernel" | "stride" | "dilation"): [number, number] | undefined {
+  pair(
+    name: string,
+    fallback: number,
+    role: "kernel" | "stride" | "dilation",
+  ): [number, number] | undefined {
     const arg = this.args.get(name);
     if (!arg) return [fallback, fallback];
     const parts = numberParts(arg.value);
@@ -557,12 +625,25 @@ export class ArgReader {
     }
     for (const p of parts) {
       if (!Number.isInteger(p)) {
-        this.report("notWholeNumber", arg.span, `${role} must be a whole number, but \`${arg.text}\` is ${describeValue(arg.value)}`);
+        this.report(
+          "notWholeNumber",
+          arg.span,
+          `${role} must be a whole number, but \`${arg.text}\` is ${describeValue(arg.value)}`,
+        );
         return undefined;
       }
       if (p < 1) {
-        const kind = role === "stride" ? "strideBelowOne" : role === "dilation" ? "dilationBelowOne" : "notPositive";
-        this.report(kind, arg.span, `${role} must be at least 1, but \`${arg.text}\` is ${describeValue(arg.value)}`);
+        const kind =
+          role === "stride"
+            ? "strideBelowOne"
+            : role === "dilation"
+              ? "dilationBelowOne"
+              : "notPositive";
+        this.report(
+          kind,
+          arg.span,
+          `${role} must be at least 1, but \`${arg.text}\` is ${describeValue(arg.value)}`,
+        );
         return undefined;
       }
     }
@@ -577,7 +658,11 @@ export class ArgReader {
     const parts = numberParts(v);
     if (parts && [1, 2, 4].includes(parts.length)) {
       if (parts.some((p) => !Number.isInteger(p) || p < 0)) {
-        this.report("notWholeNumber", arg.span, `padding must be whole numbers of at least 0, but \`${arg.text}\` is ${describeValue(v)}`);
+        this.report(
+          "notWholeNumber",
+          arg.span,
+          `padding must be whole numbers of at least 0, but \`${arg.text}\` is ${describeValue(v)}`,
+        );
         return undefined;
       }
       const [top, bottom, left, right] =
@@ -608,8 +693,22 @@ export class ArgReader {
     padSpec: PadSpec,
   ): { h: number; w: number; padding: Padding } | undefined {
     const [inH, inW] = input.shape;
-    const [top, bottom] = resolvePadding(padSpec, "explicit" in padSpec ? [padSpec.explicit.top, padSpec.explicit.bottom] : undefined, inH, k[0], s[0], d[0]);
-    const [left, right] = resolvePadding(padSpec, "explicit" in padSpec ? [padSpec.explicit.left, padSpec.explicit.right] : undefined, inW, k[1], s[1], d[1]);
+    const [top, bottom] = resolvePadding(
+      padSpec,
+      "explicit" in padSpec ? [padSpec.explicit.top, padSpec.explicit.bottom] : undefined,
+      inH,
+      k[0],
+      s[0],
+      d[0],
+    );
+    const [left, right] = resolvePadding(
+      padSpec,
+      "explicit" in padSpec ? [padSpec.explicit.left, padSpec.explicit.right] : undefined,
+      inW,
+      k[1],
+      s[1],
+      d[1],
+    );
     const padding = { top, bottom, left, right };
     const size = (n: number, before: number, after: number, kk: number, ss: number, dd: number) =>
       Math.floor((n + before + after - dd * (kk - 1) - 1) / ss) + 1;
@@ -617,7 +716,9 @@ export class ArgReader {
     const w = size(inW, left, right, k[1], s[1], d[1]);
     if (h < 1 || w < 1) {
       const [axis, n, before, after, kk, ss, dd, out] =
-        h < 1 ? ["height", inH, top, bottom, k[0], s[0], d[0], h] : ["width", inW, left, right, k[1], s[1], d[1], w];
+        h < 1
+          ? ["height", inH, top, bottom, k[0], s[0], d[0], h]
+          : ["width", inW, left, right, k[1], s[1], d[1], w];
       const span = dd > 1 ? `${dd}·(${kk}-1)+1` : `${kk}`;
       this.report(
         "spatialTooSmall",
@@ -633,17 +734,29 @@ export class ArgReader {
   /** Reports weights beyond the limit. */
   weightsFit(count: number): boolean {
     if (count <= limits.weightElements) return true;
-    this.report("tensorTooLarge", this.callSpan, `\`${this.callText}\` would have ${count} weights, beyond the limit of ${limits.weightElements}`);
+    this.report(
+      "tensorTooLarge",
+      this.callSpan,
+      `\`${this.callText}\` would have ${count} weights, beyond the limit of ${limits.weightElements}`,
+    );
     return false;
   }
 
   private wholeNumber(arg: Located, name: string): number | undefined {
     if (typeof arg.value !== "number") {
-      this.report("typeMismatch", arg.span, `${name} must be a number, but \`${arg.text}\` is ${typeName(arg.value)}`);
+      this.report(
+        "typeMismatch",
+        arg.span,
+        `${name} must be a number, but \`${arg.text}\` is ${typeName(arg.value)}`,
+      );
       return undefined;
     }
     if (!Number.isInteger(arg.value)) {
-      this.report("notWholeNumber", arg.span, `${name} must be a whole number, but \`${arg.text}\` is ${formatNumber(arg.value)}`);
+      this.report(
+        "notWholeNumber",
+        arg.span,
+        `${name} must be a whole number, but \`${arg.text}\` is ${formatNumber(arg.value)}`,
+      );
       return undefined;
     }
     return arg.value;
@@ -668,7 +781,8 @@ export function resolvePadding(
   if (explicit) return explicit;
   if (!("mode" in spec) || spec.mode === "valid") return [0, 0];
   const extent = d * (k - 1) + 1;
-  const total = spec.mode === "same" ? extent - 1 : Math.max((Math.ceil(n / s) - 1) * s + extent - n, 0);
+  const total =
+    spec.mode === "same" ? extent - 1 : Math.max((Math.ceil(n / s) - 1) * s + extent - n, 0);
   const before = Math.floor(total / 2);
   return [before, total - before];
 }

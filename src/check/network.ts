@@ -62,14 +62,7 @@ export interface BatchNormLayer extends LayerBase {
 }
 
 export type ActivationOp =
-  | "relu"
-  | "relu6"
-  | "leaky_relu"
-  | "sigmoid"
-  | "tanh"
-  | "silu"
-  | "hardswish"
-  | "hardsigmoid";
+  "relu" | "relu6" | "leaky_relu" | "sigmoid" | "tanh" | "silu" | "hardswish" | "hardsigmoid";
 
 export interface ActivationLayer extends LayerBase {
   op: ActivationOp;

@@ -17,12 +17,20 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
   for (const assignment of assignments) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s.exec(assignment);
     if (!match) {
-      return { ok: false, message: `--set expects name=value, got ${JSON.stringify(assignment)}`, diagnostics: [] };
+      return {
+        ok: false,
+        message: `--set expects name=value, got ${JSON.stringify(assignment)}`,
+        diagnostics: [],
+      };
     }
     const [, name, text] = match;
     const parsed = parse(`let ${name} = ${text}\n`, `--set ${name}`);
     const statement = parsed.program.items[0];
-    if (parsed.diagnostics.length > 0 || parsed.program.items.length !== 1 || statement.kind !== "let") {
+    if (
+      parsed.diagnostics.length > 0 ||
+      parsed.program.items.length !== 1 ||
+      statement.kind !== "let"
+    ) {
       return {
         ok: false,
         message: `--set ${name}: ${JSON.stringify(text)} is not a value (a number, true/false, a padding mode or a size such as 3x3)`,
@@ -30,9 +38,18 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
       };
     }
     const reporter = new Reporter();
-    const value = evaluate(statement.value, { scope: new Scope(), shape: undefined, reporter, expansion: [] });
+    const value = evaluate(statement.value, {
+      scope: new Scope(),
+      shape: undefined,
+      reporter,
+      expansion: [],
+    });
     if (value === undefined) {
-      return { ok: false, message: `--set ${name}: ${JSON.stringify(text)} is not a value`, diagnostics: reporter.finish() };
+      return {
+        ok: false,
+        message: `--set ${name}: ${JSON.stringify(text)} is not a value`,
+        diagnostics: reporter.finish(),
+      };
     }
     overrides.set(name, value);
   }

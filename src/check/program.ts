@@ -96,7 +96,8 @@ export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): Ch
   for (const d of loaded.diagnostics) reporter.add(d);
   const networks: Network[] = [];
   if (reporter.errorCount === 0) {
-    const selected = options.network !== undefined ? [options.network] : [...loaded.program.networks.keys()];
+    const selected =
+      options.network !== undefined ? [options.network] : [...loaded.program.networks.keys()];
     for (const name of selected) {
       const source = loaded.program.networks.get(name);
       if (!source) continue;
@@ -133,7 +134,11 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
     }
     const parsed = parse(text.length > limits.sourceChars ? "" : text, shownAs);
     if (text.length > limits.sourceChars) {
-      reporter.report("fileTooLarge", { source: parsed.source, start: 0, end: 0 }, `${shownAs} is larger than ${limits.sourceChars} characters`);
+      reporter.report(
+        "fileTooLarge",
+        { source: parsed.source, start: 0, end: 0 },
+        `${shownAs} is larger than ${limits.sourceChars} characters`,
+      );
     }
     for (const d of parsed.diagnostics) reporter.add(d);
     const module: Module = { path: absolute, program: parsed.program };
@@ -152,9 +157,14 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
         continue;
       }
       if (host.readFile(target) === undefined) {
-        reporter.report("importNotFound", item.span, `cannot find \`${item.path}\` (looked for ${displayPath(target)})`, {
-          help: "import paths are relative to the importing file",
-        });
+        reporter.report(
+          "importNotFound",
+          item.span,
+          `cannot find \`${item.path}\` (looked for ${displayPath(target)})`,
+          {
+            help: "import paths are relative to the importing file",
+          },
+        );
         continue;
       }
       load(target, displayPath(target), chain, item.span);
@@ -165,7 +175,13 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
   load(entryAbsolute, entry, []);
 
   for (const module of modules) {
-    collectDeclarations(module, reporter, blocks, networks, module === modules[0] ? entryNetworks : undefined);
+    collectDeclarations(
+      module,
+      reporter,
+      blocks,
+      networks,
+      module === modules[0] ? entryNetworks : undefined,
+    );
   }
   return { modules, blocks, networks, entryNetworks };
 }
@@ -180,10 +196,15 @@ function collectDeclarations(
   const topLevel: A.Statement[] = [];
   const declared = (name: A.Name, what: string, earlier: Span | undefined) => {
     if (earlier) {
-      reporter.report("duplicateDefinition", name.span, `${what} \`${name.text}\` is defined twice`, {
-        related: [{ message: "first defined here", span: earlier }],
-        help: "rename one of them",
-      });
+      reporter.report(
+        "duplicateDefinition",
+        name.span,
+        `${what} \`${name.text}\` is defined twice`,
+        {
+          related: [{ message: "first defined here", span: earlier }],
+          help: "rename one of them",
+        },
+      );
       return false;
     }
     return true;
@@ -194,20 +215,37 @@ function collectDeclarations(
         break;
       case "block": {
         if (layerSpecs[item.name.text]) {
-          reporter.report("shadowsBuiltin", item.name.span, `block \`${item.name.text}\` has the name of a built-in layer`, {
-            help: "choose another name",
-          });
+          reporter.report(
+            "shadowsBuiltin",
+            item.name.span,
+            `block \`${item.name.text}\` has the name of a built-in layer`,
+            {
+              help: "choose another name",
+            },
+          );
           break;
         }
         checkParams(item.params, reporter);
-        if (declared(item.name, "block", blocks.get(item.name.text)?.name.span ?? networks.get(item.name.text)?.nameSpan)) {
+        if (
+          declared(
+            item.name,
+            "block",
+            blocks.get(item.name.text)?.name.span ?? networks.get(item.name.text)?.nameSpan,
+          )
+        ) {
           blocks.set(item.name.text, item);
         }
         break;
       }
       case "network": {
         checkParams(item.params, reporter);
-        if (declared(item.name, "network", networks.get(item.name.text)?.nameSpan ?? blocks.get(item.name.text)?.name.span)) {
+        if (
+          declared(
+            item.name,
+            "network",
+            networks.get(item.name.text)?.nameSpan ?? blocks.get(item.name.text)?.name.span,
+          )
+        ) {
           networks.set(item.name.text, {
             name: item.name.text,
             nameSpan: item.name.span,
@@ -228,8 +266,20 @@ function collectDeclarations(
   if (topLevel.length > 0 && entryNetworks) {
     const span = { ...topLevel[0].span, end: topLevel[topLevel.length - 1].span.end };
     const nameSpan = { ...span, end: span.start };
-    if (declared({ text: IMPLICIT_NETWORK, span: nameSpan }, "network", networks.get(IMPLICIT_NETWORK)?.nameSpan)) {
-      networks.set(IMPLICIT_NETWORK, { name: IMPLICIT_NETWORK, nameSpan, params: [], statements: topLevel, span });
+    if (
+      declared(
+        { text: IMPLICIT_NETWORK, span: nameSpan },
+        "network",
+        networks.get(IMPLICIT_NETWORK)?.nameSpan,
+      )
+    ) {
+      networks.set(IMPLICIT_NETWORK, {
+        name: IMPLICIT_NETWORK,
+        nameSpan,
+        params: [],
+        statements: topLevel,
+        span,
+      });
       entryNetworks.push(IMPLICIT_NETWORK);
     }
   }
@@ -240,9 +290,14 @@ function checkParams(params: A.Param[], reporter: Reporter) {
   for (const p of params) {
     const earlier = seen.get(p.name.text);
     if (earlier) {
-      reporter.report("duplicateParameter", p.name.span, `parameter \`${p.name.text}\` is declared twice`, {
-        related: [{ message: "first declared here", span: earlier }],
-      });
+      reporter.report(
+        "duplicateParameter",
+        p.name.span,
+        `parameter \`${p.name.text}\` is declared twice`,
+        {
+          related: [{ message: "first declared here", span: earlier }],
+        },
+      );
     } else {
       seen.set(p.name.text, p.name.span);
     }
@@ -275,7 +330,10 @@ function checkRecursion(program: LoadedProgram, reporter: Reporter) {
             : `blocks call each other in a cycle: ${cycle.join(" → ")}`,
           {
             help: "a block's expansion must end; use `repeat` for repetition",
-            related: steps.map((c) => ({ message: `\`${c.callee.text}\` is called here`, span: c.span })),
+            related: steps.map((c) => ({
+              message: `\`${c.callee.text}\` is called here`,
+              span: c.span,
+            })),
           },
         );
         continue;

@@ -1,11 +1,14 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { loadFile, checkProgram } from "../check/program.js";
+import { parse } from "../syntax/parse.js";
+import { printProgram } from "../syntax/printer.js";
 import { diagnosticToJson, hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { layerSpecs } from "../check/layers.js";
 import { renderSummary } from "../cost/render.js";
 import { summarize, type Summary } from "../cost/summarize.js";
 import { describeValue } from "../check/values.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, type CliIO } from "./io.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
 import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
 
 /** `dsnet check FILE...`: every network of every file, with defaults. */
@@ -38,7 +41,9 @@ export function summaryCommand(
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const summary = summarize(loaded.network);
-  io.stdout(options.json ? JSON.stringify(summaryToJson(summary), null, 2) + "\n" : renderSummary(summary));
+  io.stdout(
+    options.json ? JSON.stringify(summaryToJson(summary), null, 2) + "\n" : renderSummary(summary),
+  );
   return EXIT_OK;
 }
 
@@ -67,13 +72,54 @@ function jsonValue(v: import("../check/values.js").Value): unknown {
   return typeof v === "number" || typeof v === "boolean" ? v : describeValue(v);
 }
 
+/**
+ * `dsnet fmt FILE...`: prints the canonical form (one file), rewrites files (--write), or lists
+ * the files that are not formatted (--check, exit 1 if any). A file with syntax errors is left
+ * alone and its errors are printed.
+ */
+export function fmtCommand(
+  files: string[],
+  options: { check?: boolean; write?: boolean },
+  io: CliIO,
+): number {
+  for (const file of files) requireFile(file);
+  if (!options.check && !options.write && files.length > 1) {
+    throw new UsageError("formatting several files needs --write or --check");
+  }
+  let code = EXIT_OK;
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    const parsed = parse(text, file);
+    if (hasErrors(parsed.diagnostics)) {
+      io.stderr(renderDiagnostics(parsed.diagnostics, { color: io.color }));
+      code = EXIT_DIAGNOSTICS;
+      continue;
+    }
+    const formatted = printProgram(parsed.program);
+    if (options.check) {
+      if (formatted !== text) {
+        io.stdout(`${file}\n`);
+        code = EXIT_DIAGNOSTICS;
+      }
+    } else if (options.write) {
+      if (formatted !== text) writeFileSync(file, formatted);
+    } else {
+      io.stdout(formatted);
+    }
+  }
+  return code;
+}
+
 /** `dsnet layers`: the built-in layers and their parameters. */
 export function layersCommand(io: CliIO): number {
   const lines: string[] = [];
   for (const spec of Object.values(layerSpecs)) {
     lines.push(`${spec.name}  ${spec.summary}`);
     for (const p of spec.params) {
-      const flags = [p.positional ? "positional" : "", p.required ? "required" : p.default !== undefined ? `default ${p.default}` : "optional"]
+      const flags = [
+        p.positional ? "positional" : "",
+        p.required ? "required" : p.default !== undefined ? `default ${p.default}` : "optional",
+      ]
         .filter(Boolean)
         .join(", ");
       lines.push(`    ${p.name.padEnd(10)} ${p.doc} (${flags})`);

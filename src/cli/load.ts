@@ -40,12 +40,15 @@ export function loadNetwork(
     if (!declared.includes(key)) {
       throw new UsageError(
         `--set ${key}: network ${name} has no parameter ${key}` +
-          (declared.length ? ` (its parameters: ${declared.join(", ")})` : " (it has no parameters)"),
+          (declared.length
+            ? ` (its parameters: ${declared.join(", ")})`
+            : " (it has no parameters)"),
       );
     }
   }
   const result = checkProgram(loaded, { network: name, overrides: parsed.overrides });
-  if (result.diagnostics.length > 0) io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
+  if (result.diagnostics.length > 0)
+    io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
   const network = result.networks.find((n) => n.name === name);
   if (!network || hasErrors(result.diagnostics)) return undefined;
   return { network, result };
@@ -57,14 +60,19 @@ function chooseNetwork(file: string, loaded: LoadResult, requested: string | und
     if (!networks.has(requested)) {
       const names = [...networks.keys()];
       throw new UsageError(
-        `no network named ${requested} in ${file}` + (names.length ? ` (networks: ${names.join(", ")})` : ""),
+        `no network named ${requested} in ${file}` +
+          (names.length ? ` (networks: ${names.join(", ")})` : ""),
       );
     }
     return requested;
   }
   if (entryNetworks.length === 1) return entryNetworks[0];
   if (entryNetworks.length === 0) {
-    throw new UsageError(`${file} declares no network (write \`network NAME { input ... }\` or top-level layers after an \`input\`)`);
+    throw new UsageError(
+      `${file} declares no network (write \`network NAME { input ... }\` or top-level layers after an \`input\`)`,
+    );
   }
-  throw new UsageError(`${file} declares several networks; choose one with --network (${entryNetworks.join(", ")})`);
+  throw new UsageError(
+    `${file} declares several networks; choose one with --network (${entryNetworks.join(", ")})`,
+  );
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { checkCommand, layersCommand, summaryCommand } from "./commands.js";
+import { checkCommand, fmtCommand, layersCommand, summaryCommand } from "./commands.js";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -22,7 +22,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .showHelpAfterError("(run dsnet --help for usage)");
 
   const setOption = () =>
-    new Option("--set <name=value>", "override a network parameter (repeatable)").argParser(collect).default([]);
+    new Option("--set <name=value>", "override a network parameter (repeatable)")
+      .argParser(collect)
+      .default([]);
 
   program
     .command("check")
@@ -35,13 +37,29 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
   program
     .command("summary")
-    .description("print each layer's output shape, parameters and multiply-adds, with separable savings")
+    .description(
+      "print each layer's output shape, parameters and multiply-adds, with separable savings",
+    )
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network to summarise (needed when the file has several)")
     .addOption(setOption())
     .option("--json", "print one JSON object")
     .action((file: string, options: { network?: string; set: string[]; json?: boolean }) => {
       code = summaryCommand(file, options, io);
+    });
+
+  program
+    .command("fmt")
+    .description(
+      "format files canonically: print one, rewrite with --write, or list unformatted files with --check",
+    )
+    .argument("<file...>", ".dsnet files")
+    .addOption(
+      new Option("--check", "exit 1 and list the files that are not formatted").conflicts("write"),
+    )
+    .option("--write", "rewrite the files in place")
+    .action((files: string[], options: { check?: boolean; write?: boolean }) => {
+      code = fmtCommand(files, options, io);
     });
 
   program

@@ -39,18 +39,24 @@ export function renderSummary(summary: Summary): string {
     l.params ? formatCount(l.params) : "0",
     l.macs ? formatCount(l.macs) : "0",
   ]);
-  lines.push(...table(["Layer", "Op", "Output", "Params", "MACs"], rows, [false, false, false, true, true]));
+  lines.push(
+    ...table(["Layer", "Op", "Output", "Params", "MACs"], rows, [false, false, false, true, true]),
+  );
   const t = summary.totals;
   lines.push("");
   lines.push(`Total params:         ${formatCount(t.params)}`);
   lines.push(`  trainable:          ${formatCount(t.trainableParams)}`);
-  lines.push(`  non-trainable:      ${formatCount(t.nonTrainableParams)} (batch-norm running statistics)`);
+  lines.push(
+    `  non-trainable:      ${formatCount(t.nonTrainableParams)} (batch-norm running statistics)`,
+  );
   lines.push(`Total MACs:           ${formatCount(t.macs)} (${formatScaled(t.macs)})`);
 
   const sep = summary.separable;
   if (sep.pairs.length > 0) {
     lines.push("");
-    lines.push(`Depthwise-separable pairs (${sep.pairs.length}), against one standard KxK convolution from M to N channels:`);
+    lines.push(
+      `Depthwise-separable pairs (${sep.pairs.length}), against one standard KxK convolution from M to N channels:`,
+    );
     const pairRows = sep.pairs.map((p) => [
       `${p.depthwise} + ${p.pointwise}`,
       `${p.kernel[0]}x${p.kernel[1]}`,

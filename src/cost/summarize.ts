@@ -112,7 +112,8 @@ export function summarize(network: Network): Summary {
     const pwCost = layers[pw.id];
     const [kh, kw] = dw.kernel;
     const [oh, ow] = [pw.shape[0], pw.shape[1]];
-    const standardParams = kh * kw * dw.inChannels * pw.outChannels + (pw.bias ? pw.outChannels : 0);
+    const standardParams =
+      kh * kw * dw.inChannels * pw.outChannels + (pw.bias ? pw.outChannels : 0);
     const standardMacs = kh * kw * dw.inChannels * pw.outChannels * oh * ow;
     return {
       depthwise: dw.name,
@@ -187,7 +188,8 @@ export function findSeparablePairs(network: Network): [ConvLayer, ConvLayer][] {
     while (transparent.has(current.op) && consumers[current.id] === 1) {
       current = network.layers[current.inputs[0]];
     }
-    if (isConv(current) && current.op === "dw" && consumers[current.id] === 1) pairs.push([current, layer]);
+    if (isConv(current) && current.op === "dw" && consumers[current.id] === 1)
+      pairs.push([current, layer]);
   }
   return pairs;
 }

@@ -9,7 +9,10 @@ import type { Span } from "./source.js";
  */
 
 export interface Trivia {
-  /** Comment lines (with their `#`) directly above the node. */
+  /**
+   * Comment lines (with their `#`) above the node; an empty string stands for a blank line
+   * between them (or between the last of them and the node).
+   */
   leadingComments: string[];
   /** A comment at the end of the node's last line. */
   trailingComment?: string;
@@ -25,7 +28,7 @@ export interface Name {
 export interface Program {
   kind: "program";
   items: TopLevelItem[];
-  /** Comments after the last item. */
+  /** Comments after the last item ("" for a blank line). */
   endComments: string[];
   span: Span;
 }
@@ -66,7 +69,7 @@ export interface NetworkDecl {
 
 export interface Body {
   statements: Statement[];
-  /** Comments after the last statement, before the closing brace. */
+  /** Comments after the last statement, before the closing brace ("" for a blank line). */
   endComments: string[];
   span: Span;
 }
@@ -104,6 +107,8 @@ export interface Call {
   label?: Name;
   callee: Name;
   args: Arg[];
+  /** Written `name(a, b)` rather than `name a b`; the formatter keeps the user's choice. */
+  parens?: boolean;
   span: Span;
 }
 
@@ -165,6 +170,8 @@ export type Expr =
 export interface NumberExpr {
   kind: "number";
   value: number;
+  /** The literal as written (`1.0`, `1e-5`), so the formatter prints it back unchanged. */
+  raw?: string;
   span: Span;
 }
 
@@ -205,21 +212,7 @@ export interface UnaryExpr {
 }
 
 export type BinaryOp =
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "//"
-  | "%"
-  | "**"
-  | "=="
-  | "!="
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "and"
-  | "or";
+  "+" | "-" | "*" | "/" | "//" | "%" | "**" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "and" | "or";
 
 export interface BinaryExpr {
   kind: "binary";

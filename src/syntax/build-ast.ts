@@ -172,6 +172,7 @@ class AstBuilder extends BaseVisitor {
       kind: "call",
       callee: this.name(token0(ctx.Identifier)),
       args: nodes(ctx.argument).map((n) => this.v(n) as A.Arg),
+      ...(ctx.LParen ? { parens: true } : {}),
       span: this.spanOfNode(node),
     };
   }
@@ -187,7 +188,7 @@ class AstBuilder extends BaseVisitor {
       return {
         name: { text: stride ? "stride" : "dilation", span: tokenSpan },
         shorthand: true,
-        value: { kind: "number", value: Number(digits), span: tokenSpan },
+        value: { kind: "number", value: Number(digits), raw: digits, span: tokenSpan },
         span,
       };
     }
@@ -213,6 +214,7 @@ class AstBuilder extends BaseVisitor {
           exprs.push({
             kind: "number",
             value: Number(digits),
+            raw: digits,
             span: { source: this.source, start: offset, end: offset + digits.length },
           });
           offset += digits.length + 1;
@@ -333,7 +335,8 @@ class AstBuilder extends BaseVisitor {
       const operand = this.expr(first(ctx.unary), node);
       // A negative literal is a number, so `-1` prints and compares as written.
       if (sign.tokenType === T.Minus && operand.kind === "number") {
-        return { kind: "number", value: -operand.value, span: this.spanOfNode(node) };
+        const raw = operand.raw === undefined ? {} : { raw: `-${operand.raw}` };
+        return { kind: "number", value: -operand.value, ...raw, span: this.spanOfNode(node) };
       }
       return {
         kind: "unary",
@@ -360,7 +363,7 @@ class AstBuilder extends BaseVisitor {
   primary(ctx: Children, node: CstNode): A.Expr {
     const span = this.spanOfNode(node);
     const number = token0(ctx.NumberLiteral);
-    if (number) return { kind: "number", value: Number(number.image), span };
+    if (number) return { kind: "number", value: Number(number.image), raw: number.image, span };
     if (ctx.True) return { kind: "bool", value: true, span };
     if (ctx.False) return { kind: "bool", value: false, span };
     const pad = token0(ctx.PadMode);

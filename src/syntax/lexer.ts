@@ -47,14 +47,24 @@ const continuesAfter = new Set<TokenType>([
   T.Times,
 ]);
 
-/** Tokens before which a line break continues the statement: `-> next` on a new line, `} else {`. */
-const continuesBefore = new Set<TokenType>([T.Arrow, T.Else, T.Shortcut, T.RBrace]);
+/**
+ * Tokens before which a line break continues the statement: `-> next` on a new line, `} else {`,
+ * a ternary's `? a` and `: b` on lines of their own.
+ */
+const continuesBefore = new Set<TokenType>([
+  T.Arrow,
+  T.Else,
+  T.Shortcut,
+  T.RBrace,
+  T.Question,
+  T.Colon,
+]);
 
 /**
  * Line breaks end statements, because arguments are separated by spaces: in `pw 64` followed by
  * `bn` on the next line, the break is what stops `bn` being read as a second argument of `pw`.
- * Breaks inside brackets, after an operator or `->`, and before `->`, `else`, `shortcut` or `}`
- * carry no meaning and are dropped here, which keeps the grammar free of optional separators.
+ * Breaks inside brackets, after an operator or `->`, and before `->`, `else`, `shortcut`, `}`,
+ * `?` or `:` carry no meaning and are dropped here, which keeps the grammar free of optional separators.
  */
 function keepStatementBreaks(tokens: IToken[]): IToken[] {
   const kept: IToken[] = [];

@@ -27,7 +27,11 @@ export function parse(text: string, path = "<input>"): ParseResult {
     const char = text[error.offset];
     const span = { source, start: error.offset, end: error.offset + Math.max(1, error.length) };
     if (char === '"') {
-      reporter.report("unterminatedString", span, "this string is not closed before the end of the line");
+      reporter.report(
+        "unterminatedString",
+        span,
+        "this string is not closed before the end of the line",
+      );
     } else {
       reporter.report(
         "unexpectedCharacter",
@@ -36,10 +40,19 @@ export function parse(text: string, path = "<input>"): ParseResult {
       );
     }
   }
-  const empty: A.Program = { kind: "program", items: [], endComments: [], span: { source, start: 0, end: 0 } };
+  const empty: A.Program = {
+    kind: "program",
+    items: [],
+    endComments: [],
+    span: { source, start: 0, end: 0 },
+  };
   const tooDeep = findDeepNesting(lexed.tokens);
   if (tooDeep) {
-    reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), `nesting deeper than ${MAX_NESTING} levels`);
+    reporter.report(
+      "nestingTooDeep",
+      tokenSpan(source, tooDeep),
+      `nesting deeper than ${MAX_NESTING} levels`,
+    );
     return { program: empty, source, diagnostics: reporter.finish() };
   }
   const parser = sharedParser();
@@ -54,12 +67,20 @@ export function parse(text: string, path = "<input>"): ParseResult {
   } catch (e) {
     // The nesting check above keeps recursion bounded; this is the last line of defence.
     if (!(e instanceof RangeError)) throw e;
-    reporter.report("nestingTooDeep", { source, start: 0, end: 0 }, "the program is nested too deeply to parse");
+    reporter.report(
+      "nestingTooDeep",
+      { source, start: 0, end: 0 },
+      "the program is nested too deeply to parse",
+    );
     return { program: empty, source, diagnostics: reporter.finish() };
   }
   const deepExpression = findDeepExpression(program);
   if (deepExpression) {
-    reporter.report("nestingTooDeep", deepExpression, `expression nested deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    reporter.report(
+      "nestingTooDeep",
+      deepExpression,
+      `expression nested deeper than ${MAX_EXPRESSION_DEPTH} levels`,
+    );
   }
   attachTrivia(program, lexed.comments, text);
   return { program, source, diagnostics: reporter.finish() };
@@ -76,7 +97,8 @@ function findDeepNesting(tokens: IToken[]): IToken | undefined {
   for (const token of tokens) {
     const type = token.tokenType;
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
-    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) depth = Math.max(0, depth - 1);
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace)
+      depth = Math.max(0, depth - 1);
     prefixRun = type === T.Minus || type === T.Plus || type === T.Not ? prefixRun + 1 : 0;
     if (depth > MAX_NESTING || prefixRun > MAX_NESTING) return token;
   }

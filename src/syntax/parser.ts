@@ -80,7 +80,7 @@ export class DsnetParser extends CstParser {
     });
   });
 
-  /** separator : NEWLINE | ';' */
+  /** separator : LINE_BREAK | ';' */
   separator = this.RULE("separator", () => {
     this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
   });
@@ -248,7 +248,7 @@ export class DsnetParser extends CstParser {
     ]);
   });
 
-  /** dimsOrExpression : ( DIMS | expression ) ( 'x' ( DIMS | expression ) )* */
+  /** dimsOrExpression : ( SIZE | expression ) ( 'x' ( SIZE | expression ) )* */
   dimsOrExpression = this.RULE("dimsOrExpression", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.DimsLiteral) },
@@ -344,7 +344,7 @@ export class DsnetParser extends CstParser {
     ]);
   });
 
-  /** comparison : additive ( ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) additive )? */
+  /** comparison : additive ( ( '==' | '!=' | '<=' | '>=' | '<' | '>' ) additive )? */
   comparison = this.RULE("comparison", () => {
     this.SUBRULE(this.additive);
     this.OPTION(() => {
@@ -406,7 +406,8 @@ export class DsnetParser extends CstParser {
   });
 
   /**
-   * primary : NUMBER | 'true' | 'false' | PADMODE | 'in' '.' NAME | NAME ( '(' arguments ')' )?
+   * primary : NUMBER | 'true' | 'false' | PADDING_MODE | 'in' '.' NAME
+   *         | NAME ( '(' ( expression ( ',' expression )* ','? )? ')' )?
    *         | '(' expression ')' | '[' ( expression ( ',' expression )* ','? )? ']'
    *
    * As with calls, a function call needs its '(' right after the name: `max(a, b)`.

@@ -5,10 +5,9 @@ import type * as A from "./ast.js";
  * the AST keeps (comments and blank lines as trivia included) survives, and parsing the output
  * gives the AST back (test/printer.test.ts checks this).
  *
- * Calls always print in the space form (`inverted_residual c t s=2`, never `(...)` with commas):
- * the AST does not record which form was written, and the space form is the one the examples
- * use for layers. Because arguments are separated by spaces, each one is printed so that it reads
- * back as exactly one argument (see `printArgs`).
+ * Calls print in the form they were written: `dw 3x3 s2` or `inverted_residual(c, t, s = 2)`.
+ * In the space form arguments are separated by spaces, so each one is printed so that it reads
+ * back as exactly one argument (see `printArgs`). Number literals print as written (`1.0`).
  */
 
 const INDENT = "  ";
@@ -35,11 +34,7 @@ export function printProgram(program: A.Program): string {
     if (previous && (item.trivia.blankLineBefore || separate)) lines.push("");
     pushItem(lines, item, "");
   });
-  if (program.endComments.length > 0) {
-    const last = program.items[program.items.length - 1];
-    if (isDeclaration(last)) lines.push("");
-    lines.push(...program.endComments);
-  }
+  lines.push(...program.endComments);
   return lines.length > 0 ? lines.join("\n") + "\n" : "";
 }
 
@@ -49,7 +44,7 @@ function isDeclaration(item: A.TopLevelItem | undefined): boolean {
 
 /** Appends an item's leading comments, the item, and its trailing comment, all at `indent`. */
 function pushItem(lines: string[], item: A.TopLevelItem, indent: string): void {
-  for (const comment of item.trivia.leadingComments) lines.push(indent + comment);
+  for (const comment of item.trivia.leadingComments) lines.push(indented(comment, indent));
   const trailing = item.trivia.trailingComment ? `  ${item.trivia.trailingComment}` : "";
   lines.push(indent + printItem(item, indent) + trailing);
 }
@@ -71,6 +66,11 @@ function printItem(item: A.TopLevelItem, indent: string): string {
   }
 }
 
+/** A comment line at `indent`; "" (a blank line in the trivia) stays empty. */
+function indented(comment: string, indent: string): string {
+  return comment === "" ? "" : indent + comment;
+}
+
 function printParams(params: A.Param[]): string {
   if (params.length === 0) return "";
   const printed = params.map((p) =>
@@ -87,7 +87,7 @@ function printBody(body: A.Body, indent: string): string {
     if (i > 0 && statement.trivia.blankLineBefore) lines.push("");
     pushItem(lines, statement, inner);
   });
-  lines.push(...body.endComments.map((comment) => inner + comment));
+  lines.push(...body.endComments.map((comment) => indented(comment, inner)));
   lines.push(indent + "}");
   return lines.join("\n");
 }
@@ -100,6 +100,7 @@ function printStage(stage: A.Stage, indent: string): string {
 function printUnlabelledStage(stage: A.Stage, indent: string): string {
   switch (stage.kind) {
     case "call":
+      if (stage.parens) return `${stage.callee.text}(${printParenArgs(stage.args).join(", ")})`;
       return [stage.callee.text, ...printArgs(stage.args)].join(" ");
     case "repeat": {
       const index = stage.index ? ` as ${stage.index.text}` : "";
@@ -132,6 +133,15 @@ function printArgs(args: A.Arg[]): string[] {
       return shorthand(arg) ?? `${arg.name.text}=${printArgValue(arg.value, false)}`;
     }
     return printArgValue(arg.value, i > 0);
+  });
+}
+
+/** Arguments of `name(a, b, k=v)`: commas delimit them, so no sign needs guarding. */
+function printParenArgs(args: A.Arg[]): string[] {
+  return args.map((arg) => {
+    const value = printArgValue(arg.value, false);
+    if (!arg.name) return value;
+    return shorthand(arg) ?? `${arg.name.text}=${value}`;
   });
 }
 
@@ -189,7 +199,9 @@ function printAt(expr: A.Expr, context: Level): string {
 function printBareExpr(expr: A.Expr): string {
   switch (expr.kind) {
     case "number":
-      return printNumber(expr.value);
+      return expr.raw !== undefined && Number(expr.raw) === expr.value
+        ? expr.raw
+        : printNumber(expr.value);
     case "bool":
       return String(expr.value);
     case "padmode":

@@ -13,7 +13,8 @@ export const Identifier = createToken({
 
 function keyword(word: string, categories?: TokenType[]): TokenType {
   return createToken({
-    name: word[0].toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+    name:
+      word[0].toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
     pattern: new RegExp(word),
     longer_alt: Identifier,
     label: `'${word}'`,
