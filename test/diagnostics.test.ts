@@ -393,7 +393,7 @@ const cases: Case[] = [
     code: "DS4007",
     line: 3,
     column: 15,
-    message: "bn 16 expects 16 channels",
+    message: "`bn 16` expects 16 channels",
   },
   {
     name: "fc on a feature map",

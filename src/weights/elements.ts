@@ -77,6 +77,11 @@ export function preview(value: unknown): string {
   } catch {
     text = String(value);
   }
+  return shorten(text);
+}
+
+/** Text from a file cut to at most 60 characters. */
+export function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -85,7 +90,11 @@ export function preview(value: unknown): string {
  * exactly bit for bit (f16 subnormals, infinities and NaNs included); f64 and integers wider
  * than 24 bits are rounded to the nearest float32.
  */
-export function toFloat32(bytes: Uint8Array, kind: ElementKind, littleEndian: boolean): Float32Array {
+export function toFloat32(
+  bytes: Uint8Array,
+  kind: ElementKind,
+  littleEndian: boolean,
+): Float32Array {
   const count = Math.floor(bytes.byteLength / ELEMENT_SIZE[kind]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);

@@ -134,7 +134,9 @@ export function normalize(
     throw new WeightsError(`cannot normalize: standard deviations must be finite and non-zero`);
   }
   if (data.length % channels !== 0) {
-    throw new WeightsError(`cannot normalize: ${data.length} values are not a whole number of ${channels}-channel pixels`);
+    throw new WeightsError(
+      `cannot normalize: ${data.length} values are not a whole number of ${channels}-channel pixels`,
+    );
   }
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {

@@ -4,7 +4,7 @@ import {
   elementCount,
   formatShape,
   littleEndianBytes,
-  preview,
+  shorten,
   toFloat32,
 } from "./elements.js";
 import { WeightsError } from "./errors.js";
@@ -74,10 +74,10 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const shapeValue = header.get("shape");
   if (Array.isArray(descr)) {
     throw new WeightsError(
-      `the .npy file holds a structured array (dtype ${preview(descr)}); dsnet reads plain arrays of numbers`,
+      `the .npy file holds a structured array (dtype ${show(descr)}); dsnet reads plain arrays of numbers`,
     );
   }
-  if (typeof descr !== "string") throw invalid(`its descr is ${preview(descr)}, not a string`);
+  if (typeof descr !== "string") throw invalid(`its descr is ${show(descr)}, not a string`);
   const match = /^([<>|])([a-z]\d+)$/.exec(descr);
   const kind = match ? KINDS.get(match[2]) : undefined;
   if (!match || kind === undefined || (match[1] === "|" && ELEMENT_SIZE[kind] !== 1)) {
@@ -86,27 +86,27 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     );
   }
   if (typeof fortranOrder !== "boolean") {
-    throw invalid(`its fortran_order is ${preview(fortranOrder)}, not True or False`);
+    throw invalid(`its fortran_order is ${show(fortranOrder)}, not True or False`);
   }
   if (!(shapeValue instanceof Tuple)) {
-    throw invalid(`its shape is ${preview(shapeValue)}, not a tuple`);
+    throw invalid(`its shape is ${show(shapeValue)}, not a tuple`);
   }
-  const shape = shapeValue.items;
-  const count = elementCount(shape, "not a valid .npy file");
+  const count = elementCount(shapeValue.items, "not a valid .npy file");
+  const shape = shapeValue.items as number[];
   if (fortranOrder && shape.filter((d) => d !== 1).length > 1) {
     throw new WeightsError(
-      `the .npy file stores its ${formatShape(shape as number[])} array in Fortran (column-major) order; save it with numpy.ascontiguousarray`,
+      `the .npy file stores its ${formatShape(shape)} array in Fortran (column-major) order; save it with numpy.ascontiguousarray`,
     );
   }
   const needed = count * ELEMENT_SIZE[kind];
   const dataLength = bytes.byteLength - dataStart;
   if (dataLength !== needed) {
     throw invalid(
-      `its shape ${formatShape(shape as number[])} of '${descr}' needs ${needed} bytes of data but the file has ${dataLength}${dataLength < needed ? " (is it truncated?)" : ""}`,
+      `its shape ${formatShape(shape)} of '${descr}' needs ${needed} bytes of data but the file has ${dataLength}${dataLength < needed ? " (is it truncated?)" : ""}`,
     );
   }
   return {
-    shape: [...(shape as number[])],
+    shape,
     data: toFloat32(bytes.subarray(dataStart), kind, match[1] !== ">"),
     dtype: descr,
   };
@@ -118,6 +118,9 @@ export function readNpy(bytes: Uint8Array): NpyArray {
  * grow the first axis, padded with spaces so the data starts at a multiple of 64 bytes.
  */
 export function writeNpy(shape: readonly number[], data: Float32Array | Float64Array): Uint8Array {
+  if (shape.length > 64) {
+    throw new WeightsError(`cannot write .npy: NumPy arrays have at most 64 dimensions`);
+  }
   const count = elementCount(shape, "cannot write .npy");
   if (count !== data.length) {
     throw new WeightsError(
@@ -125,8 +128,7 @@ export function writeNpy(shape: readonly number[], data: Float32Array | Float64A
     );
   }
   const descr = data instanceof Float32Array ? "<f4" : "<f8";
-  const pythonShape =
-    shape.length === 1 ? `(${shape[0]},)` : `(${shape.map(String).join(", ")})`;
+  const pythonShape = shape.length === 1 ? `(${shape[0]},)` : `(${shape.map(String).join(", ")})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${pythonShape}, }`;
   // NumPy leaves room for the first axis to grow to 21 digits without rewriting the file.
   if (shape.length > 0) header += " ".repeat(21 - String(shape[0]).length);
@@ -157,7 +159,7 @@ function parseHeader(text: string): Map<string, PyValue> {
   const keys = [...header.keys()].sort();
   if (keys.join(",") !== "descr,fortran_order,shape") {
     throw invalid(
-      `its header has the keys ${preview(keys)}; it should have descr, fortran_order and shape`,
+      `its header has the keys ${show(keys)}; it should have descr, fortran_order and shape`,
     );
   }
   return header;
@@ -265,6 +267,26 @@ class PythonLiteralParser {
   private fail(reason: string): never {
     throw invalid(`its header is not a Python literal (${reason} at character ${this.at})`);
   }
+}
+
+/** A header value as Python writes it, for messages. */
+function show(value: PyValue | undefined): string {
+  return shorten(repr(value));
+}
+
+function repr(value: PyValue | undefined): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(repr).join(", ")}]`;
+  if (value instanceof Tuple) {
+    return value.items.length === 1
+      ? `(${repr(value.items[0])},)`
+      : `(${value.items.map(repr).join(", ")})`;
+  }
+  return `{${[...value].map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
 }
 
 function invalid(reason: string): WeightsError {

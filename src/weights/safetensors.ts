@@ -24,7 +24,10 @@ export interface SafetensorsFile {
   tensors: Map<string, SafetensorsTensor>;
   /** The free-form `__metadata__` strings, when the file has them. */
   metadata: Record<string, string> | undefined;
-  /** The tensor names in the order of their data in the file. */
+  /**
+   * The tensor names in the order of their data in the file (empty tensors, which take no
+   * bytes, fall where their offsets put them, in no set order among themselves).
+   */
   order: string[];
 }
 
@@ -38,19 +41,19 @@ export interface TensorToWrite {
 /** The safetensors dtypes dsnet reads, and how each is stored. */
 const DTYPES = new Map<string, ElementKind>(
   Object.entries({
-  F32: "f32",
-  F16: "f16",
-  BF16: "bf16",
-  F64: "f64",
-  I64: "i64",
-  I32: "i32",
-  I16: "i16",
-  I8: "i8",
-  U64: "u64",
-  U32: "u32",
-  U16: "u16",
-  U8: "u8",
-  BOOL: "bool",
+    F32: "f32",
+    F16: "f16",
+    BF16: "bf16",
+    F64: "f64",
+    I64: "i64",
+    I32: "i32",
+    I16: "i16",
+    I8: "i8",
+    U64: "u64",
+    U32: "u32",
+    U16: "u16",
+    U8: "u8",
+    BOOL: "bool",
   }),
 );
 
@@ -167,6 +170,7 @@ function readEntry(name: string, value: unknown, dataLength: number): Entry {
     );
   }
   const count = elementCount(shape, `not a valid safetensors file: ${what}`);
+  const dims = shape as number[];
   if (
     !Array.isArray(offsets) ||
     offsets.length !== 2 ||
@@ -177,7 +181,8 @@ function readEntry(name: string, value: unknown, dataLength: number): Entry {
     );
   }
   const [begin, end] = offsets as [number, number];
-  if (begin > end) throw invalid(`${what} has data_offsets [${begin}, ${end}] with begin after end`);
+  if (begin > end)
+    throw invalid(`${what} has data_offsets [${begin}, ${end}] with begin after end`);
   if (end > dataLength) {
     throw invalid(
       `${what} has data_offsets [${begin}, ${end}] past the end of the data (${dataLength} bytes; is the file truncated?)`,
@@ -186,10 +191,10 @@ function readEntry(name: string, value: unknown, dataLength: number): Entry {
   const needed = count * ELEMENT_SIZE[kind];
   if (end - begin !== needed) {
     throw invalid(
-      `${what} has shape ${formatShape(shape as number[])} of ${dtype}, which needs ${needed} bytes, but its data_offsets [${begin}, ${end}] cover ${end - begin}`,
+      `${what} has shape ${formatShape(dims)} of ${dtype}, which needs ${needed} bytes, but its data_offsets [${begin}, ${end}] cover ${end - begin}`,
     );
   }
-  return { name, kind, dtype, shape: [...(shape as number[])], begin, end };
+  return { name, kind, dtype, shape: dims, begin, end };
 }
 
 /**
@@ -242,7 +247,10 @@ export function writeSafetensors(
  * use for, and shapes that differ (the listing is capped; the rest are counted). PyTorch's
  * batch-norm `num_batches_tracked` counters are not weights and are ignored.
  */
-export function matchTensors(file: SafetensorsFile, expected: readonly TensorSpec[]): Float32Array[] {
+export function matchTensors(
+  file: SafetensorsFile,
+  expected: readonly TensorSpec[],
+): Float32Array[] {
   const expectedNames = new Set(expected.map((s) => s.name));
   const found: Float32Array[] = [];
   const problems: string[] = [];

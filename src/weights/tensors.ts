@@ -24,7 +24,12 @@ export function expectedTensors(network: Network): TensorSpec[] {
       case "conv":
       case "dw":
       case "pw":
-        add("weight", [layer.outChannels, layer.inChannels / layer.groups, layer.kernel[0], layer.kernel[1]]);
+        add("weight", [
+          layer.outChannels,
+          layer.inChannels / layer.groups,
+          layer.kernel[0],
+          layer.kernel[1],
+        ]);
         if (layer.bias) add("bias", [layer.outChannels]);
         break;
       case "fc":
