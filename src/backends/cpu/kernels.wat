@@ -1,0 +1,316 @@
+;; dsnet's CPU kernels, in WebAssembly with 128-bit SIMD (four float32 lanes).
+;;
+;; Assembled by `npx tsx tools/build-kernels.ts` into kernels.generated.ts, which the CPU plan
+;; (plan.ts) instantiates. Everything is float32, activations NHWC; every pointer and stride
+;; argument is in bytes unless its name says floats. Buffers that a kernel reads with vector
+;; loads carry 16 bytes of slack after their end (the plan allocates it), so a tail of fewer than
+;; four channels may be loaded whole; only its valid lanes are stored.
+;;
+;; Fused activations, by code:
+;;   0 none   1 relu   2 relu6   3 leaky_relu(slope)   4 hardsigmoid   5 hardswish
+;; (sigmoid, tanh and silu need exp, which WebAssembly lacks; the plan applies them in JS.)
+
+(module
+  (memory (export "memory") 1)
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; activate: applies activation `act` to four lanes.
+  (func $activate (param $v v128) (param $act i32) (param $slope f32) (result v128)
+    (local $zero v128) (local $six v128)
+    (if (i32.eqz (local.get $act)) (then (return (local.get $v))))
+    (local.set $zero (v128.const f32x4 0 0 0 0))
+    (local.set $six (v128.const f32x4 6 6 6 6))
+    (if (i32.eq (local.get $act) (i32.const 1))
+      (then (return (f32x4.max (local.get $v) (local.get $zero)))))
+    (if (i32.eq (local.get $act) (i32.const 2))
+      (then (return (f32x4.min (f32x4.max (local.get $v) (local.get $zero)) (local.get $six)))))
+    (if (i32.eq (local.get $act) (i32.const 3))
+      (then (return
+        ;; max(x, 0) + slope * min(x, 0)
+        (f32x4.add
+          (f32x4.max (local.get $v) (local.get $zero))
+          (f32x4.mul (f32x4.splat (local.get $slope)) (f32x4.min (local.get $v) (local.get $zero)))))))
+    ;; hardsigmoid(x) = relu6(x + 3) / 6; hardswish(x) = x * hardsigmoid(x)
+    (local.set $zero
+      (f32x4.div
+        (f32x4.min
+          (f32x4.max (f32x4.add (local.get $v) (v128.const f32x4 3 3 3 3)) (local.get $zero))
+          (local.get $six))
+        (local.get $six)))
+    (if (i32.eq (local.get $act) (i32.const 4)) (then (return (local.get $zero))))
+    (f32x4.mul (local.get $v) (local.get $zero)))
+
+  ;; store_lanes: stores the first $n lanes (1 to 8) of $a then $b at $at.
+  (func $store_lanes (param $at i32) (param $a v128) (param $b v128) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 8))
+      (then
+        (v128.store (local.get $at) (local.get $a))
+        (v128.store offset=16 (local.get $at) (local.get $b))
+        (return)))
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then
+        (v128.store (local.get $at) (local.get $a))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (local.set $a (local.get $b))))
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then (v128.store (local.get $at) (local.get $a)) (return)))
+    (if (i32.gt_u (local.get $n) (i32.const 0))
+      (then (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $a)))))
+    (if (i32.gt_u (local.get $n) (i32.const 1))
+      (then (f32.store offset=4 (local.get $at) (f32x4.extract_lane 1 (local.get $a)))))
+    (if (i32.gt_u (local.get $n) (i32.const 2))
+      (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $a))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gemm: out[p, c] = act(bias[c] + sum_k x[p, k] * w[k, c]) for p < P, c < CO.
+  ;;
+  ;; The matrix product behind pointwise convolutions, fully connected layers and (after
+  ;; im2col) standard convolutions. x has P rows of K floats, $ldx bytes apart; out has P rows
+  ;; $ldo bytes apart. w is packed in panels of 8 output columns, each K x 8 floats, so the
+  ;; inner loop reads 8 consecutive weights; bias has the same 8-column padding.
+  ;;
+  ;; Register blocking: 4 rows x 8 columns of accumulators (8 vectors). Rows are taken in chunks
+  ;; of 64 so that a chunk of x stays in cache while every weight panel passes over it.
+  (func (export "gemm")
+    (param $x i32) (param $ldx i32) (param $w i32) (param $bias i32) (param $out i32) (param $ldo i32)
+    (param $P i32) (param $K i32) (param $CO i32) (param $act i32) (param $slope f32)
+    (local $p0 i32) (local $pend i32) (local $p i32) (local $j i32) (local $panels i32)
+    (local $panel i32) (local $kb i32) (local $ncols i32) (local $wi i32) (local $o i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $b0 v128) (local $b1 v128) (local $w0 v128) (local $w1 v128) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128)
+    (local $d0 v128) (local $d1 v128) (local $e0 v128) (local $e1 v128)
+    (local.set $panels (i32.shr_u (i32.add (local.get $CO) (i32.const 7)) (i32.const 3)))
+    (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $p0 (i32.const 0))
+    (block $chunks_done (loop $chunks
+      (br_if $chunks_done (i32.ge_u (local.get $p0) (local.get $P)))
+      (local.set $pend (i32.add (local.get $p0) (i32.const 64)))
+      (if (i32.gt_u (local.get $pend) (local.get $P)) (then (local.set $pend (local.get $P))))
+      (local.set $j (i32.const 0))
+      (block $panels_done (loop $panel_loop
+        (br_if $panels_done (i32.ge_u (local.get $j) (local.get $panels)))
+        (local.set $panel (i32.add (local.get $w) (i32.mul (local.get $j) (i32.shl (local.get $kb) (i32.const 3)))))
+        (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 5)))))
+        (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 5)))))
+        (local.set $ncols (i32.sub (local.get $CO) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $p (local.get $p0))
+        ;; Four rows at a time.
+        (block $quads_done (loop $quads
+          (br_if $quads_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $pend)))
+          (local.set $x0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $ldx))))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $ldx)))
+          (local.set $x2 (i32.add (local.get $x1) (local.get $ldx)))
+          (local.set $x3 (i32.add (local.get $x2) (local.get $ldx)))
+          (local.set $a0 (v128.const f32x4 0 0 0 0)) (local.set $a1 (v128.const f32x4 0 0 0 0))
+          (local.set $c0 (v128.const f32x4 0 0 0 0)) (local.set $c1 (v128.const f32x4 0 0 0 0))
+          (local.set $d0 (v128.const f32x4 0 0 0 0)) (local.set $d1 (v128.const f32x4 0 0 0 0))
+          (local.set $e0 (v128.const f32x4 0 0 0 0)) (local.set $e1 (v128.const f32x4 0 0 0 0))
+          (local.set $wi (local.get $panel))
+          (local.set $o (i32.const 0))
+          (block $k_done (loop $k_loop
+            (br_if $k_done (i32.ge_u (local.get $o) (local.get $kb)))
+            (local.set $w0 (v128.load (local.get $wi)))
+            (local.set $w1 (v128.load offset=16 (local.get $wi)))
+            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $x0) (local.get $o)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $x1) (local.get $o)))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $x2) (local.get $o)))))
+            (local.set $d0 (f32x4.add (local.get $d0) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $d1 (f32x4.add (local.get $d1) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $x3) (local.get $o)))))
+            (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $v) (local.get $w0))))
+            (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $v) (local.get $w1))))
+            (local.set $wi (i32.add (local.get $wi) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $k_loop)))
+          (local.set $o (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 5))))
+          (call $store_lanes (local.get $o)
+            (call $activate (f32x4.add (local.get $a0) (local.get $b0)) (local.get $act) (local.get $slope))
+            (call $activate (f32x4.add (local.get $a1) (local.get $b1)) (local.get $act) (local.get $slope))
+            (local.get $ncols))
+          (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+          (call $store_lanes (local.get $o)
+            (call $activate (f32x4.add (local.get $c0) (local.get $b0)) (local.get $act) (local.get $slope))
+            (call $activate (f32x4.add (local.get $c1) (local.get $b1)) (local.get $act) (local.get $slope))
+            (local.get $ncols))
+          (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+          (call $store_lanes (local.get $o)
+            (call $activate (f32x4.add (local.get $d0) (local.get $b0)) (local.get $act) (local.get $slope))
+            (call $activate (f32x4.add (local.get $d1) (local.get $b1)) (local.get $act) (local.get $slope))
+            (local.get $ncols))
+          (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+          (call $store_lanes (local.get $o)
+            (call $activate (f32x4.add (local.get $e0) (local.get $b0)) (local.get $act) (local.get $slope))
+            (call $activate (f32x4.add (local.get $e1) (local.get $b1)) (local.get $act) (local.get $slope))
+            (local.get $ncols))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $quads)))
+        ;; The remaining one to three rows, one at a time.
+        (block $rows_done (loop $rows
+          (br_if $rows_done (i32.ge_u (local.get $p) (local.get $pend)))
+          (local.set $x0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $ldx))))
+          (local.set $a0 (v128.const f32x4 0 0 0 0)) (local.set $a1 (v128.const f32x4 0 0 0 0))
+          (local.set $wi (local.get $panel))
+          (local.set $o (i32.const 0))
+          (block $k1_done (loop $k1_loop
+            (br_if $k1_done (i32.ge_u (local.get $o) (local.get $kb)))
+            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $x0) (local.get $o)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $wi)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $wi)))))
+            (local.set $wi (i32.add (local.get $wi) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $k1_loop)))
+          (call $store_lanes
+            (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 5)))
+            (call $activate (f32x4.add (local.get $a0) (local.get $b0)) (local.get $act) (local.get $slope))
+            (call $activate (f32x4.add (local.get $a1) (local.get $b1)) (local.get $act) (local.get $slope))
+            (local.get $ncols))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $rows)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $panel_loop)))
+      (local.set $p0 (local.get $pend))
+      (br $chunks)))
+  )
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; depthwise: one KHxKW filter per channel (depth multiplier 1), NHWC, four channels per
+  ;; vector. w is [KH][KW][Cp] and bias [Cp], Cp = C rounded up to a multiple of 4, zero padded.
+  ;;
+  ;; Output pixels whose window lies inside the input (the interior) take a path without any
+  ;; bounds check; the border path tests each tap.
+  (func (export "depthwise")
+    (param $x i32) (param $w i32) (param $bias i32) (param $out i32)
+    (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32)
+    (param $PT i32) (param $PL i32) (param $act i32) (param $slope f32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32)
+    (local $iy i32) (local $ix i32) (local $ky i32) (local $kx i32)
+    (local $rows_inside i32) (local $pix i32) (local $row i32) (local $tap i32)
+    (local $cb i32) (local $cbytes i32) (local $obase i32) (local $ibase i32)
+    (local $rp i32) (local $ip i32) (local $wt i32) (local $dxb i32) (local $dyb i32)
+    (local $acc v128)
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $W) (local.get $pix)))
+    (local.set $tap (i32.shl (i32.and (i32.add (local.get $C) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (local.set $cbytes (local.get $pix))
+    (local.set $dxb (i32.mul (local.get $DW) (local.get $pix)))
+    (local.set $dyb (i32.mul (local.get $DH) (local.get $row)))
+    (local.set $obase (local.get $out))
+    (local.set $n (i32.const 0))
+    (block $n_done (loop $n_loop
+      (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
+      (local.set $oy (i32.const 0))
+      (block $oy_done (loop $oy_loop
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+        (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT)))
+        (local.set $rows_inside
+          (i32.and
+            (i32.ge_s (local.get $iy0) (i32.const 0))
+            (i32.lt_s
+              (i32.add (local.get $iy0) (i32.mul (i32.sub (local.get $KH) (i32.const 1)) (local.get $DH)))
+              (local.get $H))))
+        (local.set $ox (i32.const 0))
+        (block $ox_done (loop $ox_loop
+          (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $OW)))
+          (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $SW)) (local.get $PL)))
+          (if
+            (i32.and
+              (local.get $rows_inside)
+              (i32.and
+                (i32.ge_s (local.get $ix0) (i32.const 0))
+                (i32.lt_s
+                  (i32.add (local.get $ix0) (i32.mul (i32.sub (local.get $KW) (i32.const 1)) (local.get $DW)))
+                  (local.get $W))))
+            (then
+              ;; Interior: every tap is inside the input.
+              (local.set $ibase
+                (i32.add (local.get $x)
+                  (i32.add
+                    (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $iy0)) (local.get $row))
+                    (i32.mul (local.get $ix0) (local.get $pix)))))
+              (local.set $cb (i32.const 0))
+              (block $c_done (loop $c_loop
+                (br_if $c_done (i32.ge_u (local.get $cb) (local.get $cbytes)))
+                (local.set $acc (v128.load (i32.add (local.get $bias) (local.get $cb))))
+                (local.set $wt (i32.add (local.get $w) (local.get $cb)))
+                (local.set $rp (i32.add (local.get $ibase) (local.get $cb)))
+                (local.set $ky (local.get $KH))
+                (loop $ky_loop
+                  (local.set $ip (local.get $rp))
+                  (local.set $kx (local.get $KW))
+                  (loop $kx_loop
+                    (local.set $acc
+                      (f32x4.add (local.get $acc)
+                        (f32x4.mul (v128.load (local.get $ip)) (v128.load (local.get $wt)))))
+                    (local.set $ip (i32.add (local.get $ip) (local.get $dxb)))
+                    (local.set $wt (i32.add (local.get $wt) (local.get $tap)))
+                    (br_if $kx_loop (local.tee $kx (i32.sub (local.get $kx) (i32.const 1)))))
+                  (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
+                  (br_if $ky_loop (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
+                (call $store_lanes
+                  (i32.add (local.get $obase) (local.get $cb))
+                  (call $activate (local.get $acc) (local.get $act) (local.get $slope))
+                  (local.get $acc)
+                  (select (i32.const 4) (i32.shr_u (i32.sub (local.get $cbytes) (local.get $cb)) (i32.const 2))
+                    (i32.ge_u (i32.sub (local.get $cbytes) (local.get $cb)) (i32.const 16))))
+                (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br $c_loop))))
+            (else
+              ;; Border: skip the taps that fall in the padding.
+              (local.set $cb (i32.const 0))
+              (block $bc_done (loop $bc_loop
+                (br_if $bc_done (i32.ge_u (local.get $cb) (local.get $cbytes)))
+                (local.set $acc (v128.load (i32.add (local.get $bias) (local.get $cb))))
+                (local.set $wt (i32.add (local.get $w) (local.get $cb)))
+                (local.set $ky (i32.const 0))
+                (block $bky_done (loop $bky_loop
+                  (br_if $bky_done (i32.ge_u (local.get $ky) (local.get $KH)))
+                  (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $ky) (local.get $DH))))
+                  (local.set $kx (i32.const 0))
+                  (block $bkx_done (loop $bkx_loop
+                    (br_if $bkx_done (i32.ge_u (local.get $kx) (local.get $KW)))
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (local.get $DW))))
+                    (if
+                      (i32.and
+                        (i32.lt_u (local.get $iy) (local.get $H))
+                        (i32.lt_u (local.get $ix) (local.get $W)))
+                      (then
+                        (local.set $acc
+                          (f32x4.add (local.get $acc)
+                            (f32x4.mul
+                              (v128.load
+                                (i32.add (local.get $x)
+                                  (i32.add
+                                    (i32.add
+                                      (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $iy)) (local.get $row))
+                                      (i32.mul (local.get $ix) (local.get $pix)))
+                                    (local.get $cb))))
+                              (v128.load (local.get $wt)))))))
+                    (local.set $wt (i32.add (local.get $wt) (local.get $tap)))
+                    (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                    (br $bkx_loop)))
+                  (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                  (br $bky_loop)))
+                (call $store_lanes
+                  (i32.add (local.get $obase) (local.get $cb))
+                  (call $activate (local.get $acc) (local.get $act) (local.get $slope))
+                  (local.get $acc)
+                  (select (i32.const 4) (i32.shr_u (i32.sub (local.get $cbytes) (local.get $cb)) (i32.const 2))
+                    (i32.ge_u (i32.sub (local.get $cbytes) (local.get $cb)) (i32.const 16))))
+                (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br $bc_loop)))))
+          (local.set $obase (i32.add (local.get $obase) (local.get $pix)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $ox_loop)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oy_loop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $n_loop)))
+  )
+)

@@ -1,0 +1,62 @@
+import { valueSize, type Graph } from "./graph.js";
+
+/**
+ * Where each value lives in one activation arena, by liveness: a value occupies its range from
+ * the node that writes it to the last node that reads it, and values whose lifetimes do not
+ * overlap share memory. Offsets and sizes are in float32 elements, each buffer aligned to 4
+ * elements and followed by 4 elements of slack, so kernels may load a whole 16-byte vector at
+ * the end of a buffer.
+ */
+export interface BufferPlan {
+  /** Offset of each value in the arena, by value id; -1 for values no node writes. */
+  offsets: number[];
+  /** Elements per value (without slack), by value id. */
+  sizes: number[];
+  /** Elements in the arena: the planned peak. */
+  arenaElements: number;
+  /** What giving every value its own buffer would take. */
+  naiveElements: number;
+}
+
+const ALIGN = 4;
+const SLACK = 4;
+
+export function planBuffers(graph: Graph, batch: number): BufferPlan {
+  const count = graph.values.length;
+  const produced = new Array<boolean>(count).fill(false);
+  const first = new Array<number>(count).fill(-1);
+  const last = new Array<number>(count).fill(-1);
+  graph.nodes.forEach((node, i) => {
+    produced[node.output] = true;
+    first[node.output] = i;
+    last[node.output] = Math.max(last[node.output], i);
+    for (const v of node.inputs) last[v] = Math.max(last[v], i);
+  });
+  // The output must survive the whole pass.
+  last[graph.output] = graph.nodes.length;
+  const sizes = graph.values.map((_, v) => (produced[v] ? valueSize(graph, v, batch) : 0));
+  const footprint = (v: number) => Math.ceil(sizes[v] / ALIGN) * ALIGN + SLACK;
+
+  const order = [...sizes.keys()]
+    .filter((v) => produced[v])
+    .sort((a, b) => footprint(b) - footprint(a) || a - b);
+  const offsets = new Array<number>(count).fill(-1);
+  const placed: number[] = [];
+  let arena = 0;
+  for (const v of order) {
+    // The lowest offset that fits between buffers alive at the same time (greedy by size).
+    const overlapping = placed
+      .filter((u) => first[u] <= last[v] && first[v] <= last[u])
+      .sort((a, b) => offsets[a] - offsets[b]);
+    let offset = 0;
+    for (const u of overlapping) {
+      if (offsets[u] - offset >= footprint(v)) break;
+      offset = Math.max(offset, offsets[u] + footprint(u));
+    }
+    offsets[v] = offset;
+    placed.push(v);
+    arena = Math.max(arena, offset + footprint(v));
+  }
+  const naive = order.reduce((a, v) => a + footprint(v), 0);
+  return { offsets, sizes, arenaElements: arena, naiveElements: naive };
+}

@@ -1,0 +1,139 @@
+import {
+  readerCounts,
+  type BatchNormNode,
+  type ConvNode,
+  type FcNode,
+  type Graph,
+  type Node,
+} from "./graph.js";
+
+/*
+ * Graph passes. Each takes a graph and returns a new one computing the same function (within
+ * float rounding), leaving its argument untouched, so tests can run both and compare.
+ */
+
+/** The passes every backend wants, in order. */
+export function optimize(graph: Graph): Graph {
+  return fuseActivations(foldBatchNorm(removeIdentities(graph)));
+}
+
+/** Drops identity nodes (dropout at inference), pointing their readers at their input. */
+export function removeIdentities(graph: Graph): Graph {
+  const alias = new Map<number, number>();
+  const resolve = (v: number) => alias.get(v) ?? v;
+  const nodes: Node[] = [];
+  for (const node of graph.nodes) {
+    if (node.op === "identity") {
+      alias.set(node.output, resolve(node.inputs[0]));
+      continue;
+    }
+    nodes.push({ ...node, inputs: node.inputs.map(resolve) } as Node);
+  }
+  return { ...graph, nodes, output: resolve(graph.output) };
+}
+
+/**
+ * Folds each batch norm into the convolution or fully connected layer before it, when that
+ * layer has no activation yet and nothing else reads its output:
+ *   w' = w · γ/√(σ² + ε) per output channel,  b' = (b − μ) · γ/√(σ² + ε) + β.
+ * A batch norm with nothing to fold into becomes a per-channel affine node.
+ */
+export function foldBatchNorm(graph: Graph): Graph {
+  const readers = readerCounts(graph);
+  const producer = new Map<number, number>();
+  const nodes: (Node | undefined)[] = [...graph.nodes];
+  nodes.forEach((n, i) => producer.set(n!.output, i));
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.op !== "batchnorm") continue;
+    const source = node.inputs[0];
+    const p = producer.get(source)!;
+    const target = nodes[p]!;
+    if (
+      (target.op === "conv" || target.op === "fc") &&
+      target.activation.kind === "none" &&
+      readers[source] === 1
+    ) {
+      nodes[p] = foldInto(target, node);
+      producer.set(node.output, p);
+      nodes[i] = undefined;
+      continue;
+    }
+    nodes[i] = {
+      op: "affine",
+      inputs: node.inputs,
+      output: node.output,
+      layers: node.layers,
+      ...affineOf(node),
+      activation: node.activation,
+    };
+  }
+  return { ...graph, nodes: nodes.filter((n): n is Node => n !== undefined) };
+}
+
+function affineOf(bn: BatchNormNode): { scale: Float32Array; shift: Float32Array } {
+  const scale = new Float32Array(bn.channels);
+  const shift = new Float32Array(bn.channels);
+  for (let c = 0; c < bn.channels; c++) {
+    // In float64, then rounded once: folding must not add error of its own.
+    const s = bn.gamma[c] / Math.sqrt(bn.variance[c] + bn.eps);
+    scale[c] = s;
+    shift[c] = bn.beta[c] - bn.mean[c] * s;
+  }
+  return { scale, shift };
+}
+
+function foldInto(target: ConvNode | FcNode, bn: BatchNormNode): ConvNode | FcNode {
+  const outChannels = target.op === "conv" ? target.outChannels : target.outFeatures;
+  const perOutput = target.weight.length / outChannels;
+  const weight = new Float32Array(target.weight.length);
+  const bias = new Float32Array(outChannels);
+  for (let o = 0; o < outChannels; o++) {
+    const s = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.eps);
+    for (let k = 0; k < perOutput; k++)
+      weight[o * perOutput + k] = target.weight[o * perOutput + k] * s;
+    bias[o] = ((target.bias ? target.bias[o] : 0) - bn.mean[o]) * s + bn.beta[o];
+  }
+  return {
+    ...target,
+    weight,
+    bias,
+    output: bn.output,
+    layers: [...target.layers, ...bn.layers],
+    activation: bn.activation,
+  };
+}
+
+/**
+ * Fuses each activation into the node that produces its input (a convolution, fully connected,
+ * affine or add node without an activation of its own), when nothing else reads that input.
+ */
+export function fuseActivations(graph: Graph): Graph {
+  const readers = readerCounts(graph);
+  const nodes: (Node | undefined)[] = [...graph.nodes];
+  const producer = new Map<number, number>();
+  nodes.forEach((n, i) => producer.set(n!.output, i));
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.op !== "activation") continue;
+    const source = node.inputs[0];
+    const p = producer.get(source)!;
+    const target = nodes[p]!;
+    const fusable =
+      target.op === "conv" ||
+      target.op === "fc" ||
+      target.op === "affine" ||
+      target.op === "add" ||
+      target.op === "batchnorm";
+    if (!fusable || target.activation.kind !== "none" || readers[source] !== 1) continue;
+    nodes[p] = {
+      ...target,
+      activation: node.activation,
+      output: node.output,
+      layers: [...target.layers, ...node.layers],
+    } as Node;
+    producer.set(node.output, p);
+    nodes[i] = undefined;
+  }
+  return { ...graph, nodes: nodes.filter((n): n is Node => n !== undefined) };
+}
