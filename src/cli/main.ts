@@ -1,6 +1,14 @@
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand, fmtCommand, layersCommand, summaryCommand } from "./commands.js";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import {
+  benchCommand,
+  runCommand,
+  weightsInitCommand,
+  weightsListCommand,
+  type BenchOptions,
+  type RunOptions,
+} from "./run.js";
 
 const VERSION = "0.1.0";
 
@@ -60,6 +68,69 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--write", "rewrite the files in place")
     .action((files: string[], options: { check?: boolean; write?: boolean }) => {
       code = fmtCommand(files, options, io);
+    });
+
+  const weights = program.command("weights").description("list or make weight files");
+  weights
+    .command("list")
+    .description("print every weight tensor's name and shape (PyTorch layout) in layer order")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .option("--json", "print an array of { name, shape }")
+    .action((file: string, options: { network?: string; set: string[]; json?: boolean }) => {
+      code = weightsListCommand(file, options, io);
+    });
+  weights
+    .command("init")
+    .description(
+      "write deterministic initial weights (He normal, non-trivial batch norm) as safetensors",
+    )
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .requiredOption("-o, --output <file>", "the .safetensors file to write")
+    .option("--seed <n>", "random seed", "0")
+    .action(
+      (
+        file: string,
+        options: { network?: string; set: string[]; output: string; seed: string },
+      ) => {
+        code = weightsInitCommand(file, options, io);
+      },
+    );
+
+  program
+    .command("run")
+    .description("run a forward pass: print the output's shape, range and top classes, or write it")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
+    .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, or .png")
+    .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
+    .option("--top <k>", "how many top entries to print per sample", "5")
+    .option("--backend <name>", "cpu", "cpu")
+    .option("--mean <r,g,b>", "subtract from PNG pixels (scaled to 0..1)")
+    .option("--std <r,g,b>", "then divide PNG pixels by")
+    .action(async (file: string, options: RunOptions) => {
+      code = await runCommand(file, options, io);
+    });
+
+  program
+    .command("bench")
+    .description("time forward passes (plan built once; warm-up, then the median)")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .option("--backend <name>", "cpu", "cpu")
+    .option("--runs <n>", "timed passes", "30")
+    .option("--warmup <n>", "untimed passes first", "5")
+    .option("--batch <n>", "samples per pass", "1")
+    .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
+    .option("--json", "print { backend, medianMs, minMs, runs, gflops, ... }")
+    .action(async (file: string, options: BenchOptions) => {
+      code = await benchCommand(file, options, io);
     });
 
   program

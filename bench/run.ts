@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: dsnet against its peers, measured in the same run (these machines are shared
+ * and noisy, so only ratios measured side by side mean anything). Medians of many runs after
+ * warm-up, one thread.
+ *
+ *   npm run bench                 everything
+ *   npm run bench -- compile      parse + check + summary, and `dsnet check` cold start
+ *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu
+ */
+import { compileBenchmarks } from "./compile.js";
+import { cpuBenchmarks } from "./cpu.js";
+
+const parts: Record<string, () => Promise<void>> = {
+  compile: compileBenchmarks,
+  cpu: cpuBenchmarks,
+};
+
+const asked = process.argv.slice(2);
+for (const name of asked.length ? asked : Object.keys(parts)) {
+  const part = parts[name];
+  if (!part) {
+    console.error(`unknown part ${name} (parts: ${Object.keys(parts).join(", ")})`);
+    process.exit(2);
+  }
+  await part();
+}

@@ -1,0 +1,319 @@
+import { writeFileSync } from "node:fs";
+import { extname } from "node:path";
+import type { Network } from "../check/network.js";
+import { formatShape } from "../check/network.js";
+import {
+  createRunner,
+  isBackend,
+  BACKENDS,
+  type BackendName,
+  type Runner,
+} from "../backends/index.js";
+import { summarize } from "../cost/summarize.js";
+import { lowerNetwork } from "../ir/lower.js";
+import { optimize } from "../ir/passes.js";
+import { WeightsError } from "../weights/errors.js";
+import { Random } from "../weights/init.js";
+import { loadInput, loadWeights } from "../weights/load.js";
+import { writeNpy } from "../weights/npy.js";
+import { writeRawFloat32 } from "../weights/raw.js";
+import { writeSafetensors } from "../weights/safetensors.js";
+import { initialWeights } from "../weights/init.js";
+import { expectedTensors } from "../weights/tensors.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { loadNetwork, type NetworkSelection } from "./load.js";
+
+function backendOf(name: string | undefined): BackendName {
+  const backend = name ?? "cpu";
+  if (!isBackend(backend)) {
+    throw new UsageError(`unknown backend ${backend} (backends: ${BACKENDS.join(", ")})`);
+  }
+  return backend;
+}
+
+function positiveInt(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${option} takes a whole number of at least 1, got ${text}`);
+  return n;
+}
+
+function numberList(text: string | undefined, option: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(",").map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new UsageError(`${option} takes numbers separated by commas, got ${text}`);
+  return values;
+}
+
+/** Runs `body`, turning a WeightsError (a bad weights, input or output file) into exit code 1. */
+async function reportingFileErrors(io: CliIO, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof WeightsError) {
+      io.stderr(`dsnet: ${e.message}\n`);
+      return EXIT_DIAGNOSTICS;
+    }
+    throw e;
+  }
+}
+
+/** `dsnet weights list FILE`: every tensor's name and shape, in layer order. */
+export function weightsListCommand(
+  file: string,
+  options: NetworkSelection & { json?: boolean },
+  io: CliIO,
+): number {
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const tensors = expectedTensors(loaded.network).map((t) => ({ name: t.name, shape: t.shape }));
+  if (options.json) {
+    io.stdout(JSON.stringify(tensors, null, 2) + "\n");
+  } else {
+    const width = Math.max(0, ...tensors.map((t) => t.name.length));
+    io.stdout(
+      tensors.map((t) => `${t.name.padEnd(width)}  [${t.shape.join(", ")}]`).join("\n") +
+        (tensors.length ? "\n" : ""),
+    );
+  }
+  return EXIT_OK;
+}
+
+/** `dsnet weights init FILE -o W.safetensors`: deterministic weights (He init, non-trivial BN). */
+export function weightsInitCommand(
+  file: string,
+  options: NetworkSelection & { output?: string; seed?: string },
+  io: CliIO,
+): number {
+  if (!options.output) throw new UsageError("weights init needs -o FILE.safetensors");
+  const seed = options.seed === undefined ? 0 : Number(options.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed takes a whole number, got ${options.seed}`);
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const tensors = initialWeights(loaded.network, seed).map((t) => ({
+    name: t.spec.name,
+    shape: t.spec.shape,
+    data: t.data,
+  }));
+  writeSafetensors(tensors, { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` });
+  writeFileSync(
+    options.output,
+    writeSafetensors(tensors, { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` }),
+  );
+  io.stderr(`wrote ${tensors.length} tensors to ${options.output}\n`);
+  return EXIT_OK;
+}
+
+export interface RunOptions extends NetworkSelection {
+  weights?: string;
+  input?: string;
+  output?: string;
+  top?: string;
+  backend?: string;
+  mean?: string;
+  std?: string;
+}
+
+/** `dsnet run FILE --input X`: one forward pass, written to --output or summarised. */
+export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  const backend = backendOf(options.backend);
+  const top = positiveInt(options.top, "--top", 5);
+  const mean = numberList(options.mean, "--mean");
+  const std = numberList(options.std, "--std");
+  if (!options.input)
+    throw new UsageError("run needs --input FILE (.npy, .png or raw float32 .bin)");
+  if (
+    options.output &&
+    ![".npy", ".bin", ".f32", ".raw"].includes(extname(options.output).toLowerCase())
+  ) {
+    throw new UsageError(`--output must end in .npy or .bin, got ${options.output}`);
+  }
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const network = loaded.network;
+  return reportingFileErrors(io, async () => {
+    const weights = loadWeights(network, options.weights);
+    if (!options.weights)
+      io.stderr("dsnet: no --weights given: using deterministic initial weights (seed 0)\n");
+    const input = loadInput(network, options.input!, { mean, std });
+    const runner = await createRunner(
+      backend,
+      optimize(lowerNetwork(network, weights)),
+      input.batch,
+    );
+    const output = Float32Array.from(await runner.forward(input.data));
+    runner.dispose?.();
+    const [h, w, c] = network.layers[network.output].shape;
+    if (options.output) {
+      const bytes =
+        extname(options.output).toLowerCase() === ".npy"
+          ? writeNpy([input.batch, h, w, c], output)
+          : writeRawFloat32(output);
+      writeFileSync(options.output, bytes);
+      io.stderr(`wrote ${input.batch}x${formatShape([h, w, c])} to ${options.output}\n`);
+    } else {
+      io.stdout(describeOutput(output, input.batch, [h, w, c], top));
+    }
+    return EXIT_OK;
+  });
+}
+
+/** Shape, range and the top-K entries of each sample. */
+export function describeOutput(
+  output: Float32Array,
+  batch: number,
+  shape: [number, number, number],
+  top: number,
+): string {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of output) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const lines = [`output ${batch} x ${formatShape(shape)}, min ${format(min)}, max ${format(max)}`];
+  const per = output.length / batch;
+  for (let n = 0; n < batch; n++) {
+    const sample = output.subarray(n * per, (n + 1) * per);
+    const order = [...sample.keys()].sort((a, b) => sample[b] - sample[a]).slice(0, top);
+    lines.push(
+      `sample ${n}: top ${order.length}: ${order.map((i) => `${i} (${format(sample[i])})`).join(", ")}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+function format(v: number): string {
+  return Number(v.toPrecision(5)).toString();
+}
+
+export interface BenchOptions extends NetworkSelection {
+  backend?: string;
+  runs?: string;
+  warmup?: string;
+  batch?: string;
+  weights?: string;
+  json?: boolean;
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  network: string;
+  batch: number;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  macs: number;
+  gflops: number;
+  /** CPU plan only: time and GFLOP/s per kind of step, from separately timed passes. */
+  perKind?: Record<string, { ms: number; macs: number; gflops: number }>;
+}
+
+/** `dsnet bench FILE`: forward passes only (the plan is built once), warm-up, then the median. */
+export async function benchCommand(
+  file: string,
+  options: BenchOptions,
+  io: CliIO,
+): Promise<number> {
+  const backend = backendOf(options.backend);
+  const runs = positiveInt(options.runs, "--runs", 30);
+  const warmup = positiveInt(options.warmup, "--warmup", 5);
+  const batch = positiveInt(options.batch, "--batch", 1);
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  return reportingFileErrors(io, async () => {
+    const result = await benchmark(loaded.network, backend, {
+      runs,
+      warmup,
+      batch,
+      weights: options.weights,
+    });
+    io.stdout(options.json ? JSON.stringify(result, null, 2) + "\n" : describeBench(result));
+    return EXIT_OK;
+  });
+}
+
+export async function benchmark(
+  network: Network,
+  backend: BackendName,
+  options: { runs: number; warmup: number; batch: number; weights?: string },
+): Promise<BenchResult> {
+  const weights = loadWeights(network, options.weights);
+  const runner = await createRunner(
+    backend,
+    optimize(lowerNetwork(network, weights)),
+    options.batch,
+  );
+  const [h, w, c] = network.input;
+  const random = new Random(1);
+  const input = Float32Array.from({ length: options.batch * h * w * c }, () =>
+    random.uniform(-1, 1),
+  );
+  for (let i = 0; i < options.warmup; i++) await runner.forward(input);
+  const times: number[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    const start = performance.now();
+    await runner.forward(input);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const medianMs = times[Math.floor(times.length / 2)];
+  const macs = summarize(network).totals.macs * options.batch;
+  const result: BenchResult = {
+    backend,
+    network: network.name,
+    batch: options.batch,
+    runs: options.runs,
+    medianMs,
+    minMs: times[0],
+    macs,
+    gflops: (2 * macs) / (medianMs * 1e6),
+  };
+  if (runner.steps) result.perKind = timeByKind(runner, input, options.runs);
+  runner.dispose?.();
+  return result;
+}
+
+/** Times each step on its own over `runs` passes and adds the times up by kind. */
+function timeByKind(runner: Runner, input: Float32Array, runs: number) {
+  const steps = runner.steps!;
+  const totals = new Map<string, { ms: number; macs: number }>();
+  const perStep = steps.map(() => [] as number[]);
+  void runner.forward(input);
+  for (let r = 0; r < runs; r++) {
+    steps.forEach((step, i) => {
+      const start = performance.now();
+      step.run();
+      perStep[i].push(performance.now() - start);
+    });
+  }
+  steps.forEach((step, i) => {
+    const sorted = perStep[i].sort((a, b) => a - b);
+    const entry = totals.get(step.kind) ?? { ms: 0, macs: 0 };
+    entry.ms += sorted[Math.floor(sorted.length / 2)];
+    entry.macs += step.macs;
+    totals.set(step.kind, entry);
+  });
+  return Object.fromEntries(
+    [...totals].map(([kind, t]) => [
+      kind,
+      { ms: t.ms, macs: t.macs, gflops: t.macs ? (2 * t.macs) / (t.ms * 1e6) : 0 },
+    ]),
+  );
+}
+
+export function describeBench(r: BenchResult): string {
+  const lines = [
+    `${r.network} on ${r.backend}, batch ${r.batch}: median ${r.medianMs.toFixed(2)} ms, min ${r.minMs.toFixed(2)} ms over ${r.runs} runs; ${r.gflops.toFixed(1)} GFLOP/s (${(r.macs / 1e6).toFixed(1)} M MACs)`,
+  ];
+  if (r.perKind) {
+    for (const [kind, t] of Object.entries(r.perKind)) {
+      const rate = t.macs ? `, ${t.gflops.toFixed(1)} GFLOP/s` : "";
+      lines.push(`  ${kind.padEnd(10)} ${t.ms.toFixed(2).padStart(8)} ms${rate}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

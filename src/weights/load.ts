@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import type { Network } from "../check/network.js";
+import { WeightsError } from "./errors.js";
+import { normalize, readPng, resizeBilinear } from "./image.js";
+import { initialWeights } from "./init.js";
+import { readNpy } from "./npy.js";
+import { readRawFloat32 } from "./raw.js";
+import { matchTensors, readSafetensors } from "./safetensors.js";
+import { expectedTensors } from "./tensors.js";
+
+/** Reads a file, turning a missing or unreadable file into a WeightsError that names it. */
+export function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : String((e as Error).message);
+    throw new WeightsError(`cannot read the ${what} ${path}: ${reason}`);
+  }
+}
+
+/**
+ * A network's weights from a safetensors file, in `expectedTensors` order, or deterministic
+ * ones from `initialWeights` when no file is given. Problems are WeightsErrors naming the file.
+ */
+export function loadWeights(network: Network, path: string | undefined, seed = 0): Float32Array[] {
+  if (path === undefined) return initialWeights(network, seed).map((t) => t.data);
+  try {
+    return matchTensors(readSafetensors(readBytes(path, "weights file")), expectedTensors(network));
+  } catch (e) {
+    if (e instanceof WeightsError && !e.message.startsWith("cannot read")) {
+      throw new WeightsError(`${path}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+export interface InputOptions {
+  /** Per-channel mean subtracted from PNG pixels (after scaling to 0..1). */
+  mean?: number[];
+  /** Per-channel standard deviation PNG pixels are divided by. */
+  std?: number[];
+}
+
+/**
+ * A network input from a file: `.npy` (H x W x C or N x H x W x C, any float or integer type),
+ * raw float32 (`.bin`, `.f32`, `.raw`: a whole number of H·W·C samples) or `.png` (resized to
+ * H x W, scaled to 0..1, then normalised with mean and std). Returns the data and the batch.
+ */
+export function loadInput(
+  network: Network,
+  path: string,
+  options: InputOptions = {},
+): { data: Float32Array; batch: number } {
+  const [h, w, c] = network.input;
+  const sample = h * w * c;
+  const extension = extname(path).toLowerCase();
+  const bytes = readBytes(path, "input");
+  try {
+    if (extension === ".npy") {
+      const array = readNpy(bytes);
+      const shape = array.shape;
+      const matches =
+        (shape.length === 3 && shape[0] === h && shape[1] === w && shape[2] === c) ||
+        (shape.length === 4 && shape[0] >= 1 && shape[1] === h && shape[2] === w && shape[3] === c);
+      if (!matches) {
+        throw new WeightsError(
+          `the input is [${shape.join(", ")}], but the network takes [${h}, ${w}, ${c}] (HWC) or [N, ${h}, ${w}, ${c}] (NHWC)`,
+        );
+      }
+      return { data: array.data, batch: shape.length === 4 ? shape[0] : 1 };
+    }
+    if (extension === ".png") {
+      if (c !== 3) throw new WeightsError(`a PNG gives 3 channels, but the network takes ${c}`);
+      const image = readPng(bytes);
+      const resized =
+        image.height === h && image.width === w
+          ? image.data
+          : resizeBilinear(image.data, image.height, image.width, 3, h, w);
+      const mean = options.mean ?? [0, 0, 0];
+      const std = options.std ?? [1, 1, 1];
+      if (mean.length !== 3 || std.length !== 3)
+        throw new WeightsError("--mean and --std take 3 values, one per channel");
+      return { data: normalize(resized, 3, mean, std), batch: 1 };
+    }
+    if (bytes.byteLength % (sample * 4) !== 0 || bytes.byteLength === 0) {
+      throw new WeightsError(
+        `${bytes.byteLength} bytes is not a whole number of ${h}x${w}x${c} float32 samples (${sample * 4} bytes each)` +
+          (extension === ".bin" || extension === ".f32" || extension === ".raw"
+            ? ""
+            : "; inputs are .npy, .png or raw float32 (.bin)"),
+      );
+    }
+    const batch = bytes.byteLength / (sample * 4);
+    return { data: readRawFloat32(bytes, batch * sample), batch };
+  } catch (e) {
+    if (e instanceof WeightsError) throw new WeightsError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
