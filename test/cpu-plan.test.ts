@@ -98,15 +98,15 @@ describe("buffer planning", () => {
         initialWeights(network).map((t) => t.data),
       ),
     );
-    const plan = planBuffers(graph, 1);
+    const plan = planBuffers(graph);
     expect(plan.arenaElements).toBeLessThan(plan.naiveElements / 2);
   });
 
   it("never gives two live values overlapping memory", () => {
     fc.assert(
-      fc.property(randomNetwork, ({ network, weights, batch }) => {
+      fc.property(randomNetwork, ({ network, weights }) => {
         const graph = optimize(lowerNetwork(network, weights));
-        const plan = planBuffers(graph, batch);
+        const plan = planBuffers(graph);
         const live = graph.nodes.map((n, i) => ({ v: n.output, from: i, to: i }));
         graph.nodes.forEach((n, i) =>
           n.inputs.forEach(

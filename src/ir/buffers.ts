@@ -4,13 +4,17 @@ import { valueSize, type Graph } from "./graph.js";
  * Where each value lives in one activation arena, by liveness: a value occupies its range from
  * the node that writes it to the last node that reads it, and values whose lifetimes do not
  * overlap share memory. Offsets and sizes are in float32 elements, each buffer aligned to 4
- * elements and followed by 4 elements of slack, so kernels may load a whole 16-byte vector at
- * the end of a buffer.
+ * elements (16 bytes).
+ *
+ * The plan is made for one sample and scales with the batch: for N samples every offset and
+ * size is N times the one here, which keeps buffers disjoint and aligned. Backends whose
+ * kernels load whole 16-byte vectors past the end of a buffer need only keep 16 bytes of slack
+ * after the arena: inside it, such a load reads a neighbour's data and discards it.
  */
 export interface BufferPlan {
   /** Offset of each value in the arena, by value id; -1 for values no node writes. */
   offsets: number[];
-  /** Elements per value (without slack), by value id. */
+  /** Elements per value, by value id. */
   sizes: number[];
   /** Elements in the arena: the planned peak. */
   arenaElements: number;
@@ -19,9 +23,9 @@ export interface BufferPlan {
 }
 
 const ALIGN = 4;
-const SLACK = 4;
 
-export function planBuffers(graph: Graph, batch: number): BufferPlan {
+/** Plans one sample's buffers; multiply offsets and sizes by the batch (see BufferPlan). */
+export function planBuffers(graph: Graph): BufferPlan {
   const count = graph.values.length;
   const produced = new Array<boolean>(count).fill(false);
   const first = new Array<number>(count).fill(-1);
@@ -34,8 +38,8 @@ export function planBuffers(graph: Graph, batch: number): BufferPlan {
   });
   // The output must survive the whole pass.
   last[graph.output] = graph.nodes.length;
-  const sizes = graph.values.map((_, v) => (produced[v] ? valueSize(graph, v, batch) : 0));
-  const footprint = (v: number) => Math.ceil(sizes[v] / ALIGN) * ALIGN + SLACK;
+  const sizes = graph.values.map((_, v) => (produced[v] ? valueSize(graph, v) : 0));
+  const footprint = (v: number) => Math.ceil(sizes[v] / ALIGN) * ALIGN;
 
   const order = [...sizes.keys()]
     .filter((v) => produced[v])

@@ -49,7 +49,7 @@ export class CpuPlan {
     if (!Number.isInteger(this.batch) || this.batch < 1)
       throw new RangeError(`batch must be a whole number >= 1, got ${this.batch}`);
     this.kernels = instantiateKernels();
-    this.buffers = planBuffers(graph, this.batch);
+    this.buffers = planBuffers(graph);
     const [ih, iw, ic] = graph.values[graph.input];
     const [oh, ow, oc] = graph.values[graph.output];
     this.inputLength = this.batch * ih * iw * ic;
@@ -68,7 +68,7 @@ export class CpuPlan {
     );
     this.weightBytes = (cursor - 4) * 4;
     const arenaStart = cursor;
-    cursor += this.buffers.arenaElements;
+    cursor += this.batch * this.buffers.arenaElements + 4;
     const scratchStart = cursor;
     cursor += this.scratchElements() + 4;
     const bytes = cursor * 4;
@@ -78,7 +78,7 @@ export class CpuPlan {
     packed.forEach((tensors, i) =>
       tensors.forEach((t, j) => this.memory.set(t, weightOffsets[i][j])),
     );
-    this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arenaStart + o));
+    this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arenaStart + this.batch * o));
     graph.nodes.forEach((node, i) => this.addSteps(node, weightOffsets[i], scratchStart));
   }
 
