@@ -98,7 +98,6 @@ export function weightsInitCommand(
     shape: t.spec.shape,
     data: t.data,
   }));
-  writeSafetensors(tensors, { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` });
   writeFileSync(
     options.output,
     writeSafetensors(tensors, { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` }),

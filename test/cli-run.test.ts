@@ -1,0 +1,164 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
+import { readNpy, writeNpy } from "../src/weights/npy.js";
+import { readSafetensors } from "../src/weights/safetensors.js";
+import { compareToReference, loadFixture } from "./fixtures.js";
+import { writeSafetensors } from "../src/weights/safetensors.js";
+import { expectedTensors } from "../src/weights/tensors.js";
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "dsnet-cli-"));
+
+describe("dsnet weights", () => {
+  it("lists tensors in layer order with PyTorch shapes", async () => {
+    const r = await cli("weights", "list", "examples/mobilenet_v1.dsnet", "--json");
+    const tensors = JSON.parse(r.stdout) as { name: string; shape: number[] }[];
+    expect(tensors.slice(0, 6)).toEqual([
+      { name: "conv1.weight", shape: [32, 3, 3, 3] },
+      { name: "bn1.weight", shape: [32] },
+      { name: "bn1.bias", shape: [32] },
+      { name: "bn1.running_mean", shape: [32] },
+      { name: "bn1.running_var", shape: [32] },
+      { name: "separable1.dw1.weight", shape: [32, 1, 3, 3] },
+    ]);
+    expect(tensors.at(-1)).toEqual({ name: "fc1.bias", shape: [1000] });
+    const params = tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
+    expect(params).toBe(4_253_864);
+  });
+
+  it("init writes deterministic weights that the network accepts", async () => {
+    const a = join(dir, "a.safetensors");
+    const b = join(dir, "b.safetensors");
+    expect(
+      (await cli("weights", "init", "examples/seed_block.dsnet", "-o", a, "--seed", "3")).code,
+    ).toBe(0);
+    expect(
+      (await cli("weights", "init", "examples/seed_block.dsnet", "-o", b, "--seed", "3")).code,
+    ).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    const file = readSafetensors(readFileSync(a));
+    expect(file.order).toEqual(["dw1.weight", "pw1.weight"]);
+  });
+});
+
+describe("dsnet run", () => {
+  it("gives PyTorch's answer for examples/mobilenet_v1.dsnet with PyTorch's weights", async () => {
+    // The fixture's tensors were produced by PyTorch; write them under dsnet's names, in order.
+    const f = loadFixture("mobilenet_v1");
+    const weights = join(dir, "v1.safetensors");
+    const specs = expectedTensors(f.network);
+    writeFileSync(
+      weights,
+      writeSafetensors(specs.map((s, i) => ({ name: s.name, shape: s.shape, data: f.weights[i] }))),
+    );
+    const input = join(dir, "v1-input.npy");
+    const [h, w, c] = f.network.input;
+    writeFileSync(input, writeNpy([f.batch, h, w, c], f.input));
+    const output = join(dir, "v1-output.npy");
+    const sets = ["--set", "alpha=0.25", "--set", "res=96", "--set", "classes=10"];
+    const r = await cli(
+      "run",
+      "examples/mobilenet_v1.dsnet",
+      ...sets,
+      "--weights",
+      weights,
+      "--input",
+      input,
+      "--output",
+      output,
+    );
+    expect(r.code).toBe(0);
+    const y = readNpy(readFileSync(output));
+    expect(y.shape).toEqual([f.batch, 1, 1, 10]);
+    const { maxError, tolerance } = compareToReference(y.data, f.expected);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+    const printed = await cli(
+      "run",
+      "examples/mobilenet_v1.dsnet",
+      ...sets,
+      "--weights",
+      weights,
+      "--input",
+      input,
+      "--top",
+      "3",
+    );
+    expect(printed.stdout).toMatch(
+      /^output 2 x 1x1x10, min [0-9.e-]+, max [0-9.e-]+\nsample 0: top 3: \d+ \(/,
+    );
+  });
+
+  it("reads raw float32 and reports wrong input shapes clearly", async () => {
+    const raw = join(dir, "x.bin");
+    writeFileSync(raw, new Uint8Array(new Float32Array(56 * 56 * 128).buffer));
+    expect((await cli("run", "examples/seed_block.dsnet", "--input", raw)).code).toBe(0);
+    const wrong = join(dir, "wrong.npy");
+    writeFileSync(wrong, writeNpy([8, 8, 3], new Float32Array(192)));
+    const r = await cli("run", "examples/seed_block.dsnet", "--input", wrong);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the input is [8, 8, 3], but the network takes [56, 56, 128]");
+  });
+
+  it("reports weights that do not fit, by name", async () => {
+    const other = join(dir, "other.safetensors");
+    await cli("weights", "init", "examples/mobilenet_v2.dsnet", "-o", other);
+    const raw = join(dir, "y.bin");
+    writeFileSync(raw, new Uint8Array(new Float32Array(56 * 56 * 128).buffer));
+    const r = await cli("run", "examples/seed_block.dsnet", "--weights", other, "--input", raw);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the weights do not match the network");
+    expect(r.stderr).toContain("missing dw1.weight");
+  });
+
+  it("rejects unknown backends and missing inputs as usage errors", async () => {
+    expect(
+      (await cli("run", "examples/seed_block.dsnet", "--input", "x.npy", "--backend", "tpu")).code,
+    ).toBe(2);
+    expect((await cli("run", "examples/seed_block.dsnet")).code).toBe(2);
+  });
+});
+
+describe("dsnet bench", () => {
+  it("prints the documented JSON", async () => {
+    const r = await cli(
+      "bench",
+      "examples/seed_block.dsnet",
+      "--runs",
+      "3",
+      "--warmup",
+      "1",
+      "--json",
+    );
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ backend: "cpu", runs: 3 });
+    for (const key of ["medianMs", "minMs", "gflops"]) expect(result[key]).toBeGreaterThan(0);
+    expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
+  });
+});
+
+describe("the dsnet binary", () => {
+  it("runs from the bundle built by npm run build", () => {
+    const out = execFileSync(
+      process.execPath,
+      ["bin/dsnet.js", "summary", "examples/seed_block.dsnet", "--json"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(JSON.parse(out).totals.macs).toBe(29_302_784);
+  });
+});
