@@ -1,3 +1,4 @@
+import { batchNormScaleShift, foldBatchNormWeights } from "../runtime/runtime.js";
 import {
   readerCounts,
   type BatchNormNode,
@@ -72,32 +73,22 @@ export function foldBatchNorm(graph: Graph): Graph {
 }
 
 function affineOf(bn: BatchNormNode): { scale: Float32Array; shift: Float32Array } {
-  const scale = new Float32Array(bn.channels);
-  const shift = new Float32Array(bn.channels);
-  for (let c = 0; c < bn.channels; c++) {
-    // In float64, then rounded once: folding must not add error of its own.
-    const s = bn.gamma[c] / Math.sqrt(bn.variance[c] + bn.eps);
-    scale[c] = s;
-    shift[c] = bn.beta[c] - bn.mean[c] * s;
-  }
-  return { scale, shift };
+  return batchNormScaleShift(bn.gamma, bn.beta, bn.mean, bn.variance, bn.eps);
 }
 
 function foldInto(target: ConvNode | FcNode, bn: BatchNormNode): ConvNode | FcNode {
-  const outChannels = target.op === "conv" ? target.outChannels : target.outFeatures;
-  const perOutput = target.weight.length / outChannels;
-  const weight = new Float32Array(target.weight.length);
-  const bias = new Float32Array(outChannels);
-  for (let o = 0; o < outChannels; o++) {
-    const s = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.eps);
-    for (let k = 0; k < perOutput; k++)
-      weight[o * perOutput + k] = target.weight[o * perOutput + k] * s;
-    bias[o] = ((target.bias ? target.bias[o] : 0) - bn.mean[o]) * s + bn.beta[o];
-  }
+  const folded = foldBatchNormWeights(
+    target.weight,
+    target.bias,
+    bn.gamma,
+    bn.beta,
+    bn.mean,
+    bn.variance,
+    bn.eps,
+  );
   return {
     ...target,
-    weight,
-    bias,
+    ...folded,
     output: bn.output,
     layers: [...target.layers, ...bn.layers],
     activation: bn.activation,

@@ -1,3 +1,4 @@
+import { decodeBase64 } from "./runtime.js";
 import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
 
 /** The exports of kernels.wat. Pointers and strides are byte offsets into `memory`. */
@@ -42,14 +43,9 @@ export interface Kernels {
 
 let compiled: WebAssembly.Module | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
 /** A fresh instance of the kernels, with its own memory (one per plan). */
 export function instantiateKernels(): Kernels {
-  compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+  compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
   const instance = new WebAssembly.Instance(compiled, {});
   return instance.exports as unknown as Kernels;
 }

@@ -1,10 +1,11 @@
 ;; dsnet's CPU kernels, in WebAssembly with 128-bit SIMD (four float32 lanes).
 ;;
-;; Assembled by `npx tsx tools/build-kernels.ts` into kernels.generated.ts, which the CPU plan
-;; (plan.ts) instantiates. Everything is float32, activations NHWC; every pointer and stride
-;; argument is in bytes unless its name says floats. Buffers that a kernel reads with vector
-;; loads carry 16 bytes of slack after their end (the plan allocates it), so a tail of fewer than
-;; four channels may be loaded whole; only its valid lanes are stored.
+;; Assembled by `npx tsx tools/build-runtime.ts` into kernels.generated.ts, which the CPU plan
+;; (src/backends/cpu/plan.ts) and every module made by `dsnet compile --target ts` instantiate.
+;; Everything is float32, activations NHWC; every pointer and stride argument is in bytes unless
+;; its name says floats. A tail of fewer than four channels is loaded as a whole vector (reading
+;; up to 12 bytes past the buffer: a neighbour's data inside the arena, slack after it) and only
+;; its valid lanes are stored.
 ;;
 ;; Fused activations, by code:
 ;;   0 none   1 relu   2 relu6   3 leaky_relu(slope)   4 hardsigmoid   5 hardswish

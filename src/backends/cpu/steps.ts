@@ -1,0 +1,307 @@
+import type { Padding } from "../../check/network.js";
+import type { Activation, ConvNode, Graph, Node } from "../../ir/graph.js";
+import { batchNormScaleShift, packConv, packFc, type ConvGeometry } from "../../runtime/runtime.js";
+
+/*
+ * How the CPU runtime computes a graph: one step per node, saying which kernel or operation runs
+ * with which constants. The CPU plan (plan.ts) binds these to closures over its memory; the
+ * TypeScript generator (backends/ts) prints them as code with the constants as literals. Sizes
+ * are per sample; both multiply by the batch.
+ */
+
+/** An activation as the WebAssembly kernels take it, and what JavaScript must apply after. */
+export interface KernelActivation {
+  /** 0 none, 1 relu, 2 relu6, 3 leaky_relu, 4 hardsigmoid, 5 hardswish (kernels.wat). */
+  code: number;
+  slope: number;
+  /** sigmoid, tanh and silu, which need exp: applied in place by the runtime afterwards. */
+  after?: Activation;
+}
+
+interface StepBase {
+  /** Index of the node in the graph (whose packed weights the step uses). */
+  node: number;
+  /** The source layers, for comments. */
+  layers: string[];
+  /** Multiply-adds per sample. */
+  macs: number;
+}
+
+export type StepDescriptor = StepBase &
+  (
+    | {
+        kind: "depthwise";
+        x: number;
+        out: number;
+        h: number;
+        w: number;
+        c: number;
+        oh: number;
+        ow: number;
+        kernel: [number, number];
+        stride: [number, number];
+        dilation: [number, number];
+        padding: Padding;
+        act: KernelActivation;
+      }
+    | {
+        kind: "pointwise";
+        x: number;
+        out: number;
+        pixels: number;
+        inC: number;
+        outC: number;
+        act: KernelActivation;
+      }
+    | {
+        kind: "conv";
+        x: number;
+        out: number;
+        geometry: ConvGeometry;
+        groups: number;
+        /** Input channels per group: the im2col row is kh·kw·cig long. */
+        cig: number;
+        cog: number;
+        outC: number;
+        act: KernelActivation;
+      }
+    | { kind: "fc"; x: number; out: number; inF: number; outF: number; act: KernelActivation }
+    | { kind: "affine"; x: number; out: number; pixels: number; channels: number; act: Activation }
+    | { kind: "activation"; x: number; out: number; length: number; act: Activation }
+    | { kind: "add"; a: number; b: number; out: number; length: number; act: Activation }
+    | {
+        kind: "pool";
+        x: number;
+        out: number;
+        max: boolean;
+        h: number;
+        w: number;
+        c: number;
+        oh: number;
+        ow: number;
+        kernel: [number, number];
+        stride: [number, number];
+        padding: Padding;
+      }
+    | { kind: "globalPool"; x: number; out: number; max: boolean; pixels: number; c: number }
+    | { kind: "flatten"; x: number; out: number; h: number; w: number; c: number }
+    | { kind: "softmax"; x: number; out: number; pixels: number; c: number }
+    | { kind: "copy"; x: number; out: number; length: number }
+  );
+
+/** Output rows of im2col per matrix product: enough to keep gemm busy, small enough for cache. */
+export const IM2COL_ROWS = 256;
+
+/** The steps of a graph, in order (the input node has none). */
+export function planSteps(graph: Graph): StepDescriptor[] {
+  const steps: StepDescriptor[] = [];
+  graph.nodes.forEach((node, index) => {
+    const step = describe(graph, node, index);
+    if (step) steps.push(step);
+  });
+  return steps;
+}
+
+/** im2col scratch the steps need, in elements. */
+export function scratchElements(steps: StepDescriptor[]): number {
+  let most = 0;
+  for (const s of steps) {
+    if (s.kind === "conv")
+      most = Math.max(most, IM2COL_ROWS * s.geometry.kernel[0] * s.geometry.kernel[1] * s.cig);
+  }
+  return most;
+}
+
+/** A node's weights packed for the kernels (see packConv / packFc), in the order steps use. */
+export function packNodeWeights(node: Node): Float32Array[] {
+  switch (node.op) {
+    case "conv":
+      return packConv(
+        node.weight,
+        node.bias,
+        node.outChannels,
+        node.inChannels,
+        node.kernel[0],
+        node.kernel[1],
+        node.groups,
+        isDepthwise(node),
+      );
+    case "fc":
+      return packFc(node.weight, node.bias, node.outFeatures, node.inFeatures);
+    case "affine":
+      return [node.scale, node.shift];
+    case "batchnorm": {
+      const { scale, shift } = batchNormScaleShift(
+        node.gamma,
+        node.beta,
+        node.mean,
+        node.variance,
+        node.eps,
+      );
+      return [scale, shift];
+    }
+    default:
+      return [];
+  }
+}
+
+function describe(graph: Graph, node: Node, index: number): StepDescriptor | undefined {
+  const base = { node: index, layers: node.layers, macs: 0 };
+  const [oh, ow, oc] = graph.values[node.output];
+  const [h, w, c] = node.inputs.length > 0 ? graph.values[node.inputs[0]] : [0, 0, 0];
+  const x = node.inputs[0];
+  const out = node.output;
+  switch (node.op) {
+    case "input":
+      return undefined;
+    case "conv": {
+      const [kh, kw] = node.kernel;
+      const macs = oh * ow * oc * kh * kw * (node.inChannels / node.groups);
+      const act = kernelActivation(node.activation);
+      if (isDepthwise(node)) {
+        return {
+          ...base,
+          macs,
+          kind: "depthwise",
+          x,
+          out,
+          h,
+          w,
+          c,
+          oh,
+          ow,
+          kernel: node.kernel,
+          stride: node.stride,
+          dilation: node.dilation,
+          padding: node.padding,
+          act,
+        };
+      }
+      if (isPlainPointwise(node)) {
+        return { ...base, macs, kind: "pointwise", x, out, pixels: h * w, inC: c, outC: oc, act };
+      }
+      const geometry = {
+        h,
+        w,
+        c,
+        oh,
+        ow,
+        kernel: node.kernel,
+        stride: node.stride,
+        dilation: node.dilation,
+        padding: node.padding,
+      };
+      const cig = node.inChannels / node.groups;
+      return {
+        ...base,
+        macs,
+        kind: "conv",
+        x,
+        out,
+        geometry,
+        groups: node.groups,
+        cig,
+        cog: oc / node.groups,
+        outC: oc,
+        act,
+      };
+    }
+    case "fc":
+      return {
+        ...base,
+        macs: node.inFeatures * node.outFeatures,
+        kind: "fc",
+        x,
+        out,
+        inF: node.inFeatures,
+        outF: node.outFeatures,
+        act: kernelActivation(node.activation),
+      };
+    case "batchnorm":
+    case "affine":
+      return { ...base, kind: "affine", x, out, pixels: h * w, channels: c, act: node.activation };
+    case "activation":
+      return { ...base, kind: "activation", x, out, length: h * w * c, act: node.activation };
+    case "add":
+      return {
+        ...base,
+        kind: "add",
+        a: node.inputs[0],
+        b: node.inputs[1],
+        out,
+        length: oh * ow * oc,
+        act: node.activation,
+      };
+    case "maxpool":
+    case "avgpool":
+      return {
+        ...base,
+        kind: "pool",
+        x,
+        out,
+        max: node.op === "maxpool",
+        h,
+        w,
+        c,
+        oh,
+        ow,
+        kernel: node.kernel,
+        stride: node.stride,
+        padding: node.padding,
+      };
+    case "globalavgpool":
+    case "globalmaxpool":
+      return {
+        ...base,
+        kind: "globalPool",
+        x,
+        out,
+        max: node.op === "globalmaxpool",
+        pixels: h * w,
+        c,
+      };
+    case "flatten":
+      return { ...base, kind: "flatten", x, out, h, w, c };
+    case "softmax":
+      return { ...base, kind: "softmax", x, out, pixels: oh * ow, c: oc };
+    case "identity":
+      return { ...base, kind: "copy", x, out, length: h * w * c };
+  }
+}
+
+/** One filter per channel with multiplier 1: the depthwise kernel's case. */
+export function isDepthwise(node: ConvNode): boolean {
+  return node.groups === node.inChannels && node.outChannels === node.inChannels && node.groups > 1;
+}
+
+/** A 1x1 convolution over every pixel: a plain matrix product on the NHWC data. */
+export function isPlainPointwise(node: ConvNode): boolean {
+  const { kernel, stride, padding, groups } = node;
+  return (
+    kernel[0] === 1 &&
+    kernel[1] === 1 &&
+    stride[0] === 1 &&
+    stride[1] === 1 &&
+    groups === 1 &&
+    padding.top + padding.bottom + padding.left + padding.right === 0
+  );
+}
+
+function kernelActivation(a: Activation): KernelActivation {
+  switch (a.kind) {
+    case "none":
+      return { code: 0, slope: 0 };
+    case "relu":
+      return { code: 1, slope: 0 };
+    case "relu6":
+      return { code: 2, slope: 0 };
+    case "leaky_relu":
+      return { code: 3, slope: a.slope };
+    case "hardsigmoid":
+      return { code: 4, slope: 0 };
+    case "hardswish":
+      return { code: 5, slope: 0 };
+    default:
+      return { code: 0, slope: 0, after: a };
+  }
+}
