@@ -1,6 +1,6 @@
 import { planBuffers, type BufferPlan } from "../../ir/buffers.js";
 import type { Graph } from "../../ir/graph.js";
-import { instantiateKernels, type Kernels } from "../../runtime/kernels.js";
+import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import {
   IM2COL_ROWS,
@@ -38,7 +38,7 @@ export class CpuPlan {
   readonly buffers: BufferPlan;
   /** Bytes of packed weights. */
   readonly weightBytes: number;
-  private kernels: Kernels;
+  private kernels: rt.Kernels;
   private memory: Float32Array;
   private valueAt: number[];
   private inputLength: number;
@@ -53,7 +53,6 @@ export class CpuPlan {
       throw new RangeError(`batch must be a whole number >= 1, got ${this.batch}`);
     }
     const descriptors = planSteps(graph);
-    this.kernels = instantiateKernels();
     this.buffers = planBuffers(graph);
     const size = (v: number) => graph.values[v].reduce((a, b) => a * b, 1);
     this.inputLength = this.batch * size(graph.input);
@@ -75,10 +74,11 @@ export class CpuPlan {
     cursor += this.batch * this.buffers.arenaElements + 4;
     const scratch = cursor;
     cursor += scratchElements(descriptors) + 4;
-    const pages = Math.ceil((cursor * 4) / 65536) - this.kernels.memory.buffer.byteLength / 65536;
-    if (pages > 0) this.kernels.memory.grow(pages);
-    this.memory = new Float32Array(this.kernels.memory.buffer);
-    packed.forEach((tensors, i) => tensors.forEach((t, j) => this.memory.set(t, weightAt[i][j])));
+    ({ kernels: this.kernels, memory: this.memory } = rt.instantiateKernels(
+      KERNELS_WASM_BASE64,
+      cursor,
+    ));
+    packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + this.batch * o));
     for (const d of descriptors) this.steps.push(this.bind(d, weightAt[d.node], scratch));
   }

@@ -1,0 +1,116 @@
+import type { Padding } from "../../../check/network.js";
+import type { Activation } from "../../../ir/graph.js";
+import {
+  BINDINGS,
+  constants,
+  epilogue,
+  i32,
+  perItem,
+  perItemWorkgroups,
+  shader,
+  u32,
+  vec4s,
+} from "./common.js";
+import type { Kernel, KernelIO } from "./tensor.js";
+
+/** Output pixels along the width that one invocation computes, sharing its input loads. */
+export const DEPTHWISE_PIXELS = 4;
+
+export interface DepthwiseParams {
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  padding: Padding;
+  activation: Activation;
+  /** Vec4 offsets in the weights buffer: filters [kh][kw][c4], then bias [c4]. */
+  weights: number;
+  bias: number;
+}
+
+/**
+ * Depthwise convolution with multiplier 1 (tfjs's DepthwiseConv2DVec4Program and ORT's
+ * DepthwiseConv3x3 do the same): an invocation computes 4 neighbouring output pixels of one row
+ * for one vec4 of channels. Per filter row it loads the (4 - 1)·stride + (kw - 1)·dilation + 1
+ * input pixels the 4 windows cover into registers once and reuses them for every tap. Padding
+ * costs no branch: loads are clamped into the image and `select` zeroes those outside it.
+ * Neighbouring invocations take neighbouring channel vec4s, so loads coalesce.
+ */
+export function depthwiseKernel(io: KernelIO, p: DepthwiseParams): Kernel {
+  const { batch } = io;
+  const [h, w, c] = io.inputs[0].shape;
+  const [oh, ow] = io.output.shape;
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  const [dh, dw] = p.dilation;
+  const groups = Math.ceil(ow / DEPTHWISE_PIXELS);
+  const span = (DEPTHWISE_PIXELS - 1) * sw + (kw - 1) * dw + 1;
+  const items = batch * oh * groups * vec4s(c);
+  const finish = epilogue(p.activation, c);
+  const store = Array.from({ length: DEPTHWISE_PIXELS }, (_, i) => {
+    const at = `Y + ((n * OH + oy) * OW + ox0 + ${u32(i)}) * C4 + c4`;
+    const write = `arena[${at}] = ${finish.apply(`acc[${i}]`, "c4")};`;
+    // The last group of a row may stick out past the image; the first pixel never does.
+    return i === 0 || ow % DEPTHWISE_PIXELS === 0
+      ? `  ${write}`
+      : `  if (ox0 + ${u32(i)} < OW) {\n    ${write}\n  }`;
+  });
+  const code = shader(
+    BINDINGS.weights,
+    BINDINGS.arena,
+    constants([
+      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
+      ["Y", u32(io.output.offset), "output"],
+      ["WEIGHTS", u32(p.weights), "filters [kh][kw][c4]"],
+      ["BIAS", u32(p.bias)],
+      ["N", u32(batch)],
+      ["H", u32(h)],
+      ["W", u32(w)],
+      ["C4", u32(vec4s(c)), `${c} channels`],
+      ["OH", u32(oh)],
+      ["OW", u32(ow)],
+      ["OW_GROUPS", u32(groups), `groups of ${DEPTHWISE_PIXELS} output pixels per row`],
+      ["KH", u32(kh)],
+      ["KW", u32(kw)],
+      ["SH", u32(sh)],
+      ["SW", u32(sw)],
+      ["DH", u32(dh)],
+      ["DW", u32(dw)],
+      ["PAD_TOP", i32(p.padding.top)],
+      ["PAD_LEFT", i32(p.padding.left)],
+      ["SPAN", u32(span), "input pixels the group's windows cover in one row"],
+    ]),
+    finish.functions,
+    `${perItem(items)}
+  let c4 = g % C4;
+  var t = g / C4;
+  let ox0 = (t % OW_GROUPS) * ${u32(DEPTHWISE_PIXELS)};
+  t = t / OW_GROUPS;
+  let oy = t % OH;
+  let n = t / OH;
+
+  let bias = weights[BIAS + c4];
+  var acc = array<vec4<f32>, ${DEPTHWISE_PIXELS}>(${Array(DEPTHWISE_PIXELS).fill("bias").join(", ")});
+  let ix0 = i32(ox0 * SW) - PAD_LEFT;
+  for (var ky = 0u; ky < KH; ky++) {
+    let iy = i32(oy * SH + ky * DH) - PAD_TOP;
+    let row_inside = iy >= 0 && iy < i32(H);
+    let row = X + (n * H + u32(clamp(iy, 0, i32(H) - 1))) * W * C4 + c4;
+    var xs: array<vec4<f32>, SPAN>;
+    for (var j = 0u; j < SPAN; j++) {
+      let ix = ix0 + i32(j);
+      let inside = row_inside && ix >= 0 && ix < i32(W);
+      let v = arena[row + u32(clamp(ix, 0, i32(W) - 1)) * C4];
+      xs[j] = select(vec4<f32>(0.0), v, inside);
+    }
+    for (var kx = 0u; kx < KW; kx++) {
+      let f = weights[WEIGHTS + (ky * KW + kx) * C4 + c4];
+      for (var i = 0u; i < ${u32(DEPTHWISE_PIXELS)}; i++) {
+        acc[i] = fma(xs[i * SW + kx * DW], f, acc[i]);
+      }
+    }
+  }
+${store.join("\n")}
+}`,
+  );
+  return { code, workgroups: perItemWorkgroups(items) };
+}
