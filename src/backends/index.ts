@@ -1,5 +1,8 @@
-import type { Graph } from "../ir/graph.js";
+import type { Network } from "../check/network.js";
+import { lowerNetwork } from "../ir/lower.js";
+import { optimize } from "../ir/passes.js";
 import { CpuPlan, type Step } from "./cpu/plan.js";
+import { importGeneratedModule } from "./ts/load.js";
 
 /** A network ready to run on one backend, for one batch size. */
 export interface Runner {
@@ -12,23 +15,32 @@ export interface Runner {
   dispose?(): void;
 }
 
-export const BACKENDS = ["cpu"] as const;
+/**
+ * cpu: the interpreted CPU plan. ts: the module `dsnet compile --target ts` generates, loaded
+ * in process.
+ */
+export const BACKENDS = ["cpu", "ts"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export function isBackend(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
 }
 
-/** Builds a runner for an optimised graph (see `optimize` in ir/passes.ts). */
+/** Builds a runner for a network and its weights (in `expectedTensors` order). */
 export async function createRunner(
   backend: BackendName,
-  graph: Graph,
+  network: Network,
+  weights: Float32Array[],
   batch: number,
 ): Promise<Runner> {
   switch (backend) {
     case "cpu": {
-      const plan = new CpuPlan(graph, { batch });
+      const plan = new CpuPlan(optimize(lowerNetwork(network, weights)), { batch });
       return { backend, batch, steps: plan.steps, forward: async (input) => plan.forward(input) };
+    }
+    case "ts": {
+      const model = (await importGeneratedModule(network, weights)).createModel({ batch });
+      return { backend, batch, forward: async (input) => model.forward(input) };
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand, fmtCommand, layersCommand, summaryCommand } from "./commands.js";
+import { compileCommand, type CompileOptions } from "./compile.js";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 import {
   benchCommand,
@@ -110,7 +111,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, or .png")
     .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
     .option("--top <k>", "how many top entries to print per sample", "5")
-    .option("--backend <name>", "cpu", "cpu")
+    .option("--backend <name>", "cpu or ts (the generated module)", "cpu")
     .option("--mean <r,g,b>", "subtract from PNG pixels (scaled to 0..1)")
     .option("--std <r,g,b>", "then divide PNG pixels by")
     .action(async (file: string, options: RunOptions) => {
@@ -123,7 +124,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
-    .option("--backend <name>", "cpu", "cpu")
+    .option("--backend <name>", "cpu or ts (the generated module)", "cpu")
     .option("--runs <n>", "timed passes", "30")
     .option("--warmup <n>", "untimed passes first", "5")
     .option("--batch <n>", "samples per pass", "1")
@@ -131,6 +132,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--json", "print { backend, medianMs, minMs, runs, gflops, ... }")
     .action(async (file: string, options: BenchOptions) => {
       code = await benchCommand(file, options, io);
+    });
+
+  program
+    .command("compile")
+    .description("generate code: --target ts, a standalone TypeScript (or --js JavaScript) module")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .option("--target <target>", "ts")
+    .option("-o, --output <file>", "where to write the module")
+    .option(
+      "--weights <file>",
+      "safetensors weights to embed (default: deterministic initial weights)",
+    )
+    .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
+    .option("--js", "plain ES module JavaScript instead of TypeScript")
+    .action(async (file: string, options: CompileOptions) => {
+      code = await compileCommand(file, options, io);
     });
 
   program

@@ -10,8 +10,6 @@ import {
   type Runner,
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
-import { lowerNetwork } from "../ir/lower.js";
-import { optimize } from "../ir/passes.js";
 import { WeightsError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
 import { loadInput, loadWeights } from "../weights/load.js";
@@ -48,7 +46,7 @@ function numberList(text: string | undefined, option: string): number[] | undefi
 }
 
 /** Runs `body`, turning a WeightsError (a bad weights, input or output file) into exit code 1. */
-async function reportingFileErrors(io: CliIO, body: () => Promise<number>): Promise<number> {
+export async function reportingFileErrors(io: CliIO, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
@@ -138,11 +136,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     if (!options.weights)
       io.stderr("dsnet: no --weights given: using deterministic initial weights (seed 0)\n");
     const input = loadInput(network, options.input!, { mean, std });
-    const runner = await createRunner(
-      backend,
-      optimize(lowerNetwork(network, weights)),
-      input.batch,
-    );
+    const runner = await createRunner(backend, network, weights, input.batch);
     const output = Float32Array.from(await runner.forward(input.data));
     runner.dispose?.();
     const [h, w, c] = network.layers[network.output].shape;
@@ -241,11 +235,7 @@ export async function benchmark(
   options: { runs: number; warmup: number; batch: number; weights?: string },
 ): Promise<BenchResult> {
   const weights = loadWeights(network, options.weights);
-  const runner = await createRunner(
-    backend,
-    optimize(lowerNetwork(network, weights)),
-    options.batch,
-  );
+  const runner = await createRunner(backend, network, weights, options.batch);
   const [h, w, c] = network.input;
   const random = new Random(1);
   const input = Float32Array.from({ length: options.batch * h * w * c }, () =>

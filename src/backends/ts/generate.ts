@@ -1,0 +1,448 @@
+import type { Layer, Network } from "../../check/network.js";
+import { describeValue } from "../../check/values.js";
+import { formatCount } from "../../cost/render.js";
+import { summarize } from "../../cost/summarize.js";
+import { planBuffers } from "../../ir/buffers.js";
+import type { Activation, Graph, Node } from "../../ir/graph.js";
+import { lowerNetwork } from "../../ir/lower.js";
+import { optimize } from "../../ir/passes.js";
+import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
+import { roundUp } from "../../runtime/runtime.js";
+import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
+import { expectedTensors, type TensorSpec } from "../../weights/tensors.js";
+import {
+  IM2COL_ROWS,
+  isDepthwise,
+  packNodeWeights,
+  planSteps,
+  scratchElements,
+  type StepDescriptor,
+} from "../cpu/steps.js";
+
+export const DSNET_VERSION = "0.1.0";
+
+export interface GenerateOptions {
+  network: Network;
+  /** The network's tensors in `expectedTensors` order (PyTorch layouts, batch norm unfolded). */
+  weights: Float32Array[];
+  /** Where the weights came from, for the header: a file name, or a note that they are not trained. */
+  weightsOrigin: string;
+  /** Take a safetensors file at load time instead of embedding the weights. */
+  weightsFile?: boolean;
+  /** Plain ES module JavaScript instead of TypeScript. */
+  javascript?: boolean;
+  /** The .dsnet file, for the header. */
+  sourcePath: string;
+}
+
+/**
+ * `dsnet compile --target ts`: one standalone module for a network. It depends on nothing: the
+ * module carries dsnet's CPU runtime (src/runtime/runtime.ts, verbatim) and its WebAssembly
+ * kernels (kernels.wat, assembled), and one function per step of the plan with every shape,
+ * stride, padding and channel count written as a literal. Batch norm is folded and the weights
+ * packed when the model is created; the buffers follow the IR's buffer plan.
+ *
+ * Returns the module's text, formatted with prettier.
+ */
+export async function generateModule(options: GenerateOptions): Promise<string> {
+  const { network } = options;
+  const graph = optimize(lowerNetwork(network, options.weights));
+  const writer = new ModuleWriter(options, graph);
+  const code = writer.write();
+  const prettier = await import("prettier");
+  const formatted = await prettier.format(code, {
+    parser: options.javascript ? "babel" : "typescript",
+    printWidth: 100,
+  });
+  // Long base64 strings are spliced in after formatting: prettier need not look at megabytes.
+  return formatted
+    .replace(`"${KERNELS_PLACEHOLDER}"`, () => base64Lines(KERNELS_WASM_BASE64))
+    .replace(`"${WEIGHTS_PLACEHOLDER}"`, () => base64Lines(rawWeightsBase64(options.weights)));
+}
+
+const KERNELS_PLACEHOLDER = "@@KERNELS@@";
+const WEIGHTS_PLACEHOLDER = "@@WEIGHTS@@";
+
+function base64Lines(base64: string): string {
+  const lines = base64.match(/.{1,100}/g) ?? [""];
+  return lines.map((l) => `"${l}"`).join(" +\n  ");
+}
+
+function rawWeightsBase64(weights: Float32Array[]): string {
+  const total = weights.reduce((a, w) => a + w.length, 0);
+  const bytes = new Uint8Array(total * 4);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const w of weights)
+    for (let i = 0; i < w.length; i++, at += 4) view.setFloat32(at, w[i], true);
+  return Buffer.from(bytes).toString("base64");
+}
+
+/**
+ * Text that came from the user (file paths above all) made safe for a `//` comment: nothing in
+ * it can end the comment or start a line of code.
+ */
+export function commentSafe(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]/g, " ").replace(/[\u0000-\u001f\u007f]/g, "?");
+}
+
+class ModuleWriter {
+  private lines: string[] = [];
+  private ts: boolean;
+  private specs: TensorSpec[];
+  private steps: StepDescriptor[];
+  private layerByName: Map<string, Layer>;
+
+  constructor(
+    private options: GenerateOptions,
+    private graph: Graph,
+  ) {
+    this.ts = !options.javascript;
+    this.specs = expectedTensors(options.network);
+    this.steps = planSteps(graph);
+    this.layerByName = new Map(options.network.layers.map((l) => [l.name, l]));
+  }
+
+  /** A type annotation, in TypeScript only. */
+  private t(annotation: string): string {
+    return this.ts ? annotation : "";
+  }
+
+  private emit(...lines: string[]) {
+    this.lines.push(...lines);
+  }
+
+  write(): string {
+    this.header();
+    this.emit(
+      "// ---- dsnet's CPU runtime (src/runtime/runtime.ts in dsnet, copied unchanged) ----",
+      "",
+    );
+    this.emit(this.ts ? RUNTIME_TYPESCRIPT : RUNTIME_JAVASCRIPT, "");
+    this.emit(
+      "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
+      "",
+      `const KERNELS = "${KERNELS_PLACEHOLDER}";`,
+      "",
+    );
+    this.api();
+    this.build();
+    return this.lines.join("\n") + "\n";
+  }
+
+  private header() {
+    const { network, sourcePath } = this.options;
+    const params = Object.entries(network.params)
+      .map(([k, v]) => `${k} = ${describeValue(v)}`)
+      .join(", ");
+    const summary = summarize(network);
+    const input = network.input.join("x");
+    const output = network.layers[network.output].shape.join("x");
+    const mode = this.options.weightsFile
+      ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
+      : `embedded (${commentSafe(this.options.weightsOrigin)})`;
+    this.emit(
+      `// Network ${network.name}${params ? ` (${params})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
+      `// ${commentSafe(sourcePath)}`,
+      `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(summary.totals.macs)} multiply-adds per sample.`,
+      `// Weights: ${mode}.`,
+      "//",
+      "// Standalone: no imports, no dsnet runtime. Generated code; regenerate rather than edit:",
+      `//   dsnet compile ${commentSafe(sourcePath)} --target ts${this.options.javascript ? " --js" : ""}${this.options.weightsFile ? " --weights-file" : ""}`,
+      "//",
+      "// Usage:",
+      this.options.weightsFile
+        ? "//   const model = createModel(safetensorsBytes, { batch: 1 });"
+        : "//   const model = createModel({ batch: 1 });",
+      `//   const output = model.forward(input); // Float32Array: batch x ${input} in, batch x ${output} out`,
+      "",
+    );
+  }
+
+  private api() {
+    const { network } = this.options;
+    const out = network.layers[network.output].shape;
+    const tensors = this.specs.map(
+      (s) => `  [${JSON.stringify(s.name)}, [${s.shape.join(", ")}]],`,
+    );
+    this.emit(
+      "// ---- the network ----",
+      "",
+      "/** Height, width and channels of one input sample (NHWC without N). */",
+      `export const inputShape = [${network.input.join(", ")}]${this.t(" as const")};`,
+      "/** Height, width and channels of one output sample. */",
+      `export const outputShape = [${out.join(", ")}]${this.t(" as const")};`,
+      "/** The weight tensors the network has, in order, with their PyTorch-layout shapes. */",
+      `export const weightTensors${this.t(": ReadonlyArray<readonly [string, readonly number[]]>")} = [`,
+      ...tensors,
+      "];",
+      "",
+    );
+    if (this.ts) {
+      this.emit(
+        "export interface ModelOptions {",
+        "  /** Samples per forward pass (default 1). */",
+        "  batch?: number;",
+        "}",
+        "",
+        "export interface Model {",
+        "  readonly batch: number;",
+        "  /**",
+        "   * Runs the network on batch x H x W x C floats (NHWC). The result is a view into the",
+        "   * model's memory, overwritten by the next call: copy it to keep it.",
+        "   */",
+        "  forward(input: Float32Array): Float32Array;",
+        "}",
+        "",
+      );
+    }
+    if (this.options.weightsFile) {
+      this.emit(
+        "/** A model from the bytes of a safetensors file (PyTorch layouts, names as in weightTensors). */",
+        `export function createModel(safetensors${this.t(": Uint8Array")}, options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
+        "  return buildModel(readSafetensorsTensors(safetensors, weightTensors), options.batch ?? 1);",
+        "}",
+        "",
+      );
+    } else {
+      this.emit(
+        `const WEIGHTS = "${WEIGHTS_PLACEHOLDER}";`,
+        "",
+        "/** A model with the embedded weights. */",
+        `export function createModel(options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
+        "  return buildModel(splitTensors(decodeBase64(WEIGHTS), weightTensors), options.batch ?? 1);",
+        "}",
+        "",
+      );
+    }
+  }
+
+  private build() {
+    const graph = this.graph;
+    const buffers = planBuffers(graph);
+    const packed = graph.nodes.map(packNodeWeights);
+    let cursor = 4;
+    const weightAt = packed.map((tensors) =>
+      tensors.map((t) => {
+        const at = cursor;
+        cursor += roundUp(t.length, 4);
+        return at;
+      }),
+    );
+    const arena = cursor;
+    const scratch = scratchElements(this.steps);
+    this.emit(
+      `function buildModel(t${this.t(": Float32Array[]")}, batch${this.t(": number")})${this.t(": Model")} {`,
+      "if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);",
+      "",
+      `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
+      `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
+      `// ${formatCount(scratch)} of im2col scratch.`,
+      `const arena = ${arena};`,
+      `const scratch = arena + batch * ${buffers.arenaElements} + 4;`,
+      `const { kernels: k, memory: m } = instantiateKernels(KERNELS, scratch + ${scratch + 4});`,
+      "",
+      "// Weights: batch norm folded, packed for the kernels.",
+    );
+    graph.nodes.forEach((node, i) => {
+      if (packed[i].length > 0) this.emitWeights(node, weightAt[i]);
+    });
+    this.emit("", "// Activations: each value's offset in the arena, per sample times the batch.");
+    const names = new Map<number, string>();
+    for (const [v, offset] of buffers.offsets.entries()) {
+      if (offset < 0) continue;
+      const name = `v${v}`;
+      names.set(v, name);
+      this.emit(`const ${name} = arena + batch * ${offset}; // ${this.describeValue(v)}`);
+    }
+    this.emit("");
+    this.steps.forEach((step, i) => this.emitStep(step, i + 1, names, weightAt[step.node]));
+    const inputSize = graph.values[graph.input].reduce((a, b) => a * b, 1);
+    const outputSize = graph.values[graph.output].reduce((a, b) => a * b, 1);
+    this.emit(
+      "return {",
+      "batch,",
+      `forward(input${this.t(": Float32Array")})${this.t(": Float32Array")} {`,
+      `if (input.length !== batch * ${inputSize}) {`,
+      `throw new RangeError(\`the input must have \${batch} x ${graph.values[graph.input].join("x")} = \${batch * ${inputSize}} values, got \${input.length}\`);`,
+      "}",
+      `m.set(input, ${names.get(graph.input)});`,
+      ...this.steps.map((_, i) => `step${i + 1}();`),
+      `return m.subarray(${names.get(graph.output)}, ${names.get(graph.output)} + batch * ${outputSize});`,
+      "},",
+      "};",
+      "}",
+    );
+  }
+
+  private describeValue(v: number): string {
+    const producer = this.graph.nodes.find((n) => n.output === v);
+    const layers = producer ? producer.layers.join(" + ") : "";
+    return commentSafe(`${layers} ${this.graph.values[v].join("x")}`.trim());
+  }
+
+  /** How a node's tensors are made from the raw ones (`t[i]`), then packed and placed. */
+  private emitWeights(node: Node, offsets: number[]) {
+    const index = (layer: string, role: TensorSpec["role"]) => {
+      const i = this.specs.findIndex((s) => s.name === `${layer}.${role}`);
+      if (i < 0) throw new Error(`internal: no tensor ${layer}.${role}`);
+      return `t[${i}]`;
+    };
+    const bnOf = (name: string) => {
+      const layer = this.layerByName.get(name);
+      if (!layer || layer.op !== "bn") return undefined;
+      return {
+        args: `${index(name, "weight")}, ${index(name, "bias")}, ${index(name, "running_mean")}, ${index(name, "running_var")}, ${layer.eps}`,
+      };
+    };
+    const at = `[${offsets.join(", ")}]`;
+    this.emit(`// ${commentSafe(node.layers.join(" + "))}`);
+    if (node.op === "affine" || node.op === "batchnorm") {
+      const bn = bnOf(node.layers[0])!;
+      this.emit(
+        `{ const s = batchNormScaleShift(${bn.args}); place(m, ${at}, [s.scale, s.shift]); }`,
+      );
+      return;
+    }
+    if (node.op !== "conv" && node.op !== "fc") return;
+    const main = node.layers[0];
+    const layer = this.layerByName.get(main)!;
+    const hasBias =
+      (layer.op === "conv" || layer.op === "dw" || layer.op === "pw" || layer.op === "fc") &&
+      layer.bias;
+    const bias = hasBias ? index(main, "bias") : "null";
+    const bn = node.layers.length > 1 ? bnOf(node.layers[1]) : undefined;
+    const source = bn
+      ? `foldBatchNormWeights(${index(main, "weight")}, ${bias}, ${bn.args})`
+      : `{ weight: ${index(main, "weight")}, bias: ${bias} }`;
+    const pack =
+      node.op === "conv"
+        ? `packConv(w.weight, w.bias, ${node.outChannels}, ${node.inChannels}, ${node.kernel[0]}, ${node.kernel[1]}, ${node.groups}, ${isDepthwise(node)})`
+        : `packFc(w.weight, w.bias, ${node.outFeatures}, ${node.inFeatures})`;
+    this.emit(`{ const w = ${source}; place(m, ${at}, ${pack}); }`);
+  }
+
+  private emitStep(step: StepDescriptor, n: number, names: Map<number, string>, w: number[]) {
+    const v = (id: number) => names.get(id)!;
+    const shapes = this.stepShapes(step);
+    this.emit(
+      `/** ${commentSafe(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
+      `function step${n}()${this.t(": void")} {`,
+    );
+    const after = (a: Activation | undefined, value: string, length: string) => {
+      if (a && a.kind !== "none")
+        this.emit(`activateInPlace(m, ${value}, ${length}, ${activationLiteral(a)});`);
+    };
+    switch (step.kind) {
+      case "depthwise": {
+        const s = step;
+        this.emit(
+          `k.depthwise(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${s.h}, ${s.w}, ${s.c}, ${s.oh}, ${s.ow}, ${s.kernel[0]}, ${s.kernel[1]}, ${s.stride[0]}, ${s.stride[1]}, ${s.dilation[0]}, ${s.dilation[1]}, ${s.padding.top}, ${s.padding.left}, ${s.act.code}, ${s.act.slope});`,
+        );
+        after(s.act.after, v(s.out), `batch * ${s.oh * s.ow * s.c}`);
+        break;
+      }
+      case "pointwise": {
+        const s = step;
+        this.emit(
+          `k.gemm(${v(s.x)} * 4, ${s.inC * 4}, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, ${s.outC * 4}, batch * ${s.pixels}, ${s.inC}, ${s.outC}, ${s.act.code}, ${s.act.slope});`,
+        );
+        after(s.act.after, v(s.out), `batch * ${s.pixels * s.outC}`);
+        break;
+      }
+      case "conv": {
+        const s = step;
+        const g = s.geometry;
+        const pixels = g.oh * g.ow;
+        const kk = g.kernel[0] * g.kernel[1] * s.cig;
+        const geometry = `{ h: ${g.h}, w: ${g.w}, c: ${g.c}, oh: ${g.oh}, ow: ${g.ow}, kernel: [${g.kernel.join(", ")}], stride: [${g.stride.join(", ")}], dilation: [${g.dilation.join(", ")}], padding: { top: ${g.padding.top}, bottom: ${g.padding.bottom}, left: ${g.padding.left}, right: ${g.padding.right} } }`;
+        this.emit(
+          `const geometry${this.t(": ConvGeometry")} = ${geometry};`,
+          "for (let n = 0; n < batch; n++) {",
+          `for (let p0 = 0; p0 < ${pixels}; p0 += ${IM2COL_ROWS}) {`,
+          `const rows = Math.min(${IM2COL_ROWS}, ${pixels} - p0);`,
+        );
+        for (let group = 0; group < s.groups; group++) {
+          this.emit(
+            `im2col(m, ${v(s.x)}, scratch, geometry, n, p0, rows, ${group * s.cig}, ${s.cig});`,
+            `k.gemm(scratch * 4, ${kk * 4}, ${w[2 * group] * 4}, ${w[2 * group + 1] * 4}, (${v(s.out)} + (n * ${pixels} + p0) * ${s.outC} + ${group * s.cog}) * 4, ${s.outC * 4}, rows, ${kk}, ${s.cog}, ${s.act.code}, ${s.act.slope});`,
+          );
+        }
+        this.emit("}", "}");
+        after(s.act.after, v(s.out), `batch * ${pixels * s.outC}`);
+        break;
+      }
+      case "fc": {
+        const s = step;
+        this.emit(
+          `k.gemm(${v(s.x)} * 4, ${s.inF * 4}, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, ${s.outF * 4}, batch, ${s.inF}, ${s.outF}, ${s.act.code}, ${s.act.slope});`,
+        );
+        after(s.act.after, v(s.out), `batch * ${s.outF}`);
+        break;
+      }
+      case "affine": {
+        const s = step;
+        this.emit(
+          `affine(m, ${v(s.x)}, ${v(s.out)}, batch * ${s.pixels}, ${s.channels}, m.subarray(${w[0]}, ${w[0] + s.channels}), m.subarray(${w[1]}, ${w[1] + s.channels}));`,
+        );
+        after(s.act, v(s.out), `batch * ${s.pixels * s.channels}`);
+        break;
+      }
+      case "activation":
+        this.emit(
+          `m.copyWithin(${v(step.out)}, ${v(step.x)}, ${v(step.x)} + batch * ${step.length});`,
+        );
+        after(step.act, v(step.out), `batch * ${step.length}`);
+        break;
+      case "add":
+        this.emit(`add(m, ${v(step.a)}, ${v(step.b)}, ${v(step.out)}, batch * ${step.length});`);
+        after(step.act, v(step.out), `batch * ${step.length}`);
+        break;
+      case "pool": {
+        const s = step;
+        this.emit(
+          `pool(m, ${v(s.x)}, ${v(s.out)}, { n: batch, h: ${s.h}, w: ${s.w}, c: ${s.c}, oh: ${s.oh}, ow: ${s.ow}, kernel: [${s.kernel.join(", ")}], stride: [${s.stride.join(", ")}], padding: { top: ${s.padding.top}, bottom: ${s.padding.bottom}, left: ${s.padding.left}, right: ${s.padding.right} } }, ${s.max});`,
+        );
+        break;
+      }
+      case "globalPool":
+        this.emit(
+          `globalPool(m, ${v(step.x)}, ${v(step.out)}, batch, ${step.pixels}, ${step.c}, ${step.max});`,
+        );
+        break;
+      case "flatten":
+        this.emit(
+          `flattenChannelMajor(m, ${v(step.x)}, ${v(step.out)}, batch, ${step.h}, ${step.w}, ${step.c});`,
+        );
+        break;
+      case "softmax":
+        this.emit(`softmax(m, ${v(step.x)}, ${v(step.out)}, batch * ${step.pixels}, ${step.c});`);
+        break;
+      case "copy":
+        this.emit(
+          `m.copyWithin(${v(step.out)}, ${v(step.x)}, ${v(step.x)} + batch * ${step.length});`,
+        );
+        break;
+    }
+    this.emit("}", "");
+  }
+
+  private stepShapes(step: StepDescriptor): string {
+    const node = this.graph.nodes[step.node];
+    const input = node.inputs.map((i) => this.graph.values[i].join("x")).join(" + ");
+    const output = this.graph.values[node.output].join("x");
+    const what =
+      node.op === "conv"
+        ? `${node.role} ${node.kernel.join("x")}${node.stride[0] > 1 || node.stride[1] > 1 ? ` s${node.stride.join("x")}` : ""}${
+            node.activation.kind !== "none" ? ` + ${node.activation.kind}` : ""
+          }`
+        : node.op;
+    return `${what}, ${input} -> ${output}`;
+  }
+}
+
+function activationLiteral(a: Activation): string {
+  return a.kind === "leaky_relu"
+    ? `{ kind: "leaky_relu", slope: ${a.slope} }`
+    : `{ kind: "${a.kind}" }`;
+}

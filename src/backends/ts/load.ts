@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Network } from "../../check/network.js";
+import { generateModule } from "./generate.js";
+
+/** The API every generated module exports (the TypeScript declarations are in the module). */
+export interface GeneratedModule {
+  inputShape: readonly number[];
+  outputShape: readonly number[];
+  weightTensors: ReadonlyArray<readonly [string, readonly number[]]>;
+  createModel(...args: unknown[]): { batch: number; forward(input: Float32Array): Float32Array };
+}
+
+/**
+ * Generates a network's module (plain JavaScript, weights embedded), writes it to a temporary
+ * file and imports it: `run --backend ts` and `bench --backend ts` measure the generated code.
+ */
+export async function importGeneratedModule(
+  network: Network,
+  weights: Float32Array[],
+): Promise<GeneratedModule> {
+  const text = await generateModule({
+    network,
+    weights,
+    weightsOrigin: "in-process",
+    javascript: true,
+    sourcePath: network.file,
+  });
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-"));
+  const file = join(dir, "model.mjs");
+  try {
+    writeFileSync(file, text);
+    return (await import(pathToFileURL(file).href)) as GeneratedModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,60 @@
+import { writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { generateModule } from "../backends/ts/generate.js";
+import { initialWeights } from "../weights/init.js";
+import { loadWeights } from "../weights/load.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { loadNetwork, type NetworkSelection } from "./load.js";
+import { reportingFileErrors } from "./run.js";
+
+export interface CompileOptions extends NetworkSelection {
+  target?: string;
+  output?: string;
+  weights?: string;
+  weightsFile?: boolean;
+  js?: boolean;
+}
+
+export const TARGETS = ["ts"] as const;
+
+/** `dsnet compile FILE --target ts -o model.ts`: a standalone module for the network. */
+export async function compileCommand(
+  file: string,
+  options: CompileOptions,
+  io: CliIO,
+): Promise<number> {
+  const target = options.target;
+  if (!target || !(TARGETS as readonly string[]).includes(target)) {
+    throw new UsageError(
+      `compile needs --target (${TARGETS.join(", ")})${target ? `, not ${target}` : ""}`,
+    );
+  }
+  if (!options.output) throw new UsageError("compile needs -o FILE");
+  if (options.weightsFile && options.weights) {
+    throw new UsageError(
+      "--weights embeds weights and --weights-file takes them at load time: give one or the other",
+    );
+  }
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const network = loaded.network;
+  return reportingFileErrors(io, async () => {
+    const weights = options.weights
+      ? loadWeights(network, options.weights)
+      : initialWeights(network).map((t) => t.data);
+    const origin = options.weights
+      ? `from ${basename(options.weights)}`
+      : "NOT TRAINED: dsnet's deterministic initial weights, seed 0 (pass --weights W.safetensors)";
+    const text = await generateModule({
+      network,
+      weights,
+      weightsOrigin: origin,
+      weightsFile: options.weightsFile,
+      javascript: options.js,
+      sourcePath: file,
+    });
+    writeFileSync(options.output!, text);
+    io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+    return EXIT_OK;
+  });
+}

@@ -1,0 +1,300 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { generateModule, type GenerateOptions } from "../src/backends/ts/generate.js";
+import type { GeneratedModule } from "../src/backends/ts/load.js";
+import type { Network } from "../src/check/network.js";
+import { checkFile } from "../src/check/program.js";
+import { lowerNetwork } from "../src/ir/lower.js";
+import { optimize } from "../src/ir/passes.js";
+import { initialWeights, Random } from "../src/weights/init.js";
+import { readSafetensors, matchTensors, writeSafetensors } from "../src/weights/safetensors.js";
+import { expectedTensors } from "../src/weights/tensors.js";
+import { expectGolden } from "./golden.js";
+import { randomNetwork } from "./random-networks.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-test-"));
+let counter = 0;
+
+async function generate(
+  network: Network,
+  weights: Float32Array[],
+  extra: Partial<GenerateOptions> = {},
+) {
+  return generateModule({
+    network,
+    weights,
+    weightsOrigin: "test",
+    sourcePath: network.file,
+    ...extra,
+  });
+}
+
+/** Writes a module and imports it (JavaScript directly; TypeScript through vitest's transform). */
+async function load(text: string, extension: "mjs" | "ts"): Promise<GeneratedModule> {
+  const file = join(dir, `model${counter++}.${extension}`);
+  writeFileSync(file, text);
+  return (await import(pathToFileURL(file).href)) as GeneratedModule;
+}
+
+/** tsc --strict --noEmit with nothing but the ES2022 library: the module needs no DOM, no Node. */
+function typeErrors(text: string): string[] {
+  const file = join(dir, `check${counter++}.ts`);
+  writeFileSync(file, text);
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+function inputFor(network: Network, batch: number, seed = 5): Float32Array {
+  const random = new Random(seed);
+  const [h, w, c] = network.input;
+  return Float32Array.from({ length: batch * h * w * c }, () => random.uniform(-1, 1));
+}
+
+/** max|a - b| <= 1e-5 · (the range of b). */
+function expectSameOutput(actual: Float32Array, reference: Float32Array, context: string) {
+  expect(actual.length, context).toBe(reference.length);
+  let maxDiff = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < reference.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - reference[i]));
+    lo = Math.min(lo, reference[i]);
+    hi = Math.max(hi, reference[i]);
+  }
+  expect(maxDiff, context).toBeLessThanOrEqual(1e-5 * Math.max(hi - lo, 1e-6));
+}
+
+function cpuOutput(network: Network, weights: Float32Array[], input: Float32Array, batch: number) {
+  return Float32Array.from(
+    new CpuPlan(optimize(lowerNetwork(network, weights)), { batch }).forward(input),
+  );
+}
+
+describe("generated TypeScript", () => {
+  const tiny = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+  const tinyWeights = initialWeights(tiny, 1).map((t) => t.data);
+
+  it("for the tiny network matches the reviewed golden module", async () => {
+    const text = await generate(tiny, tinyWeights, {
+      weightsOrigin: "dsnet's deterministic initial weights, seed 1",
+      sourcePath: "test/golden/ts/tiny.dsnet",
+    });
+    expectGolden("test/golden/ts/tiny.ts", text);
+  });
+
+  it("type-checks under strict, runs, and equals the CPU plan, as TypeScript and as JavaScript", async () => {
+    const text = await generate(tiny, tinyWeights);
+    expect(typeErrors(text)).toEqual([]);
+    const js = await generate(tiny, tinyWeights, { javascript: true });
+    for (const [module, batch] of [
+      [await load(text, "ts"), 1],
+      [await load(js, "mjs"), 3],
+    ] as const) {
+      const input = inputFor(tiny, batch);
+      expectSameOutput(
+        module.createModel({ batch }).forward(input),
+        cpuOutput(tiny, tinyWeights, input, batch),
+        `batch ${batch}`,
+      );
+    }
+  });
+
+  it.each(["seed_block", "mobilenet_v1", "mobilenet_v2", "xception"])(
+    "examples/%s.dsnet: a module taking its weights at load time equals the CPU plan",
+    async (name) => {
+      const network = checkFile(`examples/${name}.dsnet`).networks[0];
+      const weights = initialWeights(network, 2).map((t) => t.data);
+      const text = await generate(network, weights, { weightsFile: true });
+      expect(typeErrors(text)).toEqual([]);
+      const specs = expectedTensors(network);
+      const file = writeSafetensors(
+        specs.map((s, i) => ({ name: s.name, shape: s.shape, data: weights[i] })),
+      );
+      const module = await load(
+        await generate(network, weights, { weightsFile: true, javascript: true }),
+        "mjs",
+      );
+      expect(module.inputShape).toEqual(network.input);
+      expect(module.weightTensors.map(([n]) => n)).toEqual(specs.map((s) => s.name));
+      const input = inputFor(network, 1);
+      expectSameOutput(
+        module.createModel(file, { batch: 1 }).forward(input),
+        cpuOutput(network, weights, input, 1),
+        name,
+      );
+    },
+  );
+
+  it("random networks: the generated module equals the CPU plan", async () => {
+    await fc.assert(
+      fc.asyncProperty(randomNetwork, async ({ source, network, weights, input, batch }) => {
+        const module = await load(await generate(network, weights, { javascript: true }), "mjs");
+        expectSameOutput(
+          module.createModel({ batch }).forward(input),
+          cpuOutput(network, weights, input, batch),
+          source,
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("random networks type-check under strict", async () => {
+    await fc.assert(
+      fc.asyncProperty(randomNetwork, async ({ source, network, weights }) => {
+        expect(typeErrors(await generate(network, weights)), source).toEqual([]);
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
+
+describe("generated modules and user text", () => {
+  it("keep odd file paths in comments without changing the code", async () => {
+    const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+    const weights = initialWeights(network).map((t) => t.data);
+    const statements = (text: string) => {
+      const file = ts.createSourceFile("m.ts", text, ts.ScriptTarget.ES2022, true);
+      expect((file as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
+      return file.statements.map((s) => `${ts.SyntaxKind[s.kind]}:${s.getText().length > 0}`);
+    };
+    const plain = statements(
+      await generate(network, weights, { sourcePath: "plain.dsnet", weightsOrigin: "plain" }),
+    );
+    for (const path of [
+      'we"ird`${x}`*/ /*.dsnet',
+      "line\nbreak\r\u2028.dsnet",
+      "ünïcødé ✓ 模型.dsnet",
+      "back\\slash'.dsnet",
+    ]) {
+      const text = await generate(network, weights, { sourcePath: path, weightsOrigin: path });
+      expect(statements(text), JSON.stringify(path)).toEqual(plain);
+    }
+  });
+});
+
+describe("weights taken at load time", () => {
+  it("are checked like dsnet's reader checks them", async () => {
+    const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+    const weights = initialWeights(network).map((t) => t.data);
+    const specs = expectedTensors(network);
+    const module = await load(
+      await generate(network, weights, { weightsFile: true, javascript: true }),
+      "mjs",
+    );
+    const good = writeSafetensors(
+      specs.map((s, i) => ({ name: s.name, shape: s.shape, data: weights[i] })),
+    );
+    const header = (bytes: Uint8Array) =>
+      Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const withHeader = (json: object, data: Uint8Array) => {
+      const text = new TextEncoder().encode(JSON.stringify(json));
+      const out = new Uint8Array(8 + text.length + data.length);
+      new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+      out.set(text, 8);
+      out.set(data, 8 + text.length);
+      return out;
+    };
+    const data = good.subarray(8 + header(good));
+    const goodHeader = JSON.parse(new TextDecoder().decode(good.subarray(8, 8 + header(good))));
+    const first = specs[0].name;
+    const hostile: [string, Uint8Array][] = [
+      ["empty", new Uint8Array(0)],
+      ["truncated", good.subarray(0, good.length - 10)],
+      [
+        "header length past the end",
+        (() => {
+          const b = good.slice();
+          new DataView(b.buffer).setUint32(0, 1e9, true);
+          return b;
+        })(),
+      ],
+      [
+        "header not JSON",
+        withHeader({}, data).map((b, i) => (i === 8 ? 0x7b : i === 9 ? 0x7b : b)),
+      ],
+      [
+        "missing tensor",
+        withHeader(
+          Object.fromEntries(Object.entries(goodHeader).filter(([k]) => k !== first)),
+          data,
+        ),
+      ],
+      [
+        "extra tensor",
+        withHeader(
+          { ...goodHeader, extra: { dtype: "F32", shape: [0], data_offsets: [0, 0] } },
+          data,
+        ),
+      ],
+      [
+        "wrong shape",
+        withHeader(
+          {
+            ...goodHeader,
+            [first]: {
+              ...goodHeader[first],
+              shape: [
+                1,
+                ...goodHeader[first].shape.slice(1).map(() => 1),
+                goodHeader[first].data_offsets[1] / 4,
+              ],
+            },
+          },
+          data,
+        ),
+      ],
+      [
+        "overlapping",
+        withHeader(
+          {
+            ...goodHeader,
+            [specs[1].name]: {
+              ...goodHeader[specs[1].name],
+              data_offsets: [
+                0,
+                goodHeader[specs[1].name].data_offsets[1] -
+                  goodHeader[specs[1].name].data_offsets[0],
+              ],
+            },
+          },
+          data,
+        ),
+      ],
+      [
+        "offsets past the data",
+        withHeader(
+          {
+            ...goodHeader,
+            [first]: { ...goodHeader[first], data_offsets: [data.length, data.length + 4] },
+          },
+          data,
+        ),
+      ],
+      [
+        "unknown dtype",
+        withHeader({ ...goodHeader, [first]: { ...goodHeader[first], dtype: "F8_E4M3" } }, data),
+      ],
+    ];
+    expect(() => module.createModel(good)).not.toThrow();
+    for (const [name, bytes] of hostile) {
+      expect(() => module.createModel(bytes), name).toThrow();
+      expect(() => matchTensors(readSafetensors(bytes), specs), name).toThrow();
+    }
+  });
+});
