@@ -150,7 +150,7 @@ describe("generated TypeScript", () => {
           source,
         );
       }),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
   });
 

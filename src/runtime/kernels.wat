@@ -314,4 +314,57 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop)))
   )
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; im2col: for output pixels [$p0, $p0 + $rows) of sample $n, writes one row per pixel of
+  ;; KH·KW·$cg floats — channels [$c0, $c0 + $cg) of each tap in (ky, kx) order, zeros where the
+  ;; tap falls in the padding — so that a standard convolution becomes a gemm.
+  (func (export "im2col")
+    (param $x i32) (param $out i32) (param $n i32)
+    (param $H i32) (param $W i32) (param $C i32) (param $OW i32)
+    (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32)
+    (param $PT i32) (param $PL i32) (param $p0 i32) (param $rows i32) (param $c0 i32) (param $cg i32)
+    (local $p i32) (local $pend i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32)
+    (local $iy i32) (local $ix i32) (local $bytes i32) (local $base i32)
+    (local.set $bytes (i32.shl (local.get $cg) (i32.const 2)))
+    (local.set $base (i32.add (local.get $x) (i32.shl (local.get $c0) (i32.const 2))))
+    (local.set $p (local.get $p0))
+    (local.set $pend (i32.add (local.get $p0) (local.get $rows)))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $pend)))
+      (local.set $oy (i32.div_u (local.get $p) (local.get $OW)))
+      (local.set $ox (i32.sub (local.get $p) (i32.mul (local.get $oy) (local.get $OW))))
+      (local.set $ky (i32.const 0))
+      (block $ky_done (loop $ky_loop
+        (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $KH)))
+        (local.set $iy
+          (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT))
+            (i32.mul (local.get $ky) (local.get $DH))))
+        (local.set $kx (i32.const 0))
+        (block $kx_done (loop $kx_loop
+          (br_if $kx_done (i32.ge_u (local.get $kx) (local.get $KW)))
+          (local.set $ix
+            (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $SW)) (local.get $PL))
+              (i32.mul (local.get $kx) (local.get $DW))))
+          (if (i32.and (i32.lt_u (local.get $iy) (local.get $H)) (i32.lt_u (local.get $ix) (local.get $W)))
+            (then
+              (memory.copy (local.get $out)
+                (i32.add (local.get $base)
+                  (i32.shl
+                    (i32.mul
+                      (i32.add
+                        (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $iy)) (local.get $W))
+                        (local.get $ix))
+                      (local.get $C))
+                    (i32.const 2)))
+                (local.get $bytes)))
+            (else (memory.fill (local.get $out) (i32.const 0) (local.get $bytes))))
+          (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+          (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+          (br $kx_loop)))
+        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+        (br $ky_loop)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop)))
+  )
 )

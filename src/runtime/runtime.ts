@@ -189,57 +189,6 @@ export function softmax(m: Float32Array, x: number, out: number, pixels: number,
   }
 }
 
-export interface ConvGeometry {
-  h: number;
-  w: number;
-  c: number;
-  oh: number;
-  ow: number;
-  kernel: [number, number];
-  stride: [number, number];
-  dilation: [number, number];
-  padding: Padding;
-}
-
-/**
- * im2col for output rows [row0, row0 + rows) of sample n, channels [c0, c0 + cg): each output
- * pixel becomes one row of kh·kw·cg values (zeros where the window is in the padding), in the
- * order (ky, kx, c) that the packed weights use.
- */
-export function im2col(
-  m: Float32Array,
-  x: number,
-  out: number,
-  g: ConvGeometry,
-  n: number,
-  pixel0: number,
-  pixels: number,
-  c0: number,
-  cg: number,
-): void {
-  const [kh, kw] = g.kernel;
-  const [sh, sw] = g.stride;
-  const [dh, dw] = g.dilation;
-  let o = out;
-  for (let p = pixel0; p < pixel0 + pixels; p++) {
-    const oy = Math.floor(p / g.ow);
-    const ox = p - oy * g.ow;
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * sh - g.padding.top + ky * dh;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * sw - g.padding.left + kx * dw;
-        if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
-          m.fill(0, o, o + cg);
-        } else {
-          const src = x + ((n * g.h + iy) * g.w + ix) * g.c + c0;
-          m.copyWithin(o, src, src + cg);
-        }
-        o += cg;
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Weight layouts for the kernels, made once when a model is built: PyTorch's layouts come in,
 // what the kernels' inner loops read consecutively comes out.
@@ -606,6 +555,27 @@ export interface Kernels {
     padLeft: number,
     act: number,
     slope: number,
+  ): void;
+  im2col(
+    x: number,
+    out: number,
+    n: number,
+    h: number,
+    width: number,
+    c: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    pixel0: number,
+    pixels: number,
+    c0: number,
+    cg: number,
   ): void;
 }
 

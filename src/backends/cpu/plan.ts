@@ -174,7 +174,27 @@ export class CpuPlan {
             for (let p0 = 0; p0 < pixels; p0 += IM2COL_ROWS) {
               const rows = Math.min(IM2COL_ROWS, pixels - p0);
               for (let group = 0; group < d.groups; group++) {
-                rt.im2col(m, x, scratch, g, n, p0, rows, group * d.cig, d.cig);
+                k.im2col(
+                  x * 4,
+                  scratch * 4,
+                  n,
+                  g.h,
+                  g.w,
+                  g.c,
+                  g.ow,
+                  g.kernel[0],
+                  g.kernel[1],
+                  g.stride[0],
+                  g.stride[1],
+                  g.dilation[0],
+                  g.dilation[1],
+                  g.padding.top,
+                  g.padding.left,
+                  p0,
+                  rows,
+                  group * d.cig,
+                  d.cig,
+                );
                 const target = out + (n * pixels + p0) * d.outC + group * d.cog;
                 k.gemm(
                   scratch * 4,

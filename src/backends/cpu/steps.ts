@@ -1,6 +1,6 @@
 import type { Padding } from "../../check/network.js";
 import type { Activation, ConvNode, Graph, Node } from "../../ir/graph.js";
-import { batchNormScaleShift, packConv, packFc, type ConvGeometry } from "../../runtime/runtime.js";
+import { batchNormScaleShift, packConv, packFc } from "../../runtime/runtime.js";
 
 /*
  * How the CPU runtime computes a graph: one step per node, saying which kernel or operation runs
@@ -8,6 +8,19 @@ import { batchNormScaleShift, packConv, packFc, type ConvGeometry } from "../../
  * TypeScript generator (backends/ts) prints them as code with the constants as literals. Sizes
  * are per sample; both multiply by the batch.
  */
+
+/** The sizes of a convolution that im2col needs. */
+export interface ConvGeometry {
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  padding: Padding;
+}
 
 /** An activation as the WebAssembly kernels take it, and what JavaScript must apply after. */
 export interface KernelActivation {

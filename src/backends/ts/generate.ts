@@ -310,16 +310,24 @@ class ModuleWriter {
     const hasBias =
       (layer.op === "conv" || layer.op === "dw" || layer.op === "pw" || layer.op === "fc") &&
       layer.bias;
-    const bias = hasBias ? index(main, "bias") : "null";
-    const bn = node.layers.length > 1 ? bnOf(node.layers[1]) : undefined;
-    const source = bn
-      ? `foldBatchNormWeights(${index(main, "weight")}, ${bias}, ${bn.args})`
-      : `{ weight: ${index(main, "weight")}, bias: ${bias} }`;
+    // Every batch norm the IR folded into this layer, in order (`pw -> bn -> bn` folds both).
+    const folds = node.layers
+      .slice(1)
+      .map(bnOf)
+      .filter((bn) => bn !== undefined)
+      .map((bn) => `w = foldBatchNormWeights(w.weight, w.bias, ${bn.args});`);
     const pack =
       node.op === "conv"
         ? `packConv(w.weight, w.bias, ${node.outChannels}, ${node.inChannels}, ${node.kernel[0]}, ${node.kernel[1]}, ${node.groups}, ${isDepthwise(node)})`
         : `packFc(w.weight, w.bias, ${node.outFeatures}, ${node.inFeatures})`;
-    this.emit(`{ const w = ${source}; place(m, ${at}, ${pack}); }`);
+    const type = this.t(": { weight: Float32Array; bias: Float32Array | null }");
+    this.emit(
+      "{",
+      `${folds.length ? "let" : "const"} w${type} = { weight: ${index(main, "weight")}, bias: ${hasBias ? index(main, "bias") : "null"} };`,
+      ...folds,
+      `place(m, ${at}, ${pack});`,
+      "}",
+    );
   }
 
   private emitStep(step: StepDescriptor, n: number, names: Map<number, string>, w: number[]) {
@@ -355,16 +363,14 @@ class ModuleWriter {
         const g = s.geometry;
         const pixels = g.oh * g.ow;
         const kk = g.kernel[0] * g.kernel[1] * s.cig;
-        const geometry = `{ h: ${g.h}, w: ${g.w}, c: ${g.c}, oh: ${g.oh}, ow: ${g.ow}, kernel: [${g.kernel.join(", ")}], stride: [${g.stride.join(", ")}], dilation: [${g.dilation.join(", ")}], padding: { top: ${g.padding.top}, bottom: ${g.padding.bottom}, left: ${g.padding.left}, right: ${g.padding.right} } }`;
         this.emit(
-          `const geometry${this.t(": ConvGeometry")} = ${geometry};`,
           "for (let n = 0; n < batch; n++) {",
           `for (let p0 = 0; p0 < ${pixels}; p0 += ${IM2COL_ROWS}) {`,
           `const rows = Math.min(${IM2COL_ROWS}, ${pixels} - p0);`,
         );
         for (let group = 0; group < s.groups; group++) {
           this.emit(
-            `im2col(m, ${v(s.x)}, scratch, geometry, n, p0, rows, ${group * s.cig}, ${s.cig});`,
+            `k.im2col(${v(s.x)} * 4, scratch * 4, n, ${g.h}, ${g.w}, ${g.c}, ${g.ow}, ${g.kernel[0]}, ${g.kernel[1]}, ${g.stride[0]}, ${g.stride[1]}, ${g.dilation[0]}, ${g.dilation[1]}, ${g.padding.top}, ${g.padding.left}, p0, rows, ${group * s.cig}, ${s.cig});`,
             `k.gemm(scratch * 4, ${kk * 4}, ${w[2 * group] * 4}, ${w[2 * group + 1] * 4}, (${v(s.out)} + (n * ${pixels} + p0) * ${s.outC} + ${group * s.cog}) * 4, ${s.outC * 4}, rows, ${kk}, ${s.cog}, ${s.act.code}, ${s.act.slope});`,
           );
         }

@@ -203,57 +203,6 @@ function softmax(m: Float32Array, x: number, out: number, pixels: number, c: num
   }
 }
 
-interface ConvGeometry {
-  h: number;
-  w: number;
-  c: number;
-  oh: number;
-  ow: number;
-  kernel: [number, number];
-  stride: [number, number];
-  dilation: [number, number];
-  padding: Padding;
-}
-
-/**
- * im2col for output rows [row0, row0 + rows) of sample n, channels [c0, c0 + cg): each output
- * pixel becomes one row of kh·kw·cg values (zeros where the window is in the padding), in the
- * order (ky, kx, c) that the packed weights use.
- */
-function im2col(
-  m: Float32Array,
-  x: number,
-  out: number,
-  g: ConvGeometry,
-  n: number,
-  pixel0: number,
-  pixels: number,
-  c0: number,
-  cg: number,
-): void {
-  const [kh, kw] = g.kernel;
-  const [sh, sw] = g.stride;
-  const [dh, dw] = g.dilation;
-  let o = out;
-  for (let p = pixel0; p < pixel0 + pixels; p++) {
-    const oy = Math.floor(p / g.ow);
-    const ox = p - oy * g.ow;
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * sh - g.padding.top + ky * dh;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * sw - g.padding.left + kx * dw;
-        if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
-          m.fill(0, o, o + cg);
-        } else {
-          const src = x + ((n * g.h + iy) * g.w + ix) * g.c + c0;
-          m.copyWithin(o, src, src + cg);
-        }
-        o += cg;
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Weight layouts for the kernels, made once when a model is built: PyTorch's layouts come in,
 // what the kernels' inner loops read consecutively comes out.
@@ -621,6 +570,27 @@ interface Kernels {
     act: number,
     slope: number,
   ): void;
+  im2col(
+    x: number,
+    out: number,
+    n: number,
+    h: number,
+    width: number,
+    c: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    pixel0: number,
+    pixels: number,
+    c0: number,
+    cg: number,
+  ): void;
 }
 
 /** The part of the WebAssembly API used here, typed locally so no `lib` setting is needed. */
@@ -671,33 +641,36 @@ function splitTensors(
 
 // ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----
 
-const KERNELS = "AGFzbQEAAAABNARgA3t/fQF7YAR/e3t/AGALf39/f39/f39/f30AYBR/f39/f39/f39/f39/f39/f39/fQADBQQAAQIDBQMBAAEH" +
-  "HQMGbWVtb3J5AgAEZ2VtbQACCWRlcHRod2lzZQADCtUOBLUBAQJ7IAFFBEAgAA8L/QwAAAAAAAAAAAAAAAAAAAAAIQP9DAAAwEAA" +
-  "AMBAAADAQAAAwEAhBCABQQFGBEAgACAD/ekBDwsgAUECRgRAIAAgA/3pASAE/egBDwsgAUEDRgRAIAAgA/3pASAC/RMgACAD/egB" +
-  "/eYB/eQBDwsgAP0MAABAQAAAQEAAAEBAAABAQP3kASAD/ekBIAT96AEgBP3nASEDIAFBBEYEQCADDwsgACAD/eYBC4QBACADQQhP" +
-  "BEAgACAB/QsEACAAIAL9CwQQDwsgA0EETwRAIAAgAf0LBAAgAEEQaiEAIANBBGshAyACIQELIANBBE8EQCAAIAH9CwQADwsgA0EA" +
-  "SwRAIAAgAf0fADgCAAsgA0EBSwRAIAAgAf0fATgCBAsgA0ECSwRAIAAgAf0fAjgCCAsLrgcCDn8NeyAIQQdqQQN2IQ8gB0ECdCER" +
-  "QQAhCwJAA0AgCyAGTw0BIAtBwABqIQwgDCAGSwRAIAYhDAtBACEOAkADQCAOIA9PDQEgAiAOIBFBA3RsaiEQIAMgDkEFdGr9AAQA" +
-  "IRkgAyAOQQV0av0ABBAhGiAIIA5BA3RrIRIgCyENAkADQCANQQRqIAxLDQEgACANIAFsaiEVIBUgAWohFiAWIAFqIRcgFyABaiEY" +
-  "/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEg/QwAAAAAAAAAAAAAAAAA" +
-  "AAAAISH9DAAAAAAAAAAAAAAAAAAAAAAhIv0MAAAAAAAAAAAAAAAAAAAAACEj/QwAAAAAAAAAAAAAAAAAAAAAIST9DAAAAAAAAAAA" +
-  "AAAAAAAAAAAhJSAQIRNBACEUAkADQCAUIBFPDQEgE/0ABAAhGyAT/QAEECEcIBUgFGoqAgD9EyEdIB4gHSAb/eYB/eQBIR4gHyAd" +
-  "IBz95gH95AEhHyAWIBRqKgIA/RMhHSAgIB0gG/3mAf3kASEgICEgHSAc/eYB/eQBISEgFyAUaioCAP0TIR0gIiAdIBv95gH95AEh" +
-  "IiAjIB0gHP3mAf3kASEjIBggFGoqAgD9EyEdICQgHSAb/eYB/eQBISQgJSAdIBz95gH95AEhJSATQSBqIRMgFEEEaiEUDAALCyAE" +
-  "IA0gBWxqIA5BBXRqIRQgFCAeIBn95AEgCSAKEAAgHyAa/eQBIAkgChAAIBIQASAUIAVqIRQgFCAgIBn95AEgCSAKEAAgISAa/eQB" +
-  "IAkgChAAIBIQASAUIAVqIRQgFCAiIBn95AEgCSAKEAAgIyAa/eQBIAkgChAAIBIQASAUIAVqIRQgFCAkIBn95AEgCSAKEAAgJSAa" +
-  "/eQBIAkgChAAIBIQASANQQRqIQ0MAAsLAkADQCANIAxPDQEgACANIAFsaiEV/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAA" +
-  "AAAAAAAAAAAhHyAQIRNBACEUAkADQCAUIBFPDQEgFSAUaioCAP0TIR0gHiAdIBP9AAQA/eYB/eQBIR4gHyAdIBP9AAQQ/eYB/eQB" +
-  "IR8gE0EgaiETIBRBBGohFAwACwsgBCANIAVsaiAOQQV0aiAeIBn95AEgCSAKEAAgHyAa/eQBIAkgChAAIBIQASANQQFqIQ0MAAsL" +
-  "IA5BAWohDgwACwsgDCELDAALCwvlBAIWfwF7IAdBAnQhHiAGIB5sIR8gB0EDakF8cUECdCEgIB4hIiAPIB5sISggDiAfbCEpIAMh" +
-  "I0EAIRQCQANAIBQgBE8NAUEAIRUCQANAIBUgCE8NASAVIAxsIBBrIRcgF0EATiAXIApBAWsgDmxqIAVIcSEdQQAhFgJAA0AgFiAJ" +
-  "Tw0BIBYgDWwgEWshGCAdIBhBAE4gGCALQQFrIA9saiAGSHFxBEAgACAUIAVsIBdqIB9sIBggHmxqaiEkQQAhIQJAA0AgISAiTw0B" +
-  "IAIgIWr9AAQAISogASAhaiEnICQgIWohJSAKIRsDQCAlISYgCyEcA0AgKiAm/QAEACAn/QAEAP3mAf3kASEqICYgKGohJiAnICBq" +
-  "IScgHEEBayIcDQALICUgKWohJSAbQQFrIhsNAAsgIyAhaiAqIBIgExAAICpBBCAiICFrQQJ2ICIgIWtBEE8bEAEgIUEQaiEhDAAL" +
-  "CwVBACEhAkADQCAhICJPDQEgAiAhav0ABAAhKiABICFqISdBACEbAkADQCAbIApPDQEgFyAbIA5saiEZQQAhHAJAA0AgHCALTw0B" +
-  "IBggHCAPbGohGiAZIAVJIBogBklxBEAgKiAAIBQgBWwgGWogH2wgGiAebGogIWpq/QAEACAn/QAEAP3mAf3kASEqCyAnICBqIScg" +
-  "HEEBaiEcDAALCyAbQQFqIRsMAAsLICMgIWogKiASIBMQACAqQQQgIiAha0ECdiAiICFrQRBPGxABICFBEGohIQwACwsLICMgHmoh" +
-  "IyAWQQFqIRYMAAsLIBVBAWohFQwACwsgFEEBaiEUDAALCws=";
+const KERNELS = "AGFzbQEAAAABSgVgA3t/fQF7YAR/e3t/AGALf39/f39/f39/f30AYBR/f39/f39/f39/f39/f39/f39/fQBgE39/f39/f39/f39/" +
+  "f39/f39/f38AAwYFAAECAwQFAwEAAQcmBAZtZW1vcnkCAARnZW1tAAIJZGVwdGh3aXNlAAMGaW0yY29sAAQKsBAFtQEBAnsgAUUE" +
+  "QCAADwv9DAAAAAAAAAAAAAAAAAAAAAAhA/0MAADAQAAAwEAAAMBAAADAQCEEIAFBAUYEQCAAIAP96QEPCyABQQJGBEAgACAD/ekB" +
+  "IAT96AEPCyABQQNGBEAgACAD/ekBIAL9EyAAIAP96AH95gH95AEPCyAA/QwAAEBAAABAQAAAQEAAAEBA/eQBIAP96QEgBP3oASAE" +
+  "/ecBIQMgAUEERgRAIAMPCyAAIAP95gELhAEAIANBCE8EQCAAIAH9CwQAIAAgAv0LBBAPCyADQQRPBEAgACAB/QsEACAAQRBqIQAg" +
+  "A0EEayEDIAIhAQsgA0EETwRAIAAgAf0LBAAPCyADQQBLBEAgACAB/R8AOAIACyADQQFLBEAgACAB/R8BOAIECyADQQJLBEAgACAB" +
+  "/R8COAIICwuuBwIOfw17IAhBB2pBA3YhDyAHQQJ0IRFBACELAkADQCALIAZPDQEgC0HAAGohDCAMIAZLBEAgBiEMC0EAIQ4CQANA" +
+  "IA4gD08NASACIA4gEUEDdGxqIRAgAyAOQQV0av0ABAAhGSADIA5BBXRq/QAEECEaIAggDkEDdGshEiALIQ0CQANAIA1BBGogDEsN" +
+  "ASAAIA0gAWxqIRUgFSABaiEWIBYgAWohFyAXIAFqIRj9DAAAAAAAAAAAAAAAAAAAAAAhHv0MAAAAAAAAAAAAAAAAAAAAACEf/QwA" +
+  "AAAAAAAAAAAAAAAAAAAAISD9DAAAAAAAAAAAAAAAAAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAA" +
+  "ISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACElIBAhE0EAIRQCQANAIBQgEU8NASAT/QAEACEbIBP9AAQQ" +
+  "IRwgFSAUaioCAP0TIR0gHiAdIBv95gH95AEhHiAfIB0gHP3mAf3kASEfIBYgFGoqAgD9EyEdICAgHSAb/eYB/eQBISAgISAdIBz9" +
+  "5gH95AEhISAXIBRqKgIA/RMhHSAiIB0gG/3mAf3kASEiICMgHSAc/eYB/eQBISMgGCAUaioCAP0TIR0gJCAdIBv95gH95AEhJCAl" +
+  "IB0gHP3mAf3kASElIBNBIGohEyAUQQRqIRQMAAsLIAQgDSAFbGogDkEFdGohFCAUIB4gGf3kASAJIAoQACAfIBr95AEgCSAKEAAg" +
+  "EhABIBQgBWohFCAUICAgGf3kASAJIAoQACAhIBr95AEgCSAKEAAgEhABIBQgBWohFCAUICIgGf3kASAJIAoQACAjIBr95AEgCSAK" +
+  "EAAgEhABIBQgBWohFCAUICQgGf3kASAJIAoQACAlIBr95AEgCSAKEAAgEhABIA1BBGohDQwACwsCQANAIA0gDE8NASAAIA0gAWxq" +
+  "IRX9DAAAAAAAAAAAAAAAAAAAAAAhHv0MAAAAAAAAAAAAAAAAAAAAACEfIBAhE0EAIRQCQANAIBQgEU8NASAVIBRqKgIA/RMhHSAe" +
+  "IB0gE/0ABAD95gH95AEhHiAfIB0gE/0ABBD95gH95AEhHyATQSBqIRMgFEEEaiEUDAALCyAEIA0gBWxqIA5BBXRqIB4gGf3kASAJ" +
+  "IAoQACAfIBr95AEgCSAKEAAgEhABIA1BAWohDQwACwsgDkEBaiEODAALCyAMIQsMAAsLC+UEAhZ/AXsgB0ECdCEeIAYgHmwhHyAH" +
+  "QQNqQXxxQQJ0ISAgHiEiIA8gHmwhKCAOIB9sISkgAyEjQQAhFAJAA0AgFCAETw0BQQAhFQJAA0AgFSAITw0BIBUgDGwgEGshFyAX" +
+  "QQBOIBcgCkEBayAObGogBUhxIR1BACEWAkADQCAWIAlPDQEgFiANbCARayEYIB0gGEEATiAYIAtBAWsgD2xqIAZIcXEEQCAAIBQg" +
+  "BWwgF2ogH2wgGCAebGpqISRBACEhAkADQCAhICJPDQEgAiAhav0ABAAhKiABICFqIScgJCAhaiElIAohGwNAICUhJiALIRwDQCAq" +
+  "ICb9AAQAICf9AAQA/eYB/eQBISogJiAoaiEmICcgIGohJyAcQQFrIhwNAAsgJSApaiElIBtBAWsiGw0ACyAjICFqICogEiATEAAg" +
+  "KkEEICIgIWtBAnYgIiAha0EQTxsQASAhQRBqISEMAAsLBUEAISECQANAICEgIk8NASACICFq/QAEACEqIAEgIWohJ0EAIRsCQANA" +
+  "IBsgCk8NASAXIBsgDmxqIRlBACEcAkADQCAcIAtPDQEgGCAcIA9saiEaIBkgBUkgGiAGSXEEQCAqIAAgFCAFbCAZaiAfbCAaIB5s" +
+  "aiAhamr9AAQAICf9AAQA/eYB/eQBISoLICcgIGohJyAcQQFqIRwMAAsLIBtBAWohGwwACwsgIyAhaiAqIBIgExAAICpBBCAiICFr" +
+  "QQJ2ICIgIWtBEE8bEAEgIUEQaiEhDAALCwsgIyAeaiEjIBZBAWohFgwACwsgFUEBaiEVDAALCyAUQQFqIRQMAAsLC9kBAQp/IBJB" +
+  "AnQhGyAAIBFBAnRqIRwgDyETIA8gEGohFAJAA0AgEyAUTw0BIBMgBm4hFSATIBUgBmxrIRZBACEXAkADQCAXIAdPDQEgFSAJbCAN" +
+  "ayAXIAtsaiEZQQAhGAJAA0AgGCAITw0BIBYgCmwgDmsgGCAMbGohGiAZIANJIBogBElxBEAgASAcIAIgA2wgGWogBGwgGmogBWxB" +
+  "AnRqIBv8CgAABSABQQAgG/wLAAsgASAbaiEBIBhBAWohGAwACwsgF0EBaiEXDAALCyATQQFqIRMMAAsLCw==";
 
 // ---- the network ----
 
@@ -812,32 +785,36 @@ function buildModel(t: Float32Array[], batch: number): Model {
   // Weights: batch norm folded, packed for the kernels.
   // conv1 + bn1 + relu6_1
   {
-    const w = foldBatchNormWeights(t[0], null, t[1], t[2], t[3], t[4], 0.00001);
+    let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[0], bias: null };
+    w = foldBatchNormWeights(w.weight, w.bias, t[1], t[2], t[3], t[4], 0.00001);
     place(m, [4, 220], packConv(w.weight, w.bias, 8, 3, 3, 3, 1, false));
   }
   // dw1 + bn2 + relu1
   {
-    const w = foldBatchNormWeights(t[5], null, t[6], t[7], t[8], t[9], 0.00001);
+    let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[5], bias: null };
+    w = foldBatchNormWeights(w.weight, w.bias, t[6], t[7], t[8], t[9], 0.00001);
     place(m, [228, 300], packConv(w.weight, w.bias, 8, 8, 3, 3, 8, true));
   }
   // pw1 + bn3 + relu6_2
   {
-    const w = foldBatchNormWeights(t[10], null, t[11], t[12], t[13], t[14], 0.00001);
+    let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[10], bias: null };
+    w = foldBatchNormWeights(w.weight, w.bias, t[11], t[12], t[13], t[14], 0.00001);
     place(m, [308, 436], packConv(w.weight, w.bias, 12, 8, 1, 1, 1, false));
   }
   // residual1.sep1.dw
   {
-    const w = { weight: t[15], bias: null };
+    const w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[15], bias: null };
     place(m, [452, 560], packConv(w.weight, w.bias, 12, 12, 3, 3, 12, true));
   }
   // residual1.sep1.pw + residual1.bn1 + residual1.silu1
   {
-    const w = foldBatchNormWeights(t[16], null, t[17], t[18], t[19], t[20], 0.00001);
+    let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[16], bias: null };
+    w = foldBatchNormWeights(w.weight, w.bias, t[17], t[18], t[19], t[20], 0.00001);
     place(m, [572, 764], packConv(w.weight, w.bias, 12, 12, 1, 1, 1, false));
   }
   // fc1
   {
-    const w = { weight: t[21], bias: t[22] };
+    const w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[21], bias: t[22] };
     place(m, [780, 876], packFc(w.weight, w.bias, 4, 12));
   }
 
@@ -856,21 +833,10 @@ function buildModel(t: Float32Array[], batch: number): Model {
 
   /** conv1 + bn1 + relu6_1: conv 3x3 s2x2 + relu6, 9x9x3 -> 5x5x8, 5,400 MACs per sample. */
   function step1(): void {
-    const geometry: ConvGeometry = {
-      h: 9,
-      w: 9,
-      c: 3,
-      oh: 5,
-      ow: 5,
-      kernel: [3, 3],
-      stride: [2, 2],
-      dilation: [1, 1],
-      padding: { top: 1, bottom: 1, left: 1, right: 1 },
-    };
     for (let n = 0; n < batch; n++) {
       for (let p0 = 0; p0 < 25; p0 += 256) {
         const rows = Math.min(256, 25 - p0);
-        im2col(m, v0, scratch, geometry, n, p0, rows, 0, 3);
+        k.im2col(v0 * 4, scratch * 4, n, 9, 9, 3, 5, 3, 3, 2, 2, 1, 1, 1, 1, p0, rows, 0, 3);
         k.gemm(scratch * 4, 108, 16, 880, (v3 + (n * 25 + p0) * 8 + 0) * 4, 32, rows, 27, 8, 2, 0);
       }
     }
