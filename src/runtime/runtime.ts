@@ -556,6 +556,26 @@ export interface Kernels {
     act: number,
     slope: number,
   ): void;
+  depthwise3x3(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    n: number,
+    h: number,
+    width: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    act: number,
+    slope: number,
+  ): void;
   im2col(
     x: number,
     out: number,

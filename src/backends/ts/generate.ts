@@ -344,8 +344,11 @@ class ModuleWriter {
     switch (step.kind) {
       case "depthwise": {
         const s = step;
+        const is3x3 = s.kernel[0] === 3 && s.kernel[1] === 3;
+        const kernel = is3x3 ? "depthwise3x3" : "depthwise";
+        const size = is3x3 ? "" : `${s.kernel[0]}, ${s.kernel[1]}, `;
         this.emit(
-          `k.depthwise(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${s.h}, ${s.w}, ${s.c}, ${s.oh}, ${s.ow}, ${s.kernel[0]}, ${s.kernel[1]}, ${s.stride[0]}, ${s.stride[1]}, ${s.dilation[0]}, ${s.dilation[1]}, ${s.padding.top}, ${s.padding.left}, ${s.act.code}, ${s.act.slope});`,
+          `k.${kernel}(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${s.h}, ${s.w}, ${s.c}, ${s.oh}, ${s.ow}, ${size}${s.stride[0]}, ${s.stride[1]}, ${s.dilation[0]}, ${s.dilation[1]}, ${s.padding.top}, ${s.padding.left}, ${s.act.code}, ${s.act.slope});`,
         );
         after(s.act.after, v(s.out), `batch * ${s.oh * s.ow * s.c}`);
         break;

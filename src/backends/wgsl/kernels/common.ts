@@ -1,4 +1,4 @@
-import type { Activation } from "../../../ir/graph.js";
+import { describeActivation, type Activation } from "../../../ir/graph.js";
 
 /*
  * What every generated shader shares: the two bindings, the constants, the workgroup index of a
@@ -64,7 +64,8 @@ export function constants(entries: [name: string, value: string, comment?: strin
 
 /**
  * Text from the user (layer names, file paths) made safe for a `//` comment in WGSL or
- * TypeScript: line breaks of either language, other control characters and `*​/` are escaped.
+ * TypeScript: line breaks of either language and other control characters become `\uXXXX`, and
+ * a star-slash, which would end a block comment, becomes star-backslash-slash.
  */
 export function commentText(text: string): string {
   return text
@@ -136,6 +137,19 @@ function activationBody(a: Activation): string | undefined {
   }
 }
 
+/** `fn name(v: vec4<f32>) -> vec4<f32>` applying `a`, or undefined when `a` is none. */
+export function activationFunction(
+  a: Activation,
+  name: string,
+): { function: string; apply: (v: string) => string } | undefined {
+  const body = activationBody(a);
+  if (!body) return undefined;
+  return {
+    function: `// ${describeActivation(a)}\nfn ${name}(v: vec4<f32>) -> vec4<f32> {\n  return ${body};\n}`,
+    apply: (v) => `${name}(${v})`,
+  };
+}
+
 /**
  * The epilogue every writer applies to a vec4 of output channels `c4`: the activation, then
  * zeros in the lanes past `channels`. Returns the WGSL functions and how to call them on `v`.
@@ -144,12 +158,10 @@ export function epilogue(
   activation: Activation,
   channels: number,
 ): { functions: string; apply: (v: string, c4: string) => string } {
-  const body = activationBody(activation);
+  const act = activationFunction(activation, "activate");
   const masked = channels % 4 !== 0;
   const functions: string[] = [];
-  if (body) {
-    functions.push(`fn activate(v: vec4<f32>) -> vec4<f32> {\n  return ${body};\n}`);
-  }
+  if (act) functions.push(act.function);
   if (masked) {
     functions.push(
       [
@@ -164,7 +176,7 @@ export function epilogue(
   return {
     functions: functions.join("\n\n"),
     apply: (v, c4) => {
-      const activated = body ? `activate(${v})` : v;
+      const activated = act ? act.apply(v) : v;
       return masked ? `keep_channels(${activated}, ${c4})` : activated;
     },
   };

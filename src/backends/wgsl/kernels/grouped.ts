@@ -93,10 +93,10 @@ export function groupedConvKernel(io: KernelIO, p: GroupedConvParams): Kernel {
           continue;
         }
         let at = ((n * H + u32(iy)) * W + u32(ix)) * C4 * 4u;
-        let filter = ((o * KH + ky) * KW + kx) * IN_PER_GROUP;
+        let taps = ((o * KH + ky) * KW + kx) * IN_PER_GROUP;
         for (var i = 0u; i < IN_PER_GROUP; i++) {
           let ci = at + c0 + i;
-          sum = fma(arena[X + ci / 4u][ci % 4u], weight(filter + i), sum);
+          sum = fma(arena[X + ci / 4u][ci % 4u], weight(taps + i), sum);
         }
       }
     }

@@ -1,0 +1,534 @@
+import { formatShape, type Shape } from "../../check/network.js";
+import { planBuffers } from "../../ir/buffers.js";
+import { foldBatchNorm } from "../../ir/passes.js";
+import {
+  describeActivation,
+  readerCounts,
+  type Activation,
+  type ConvNode,
+  type Graph,
+  type Node,
+} from "../../ir/graph.js";
+import { commentText, gridOf, vec4s } from "./kernels/common.js";
+import { depthwiseKernel } from "./kernels/depthwise.js";
+import { elementwiseKernel } from "./kernels/elementwise.js";
+import { flattenKernel } from "./kernels/flatten.js";
+import { groupedConvKernel } from "./kernels/grouped.js";
+import { matmulKernel, type Window } from "./kernels/matmul.js";
+import { globalPoolKernel, poolKernel } from "./kernels/pool.js";
+import { softmaxKernel } from "./kernels/softmax.js";
+import type { ArenaTensor, Kernel, KernelIO } from "./kernels/tensor.js";
+import { hostModule, readme } from "./host.js";
+import type { WgslManifest } from "./host-runtime.js";
+
+export interface WgslOptions {
+  /** Samples per forward pass; default 1. Offsets and dispatch sizes are baked in for it. */
+  batch?: number;
+  /** The source file, named in the generated comments. */
+  sourceFile?: string;
+  /** The network's name in comments and file headers; default the graph's. */
+  networkName?: string;
+  /**
+   * Fuse each depthwise convolution with the pointwise one that alone reads it into one kernel
+   * (default true); false keeps them apart, for comparing the two.
+   */
+  fuseSeparable?: boolean;
+}
+
+export type WgslStepKind =
+  | "fused-separable"
+  | "depthwise"
+  | "pointwise"
+  | "conv"
+  | "grouped-conv"
+  | "fc"
+  | "maxpool"
+  | "avgpool"
+  | "global-avgpool"
+  | "global-maxpool"
+  | "add"
+  | "affine"
+  | "activation"
+  | "copy"
+  | "flatten"
+  | "softmax";
+
+/** One compute shader and its dispatch. */
+export interface WgslStep {
+  /** `NN_<layer>`: the file name without `.wgsl`. */
+  name: string;
+  kind: WgslStepKind;
+  /** The source layers it computes. */
+  layers: string[];
+  /** Per sample. */
+  inputShapes: Shape[];
+  outputShape: Shape;
+  /** Multiply-adds for the whole batch. */
+  macs: number;
+  workgroups: [number, number, number];
+  /** The shader, its header comment included. */
+  code: string;
+}
+
+export interface WgslProgram {
+  network: string;
+  batch: number;
+  steps: WgslStep[];
+  /** What the host runtime takes; host.ts embeds the same object. */
+  manifest: WgslManifest;
+  /** The host module (host.ts): the runtime and the manifest, depending only on WebGPU. */
+  host: string;
+  /** How to use host.ts (README.md). */
+  readme: string;
+  /** The packed weights (weights.bin). */
+  weights: ArrayBuffer;
+  /** Bytes of the activation arena, and what one buffer per value would take. */
+  arenaBytes: number;
+  naiveArenaBytes: number;
+  /** One line per step, for `--verbose`. */
+  plan: string[];
+}
+
+/**
+ * Compiles an optimised graph (see `optimize`) to WGSL: one compute shader per step with shapes,
+ * offsets and filter geometry baked in as constants, the packed weights, and a host module that
+ * runs them. Pure: nothing is read or written.
+ */
+export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgram {
+  let graph = given;
+  const batch = options.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);
+  }
+  // Batch norms are gone from an optimised graph; any left become folds or affine nodes.
+  if (given.nodes.some((n) => n.op === "batchnorm")) graph = foldBatchNorm(given);
+  const network = options.networkName ?? graph.name;
+  const units = stepsOf(graph, options.fuseSeparable ?? true);
+
+  // Plan the arena over the steps as they run (a fused pair is one step, so its input and output
+  // never share memory and the depthwise output needs none) with channels padded to vec4s.
+  const buffers = planBuffers({
+    ...graph,
+    values: graph.values.map(([h, w, c]): Shape => [h, w, vec4s(c) * 4]),
+    nodes: [
+      { op: "input", inputs: [], output: graph.input, layers: [] },
+      ...units.map((u): Node => ({
+        op: "identity",
+        inputs: u.inputs,
+        output: u.output,
+        layers: [],
+      })),
+    ],
+  });
+  const tensor = (v: number): ArenaTensor => ({
+    offset: (buffers.offsets[v] * batch) / 4,
+    shape: graph.values[v],
+  });
+
+  const weights = new WeightPacker();
+  const digits = Math.max(2, String(units.length).length);
+  const steps = units.map((unit, i): WgslStep => {
+    const io: KernelIO = { batch, inputs: unit.inputs.map(tensor), output: tensor(unit.output) };
+    const { kind, kernel, what } = generate(unit.nodes, io, weights);
+    const layers = unit.nodes.flatMap((n) => n.layers);
+    const name = `${String(i + 1).padStart(digits, "0")}_${fileName(unit.nodes)}`;
+    const step = {
+      name,
+      kind,
+      layers,
+      inputShapes: unit.inputs.map((v) => graph.values[v]),
+      outputShape: graph.values[unit.output],
+      macs: unit.nodes.reduce((sum, n) => sum + macsOf(graph, n, batch), 0),
+      workgroups: gridOf(kernel.workgroups),
+    };
+    const header = [
+      `// dsnet: step ${i + 1} of ${units.length} of network ${commentText(network)}, batch ${batch}`,
+      ...(options.sourceFile ? [`// source: ${commentText(options.sourceFile)}`] : []),
+      `// ${kind}: ${what}`,
+      `// layers: ${layers.map(commentText).join(", ")}`,
+      `// ${step.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(step.outputShape)} per sample; ${formatMacs(step.macs)} multiply-adds`,
+      `// dispatch: ${step.workgroups.join(" x ")} workgroups`,
+    ].join("\n");
+    return { ...step, code: `${header}\n\n${kernel.code}` };
+  });
+
+  const packed = weights.finish();
+  const [ih, iw, ic] = graph.values[graph.input];
+  const [oh, ow, oc] = graph.values[graph.output];
+  const arenaBytes = buffers.arenaElements * batch * 4;
+  const manifest: WgslManifest = {
+    network,
+    batch,
+    arenaBytes,
+    weightBytes: packed.byteLength,
+    input: { offset: buffers.offsets[graph.input] * batch * 4, shape: [batch, ih, iw, ic] },
+    output: { offset: buffers.offsets[graph.output] * batch * 4, shape: [batch, oh, ow, oc] },
+    steps: steps.map((s) => ({ name: s.name, workgroups: s.workgroups, code: s.code })),
+  };
+  const program = {
+    network,
+    batch,
+    steps,
+    manifest,
+    weights: packed,
+    arenaBytes,
+    naiveArenaBytes: buffers.naiveElements * batch * 4,
+    plan: planListing(steps),
+  };
+  return {
+    ...program,
+    host: hostModule(manifest, options.sourceFile),
+    readme: readme(program, options.sourceFile),
+  };
+}
+
+/** Nodes that run as one shader: one node, or a depthwise and the pointwise that reads it. */
+interface Unit {
+  nodes: Node[];
+  inputs: number[];
+  output: number;
+}
+
+function stepsOf(graph: Graph, fuse: boolean): Unit[] {
+  const readers = readerCounts(graph);
+  const units: Unit[] = [];
+  const nodes = graph.nodes.filter((n) => n.op !== "input");
+  for (let i = 0; i < nodes.length; i++) {
+    const [node, next] = [nodes[i], nodes[i + 1]];
+    if (
+      fuse &&
+      node.op === "conv" &&
+      next?.op === "conv" &&
+      isDepthwise(node) &&
+      isPlainPointwise(next) &&
+      next.inputs[0] === node.output &&
+      readers[node.output] === 1
+    ) {
+      units.push({ nodes: [node, next], inputs: node.inputs, output: next.output });
+      i++;
+      continue;
+    }
+    units.push({ nodes: [node], inputs: node.inputs, output: node.output });
+  }
+  return units;
+}
+
+/** One filter per channel with multiplier 1. */
+function isDepthwise(node: ConvNode): boolean {
+  return node.groups === node.inChannels && node.outChannels === node.inChannels;
+}
+
+/** A 1x1 convolution over every pixel: a matrix product on the NHWC data. */
+function isPlainPointwise(node: ConvNode): boolean {
+  const { kernel, stride, padding, groups } = node;
+  return (
+    kernel[0] === 1 &&
+    kernel[1] === 1 &&
+    stride[0] === 1 &&
+    stride[1] === 1 &&
+    groups === 1 &&
+    padding.top + padding.bottom + padding.left + padding.right === 0
+  );
+}
+
+function generate(
+  nodes: Node[],
+  io: KernelIO,
+  weights: WeightPacker,
+): { kind: WgslStepKind; kernel: Kernel; what: string } {
+  const [node] = nodes;
+  if (nodes.length === 2) {
+    const [dw, pw] = nodes as [ConvNode, ConvNode];
+    const dwWeights = weights.add(packDepthwise(dw));
+    const dwBias = weights.add(packBias(dw.bias, dw.outChannels));
+    const pwWeights = weights.add(
+      packMatrix(pw.inChannels, pw.outChannels, (k, n) => pw.weight[n * pw.inChannels + k]),
+    );
+    const pwBias = weights.add(packBias(pw.bias, pw.outChannels));
+    return {
+      kind: "fused-separable",
+      what: `${describeConv(dw)}, then ${describeConv(pw)}, the depthwise result kept in workgroup memory`,
+      kernel: matmulKernel(io, {
+        source: {
+          kind: "depthwise",
+          window: windowOf(dw),
+          weights: dwWeights,
+          bias: dwBias,
+          activation: dw.activation,
+        },
+        outChannels: pw.outChannels,
+        activation: pw.activation,
+        weights: pwWeights,
+        bias: pwBias,
+      }),
+    };
+  }
+  switch (node.op) {
+    case "input":
+      throw new Error("the input node has no step");
+    case "conv":
+      return convStep(node, io, weights);
+    case "fc": {
+      const { inFeatures: k, outFeatures: n, weight } = node;
+      const b = weights.add(packMatrix(k, n, (i, o) => weight[o * k + i]));
+      const bias = weights.add(packBias(node.bias, n));
+      return {
+        kind: "fc",
+        what: `fully connected ${k} -> ${n}${activationNote(node.activation)}`,
+        kernel: matmulKernel(io, {
+          source: { kind: "rows" },
+          outChannels: n,
+          activation: node.activation,
+          weights: b,
+          bias,
+        }),
+      };
+    }
+    case "batchnorm":
+      throw new Error("unreachable: compileWgsl folds batch norms first");
+    case "affine": {
+      const c = io.output.shape[2];
+      const op = {
+        kind: "affine" as const,
+        scale: weights.add(padTo4(node.scale, c)),
+        shift: weights.add(padTo4(node.shift, c)),
+      };
+      return {
+        kind: "affine",
+        what: `per-channel scale and shift${activationNote(node.activation)}`,
+        kernel: elementwiseKernel(io, op, node.activation),
+      };
+    }
+    case "activation":
+      return {
+        kind: "activation",
+        what: describeActivation(node.activation),
+        kernel: elementwiseKernel(io, { kind: "unary" }, node.activation),
+      };
+    case "identity":
+      return {
+        kind: "copy",
+        what: "a copy (an inference no-op)",
+        kernel: elementwiseKernel(io, { kind: "unary" }, { kind: "none" }),
+      };
+    case "add":
+      return {
+        kind: "add",
+        what: `residual add${activationNote(node.activation)}`,
+        kernel: elementwiseKernel(io, { kind: "add" }, node.activation),
+      };
+    case "maxpool":
+    case "avgpool":
+      return {
+        kind: node.op,
+        what: `${node.kernel.join("x")} s${node.stride.join(",")} pad ${describePadding(node.padding)}`,
+        kernel: poolKernel(io, { max: node.op === "maxpool", ...node }),
+      };
+    case "globalavgpool":
+    case "globalmaxpool":
+      return {
+        kind: node.op === "globalavgpool" ? "global-avgpool" : "global-maxpool",
+        what: `over ${io.inputs[0].shape[0]}x${io.inputs[0].shape[1]} pixels`,
+        kernel: globalPoolKernel(io, node.op === "globalmaxpool"),
+      };
+    case "flatten":
+      return { kind: "flatten", what: "channel-major, as PyTorch", kernel: flattenKernel(io) };
+    case "softmax":
+      return { kind: "softmax", what: "over the channels", kernel: softmaxKernel(io) };
+  }
+}
+
+function convStep(
+  node: ConvNode,
+  io: KernelIO,
+  weights: WeightPacker,
+): { kind: WgslStepKind; kernel: Kernel; what: string } {
+  const what = describeConv(node);
+  const bias = () => weights.add(packBias(node.bias, node.outChannels));
+  if (isDepthwise(node)) {
+    const w = weights.add(packDepthwise(node));
+    return {
+      kind: "depthwise",
+      what,
+      kernel: depthwiseKernel(io, {
+        ...windowOf(node),
+        activation: node.activation,
+        weights: w,
+        bias: bias(),
+      }),
+    };
+  }
+  if (node.groups === 1) {
+    const [kh, kw] = node.kernel;
+    const cin = node.inChannels;
+    const c4 = vec4s(cin);
+    // K runs over (ky, kx, input channel padded to vec4s), as the implicit GEMM reads A.
+    const b = weights.add(
+      packMatrix(kh * kw * c4 * 4, node.outChannels, (k, o) => {
+        const ci = k % (c4 * 4);
+        const tap = Math.floor(k / (c4 * 4));
+        if (ci >= cin) return 0;
+        return node.weight[((o * cin + ci) * kh + Math.floor(tap / kw)) * kw + (tap % kw)];
+      }),
+    );
+    const plain = isPlainPointwise(node);
+    return {
+      kind: plain ? "pointwise" : "conv",
+      what: plain ? what : `${what}, as an implicit GEMM`,
+      kernel: matmulKernel(io, {
+        source: plain ? { kind: "rows" } : { kind: "im2col", window: windowOf(node) },
+        outChannels: node.outChannels,
+        activation: node.activation,
+        weights: b,
+        bias: bias(),
+      }),
+    };
+  }
+  // Scalar filters reordered to [out][kh][kw][in / groups].
+  const [kh, kw] = node.kernel;
+  const cig = node.inChannels / node.groups;
+  const filters = new Float32Array(node.weight.length);
+  for (let o = 0; o < node.outChannels; o++)
+    for (let ky = 0; ky < kh; ky++)
+      for (let kx = 0; kx < kw; kx++)
+        for (let i = 0; i < cig; i++)
+          filters[((o * kh + ky) * kw + kx) * cig + i] =
+            node.weight[((o * cig + i) * kh + ky) * kw + kx];
+  const w = weights.add(padTo4(filters, filters.length));
+  return {
+    kind: "grouped-conv",
+    what,
+    kernel: groupedConvKernel(io, {
+      ...windowOf(node),
+      groups: node.groups,
+      outChannels: node.outChannels,
+      activation: node.activation,
+      weights: w,
+      bias: bias(),
+    }),
+  };
+}
+
+function windowOf(node: ConvNode): Window {
+  const { kernel, stride, dilation, padding } = node;
+  return { kernel, stride, dilation, padding };
+}
+
+/** Weights as one buffer of vec4s, each tensor starting on a vec4. */
+class WeightPacker {
+  private chunks: Float32Array[] = [];
+  private vec4s = 0;
+
+  /** Adds a tensor (a multiple of 4 floats long) and returns its offset in vec4s. */
+  add(data: Float32Array): number {
+    const at = this.vec4s;
+    this.chunks.push(data);
+    this.vec4s += data.length / 4;
+    return at;
+  }
+
+  finish(): ArrayBuffer {
+    const all = new Float32Array(this.vec4s * 4);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      all.set(chunk, at);
+      at += chunk.length;
+    }
+    return all.buffer;
+  }
+}
+
+/** `data[0 .. length)` followed by zeros up to a multiple of 4. */
+function padTo4(data: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(vec4s(length) * 4);
+  out.set(data.subarray(0, length));
+  return out;
+}
+
+function packBias(bias: Float32Array | null, channels: number): Float32Array {
+  return bias ? padTo4(bias, channels) : new Float32Array(vec4s(channels) * 4);
+}
+
+/** Depthwise filters [c][1][kh][kw] as [kh][kw][c padded to vec4s]. */
+function packDepthwise(node: ConvNode): Float32Array {
+  const [kh, kw] = node.kernel;
+  const c = node.outChannels;
+  const stride = vec4s(c) * 4;
+  const out = new Float32Array(kh * kw * stride);
+  for (let ch = 0; ch < c; ch++)
+    for (let t = 0; t < kh * kw; t++) out[t * stride + ch] = node.weight[ch * kh * kw + t];
+  return out;
+}
+
+/** B of a matrix product as [k padded to vec4s][n padded to vec4s], zero in the padding. */
+function packMatrix(k: number, n: number, at: (k: number, n: number) => number): Float32Array {
+  const rows = vec4s(k) * 4;
+  const stride = vec4s(n) * 4;
+  const out = new Float32Array(rows * stride);
+  for (let i = 0; i < k; i++) for (let o = 0; o < n; o++) out[i * stride + o] = at(i, o);
+  return out;
+}
+
+function macsOf(graph: Graph, node: Node, batch: number): number {
+  const [oh, ow, oc] = graph.values[node.output];
+  if (node.op === "conv") {
+    return batch * oh * ow * oc * node.kernel[0] * node.kernel[1] * (node.inChannels / node.groups);
+  }
+  if (node.op === "fc") return batch * node.inFeatures * node.outFeatures;
+  return 0;
+}
+
+function describeConv(node: ConvNode): string {
+  const { kernel, stride, dilation, padding, inChannels, outChannels, groups } = node;
+  const kind = isDepthwise(node)
+    ? "depthwise"
+    : isPlainPointwise(node)
+      ? "pointwise"
+      : groups > 1
+        ? `grouped (${groups} groups)`
+        : "conv";
+  const geometry =
+    kind === "pointwise"
+      ? ""
+      : ` ${kernel.join("x")} s${stride.join(",")} d${dilation.join(",")} pad ${describePadding(padding)}`;
+  return `${kind}${geometry} ${inChannels} -> ${outChannels}${activationNote(node.activation)}`;
+}
+
+function describePadding(p: { top: number; bottom: number; left: number; right: number }): string {
+  return `[${p.top}, ${p.bottom}, ${p.left}, ${p.right}]`;
+}
+
+function activationNote(a: Activation): string {
+  return a.kind === "none" ? "" : `, ${describeActivation(a)}`;
+}
+
+function formatMacs(macs: number): string {
+  if (macs >= 1e9) return `${(macs / 1e9).toFixed(2)}G`;
+  if (macs >= 1e6) return `${(macs / 1e6).toFixed(2)}M`;
+  if (macs >= 1e3) return `${(macs / 1e3).toFixed(1)}K`;
+  return String(macs);
+}
+
+/** A file name from the step's layers: the first layer, and the pointwise one of a fused pair. */
+function fileName(nodes: Node[]): string {
+  const names = nodes.map((n) => n.layers[0] ?? n.op);
+  return names.join("+").replace(/[^A-Za-z0-9_.+-]/g, "_");
+}
+
+function planListing(steps: WgslStep[]): string[] {
+  const rows = steps.map((s) => [
+    s.name,
+    s.kind,
+    `${s.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(s.outputShape)}`,
+    `dispatch ${s.workgroups.join("x")}`,
+    s.macs > 0 ? `${formatMacs(s.macs)} MACs` : "",
+    s.layers.join(" "),
+  ]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i].length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,66 @@
+import type { Activation } from "../../../ir/graph.js";
+import {
+  BINDINGS,
+  constants,
+  epilogue,
+  perItem,
+  perItemWorkgroups,
+  shader,
+  u32,
+  vec4s,
+} from "./common.js";
+import type { Kernel, KernelIO } from "./tensor.js";
+
+/** What an element-wise kernel computes from its inputs, before the activation. */
+export type ElementwiseOp =
+  /** x: an activation alone, or a copy. */
+  | { kind: "unary" }
+  /** a + b: the residual add. */
+  | { kind: "add" }
+  /** x · scale[c] + shift[c]: a batch norm with no convolution to fold into. */
+  | { kind: "affine"; scale: number; shift: number };
+
+/**
+ * One invocation per vec4 of the output: the residual add, per-channel affine and activations,
+ * with the activation and the channel mask applied before the store.
+ */
+export function elementwiseKernel(io: KernelIO, op: ElementwiseOp, activation: Activation): Kernel {
+  const [h, w, c] = io.output.shape;
+  const c4 = vec4s(c);
+  const items = io.batch * h * w * c4;
+  const finish = epilogue(activation, c);
+  const needsChannel = op.kind === "affine" || c % 4 !== 0;
+  const value =
+    op.kind === "add"
+      ? "arena[A + g] + arena[B + g]"
+      : op.kind === "affine"
+        ? "fma(arena[X + g], weights[SCALE + c4], weights[SHIFT + c4])"
+        : "arena[X + g]";
+  const inputs: [string, string, string?][] =
+    op.kind === "add"
+      ? [
+          ["A", u32(io.inputs[0].offset), "inputs, vec4 indices in the arena"],
+          ["B", u32(io.inputs[1].offset)],
+        ]
+      : [["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"]];
+  const code = shader(
+    ...(op.kind === "affine" ? [BINDINGS.weights] : []),
+    BINDINGS.arena,
+    constants([
+      ...inputs,
+      ["Y", u32(io.output.offset), "output"],
+      ["C4", u32(c4), `${c} channels`],
+      ...(op.kind === "affine"
+        ? ([
+            ["SCALE", u32(op.scale), "per-channel scale and shift in the weights"],
+            ["SHIFT", u32(op.shift)],
+          ] as [string, string, string?][])
+        : []),
+    ]),
+    finish.functions,
+    `${perItem(items)}${needsChannel ? "\n  let c4 = g % C4;" : ""}
+  arena[Y + g] = ${finish.apply(value, "c4")};
+}`,
+  );
+  return { code, workgroups: perItemWorkgroups(items) };
+}
