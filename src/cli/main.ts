@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand, fmtCommand, layersCommand, summaryCommand } from "./commands.js";
+import { replCodegen } from "../repl/codegen.js";
+import { startRepl } from "../repl/repl.js";
 import { compileCommand, type CompileOptions } from "./compile.js";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import { requireFile } from "./load.js";
 import {
   benchCommand,
   runCommand,
@@ -150,6 +153,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--js", "plain ES module JavaScript instead of TypeScript")
     .action(async (file: string, options: CompileOptions) => {
       code = await compileCommand(file, options, io);
+    });
+
+  program
+    .command("repl")
+    .description(
+      "build a network line by line: each entry prints its output shape and cost (:help inside)",
+    )
+    .argument("[file]", ".dsnet file to start from")
+    .action(async (file: string | undefined) => {
+      if (file !== undefined) requireFile(file);
+      code = await startRepl({ file, codegen: replCodegen });
     });
 
   program

@@ -32,7 +32,11 @@ export function complete(line: string, context: CompletionContext): [string[], s
     if (fileCommands.has(name)) return completeFile(rest);
     const word = /\S*$/.exec(rest)![0];
     if (name === ":network") return matching(context.networks, word);
-    if (name === ":set") return matching(context.parameters.map((p) => `${p}=`), word);
+    if (name === ":set")
+      return matching(
+        context.parameters.map((p) => `${p}=`),
+        word,
+      );
     return [[], word];
   }
   const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(line)?.[0] ?? "";

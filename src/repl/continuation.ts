@@ -33,5 +33,7 @@ export function entryState(text: string): EntryState {
 /** Whether an entry declares something (a block, a network, an import) rather than adding layers. */
 export function isDeclaration(text: string): boolean {
   const first = lex(text).tokens.find((t) => t.tokenType !== T.Newline);
-  return first?.tokenType === T.Block || first?.tokenType === T.Network || first?.tokenType === T.Import;
+  return (
+    first?.tokenType === T.Block || first?.tokenType === T.Network || first?.tokenType === T.Import
+  );
 }

@@ -1,0 +1,585 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createRunner } from "../backends/index.js";
+import type { Network } from "../check/network.js";
+import { parseOverrides } from "../check/overrides.js";
+import {
+  checkText,
+  fileSystemHost,
+  IMPLICIT_NETWORK,
+  type LoadedProgram,
+} from "../check/program.js";
+import { suggest } from "../check/suggest.js";
+import type { Value } from "../check/values.js";
+import { describeOutput } from "../backends/output.js";
+import { renderSummary } from "../cost/render.js";
+import { summarize } from "../cost/summarize.js";
+import { catalogue } from "../diagnostics/catalogue.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import type * as A from "../syntax/ast.js";
+import { parse } from "../syntax/parse.js";
+import { printProgram } from "../syntax/printer.js";
+import type { Source } from "../syntax/source.js";
+import { WeightsError } from "../weights/errors.js";
+import { initialWeights, Random } from "../weights/init.js";
+import { loadInput } from "../weights/load.js";
+import { complete } from "./complete.js";
+import { entryState, isDeclaration } from "./continuation.js";
+import { REPL_PATH, SessionDocument, Transcript, type DocumentLine } from "./document.js";
+import { blockSignature, describeAddition, describeNetwork, describeParams } from "./feedback.js";
+
+/**
+ * Code generators, given by whoever builds the session (the CLI); a session without one says
+ * so when asked for `:ts` or `:wgsl`.
+ */
+export interface Codegen {
+  typescript?(network: Network): Promise<string>;
+  wgsl?(network: Network): Promise<string>;
+}
+
+export interface SessionOptions {
+  codegen?: Codegen;
+  /** Colour diagnostics with ANSI codes. */
+  color?: boolean;
+}
+
+/** What a line produced. The front end writes `output` to stdout and `messages` to stderr. */
+export interface Reply {
+  /** Results: shapes, costs, tables, generated code. */
+  output: string;
+  /** Diagnostics, errors and notes. */
+  messages: string;
+  /** The line was rejected or the command failed; the session is as it was before it. */
+  failed: boolean;
+  /** `:quit` was typed. */
+  quit: boolean;
+}
+
+/** The seeds `:run` uses, so that the same session prints the same numbers. */
+const RUN_WEIGHT_SEED = 0;
+const RUN_INPUT_SEED = 1;
+
+const PROMPT = "dsnet> ";
+
+/** A checked document: what the checker found, and the current network when it built. */
+interface Checked {
+  program: LoadedProgram;
+  diagnostics: Diagnostic[];
+  /** The document as the checker read it: diagnostics in it have this source. */
+  source: Source | undefined;
+  built: Network | undefined;
+}
+
+interface State {
+  document: SessionDocument;
+  /** The network entries extend and commands act on; undefined before there is one. */
+  network: string | undefined;
+  /** `:set` values for the current network, as `--set` gives them. */
+  overrides: ReadonlyMap<string, Value>;
+  checked: Checked;
+}
+
+interface Command {
+  usage: string;
+  help: string;
+  args: "none" | "optional" | "required";
+  run(args: string): Promise<Reply> | Reply;
+}
+
+/**
+ * An interactive session that builds a network entry by entry. It is a state machine driven by
+ * `handleLine`, with no terminal in sight: the front end (repl.ts) and the tests feed it lines.
+ *
+ * The session is a real .dsnet document. An entry (one or more lines, until brackets close) is
+ * added to it, at the end or inside the current `network { }`, and the whole document is
+ * checked; an entry with errors is dropped and the document stays as it was. Diagnostics are
+ * shown where their lines were typed (`<repl>:LINE:COL`, LINE counting every line typed) or
+ * loaded from (`file.dsnet:LINE:COL`).
+ */
+export class ReplSession {
+  /** Lines or commands that failed so far (the exit code of a piped session). */
+  failures = 0;
+  private state: State;
+  private undoStack: { state: State; label: string }[] = [];
+  private transcript = new Transcript();
+  private pending: DocumentLine[] = [];
+  private pendingDepth = 0;
+
+  /** The commands, in the order :help lists them. */
+  private readonly commands: Record<string, Command> = {
+    ":summary": {
+      usage: ":summary",
+      help: "the current network's layers, shapes, parameters and MACs (as `dsnet summary`)",
+      args: "none",
+      run: () => this.summary(),
+    },
+    ":run": {
+      usage: ":run [INPUT]",
+      help: `a forward pass on INPUT (.npy, .png, .bin) or a random input (seed ${RUN_INPUT_SEED}); initial weights (seed ${RUN_WEIGHT_SEED})`,
+      args: "optional",
+      run: (args) => this.run(args),
+    },
+    ":ts": {
+      usage: ":ts",
+      help: "the TypeScript generated for the current network",
+      args: "none",
+      run: () => this.generate("typescript", ":ts"),
+    },
+    ":wgsl": {
+      usage: ":wgsl",
+      help: "the WGSL generated for the current network",
+      args: "none",
+      run: () => this.generate("wgsl", ":wgsl"),
+    },
+    ":show": {
+      usage: ":show",
+      help: "the session as a formatted .dsnet file",
+      args: "none",
+      run: () => this.show(),
+    },
+    ":save": {
+      usage: ":save FILE",
+      help: "write the session to FILE, formatted (`dsnet check FILE` accepts it)",
+      args: "required",
+      run: (args) => this.save(args),
+    },
+    ":load": {
+      usage: ":load FILE",
+      help: "replace the session with FILE; its last network (or its top-level one) is current",
+      args: "required",
+      run: (args) => this.loadFile(args),
+    },
+    ":network": {
+      usage: ":network [NAME]",
+      help: "list the networks, or make NAME the one entries extend",
+      args: "optional",
+      run: (args) => this.switchNetwork(args),
+    },
+    ":set": {
+      usage: ":set [NAME=VALUE ...]",
+      help: "show, or override, the current network's parameters (as --set)",
+      args: "optional",
+      run: (args) => this.set(args),
+    },
+    ":undo": {
+      usage: ":undo",
+      help: "take back the last change (an entry, :load, :reset, :set or :network)",
+      args: "none",
+      run: () => this.undo(),
+    },
+    ":reset": {
+      usage: ":reset",
+      help: "start again from an empty session",
+      args: "none",
+      run: () => this.reset(),
+    },
+    ":help": {
+      usage: ":help",
+      help: "this text",
+      args: "none",
+      run: () => reply(this.helpText()),
+    },
+    ":quit": {
+      usage: ":quit",
+      help: "leave (so does Ctrl-D, or the end of piped input)",
+      args: "none",
+      run: () => ({ ...reply(), quit: true }),
+    },
+  };
+
+  constructor(private options: SessionOptions = {}) {
+    this.state = emptyState();
+  }
+
+  /** `dsnet> `, or `....N> ` while an entry is open, N being the brackets still open. */
+  get prompt(): string {
+    if (this.pending.length === 0) return PROMPT;
+    return `${this.pendingDepth > 0 ? this.pendingDepth : ""}`.padStart(5, ".") + "> ";
+  }
+
+  /** The document as it stands (without an unfinished entry). */
+  get text(): string {
+    return this.state.document.text;
+  }
+
+  async handleLine(line: string): Promise<Reply> {
+    const offset = this.transcript.add(line);
+    if (this.pending.length === 0) {
+      if (line.trim() === "") return reply();
+      if (line.trimStart().startsWith(":")) return this.count(await this.command(line.trim()));
+    }
+    this.pending.push({ text: line, offset });
+    const state = entryState(this.pending.map((l) => l.text).join("\n"));
+    if (!state.complete) {
+      this.pendingDepth = state.depth;
+      return reply();
+    }
+    return this.count(this.submit(this.takePending()));
+  }
+
+  /** The end of the input: an unfinished entry is checked as it is (and reports what is missing). */
+  async end(): Promise<Reply> {
+    return this.pending.length > 0 ? this.count(this.submit(this.takePending())) : reply();
+  }
+
+  /** Drops an unfinished entry (Ctrl-C). */
+  cancelEntry(): boolean {
+    return this.takePending().length > 0;
+  }
+
+  /** Replaces the session with a file's content, as `:load FILE` does. */
+  async load(file: string): Promise<Reply> {
+    return this.count(this.loadFile(file));
+  }
+
+  /** Tab completion for `line` (the text before the cursor). */
+  complete(line: string): [string[], string] {
+    const { program } = this.state.checked;
+    const current = this.state.network && program.networks.get(this.state.network);
+    return complete(line, {
+      commands: Object.keys(this.commands),
+      blocks: program.blocks,
+      networks: program.entryNetworks,
+      parameters: current ? current.params.map((p) => p.name.text) : [],
+    });
+  }
+
+  private takePending(): DocumentLine[] {
+    const lines = this.pending;
+    this.pending = [];
+    this.pendingDepth = 0;
+    return lines;
+  }
+
+  private count(r: Reply): Reply {
+    if (r.failed) this.failures++;
+    return r;
+  }
+
+  /** Checks the document with the entry added; keeps it when it checks. */
+  private submit(entry: DocumentLine[]): Reply {
+    const text = entry.map((l) => l.text).join("\n");
+    const previous = this.state;
+    const declaration = isDeclaration(text);
+    const brace = declaration ? undefined : this.currentNetworkBrace();
+    const document =
+      brace === undefined
+        ? previous.document.append(entry)
+        : previous.document.insertBefore(brace, entry);
+    const declared = declaration
+      ? parse(text).program.items.filter((i) => i.kind === "network")
+      : [];
+    const network = declared.length
+      ? declared[declared.length - 1].name.text
+      : (previous.network ?? (declaration ? undefined : IMPLICIT_NETWORK));
+    const overrides = network === previous.network ? previous.overrides : new Map();
+    const checked = check(document, network, overrides);
+    const problems = this.render(document, checked, previous);
+    if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
+    this.change({ document, network, overrides, checked }, firstLine(text));
+
+    const out: string[] = [];
+    for (const [name, block] of checked.program.blocks) {
+      if (!previous.checked.program.blocks.has(name)) {
+        const from = block.span.source === checked.source ? "" : ` from ${block.span.source.path}`;
+        out.push(`block ${blockSignature(block)}${from}\n`);
+      }
+    }
+    if (declared.length > 0) out.push(`network \`${network}\` is current\n`);
+    if (checked.built) out.push(describeAddition(previous.checked.built, checked.built));
+    else if (network !== undefined && checked.program.networks.has(network)) {
+      out.push(`network \`${network}\` has no input yet: start it with \`input HxWxC\`\n`);
+    }
+    return reply(out.join(""), problems);
+  }
+
+  /** The offset of the current `network { }`'s closing brace, when it is declared in the document. */
+  private currentNetworkBrace(): number | undefined {
+    const { checked, network, document } = this.state;
+    const program = checked.program.modules[0]?.program;
+    const decl = program?.items.find(
+      (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
+    );
+    const brace = decl ? decl.body.span.end - 1 : -1;
+    return document.text[brace] === "}" ? brace : undefined;
+  }
+
+  private change(next: State, label: string) {
+    this.undoStack.push({ state: this.state, label });
+    this.state = next;
+  }
+
+  /**
+   * The diagnostics of a check, rendered where their lines were written. Warnings that were
+   * already there before the change are not repeated.
+   */
+  private render(document: SessionDocument, checked: Checked, previous?: State): string {
+    const transcript = this.transcript.source;
+    const relocate = (c: Checked, d: SessionDocument) =>
+      c.diagnostics
+        .filter((x) => x.code !== catalogue.missingInput.code)
+        .map((x) => (c.source ? d.relocate(x, c.source, transcript) : x));
+    const key = (d: Diagnostic) => `${d.code} ${d.span.source.path}:${d.span.start} ${d.message}`;
+    const seen = new Set(
+      previous ? relocate(previous.checked, previous.document).map(key) : undefined,
+    );
+    const shown = relocate(checked, document).filter(
+      (d) => d.severity === "error" || !seen.has(key(d)),
+    );
+    return renderDiagnostics(shown, { color: this.options.color });
+  }
+
+  private async command(line: string): Promise<Reply> {
+    const [, name, args] = /^(:\S*)\s*(.*)$/.exec(line)!;
+    const command = this.commands[name];
+    if (!command) {
+      const guess = suggest(name, Object.keys(this.commands));
+      return failure(
+        `unknown command ${name}${guess ? `; did you mean ${guess}?` : ""} (:help lists the commands)`,
+      );
+    }
+    if (command.args === "none" && args !== "") return failure(`${name} takes no arguments`);
+    if (command.args === "required" && args === "") return failure(`usage: ${command.usage}`);
+    try {
+      return await command.run(args);
+    } catch (e) {
+      // A bug in a backend or a code generator should not cost the user the session.
+      return failure(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  // --- commands -----------------------------------------------------------------------------
+
+  private loadFile(file: string): Reply {
+    const text = fileSystemHost.readFile(resolve(file));
+    if (text === undefined) return failure(`cannot read ${file}`);
+    const document = SessionDocument.fromFile(file, text);
+    const all = check(document, undefined, new Map());
+    const network = all.program.entryNetworks[all.program.entryNetworks.length - 1];
+    const checked = { ...all, built: all.networks.find((n) => n.name === network) };
+    const problems = this.render(document, checked);
+    if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
+    this.change({ document, network, overrides: new Map(), checked }, `:load ${file}`);
+    const { entryNetworks, blocks } = checked.program;
+    const out = [`loaded ${file}\n`];
+    if (blocks.size > 0)
+      out.push(`blocks: ${[...blocks.values()].map(blockSignature).join(", ")}\n`);
+    if (entryNetworks.length > 1) {
+      out.push(
+        `networks: ${entryNetworks.join(", ")}; \`${network}\`, the last, is current (:network NAME switches)\n`,
+      );
+    }
+    out.push(this.describeCurrent());
+    return reply(out.join(""), problems);
+  }
+
+  private summary(): Reply {
+    const network = this.state.checked.built;
+    if (!network) return this.noNetwork();
+    return reply(renderSummary(summarize(network)));
+  }
+
+  private async run(file: string): Promise<Reply> {
+    const network = this.state.checked.built;
+    if (!network) return this.noNetwork();
+    try {
+      const weights = initialWeights(network, RUN_WEIGHT_SEED).map((t) => t.data);
+      const input = file ? loadInput(network, file) : randomInput(network);
+      const runner = await createRunner("cpu", network, weights, input.batch);
+      const output = Float32Array.from(await runner.forward(input.data));
+      runner.dispose?.();
+      const [h, w, c] = network.layers[network.output].shape;
+      const note = file
+        ? `initial weights (seed ${RUN_WEIGHT_SEED})`
+        : `random input (uniform in [-1, 1), seed ${RUN_INPUT_SEED}), initial weights (seed ${RUN_WEIGHT_SEED})`;
+      return reply(describeOutput(output, input.batch, [h, w, c], 5), `${note}\n`);
+    } catch (e) {
+      if (e instanceof WeightsError) return failure(e.message);
+      throw e;
+    }
+  }
+
+  private async generate(kind: "typescript" | "wgsl", name: string): Promise<Reply> {
+    const network = this.state.checked.built;
+    if (!network) return this.noNetwork();
+    const codegen = this.options.codegen;
+    if (!codegen?.[kind]) return failure(`${name} is not available in this build`);
+    const code = await codegen[kind](network);
+    return reply(code.endsWith("\n") ? code : code + "\n");
+  }
+
+  private show(): Reply {
+    const text = this.formatted();
+    return text ? reply(text) : failure("the session is empty");
+  }
+
+  private save(file: string): Reply {
+    const text = this.formatted();
+    if (!text) return failure("the session is empty: nothing to save");
+    try {
+      writeFileSync(file, text);
+    } catch (e) {
+      return failure(`cannot write ${file}: ${(e as Error).message}`);
+    }
+    const note =
+      this.state.overrides.size > 0
+        ? `the file keeps the declared defaults, not the :set values (${[...this.state.overrides.keys()].join(", ")})\n`
+        : "";
+    return reply(`wrote ${file}\n`, note);
+  }
+
+  /** The document as `dsnet fmt` prints it. */
+  private formatted(): string {
+    const { document } = this.state;
+    return printProgram(parse(document.text, document.path).program);
+  }
+
+  private switchNetwork(name: string): Reply {
+    const { program } = this.state.checked;
+    if (name === "") {
+      if (program.entryNetworks.length === 0) return failure("the session has no network yet");
+      const list = program.entryNetworks.map((n) =>
+        n === this.state.network ? `* ${n}` : `  ${n}`,
+      );
+      return reply(list.join("\n") + "\n");
+    }
+    if (!program.entryNetworks.includes(name)) {
+      const known = program.entryNetworks.join(", ") || "none yet";
+      return failure(`no network named ${name} (networks: ${known})`);
+    }
+    const { document } = this.state;
+    const checked = check(document, name, new Map());
+    const problems = this.render(document, checked, this.state);
+    if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
+    this.change({ document, network: name, overrides: new Map(), checked }, `:network ${name}`);
+    return reply(this.describeCurrent(), problems);
+  }
+
+  private set(args: string): Reply {
+    const { document, network, checked: current } = this.state;
+    const declaration = network !== undefined ? current.program.networks.get(network) : undefined;
+    if (args === "") {
+      if (!current.built) return this.noNetwork();
+      const params = describeParams(current.built.params);
+      return reply(params ? `${params}\n` : `network \`${network}\` has no parameters\n`);
+    }
+    if (!declaration) return this.noNetwork();
+    const declared = declaration.params.map((p) => p.name.text);
+    if (declared.length === 0) {
+      return failure(
+        `network \`${network}\` has no parameters: declare them (\`network n(alpha = 1.0) { ... }\`), or name a value with \`let\``,
+      );
+    }
+    const assignments = args.match(/[A-Za-z_]\w*\s*=.*?(?=\s+[A-Za-z_]\w*\s*=|$)/g) ?? [args];
+    const parsed = parseOverrides(assignments);
+    if (!parsed.ok) return failure(parsed.message.replace(/^--set/, ":set"));
+    for (const key of parsed.overrides.keys()) {
+      if (!declared.includes(key)) {
+        return failure(
+          `network \`${network}\` has no parameter ${key} (its parameters: ${declared.join(", ")})`,
+        );
+      }
+    }
+    const overrides = new Map([...this.state.overrides, ...parsed.overrides]);
+    const checked = check(document, network, overrides);
+    const problems = this.render(document, checked, this.state);
+    if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
+    this.change({ document, network, overrides, checked }, `:set ${args}`);
+    return reply(this.describeCurrent(), problems);
+  }
+
+  private undo(): Reply {
+    const last = this.undoStack.pop();
+    if (!last) return failure("nothing to undo");
+    this.state = last.state;
+    return reply(`undid ${last.label}\n${this.describeCurrent()}`);
+  }
+
+  private reset(): Reply {
+    this.change(emptyState(), ":reset");
+    return reply("the session is empty (:undo brings it back)\n");
+  }
+
+  private describeCurrent(): string {
+    const { network, checked } = this.state;
+    if (checked.built) return describeNetwork(checked.built);
+    return network === undefined ? "no network yet\n" : `network \`${network}\` has no input yet\n`;
+  }
+
+  private noNetwork(): Reply {
+    const { network } = this.state;
+    return failure(
+      network === undefined
+        ? "no network yet: start one with `input HxWxC`"
+        : `network \`${network}\` has no input yet: start it with \`input HxWxC\``,
+    );
+  }
+
+  private helpText(): string {
+    const width = Math.max(...Object.values(this.commands).map((c) => c.usage.length));
+    return [
+      "Type dsnet lines: `input 56x56x128`, then layers such as `dw 3x3 s1 -> pw 64`. Each entry",
+      "extends the current network and prints its new output shape and what the entry cost.",
+      "An entry goes on over several lines while a bracket is open or a line ends in `->`",
+      "(`block name(params) {` ... `}`); write `} else {` and `} shortcut {` on one line.",
+      "Ctrl-C drops an unfinished entry. A line with errors is not kept; messages count the",
+      "lines typed in the session: <repl>:LINE:COLUMN.",
+      "",
+      ...Object.values(this.commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.help}`),
+      "",
+    ].join("\n");
+  }
+}
+
+function emptyState(): State {
+  const document = new SessionDocument(REPL_PATH, []);
+  return {
+    document,
+    network: undefined,
+    overrides: new Map(),
+    checked: check(document, undefined, new Map()),
+  };
+}
+
+function check(
+  document: SessionDocument,
+  network: string | undefined,
+  overrides: ReadonlyMap<string, Value>,
+): Checked & { networks: Network[] } {
+  const result = checkText(document.text, document.path, { network, overrides });
+  return {
+    program: result.program,
+    diagnostics: result.diagnostics,
+    source: result.program.modules[0]?.program.span.source,
+    built: result.networks.find((n) => n.name === network),
+    networks: result.networks,
+  };
+}
+
+/**
+ * Errors that stop an entry. A network without `input` is not one: a session may declare
+ * values (`let c = 64`) before its input, and the network simply has no shape yet.
+ */
+function hasBlockingErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error" && d.code !== catalogue.missingInput.code);
+}
+
+function randomInput(network: Network): { data: Float32Array; batch: number } {
+  const [h, w, c] = network.input;
+  const random = new Random(RUN_INPUT_SEED);
+  return { data: Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1)), batch: 1 };
+}
+
+function firstLine(text: string): string {
+  const lines = text.split("\n");
+  return `\`${lines[0].trim()}\`${lines.length > 1 ? " ..." : ""}`;
+}
+
+function reply(output = "", messages = "", failed = false): Reply {
+  return { output, messages, failed, quit: false };
+}
+
+function failure(message: string): Reply {
+  return reply("", `error: ${message}\n`, true);
+}
