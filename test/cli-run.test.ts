@@ -124,6 +124,31 @@ describe("dsnet run", () => {
     expect(r.stderr).toContain("missing dw1.weight");
   });
 
+  it("reads a PNG, resized to the input and normalised with --mean and --std", async () => {
+    const { PNG } = await import("pngjs");
+    const png = new PNG({ width: 20, height: 10 });
+    for (let i = 0; i < 20 * 10; i++)
+      png.data.set([(i * 7) % 256, (i * 13) % 256, (i * 29) % 256, 255], i * 4);
+    const image = join(dir, "x.png");
+    writeFileSync(image, PNG.sync.write(png));
+    const net = join(dir, "tiny.dsnet");
+    writeFileSync(net, "input 8x8x3\nconv 3x3 4 -> gap -> fc 3\n");
+    const r = await cli(
+      "run",
+      net,
+      "--input",
+      image,
+      "--mean",
+      "0.5,0.5,0.5",
+      "--std",
+      "0.25,0.25,0.25",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^output 1 x 1x1x3/);
+    const bad = await cli("run", net, "--input", image, "--mean", "0.5,x");
+    expect(bad.code).toBe(2);
+  });
+
   it("rejects unknown backends and missing inputs as usage errors", async () => {
     expect(
       (await cli("run", "examples/seed_block.dsnet", "--input", "x.npy", "--backend", "tpu")).code,
