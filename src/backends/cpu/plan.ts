@@ -118,13 +118,47 @@ export class CpuPlan {
           kh === 3 && kw === 3
             ? () =>
                 k.depthwise3x3(
-                  x * 4, w[0] * 4, w[1] * 4, out * 4, N, d.h, d.w, d.c, d.oh, d.ow, d.stride[0], d.stride[1],
-                  d.dilation[0], d.dilation[1], d.padding.top, d.padding.left, d.act.code, d.act.slope,
+                  x * 4,
+                  w[0] * 4,
+                  w[1] * 4,
+                  out * 4,
+                  N,
+                  d.h,
+                  d.w,
+                  d.c,
+                  d.oh,
+                  d.ow,
+                  d.stride[0],
+                  d.stride[1],
+                  d.dilation[0],
+                  d.dilation[1],
+                  d.padding.top,
+                  d.padding.left,
+                  d.act.code,
+                  d.act.slope,
                 )
             : () =>
                 k.depthwise(
-                  x * 4, w[0] * 4, w[1] * 4, out * 4, N, d.h, d.w, d.c, d.oh, d.ow, kh, kw, d.stride[0], d.stride[1],
-                  d.dilation[0], d.dilation[1], d.padding.top, d.padding.left, d.act.code, d.act.slope,
+                  x * 4,
+                  w[0] * 4,
+                  w[1] * 4,
+                  out * 4,
+                  N,
+                  d.h,
+                  d.w,
+                  d.c,
+                  d.oh,
+                  d.ow,
+                  kh,
+                  kw,
+                  d.stride[0],
+                  d.stride[1],
+                  d.dilation[0],
+                  d.dilation[1],
+                  d.padding.top,
+                  d.padding.left,
+                  d.act.code,
+                  d.act.slope,
                 );
         return step("depthwise", () => {
           run();
