@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { generateModule } from "../backends/ts/generate.js";
+import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
 import { initialWeights } from "../weights/init.js";
 import { loadWeights } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
@@ -13,6 +13,7 @@ export interface CompileOptions extends NetworkSelection {
   weights?: string;
   weightsFile?: boolean;
   js?: boolean;
+  verbose?: boolean;
 }
 
 export const TARGETS = ["ts"] as const;
@@ -54,6 +55,7 @@ export async function compileCommand(
       sourcePath: file,
     });
     writeFileSync(options.output!, text);
+    if (options.verbose) io.stderr(describeModulePlan(network, weights));
     io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
     return EXIT_OK;
   });

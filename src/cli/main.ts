@@ -151,6 +151,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     )
     .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
     .option("--js", "plain ES module JavaScript instead of TypeScript")
+    .option("--verbose", "print the plan: one line per step, with the kernel it runs")
     .action(async (file: string, options: CompileOptions) => {
       code = await compileCommand(file, options, io);
     });

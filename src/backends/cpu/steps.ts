@@ -318,3 +318,18 @@ function kernelActivation(a: Activation): KernelActivation {
       return { code: 0, slope: 0, after: a };
   }
 }
+
+/** The kernel or operation a step runs, as plan listings name it. */
+export function stepKernel(step: StepDescriptor): string {
+  switch (step.kind) {
+    case "depthwise":
+      return step.kernel[0] === 3 && step.kernel[1] === 3 ? "depthwise3x3" : "depthwise";
+    case "pointwise":
+    case "fc":
+      return "gemm";
+    case "conv":
+      return step.groups > 1 ? `im2col+gemm x${step.groups} groups` : "im2col+gemm";
+    default:
+      return step.kind;
+  }
+}

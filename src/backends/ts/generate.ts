@@ -16,6 +16,7 @@ import {
   packNodeWeights,
   planSteps,
   scratchElements,
+  stepKernel,
   type StepDescriptor,
 } from "../cpu/steps.js";
 
@@ -344,8 +345,8 @@ class ModuleWriter {
     switch (step.kind) {
       case "depthwise": {
         const s = step;
-        const is3x3 = s.kernel[0] === 3 && s.kernel[1] === 3;
-        const kernel = is3x3 ? "depthwise3x3" : "depthwise";
+        const kernel = stepKernel(s);
+        const is3x3 = kernel === "depthwise3x3";
         const size = is3x3 ? "" : `${s.kernel[0]}, ${s.kernel[1]}, `;
         this.emit(
           `k.${kernel}(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${s.h}, ${s.w}, ${s.c}, ${s.oh}, ${s.ow}, ${size}${s.stride[0]}, ${s.stride[1]}, ${s.dilation[0]}, ${s.dilation[1]}, ${s.padding.top}, ${s.padding.left}, ${s.act.code}, ${s.act.slope});`,
@@ -454,4 +455,31 @@ function activationLiteral(a: Activation): string {
   return a.kind === "leaky_relu"
     ? `{ kind: "leaky_relu", slope: ${a.slope} }`
     : `{ kind: "${a.kind}" }`;
+}
+
+/** One line per step of the plan a generated module runs: `dsnet compile --verbose`. */
+export function describeModulePlan(network: Network, weights: Float32Array[]): string {
+  const graph = optimize(lowerNetwork(network, weights));
+  const rows = planSteps(graph).map((step, i) => {
+    const node = graph.nodes[step.node];
+    const shapes = `${node.inputs.map((v) => graph.values[v].join("x")).join(" + ")} -> ${graph.values[node.output].join("x")}`;
+    return [
+      `step${i + 1}`,
+      stepKernel(step),
+      step.layers.join(" + "),
+      shapes,
+      step.macs ? `${formatCount(step.macs)} MACs` : "",
+    ];
+  });
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }

@@ -99,7 +99,9 @@ import { readFileSync } from "node:fs";
 import { create } from "webgpu";
 import { createNetwork, manifest, requiredLimits } from "./host.js";
 
-const adapter = await create([]).requestAdapter();
+// Keep \`gpu\` referenced while its devices live: Dawn aborts if it is garbage collected.
+const gpu = create([]);
+const adapter = await gpu.requestAdapter();
 if (!adapter) throw new Error("no WebGPU adapter");
 const device = await adapter.requestDevice({ requiredLimits: requiredLimits(manifest) });
 const file = readFileSync("weights.bin");

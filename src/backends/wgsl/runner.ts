@@ -7,19 +7,26 @@ import { WgslNetwork } from "./host-runtime.js";
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
 /**
+ * Dawn's instance, made once. It must outlive every device made from it: when the garbage
+ * collector takes it, Dawn aborts or hangs at the device's next callback.
+ */
+let gpu: GPU | undefined;
+
+/**
  * A WebGPU device from Dawn (the `webgpu` package), with the adapter's largest storage buffer
  * limits. Throws an error that says what to install when there is no adapter.
  */
 export async function requestWebGpuDevice(): Promise<GPUDevice> {
-  let create: (options: string[]) => GPU;
-  try {
-    ({ create } = await import("webgpu"));
-  } catch (e) {
-    throw new Error(
-      `the WebGPU backend needs the \`webgpu\` package (Dawn for Node), which did not load: ${(e as Error).message}`,
-    );
+  if (!gpu) {
+    try {
+      gpu = (await import("webgpu")).create([]);
+    } catch (e) {
+      throw new Error(
+        `the WebGPU backend needs the \`webgpu\` package (Dawn for Node), which did not load: ${(e as Error).message}`,
+      );
+    }
   }
-  const adapter = await create([]).requestAdapter();
+  const adapter = await gpu.requestAdapter();
   if (!adapter) {
     const icd = process.env.VK_ICD_FILENAMES;
     throw new Error(
