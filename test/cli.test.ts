@@ -158,3 +158,16 @@ describe("dsnet fmt", () => {
     expect((await cli("fmt", "--check", "--write", "examples/seed_block.dsnet")).code).toBe(2);
   });
 });
+
+describe("checkFile with overrides", () => {
+  it("applies them to the entry file's only network when no network is named", async () => {
+    const { checkFile } = await import("../src/check/program.js");
+    const { parseOverrides } = await import("../src/check/overrides.js");
+    const parsed = parseOverrides(["res=96"]);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const result = checkFile("examples/mobilenet_v1.dsnet", { overrides: parsed.overrides });
+    expect(result.networks[0].input).toEqual([96, 96, 3]);
+    const several = checkFile("examples/errors/typos.dsnet", { overrides: parsed.overrides });
+    expect(several.diagnostics.map((d) => d.code)).toContain("DS6001");
+  });
+});

@@ -17,9 +17,10 @@ export interface Runner {
 
 /**
  * cpu: the interpreted CPU plan. ts: the module `dsnet compile --target ts` generates, loaded
- * in process.
+ * in process. webgpu: the WGSL shaders of `dsnet compile --target wgsl`, on Dawn (the `webgpu`
+ * package).
  */
-export const BACKENDS = ["cpu", "ts"] as const;
+export const BACKENDS = ["cpu", "ts", "webgpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export function isBackend(name: string): name is BackendName {
@@ -41,6 +42,11 @@ export async function createRunner(
     case "ts": {
       const model = (await importGeneratedModule(network, weights)).createModel({ batch });
       return { backend, batch, forward: async (input) => model.forward(input) };
+    }
+    case "webgpu": {
+      // Loaded only when asked for: Dawn is a large native module.
+      const { createWebGpuRunner } = await import("./wgsl/runner.js");
+      return createWebGpuRunner(optimize(lowerNetwork(network, weights)), batch);
     }
   }
 }

@@ -50,7 +50,10 @@ export interface CheckOptions {
   host?: Host;
   /** Elaborate only this network (default: every network of every file). */
   network?: string;
-  /** Parameter values for the selected network (from `--set`). */
+  /**
+   * Parameter values (from `--set`) for the network named by `network`, or, without one, for
+   * the entry file's only network.
+   */
   overrides?: ReadonlyMap<string, Value>;
 }
 
@@ -96,12 +99,24 @@ export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): Ch
   for (const d of loaded.diagnostics) reporter.add(d);
   const networks: Network[] = [];
   if (reporter.errorCount === 0) {
+    const { entryNetworks } = loaded.program;
+    // Overrides belong to one network: the one asked for, or the entry file's only one.
+    const target = options.network ?? (entryNetworks.length === 1 ? entryNetworks[0] : undefined);
+    if (options.overrides?.size && target === undefined) {
+      const where = loaded.program.modules[0].program.span;
+      reporter.report(
+        "unknownOverride",
+        { ...where, end: where.start },
+        `--set needs a network to apply to, and ${where.source.path} declares ${entryNetworks.length === 0 ? "none" : `several (${entryNetworks.join(", ")})`}`,
+        { help: "choose one with --network" },
+      );
+    }
     const selected =
       options.network !== undefined ? [options.network] : [...loaded.program.networks.keys()];
     for (const name of selected) {
       const source = loaded.program.networks.get(name);
       if (!source) continue;
-      const overrides = name === options.network ? options.overrides : undefined;
+      const overrides = name === target ? options.overrides : undefined;
       const network = elaborateNetwork(source, loaded.program.blocks, reporter, overrides);
       if (network) networks.push(network);
     }

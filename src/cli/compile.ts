@@ -1,6 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
+import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
+import { lowerNetwork } from "../ir/lower.js";
+import { optimize } from "../ir/passes.js";
 import { initialWeights } from "../weights/init.js";
 import { loadWeights } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
@@ -14,11 +17,15 @@ export interface CompileOptions extends NetworkSelection {
   weightsFile?: boolean;
   js?: boolean;
   verbose?: boolean;
+  batch?: string;
 }
 
-export const TARGETS = ["ts"] as const;
+export const TARGETS = ["ts", "wgsl"] as const;
 
-/** `dsnet compile FILE --target ts -o model.ts`: a standalone module for the network. */
+/**
+ * `dsnet compile FILE --target ts -o model.ts`: a standalone module for the network.
+ * `dsnet compile FILE --target wgsl -o DIR`: one shader per step, a WebGPU host and the weights.
+ */
 export async function compileCommand(
   file: string,
   options: CompileOptions,
@@ -31,6 +38,19 @@ export async function compileCommand(
     );
   }
   if (!options.output) throw new UsageError("compile needs -o FILE");
+  if (target === "wgsl" && (options.js || options.weightsFile)) {
+    throw new UsageError(
+      "--js and --weights-file are for --target ts; the WGSL host takes weights.bin when it is created",
+    );
+  }
+  if (target === "ts" && options.batch !== undefined) {
+    throw new UsageError(
+      "--batch is for --target wgsl; a TypeScript module takes its batch size in createModel",
+    );
+  }
+  const batch = options.batch === undefined ? 1 : Number(options.batch);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new UsageError(`--batch takes a whole number of at least 1, got ${options.batch}`);
   if (options.weightsFile && options.weights) {
     throw new UsageError(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",
@@ -43,6 +63,17 @@ export async function compileCommand(
     const weights = options.weights
       ? loadWeights(network, options.weights)
       : initialWeights(network).map((t) => t.data);
+    if (target === "wgsl") {
+      const program = compileWgsl(optimize(lowerNetwork(network, weights)), {
+        batch,
+        sourceFile: file,
+        networkName: network.name,
+      });
+      const written = writeWgslProgram(program, options.output!);
+      if (options.verbose) io.stderr(program.plan.join("\n") + "\n");
+      io.stderr(`wrote ${written.length} files to ${options.output}\n`);
+      return EXIT_OK;
+    }
     const origin = options.weights
       ? `from ${basename(options.weights)}`
       : "NOT TRAINED: dsnet's deterministic initial weights, seed 0 (pass --weights W.safetensors)";

@@ -114,7 +114,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, or .png")
     .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
     .option("--top <k>", "how many top entries to print per sample", "5")
-    .option("--backend <name>", "cpu or ts (the generated module)", "cpu")
+    .option(
+      "--backend <name>",
+      "cpu, ts (the generated module) or webgpu (the WGSL shaders, on Dawn)",
+      "cpu",
+    )
     .option("--mean <r,g,b>", "subtract from PNG pixels (scaled to 0..1)")
     .option("--std <r,g,b>", "then divide PNG pixels by")
     .action(async (file: string, options: RunOptions) => {
@@ -127,7 +131,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
-    .option("--backend <name>", "cpu or ts (the generated module)", "cpu")
+    .option(
+      "--backend <name>",
+      "cpu, ts (the generated module) or webgpu (the WGSL shaders, on Dawn)",
+      "cpu",
+    )
     .option("--runs <n>", "timed passes", "30")
     .option("--warmup <n>", "untimed passes first", "5")
     .option("--batch <n>", "samples per pass", "1")
@@ -139,18 +147,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
   program
     .command("compile")
-    .description("generate code: --target ts, a standalone TypeScript (or --js JavaScript) module")
+    .description(
+      "generate code: --target ts, a standalone TypeScript (or --js JavaScript) module; --target wgsl, compute shaders and a WebGPU host",
+    )
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
-    .option("--target <target>", "ts")
-    .option("-o, --output <file>", "where to write the module")
+    .option("--target <target>", "ts or wgsl")
+    .option("-o, --output <path>", "the module (ts) or the directory (wgsl) to write")
     .option(
       "--weights <file>",
       "safetensors weights to embed (default: deterministic initial weights)",
     )
     .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
     .option("--js", "plain ES module JavaScript instead of TypeScript")
+    .option("--batch <n>", "wgsl: samples per pass, baked into the shaders (default 1)")
     .option("--verbose", "print the plan: one line per step, with the kernel it runs")
     .action(async (file: string, options: CompileOptions) => {
       code = await compileCommand(file, options, io);

@@ -14,10 +14,11 @@ import { depthwiseKernel } from "./kernels/depthwise.js";
 import { elementwiseKernel } from "./kernels/elementwise.js";
 import { flattenKernel } from "./kernels/flatten.js";
 import { groupedConvKernel } from "./kernels/grouped.js";
-import { matmulKernel, type Window } from "./kernels/matmul.js";
+import { MATMUL_TILE_ROWS, matmulKernel } from "./kernels/matmul.js";
+import { matvecKernel } from "./kernels/matvec.js";
 import { globalPoolKernel, poolKernel } from "./kernels/pool.js";
 import { softmaxKernel } from "./kernels/softmax.js";
-import type { ArenaTensor, Kernel, KernelIO } from "./kernels/tensor.js";
+import type { ArenaTensor, Kernel, KernelIO, Window } from "./kernels/tensor.js";
 import { hostModule, readme } from "./host.js";
 import type { WgslManifest } from "./host-runtime.js";
 
@@ -95,13 +96,12 @@ export interface WgslProgram {
  * runs them. Pure: nothing is read or written.
  */
 export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgram {
-  let graph = given;
   const batch = options.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) {
     throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);
   }
   // Batch norms are gone from an optimised graph; any left become folds or affine nodes.
-  if (given.nodes.some((n) => n.op === "batchnorm")) graph = foldBatchNorm(given);
+  const graph = given.nodes.some((n) => n.op === "batchnorm") ? foldBatchNorm(given) : given;
   const network = options.networkName ?? graph.name;
   const units = stepsOf(graph, options.fuseSeparable ?? true);
 
@@ -146,7 +146,7 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
       ...(options.sourceFile ? [`// source: ${commentText(options.sourceFile)}`] : []),
       `// ${kind}: ${what}`,
       `// layers: ${layers.map(commentText).join(", ")}`,
-      `// ${step.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(step.outputShape)} per sample; ${formatMacs(step.macs)} multiply-adds`,
+      `// ${step.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(step.outputShape)} per sample${step.macs > 0 ? `; ${formatMacs(step.macs)} multiply-adds` : ""}`,
       `// dispatch: ${step.workgroups.join(" x ")} workgroups`,
     ].join("\n");
     return { ...step, code: `${header}\n\n${kernel.code}` };
@@ -182,6 +182,18 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
   };
 }
 
+/**
+ * Vec4 columns per invocation of the tiled matrix products (see matmul.ts). The fused kernel
+ * recomputes its depthwise tile once per tile of output channels, so it takes the wider tile.
+ */
+const FUSED_COLUMNS = 2;
+const MATMUL_COLUMNS = 1;
+
+/** `preferred`, unless the output fits one 32-channel tile. */
+function columnsFor(channels: number, preferred: 1 | 2): 1 | 2 {
+  return vec4s(channels) > 8 ? preferred : 1;
+}
+
 /** Nodes that run as one shader: one node, or a depthwise and the pointwise that reads it. */
 interface Unit {
   nodes: Node[];
@@ -200,6 +212,7 @@ function stepsOf(graph: Graph, fuse: boolean): Unit[] {
       node.op === "conv" &&
       next?.op === "conv" &&
       isDepthwise(node) &&
+      !isPlainPointwise(node) &&
       isPlainPointwise(next) &&
       next.inputs[0] === node.output &&
       readers[node.output] === 1
@@ -260,6 +273,7 @@ function generate(
         activation: pw.activation,
         weights: pwWeights,
         bias: pwBias,
+        columns: columnsFor(pw.outChannels, FUSED_COLUMNS),
       }),
     };
   }
@@ -272,16 +286,16 @@ function generate(
       const { inFeatures: k, outFeatures: n, weight } = node;
       const b = weights.add(packMatrix(k, n, (i, o) => weight[o * k + i]));
       const bias = weights.add(packBias(node.bias, n));
+      const params = { outChannels: n, activation: node.activation, weights: b, bias };
+      const columns = columnsFor(n, MATMUL_COLUMNS);
       return {
         kind: "fc",
         what: `fully connected ${k} -> ${n}${activationNote(node.activation)}`,
-        kernel: matmulKernel(io, {
-          source: { kind: "rows" },
-          outChannels: n,
-          activation: node.activation,
-          weights: b,
-          bias,
-        }),
+        // A batch smaller than a tile's 32 rows would leave the tiled product mostly idle.
+        kernel:
+          io.batch < MATMUL_TILE_ROWS
+            ? matvecKernel(io, { ...params, inFeatures: k, outFeatures: n })
+            : matmulKernel(io, { ...params, source: { kind: "rows" }, columns }),
       };
     }
     case "batchnorm":
@@ -345,7 +359,8 @@ function convStep(
 ): { kind: WgslStepKind; kernel: Kernel; what: string } {
   const what = describeConv(node);
   const bias = () => weights.add(packBias(node.bias, node.outChannels));
-  if (isDepthwise(node)) {
+  // A 1x1 convolution of one channel is both; it is a pointwise one.
+  if (isDepthwise(node) && !isPlainPointwise(node)) {
     const w = weights.add(packDepthwise(node));
     return {
       kind: "depthwise",
@@ -378,6 +393,7 @@ function convStep(
       kernel: matmulKernel(io, {
         source: plain ? { kind: "rows" } : { kind: "im2col", window: windowOf(node) },
         outChannels: node.outChannels,
+        columns: columnsFor(node.outChannels, MATMUL_COLUMNS),
         activation: node.activation,
         weights: b,
         bias: bias(),
@@ -480,10 +496,10 @@ function macsOf(graph: Graph, node: Node, batch: number): number {
 
 function describeConv(node: ConvNode): string {
   const { kernel, stride, dilation, padding, inChannels, outChannels, groups } = node;
-  const kind = isDepthwise(node)
-    ? "depthwise"
-    : isPlainPointwise(node)
-      ? "pointwise"
+  const kind = isPlainPointwise(node)
+    ? "pointwise"
+    : isDepthwise(node)
+      ? "depthwise"
       : groups > 1
         ? `grouped (${groups} groups)`
         : "conv";

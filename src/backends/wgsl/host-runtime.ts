@@ -106,15 +106,19 @@ export class WgslNetwork {
       }
     }
 
+    device.pushErrorScope("out-of-memory");
     device.pushErrorScope("validation");
+    const popBoth = () => Promise.all([device.popErrorScope(), device.popErrorScope()]);
     const built = await build(device, manifest, weights).catch(async (e: unknown) => {
-      await device.popErrorScope();
+      await popBoth();
       throw e;
     });
-    const error = await device.popErrorScope();
-    if (error) {
+    const errors = (await popBoth()).filter((e) => e !== null);
+    if (errors.length > 0) {
       for (const buffer of Object.values(built.buffers)) buffer.destroy();
-      throw new Error(`${manifest.network}: WebGPU validation failed: ${error.message}`);
+      throw new Error(
+        `${manifest.network}: WebGPU failed: ${errors.map((e) => e.message).join("; ")}`,
+      );
     }
     return new WgslNetwork(device, manifest, built.pipelines, built.bindGroup, built.buffers);
   }

@@ -19,7 +19,10 @@ let gpu: GPU | undefined;
 export async function requestWebGpuDevice(): Promise<GPUDevice> {
   if (!gpu) {
     try {
-      gpu = (await import("webgpu")).create([]);
+      // WebGPU zero-fills workgroup memory before a shader runs; every dsnet kernel writes its
+      // workgroup memory before reading it, and the fill code makes SwiftShader compile each
+      // tiled kernel 20 times slower, so Dawn is told to leave it out.
+      gpu = (await import("webgpu")).create(["enable-dawn-features=disable_workgroup_init"]);
     } catch (e) {
       throw new Error(
         `the WebGPU backend needs the \`webgpu\` package (Dawn for Node), which did not load: ${(e as Error).message}`,

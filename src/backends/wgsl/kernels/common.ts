@@ -1,13 +1,17 @@
 import { describeActivation, type Activation } from "../../../ir/graph.js";
+import type { KernelIO, Window } from "./tensor.js";
 
 /*
  * What every generated shader shares: the two bindings, the constants, the workgroup index of a
  * grid that may be two-dimensional, activations and the channel mask.
  *
  * Layout: every activation is NHWC with its channels padded to a multiple of 4, so a pixel is a
- * whole number of vec4s and every kernel reads and writes vec4s. The lanes past the real channels
- * hold zeros: every kernel that could write something else there (an activation of zero, such as
- * sigmoid's 0.5) masks them with `keep_channels`.
+ * whole number of vec4s and every kernel reads and writes vec4s (no scalar tail paths). Packed
+ * weights are zero for the padded channels, so padding contributes nothing to a sum. The lanes
+ * past the real channels hold zeros: every kernel that could write something else there masks
+ * them with `keep_channels`. An activation of zero can be non-zero (sigmoid's 0.5), and an
+ * infinity in a real channel times a zero weight is NaN; left in the padding, that NaN would
+ * reach every channel of the next matrix product through its zero weights.
  */
 
 /** Invocations per workgroup of the one-dimensional kernels. */
@@ -52,14 +56,54 @@ export function f32(x: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
+/** A module-scope constant: name, WGSL value (`4u` or `-1`), and an optional comment. */
+export type Constant = [name: string, value: string, comment?: string];
+
 /** `const NAME: u32 = 4u;` lines, with a trailing comment when given. */
-export function constants(entries: [name: string, value: string, comment?: string][]): string {
+export function constants(entries: Constant[]): string {
   return entries
     .map(([name, value, comment]) => {
       const type = value.endsWith("u") ? "u32" : "i32";
       return `const ${name}: ${type} = ${value};${comment ? ` // ${comment}` : ""}`;
     })
     .join("\n");
+}
+
+/** X and Y: where the (first) input and the output start in the arena, in vec4s. */
+export function arenaConstants(io: KernelIO): Constant[] {
+  return [
+    ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
+    ["Y", u32(io.output.offset), "output"],
+  ];
+}
+
+/** The input's and output's sizes and the window's geometry (pools have no dilation). */
+export function windowConstants(
+  io: KernelIO,
+  window: Omit<Window, "dilation"> & Partial<Pick<Window, "dilation">>,
+): Constant[] {
+  const [h, w, c] = io.inputs[0].shape;
+  const [oh, ow] = io.output.shape;
+  const dilation: Constant[] = window.dilation
+    ? [
+        ["DH", u32(window.dilation[0])],
+        ["DW", u32(window.dilation[1])],
+      ]
+    : [];
+  return [
+    ["H", u32(h)],
+    ["W", u32(w)],
+    ["C4", u32(vec4s(c)), `${c} input channels`],
+    ["OH", u32(oh)],
+    ["OW", u32(ow)],
+    ["KH", u32(window.kernel[0])],
+    ["KW", u32(window.kernel[1])],
+    ["SH", u32(window.stride[0])],
+    ["SW", u32(window.stride[1])],
+    ...dilation,
+    ["PAD_TOP", i32(window.padding.top)],
+    ["PAD_LEFT", i32(window.padding.left)],
+  ];
 }
 
 /**
@@ -75,10 +119,16 @@ export function commentText(text: string): string {
     .replace(/\*\//g, "*\\/");
 }
 
-export const BINDINGS = {
-  weights: "@group(0) @binding(0) var<storage, read> weights: array<vec4<f32>>;",
-  arena: "@group(0) @binding(1) var<storage, read_write> arena: array<vec4<f32>>;",
-};
+/**
+ * The bindings every step shares (one bind group for the whole network): the packed weights,
+ * read-only, and the activation arena. Shaders that read no weights leave the first out.
+ */
+export function bindings(withWeights: boolean): string {
+  return [
+    ...(withWeights ? ["@group(0) @binding(0) var<storage, read> weights: array<vec4<f32>>;"] : []),
+    "@group(0) @binding(1) var<storage, read_write> arena: array<vec4<f32>>;",
+  ].join("\n");
+}
 
 /**
  * The entry point's signature and the line that computes `wg`, the linear workgroup index, from

@@ -1,26 +1,22 @@
-import type { Padding } from "../../../check/network.js";
 import type { Activation } from "../../../ir/graph.js";
 import {
-  BINDINGS,
+  arenaConstants,
+  bindings,
   constants,
   epilogue,
-  i32,
   perItem,
   perItemWorkgroups,
   shader,
   u32,
   vec4s,
+  windowConstants,
 } from "./common.js";
-import type { Kernel, KernelIO } from "./tensor.js";
+import type { Kernel, KernelIO, Window } from "./tensor.js";
 
 /** Output pixels along the width that one invocation computes, sharing its input loads. */
 export const DEPTHWISE_PIXELS = 4;
 
-export interface DepthwiseParams {
-  kernel: [number, number];
-  stride: [number, number];
-  dilation: [number, number];
-  padding: Padding;
+export interface DepthwiseParams extends Window {
   activation: Activation;
   /** Vec4 offsets in the weights buffer: filters [kh][kw][c4], then bias [c4]. */
   weights: number;
@@ -36,15 +32,11 @@ export interface DepthwiseParams {
  * Neighbouring invocations take neighbouring channel vec4s, so loads coalesce.
  */
 export function depthwiseKernel(io: KernelIO, p: DepthwiseParams): Kernel {
-  const { batch } = io;
-  const [h, w, c] = io.inputs[0].shape;
+  const c = io.inputs[0].shape[2];
   const [oh, ow] = io.output.shape;
-  const [kh, kw] = p.kernel;
-  const [sh, sw] = p.stride;
-  const [dh, dw] = p.dilation;
   const groups = Math.ceil(ow / DEPTHWISE_PIXELS);
-  const span = (DEPTHWISE_PIXELS - 1) * sw + (kw - 1) * dw + 1;
-  const items = batch * oh * groups * vec4s(c);
+  const span = (DEPTHWISE_PIXELS - 1) * p.stride[1] + (p.kernel[1] - 1) * p.dilation[1] + 1;
+  const items = io.batch * oh * groups * vec4s(c);
   const finish = epilogue(p.activation, c);
   const store = Array.from({ length: DEPTHWISE_PIXELS }, (_, i) => {
     const at = `Y + ((n * OH + oy) * OW + ox0 + ${u32(i)}) * C4 + c4`;
@@ -55,28 +47,13 @@ export function depthwiseKernel(io: KernelIO, p: DepthwiseParams): Kernel {
       : `  if (ox0 + ${u32(i)} < OW) {\n    ${write}\n  }`;
   });
   const code = shader(
-    BINDINGS.weights,
-    BINDINGS.arena,
+    bindings(true),
     constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
+      ...arenaConstants(io),
       ["WEIGHTS", u32(p.weights), "filters [kh][kw][c4]"],
       ["BIAS", u32(p.bias)],
-      ["N", u32(batch)],
-      ["H", u32(h)],
-      ["W", u32(w)],
-      ["C4", u32(vec4s(c)), `${c} channels`],
-      ["OH", u32(oh)],
-      ["OW", u32(ow)],
+      ...windowConstants(io, p),
       ["OW_GROUPS", u32(groups), `groups of ${DEPTHWISE_PIXELS} output pixels per row`],
-      ["KH", u32(kh)],
-      ["KW", u32(kw)],
-      ["SH", u32(sh)],
-      ["SW", u32(sw)],
-      ["DH", u32(dh)],
-      ["DW", u32(dw)],
-      ["PAD_TOP", i32(p.padding.top)],
-      ["PAD_LEFT", i32(p.padding.left)],
       ["SPAN", u32(span), "input pixels the group's windows cover in one row"],
     ]),
     finish.functions,

@@ -1,6 +1,6 @@
 import type { Activation } from "../../../ir/graph.js";
 import {
-  BINDINGS,
+  bindings,
   constants,
   epilogue,
   perItem,
@@ -44,8 +44,7 @@ export function elementwiseKernel(io: KernelIO, op: ElementwiseOp, activation: A
         ]
       : [["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"]];
   const code = shader(
-    ...(op.kind === "affine" ? [BINDINGS.weights] : []),
-    BINDINGS.arena,
+    bindings(op.kind === "affine"),
     constants([
       ...inputs,
       ["Y", u32(io.output.offset), "output"],

@@ -1,4 +1,13 @@
-import { BINDINGS, constants, perItem, perItemWorkgroups, shader, u32, vec4s } from "./common.js";
+import {
+  arenaConstants,
+  bindings,
+  constants,
+  perItem,
+  perItemWorkgroups,
+  shader,
+  u32,
+  vec4s,
+} from "./common.js";
 import type { Kernel, KernelIO } from "./tensor.js";
 
 /**
@@ -10,10 +19,9 @@ export function flattenKernel(io: KernelIO): Kernel {
   const size = h * w * c;
   const items = io.batch * vec4s(size);
   const code = shader(
-    BINDINGS.arena,
+    bindings(false),
     constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
+      ...arenaConstants(io),
       ["PIXELS", u32(h * w)],
       ["C", u32(c)],
       ["C4", u32(vec4s(c))],

@@ -1,23 +1,19 @@
-import type { Padding } from "../../../check/network.js";
 import type { Activation } from "../../../ir/graph.js";
 import {
-  BINDINGS,
+  arenaConstants,
+  bindings,
   constants,
   epilogue,
-  i32,
   perItem,
   perItemWorkgroups,
   shader,
   u32,
   vec4s,
+  windowConstants,
 } from "./common.js";
-import type { Kernel, KernelIO } from "./tensor.js";
+import type { Kernel, KernelIO, Window } from "./tensor.js";
 
-export interface GroupedConvParams {
-  kernel: [number, number];
-  stride: [number, number];
-  dilation: [number, number];
-  padding: Padding;
+export interface GroupedConvParams extends Window {
   groups: number;
   outChannels: number;
   activation: Activation;
@@ -33,38 +29,22 @@ export interface GroupedConvParams {
  * the networks dsnet targets spend little time here.
  */
 export function groupedConvKernel(io: KernelIO, p: GroupedConvParams): Kernel {
-  const { batch } = io;
-  const [h, w, c] = io.inputs[0].shape;
+  const c = io.inputs[0].shape[2];
   const [oh, ow] = io.output.shape;
-  const [kh, kw] = p.kernel;
   const oc = p.outChannels;
-  const items = batch * oh * ow * vec4s(oc);
+  const items = io.batch * oh * ow * vec4s(oc);
   const finish = epilogue(p.activation, oc);
   const code = shader(
-    BINDINGS.weights,
-    BINDINGS.arena,
+    bindings(true),
     constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
+      ...arenaConstants(io),
       ["WEIGHTS", u32(p.weights), "filters [out][kh][kw][in / groups], scalars"],
       ["BIAS", u32(p.bias)],
-      ["H", u32(h)],
-      ["W", u32(w)],
-      ["C4", u32(vec4s(c)), `${c} input channels`],
-      ["OH", u32(oh)],
-      ["OW", u32(ow)],
+      ...windowConstants(io, p),
       ["OC", u32(oc), "output channels"],
       ["OC4", u32(vec4s(oc))],
       ["IN_PER_GROUP", u32(c / p.groups)],
       ["OUT_PER_GROUP", u32(oc / p.groups)],
-      ["KH", u32(kh)],
-      ["KW", u32(kw)],
-      ["SH", u32(p.stride[0])],
-      ["SW", u32(p.stride[1])],
-      ["DH", u32(p.dilation[0])],
-      ["DW", u32(p.dilation[1])],
-      ["PAD_TOP", i32(p.padding.top)],
-      ["PAD_LEFT", i32(p.padding.left)],
     ]),
     `fn weight(i: u32) -> f32 {
   return weights[WEIGHTS + i / 4u][i % 4u];

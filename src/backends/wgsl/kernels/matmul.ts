@@ -1,42 +1,37 @@
-import type { Padding } from "../../../check/network.js";
 import type { Activation } from "../../../ir/graph.js";
 import {
   activationFunction,
-  BINDINGS,
+  arenaConstants,
+  bindings,
   constants,
   entryPoint,
   epilogue,
-  i32,
   shader,
   u32,
   vec4s,
+  windowConstants,
+  type Constant,
 } from "./common.js";
-import type { Kernel, KernelIO } from "./tensor.js";
+import type { Kernel, KernelIO, Window } from "./tensor.js";
 
 /*
  * The tiled matrix product behind pointwise convolutions, fully connected layers, standard
  * convolutions (implicit GEMM) and fused depthwise-separable pairs: Y[M x N] = A[M x K] · B[K x N]
  * + bias, with rows = output pixels (or samples), K = input features, N = output channels.
  *
- * As in tfjs's MatMulPackedProgram: an 8x8 workgroup computes a 32x32 tile of Y, each invocation
- * 4 rows x one vec4 of columns; per step of 32 along K the workgroup stages a 32x32 block of A
- * and of B in workgroup memory (2 x 4 KiB) and every invocation does 4 x 4 vec4 fma from it.
- * What differs between the four uses is only where a vec4 of A comes from (`read_a`).
+ * As in tfjs's MatMulPackedProgram: an 8x8 workgroup computes a 32-row tile of Y, each invocation
+ * 4 rows x `columns` vec4s of columns (8 invocations apart, so neighbours store neighbouring
+ * vec4s): a tile 32 or 64 floats wide. Per step of 32 along K the workgroup stages 32 x 32 of A
+ * and 32 x (32 or 64) of B in workgroup memory (4 KiB + 4 or 8 KiB) and every invocation does
+ * 4 x 4 x columns vec4 fma from it. What differs between the four uses is only where a vec4 of
+ * A comes from (`read_a`).
  */
 
-const TILE_M = 32;
-/** Tile width in vec4 columns (32 floats). */
-const TILE_N4 = 8;
+/** Rows of the output a workgroup computes. */
+export const MATMUL_TILE_ROWS = 32;
+const TILE_M = MATMUL_TILE_ROWS;
 /** Tile depth in vec4s of A (32 floats). */
 const TILE_K4 = 8;
-
-/** Convolution geometry, for the implicit GEMM and the fused depthwise. */
-export interface Window {
-  kernel: [number, number];
-  stride: [number, number];
-  dilation: [number, number];
-  padding: Padding;
-}
 
 /** Where the rows of A come from. */
 export type MatmulSource =
@@ -59,44 +54,30 @@ export interface MatmulParams {
   /** Vec4 offsets in the weights buffer: B as [K (padded to vec4s)][N4] vec4s, then bias [N4]. */
   weights: number;
   bias: number;
+  /** Vec4 columns per invocation: 1 (a 32-float-wide tile) or 2 (64). */
+  columns: 1 | 2;
 }
 
 export function matmulKernel(io: KernelIO, p: MatmulParams): Kernel {
-  const { batch } = io;
-  const [h, w, c] = io.inputs[0].shape;
+  const c = io.inputs[0].shape[2];
   const [oh, ow] = io.output.shape;
-  const m = batch * oh * ow;
+  const m = io.batch * oh * ow;
   const c4 = vec4s(c);
   const taps =
     p.source.kind === "im2col" ? p.source.window.kernel[0] * p.source.window.kernel[1] : 1;
   const k4 = taps * c4;
   const n4 = vec4s(p.outChannels);
-  const tilesN = Math.ceil(n4 / TILE_N4);
+  const cols = p.columns;
+  const tileN4 = 8 * cols;
+  const tilesN = Math.ceil(n4 / tileN4);
   const workgroups = Math.ceil(m / TILE_M) * tilesN;
   const fitM = m % TILE_M === 0;
   const fitK = k4 % TILE_K4 === 0;
-  const fitN = n4 % TILE_N4 === 0;
+  const fitN = n4 % tileN4 === 0;
   const finish = epilogue(p.activation, p.outChannels);
 
-  const geometry: [string, string, string?][] =
-    p.source.kind === "rows"
-      ? []
-      : [
-          ["H", u32(h)],
-          ["W", u32(w)],
-          ["C4", u32(c4), `${c} input channels`],
-          ["OH", u32(oh)],
-          ["OW", u32(ow)],
-          ["KH", u32(p.source.window.kernel[0])],
-          ["KW", u32(p.source.window.kernel[1])],
-          ["SH", u32(p.source.window.stride[0])],
-          ["SW", u32(p.source.window.stride[1])],
-          ["DH", u32(p.source.window.dilation[0])],
-          ["DW", u32(p.source.window.dilation[1])],
-          ["PAD_TOP", i32(p.source.window.padding.top)],
-          ["PAD_LEFT", i32(p.source.window.padding.left)],
-        ];
-  const depthwise: [string, string, string?][] =
+  const geometry = p.source.kind === "rows" ? [] : windowConstants(io, p.source.window);
+  const depthwise: Constant[] =
     p.source.kind === "depthwise"
       ? [
           ["DW_WEIGHTS", u32(p.source.weights), "depthwise filters [kh][kw][c4]"],
@@ -109,31 +90,31 @@ export function matmulKernel(io: KernelIO, p: MatmulParams): Kernel {
     ? `  let v = weights[B + min(k, K - 1u) * N4 + min(col4, N4 - 1u)];\n  return select(vec4<f32>(0.0), v, ${inB});`
     : "  return weights[B + k * N4 + col4];";
 
-  const stores = `    for (var i = 0u; i < 4u; i++) {
+  const stores = `    let bias = weights[BIAS + col4];
+    for (var i = 0u; i < 4u; i++) {
       let row = row0 + ty * 4u + i;${fitM ? "" : "\n      if (row >= M) {\n        break;\n      }"}
-      arena[Y + row * N4 + col4] = ${finish.apply("acc[i] + bias", "col4")};
+      arena[Y + row * N4 + col4] = ${finish.apply("acc[i * COLUMNS + j] + bias", "col4")};
     }`;
 
   const code = shader(
-    BINDINGS.weights,
-    BINDINGS.arena,
+    bindings(true),
     constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
+      ...arenaConstants(io),
       ["B", u32(p.weights), "weights [K][N4]"],
       ["BIAS", u32(p.bias)],
       ["M", u32(m), p.source.kind === "rows" && oh * ow === 1 ? "samples" : "output pixels"],
       ["K4", u32(k4), "vec4s of A per row"],
       ["K", u32(k4 * 4)],
       ["N4", u32(n4), `${p.outChannels} output channels`],
-      ["TILES_N", u32(tilesN), "tiles along N"],
+      ["COLUMNS", u32(cols), "vec4 columns per invocation"],
+      ["TILES_N", u32(tilesN), `tiles of ${tileN4 * 4} columns`],
       ["TILE_K4", u32(Math.min(TILE_K4, k4)), "useful vec4s of A per tile step"],
       ...geometry,
       ...depthwise,
     ]),
     [
       `var<workgroup> a_tile: array<array<vec4<f32>, ${TILE_K4}>, ${TILE_M}>;`,
-      `var<workgroup> b_tile: array<array<vec4<f32>, ${TILE_N4}>, ${TILE_K4 * 4}>;`,
+      `var<workgroup> b_tile: array<array<vec4<f32>, ${tileN4}>, ${TILE_K4 * 4}>;`,
     ].join("\n"),
     readA(p.source, fitM, fitK),
     `fn read_b(k: u32, col4: u32) -> vec4<f32> {\n${readB}\n}`,
@@ -142,39 +123,43 @@ export function matmulKernel(io: KernelIO, p: MatmulParams): Kernel {
   let tx = lid % 8u;
   let ty = lid / 8u;
   let row0 = (wg / TILES_N) * ${u32(TILE_M)};
-  let col0 = (wg % TILES_N) * ${u32(TILE_N4)};
+  let col0 = (wg % TILES_N) * ${u32(tileN4)};
 
-  var acc: array<vec4<f32>, 4>;
+  var acc: array<vec4<f32>, ${4 * cols}>;
   for (var k0 = 0u; k0 < K4; k0 += ${u32(TILE_K4)}) {
-    // Stage A's 32 x 8 and B's 32 x 8 vec4s: 4 of each per invocation.
+    // Stage 32 x 8 vec4s of A and 32 x ${tileN4} of B.
     for (var i = 0u; i < 4u; i++) {
       let e = i * 64u + lid;
       a_tile[e / 8u][e % 8u] = read_a(row0 + e / 8u, k0 + e % 8u);
-      b_tile[e / 8u][e % 8u] = read_b(k0 * 4u + e / 8u, col0 + e % 8u);
+    }
+    for (var i = 0u; i < ${u32(4 * cols)}; i++) {
+      let e = i * 64u + lid;
+      b_tile[e / ${u32(tileN4)}][e % ${u32(tileN4)}] = read_b(k0 * 4u + e / ${u32(tileN4)}, col0 + e % ${u32(tileN4)});
     }
     workgroupBarrier();
     for (var k = 0u; k < TILE_K4; k++) {
-      let b0 = b_tile[k * 4u][tx];
-      let b1 = b_tile[k * 4u + 1u][tx];
-      let b2 = b_tile[k * 4u + 2u][tx];
-      let b3 = b_tile[k * 4u + 3u][tx];
-      for (var i = 0u; i < 4u; i++) {
-        let a = a_tile[ty * 4u + i][k];
-        acc[i] = fma(b0, vec4<f32>(a.x), acc[i]);
-        acc[i] = fma(b1, vec4<f32>(a.y), acc[i]);
-        acc[i] = fma(b2, vec4<f32>(a.z), acc[i]);
-        acc[i] = fma(b3, vec4<f32>(a.w), acc[i]);
+      for (var j = 0u; j < COLUMNS; j++) {
+        let b0 = b_tile[k * 4u][tx + j * 8u];
+        let b1 = b_tile[k * 4u + 1u][tx + j * 8u];
+        let b2 = b_tile[k * 4u + 2u][tx + j * 8u];
+        let b3 = b_tile[k * 4u + 3u][tx + j * 8u];
+        for (var i = 0u; i < 4u; i++) {
+          let a = a_tile[ty * 4u + i][k];
+          let at = i * COLUMNS + j;
+          acc[at] = fma(b0, vec4<f32>(a.x), acc[at]);
+          acc[at] = fma(b1, vec4<f32>(a.y), acc[at]);
+          acc[at] = fma(b2, vec4<f32>(a.z), acc[at]);
+          acc[at] = fma(b3, vec4<f32>(a.w), acc[at]);
+        }
       }
     }
     workgroupBarrier();
   }
 
-  let col4 = col0 + tx;
-${
-  fitN
-    ? `  let bias = weights[BIAS + col4];\n${stores.replace(/^  /gm, "")}`
-    : `  if (col4 < N4) {\n    let bias = weights[BIAS + col4];\n${stores}\n  }`
-}
+  for (var j = 0u; j < COLUMNS; j++) {
+    let col4 = col0 + tx + j * 8u;
+${fitN ? stores : `    if (col4 >= N4) {\n      break;\n    }\n${stores}`}
+  }
 }`,
   );
   return { code, workgroups };

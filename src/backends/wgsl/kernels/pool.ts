@@ -1,23 +1,20 @@
-import type { Padding } from "../../../check/network.js";
 import {
-  BINDINGS,
+  arenaConstants,
+  bindings,
   constants,
   entryPoint,
-  i32,
   perItem,
   perItemWorkgroups,
   shader,
   u32,
   vec4s,
+  windowConstants,
   WORKGROUP,
 } from "./common.js";
-import type { Kernel, KernelIO } from "./tensor.js";
+import type { Kernel, KernelIO, Window } from "./tensor.js";
 
-export interface PoolParams {
+export interface PoolParams extends Omit<Window, "dilation"> {
   max: boolean;
-  kernel: [number, number];
-  stride: [number, number];
-  padding: Padding;
 }
 
 /**
@@ -31,37 +28,23 @@ export function poolKernel(io: KernelIO, p: PoolParams): Kernel {
   const [oh, ow] = io.output.shape;
   const items = io.batch * oh * ow * vec4s(c);
   const code = shader(
-    BINDINGS.arena,
-    constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
-      ["H", i32(h)],
-      ["W", i32(w)],
-      ["C4", u32(vec4s(c)), `${c} channels`],
-      ["OH", u32(oh)],
-      ["OW", u32(ow)],
-      ["KH", i32(p.kernel[0])],
-      ["KW", i32(p.kernel[1])],
-      ["SH", i32(p.stride[0])],
-      ["SW", i32(p.stride[1])],
-      ["PAD_TOP", i32(p.padding.top)],
-      ["PAD_LEFT", i32(p.padding.left)],
-    ]),
+    bindings(false),
+    constants([...arenaConstants(io), ...windowConstants(io, p)]),
     `${perItem(items)}
   let c4 = g % C4;
   let pixel = g / C4;
-  let ox = i32(pixel % OW);
-  let oy = i32((pixel / OW) % OH);
+  let ox = pixel % OW;
+  let oy = (pixel / OW) % OH;
   let n = pixel / (OW * OH);
-  let y0 = max(oy * SH - PAD_TOP, 0);
-  let y1 = min(oy * SH - PAD_TOP + KH, H);
-  let x0 = max(ox * SW - PAD_LEFT, 0);
-  let x1 = min(ox * SW - PAD_LEFT + KW, W);
-  let image = X + n * u32(H * W) * C4 + c4;
-  var acc = ${p.max ? "arena[image + u32(y0 * W + x0) * C4]" : "vec4<f32>(0.0)"};
+  let y0 = u32(max(i32(oy * SH) - PAD_TOP, 0));
+  let y1 = u32(min(i32(oy * SH + KH) - PAD_TOP, i32(H)));
+  let x0 = u32(max(i32(ox * SW) - PAD_LEFT, 0));
+  let x1 = u32(min(i32(ox * SW + KW) - PAD_LEFT, i32(W)));
+  let image = X + n * H * W * C4 + c4;
+  var acc = ${p.max ? "arena[image + (y0 * W + x0) * C4]" : "vec4<f32>(0.0)"};
   for (var y = y0; y < y1; y++) {
     for (var x = x0; x < x1; x++) {
-      let v = arena[image + u32(y * W + x) * C4];
+      let v = arena[image + (y * W + x) * C4];
       acc = ${p.max ? "max(acc, v)" : "acc + v"};
     }
   }
@@ -79,10 +62,9 @@ export function globalPoolKernel(io: KernelIO, max: boolean): Kernel {
   const [h, w, c] = io.inputs[0].shape;
   const workgroups = io.batch * vec4s(c);
   const code = shader(
-    BINDINGS.arena,
+    bindings(false),
     constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
+      ...arenaConstants(io),
       ["PIXELS", u32(h * w)],
       ["C4", u32(vec4s(c)), `${c} channels`],
     ]),

@@ -1,4 +1,13 @@
-import { BINDINGS, constants, perItem, perItemWorkgroups, shader, u32, vec4s } from "./common.js";
+import {
+  arenaConstants,
+  bindings,
+  constants,
+  perItem,
+  perItemWorkgroups,
+  shader,
+  u32,
+  vec4s,
+} from "./common.js";
 import type { Kernel, KernelIO } from "./tensor.js";
 
 /**
@@ -11,13 +20,8 @@ export function softmaxKernel(io: KernelIO): Kernel {
   const items = io.batch * h * w;
   const c4 = vec4s(c);
   const code = shader(
-    BINDINGS.arena,
-    constants([
-      ["X", u32(io.inputs[0].offset), "input, vec4 index in the arena"],
-      ["Y", u32(io.output.offset), "output"],
-      ["C", u32(c), "channels"],
-      ["C4", u32(c4)],
-    ]),
+    bindings(false),
+    constants([...arenaConstants(io), ["C", u32(c), "channels"], ["C4", u32(c4)]]),
     `const LOWEST = -3.4028234663852886e38;
 
 fn load(at: u32, c4: u32) -> vec4<f32> {

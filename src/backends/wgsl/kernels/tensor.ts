@@ -1,4 +1,4 @@
-import type { Shape } from "../../../check/network.js";
+import type { Padding, Shape } from "../../../check/network.js";
 
 /** A value in the activation arena: where it starts (in vec4s) and its shape for one sample. */
 export interface ArenaTensor {
@@ -17,4 +17,12 @@ export interface KernelIO {
 export interface Kernel {
   code: string;
   workgroups: number;
+}
+
+/** A convolution's or pooling's window over its input. */
+export interface Window {
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  padding: Padding;
 }

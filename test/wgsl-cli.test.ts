@@ -1,0 +1,112 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { requestWebGpuDevice } from "../src/backends/wgsl/index.js";
+import { runCli } from "../src/cli/main.js";
+import { readNpy, writeNpy } from "../src/weights/npy.js";
+import { Random } from "../src/weights/init.js";
+import { compareToReference } from "./fixtures.js";
+
+/*
+ * The WebGPU backend through the command line: `compile --target wgsl` (no GPU needed) and
+ * `run --backend webgpu` against `run --backend cpu` on the full-size MobileNets, on whatever
+ * adapter Dawn finds (SwiftShader in CI). Skipped without one, except with CI=true.
+ */
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "dsnet-wgsl-cli-"));
+
+describe("dsnet compile --target wgsl", () => {
+  it("writes one shader per step, the host and the weights, and fuses every separable pair of MobileNetV1", async () => {
+    const out = join(dir, "v1");
+    const r = await cli(
+      "compile",
+      "examples/mobilenet_v1.dsnet",
+      "--target",
+      "wgsl",
+      "-o",
+      out,
+      "--verbose",
+    );
+    expect(r.code).toBe(0);
+    const plan = r.stderr.split("\n").filter((l) => /^\d\d_/.test(l));
+    expect(plan.filter((l) => l.includes("fused-separable"))).toHaveLength(13);
+    expect(plan.filter((l) => / (depthwise|pointwise) /.test(l))).toEqual([]);
+    const files = readdirSync(out);
+    expect(files).toEqual(
+      expect.arrayContaining(["host.ts", "weights.bin", "README.md", "01_conv1.wgsl"]),
+    );
+    expect(files.filter((f) => f.endsWith(".wgsl"))).toHaveLength(plan.length);
+    expect(readFileSync(join(out, "01_conv1.wgsl"), "utf8")).toMatch(/conv1/);
+  });
+
+  it("rejects options that belong to the ts target", async () => {
+    expect(
+      (await cli("compile", "examples/seed_block.dsnet", "--target", "wgsl", "-o", dir, "--js"))
+        .code,
+    ).toBe(2);
+    expect(
+      (await cli("compile", "examples/seed_block.dsnet", "--target", "asm", "-o", dir)).code,
+    ).toBe(2);
+  });
+});
+
+const onCi = process.env.CI === "true";
+const found = await requestWebGpuDevice().then(
+  (device) => ({ ok: true, reason: "", device }),
+  (e: Error) => ({ ok: false, reason: e.message, device: undefined }),
+);
+found.device?.destroy();
+const skip = !found.ok && !onCi;
+if (skip) console.warn(`test/wgsl-cli.test.ts: WebGPU runs skipped: ${found.reason}`);
+
+describe.skipIf(skip)(
+  `dsnet run --backend webgpu${skip ? ` (skipped: ${found.reason.split("\n")[0]})` : ""}`,
+  () => {
+    it.each(["mobilenet_v1", "mobilenet_v2"])(
+      "examples/%s.dsnet at 1.0/224 with given weights gives the CPU plan's output",
+      async (name) => {
+        if (!found.ok) throw new Error(`CI=true and no WebGPU adapter: ${found.reason}`);
+        const file = `examples/${name}.dsnet`;
+        const weights = join(dir, `${name}.safetensors`);
+        expect((await cli("weights", "init", file, "-o", weights, "--seed", "4")).code).toBe(0);
+        const random = new Random(9);
+        const input = join(dir, `${name}-input.npy`);
+        const x = Float32Array.from({ length: 224 * 224 * 3 }, () => random.uniform(-1, 1));
+        const { writeFileSync } = await import("node:fs");
+        writeFileSync(input, writeNpy([224, 224, 3], x));
+        const outputs: Float32Array[] = [];
+        for (const backend of ["cpu", "webgpu"]) {
+          const output = join(dir, `${name}-${backend}.npy`);
+          const r = await cli(
+            "run",
+            file,
+            "--backend",
+            backend,
+            "--weights",
+            weights,
+            "--input",
+            input,
+            "--output",
+            output,
+          );
+          expect(r.code, r.stderr).toBe(0);
+          outputs.push(readNpy(readFileSync(output)).data);
+        }
+        const { maxError, tolerance } = compareToReference(outputs[1], outputs[0]);
+        expect(maxError).toBeLessThanOrEqual(tolerance);
+      },
+    );
+  },
+);
