@@ -198,8 +198,11 @@ export function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
 }
 
+/** Output columns per gemm weight panel (kernels.wat's register block). */
+const GEMM_PANEL = 16;
+
 /**
- * gemm's weight panels: for each group of 8 output columns, K rows of 8 floats (zero-padded
+ * gemm's weight panels: for each group of 16 output columns, K rows of 16 floats (zero-padded
  * past `columns`). `at(k, c)` gives w[k, c] in the caller's layout.
  */
 export function packPanels(
@@ -207,12 +210,12 @@ export function packPanels(
   columns: number,
   at: (k: number, c: number) => number,
 ): Float32Array {
-  const padded = roundUp(columns, 8);
+  const padded = roundUp(columns, GEMM_PANEL);
   const packed = new Float32Array(k * padded);
   for (let c = 0; c < columns; c++) {
-    const panel = c >> 3;
-    const lane = c & 7;
-    for (let i = 0; i < k; i++) packed[panel * k * 8 + i * 8 + lane] = at(i, c);
+    const panel = Math.floor(c / GEMM_PANEL);
+    const lane = c % GEMM_PANEL;
+    for (let i = 0; i < k; i++) packed[panel * k * GEMM_PANEL + i * GEMM_PANEL + lane] = at(i, c);
   }
   return packed;
 }
@@ -242,7 +245,7 @@ export function packDepthwise(
 /**
  * A convolution's weights as the kernels want them: for the depthwise kernel, [kh][kw][Cp] and
  * a bias padded to 4; otherwise, per group, gemm panels over (ky, kx, c) rows and a bias padded
- * to 8: [panels₀, bias₀, panels₁, bias₁, ...]. `weight` is PyTorch's [out][in/groups][kh][kw].
+ * to 16: [panels₀, bias₀, panels₁, bias₁, ...]. `weight` is PyTorch's [out][in/groups][kh][kw].
  */
 export function packConv(
   weight: Float32Array,
@@ -269,12 +272,12 @@ export function packConv(
         return weight[(((g * cog + c) * cig + ci) * kh + ky) * kw + kx];
       }),
     );
-    packed.push(padBias(bias ? bias.subarray(g * cog, (g + 1) * cog) : null, cog, 8));
+    packed.push(padBias(bias ? bias.subarray(g * cog, (g + 1) * cog) : null, cog, GEMM_PANEL));
   }
   return packed;
 }
 
-/** A fully connected layer's weights [out][in] as gemm panels, and its bias padded to 8. */
+/** A fully connected layer's weights [out][in] as gemm panels, and its bias padded to 16. */
 export function packFc(
   weight: Float32Array,
   bias: Float32Array | null,
@@ -283,7 +286,7 @@ export function packFc(
 ): Float32Array[] {
   return [
     packPanels(inFeatures, outFeatures, (i, c) => weight[c * inFeatures + i]),
-    padBias(bias, outFeatures, 8),
+    padBias(bias, outFeatures, GEMM_PANEL),
   ];
 }
 

@@ -212,8 +212,11 @@ function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
 }
 
+/** Output columns per gemm weight panel (kernels.wat's register block). */
+const GEMM_PANEL = 16;
+
 /**
- * gemm's weight panels: for each group of 8 output columns, K rows of 8 floats (zero-padded
+ * gemm's weight panels: for each group of 16 output columns, K rows of 16 floats (zero-padded
  * past `columns`). `at(k, c)` gives w[k, c] in the caller's layout.
  */
 function packPanels(
@@ -221,12 +224,12 @@ function packPanels(
   columns: number,
   at: (k: number, c: number) => number,
 ): Float32Array {
-  const padded = roundUp(columns, 8);
+  const padded = roundUp(columns, GEMM_PANEL);
   const packed = new Float32Array(k * padded);
   for (let c = 0; c < columns; c++) {
-    const panel = c >> 3;
-    const lane = c & 7;
-    for (let i = 0; i < k; i++) packed[panel * k * 8 + i * 8 + lane] = at(i, c);
+    const panel = Math.floor(c / GEMM_PANEL);
+    const lane = c % GEMM_PANEL;
+    for (let i = 0; i < k; i++) packed[panel * k * GEMM_PANEL + i * GEMM_PANEL + lane] = at(i, c);
   }
   return packed;
 }
@@ -256,7 +259,7 @@ function packDepthwise(
 /**
  * A convolution's weights as the kernels want them: for the depthwise kernel, [kh][kw][Cp] and
  * a bias padded to 4; otherwise, per group, gemm panels over (ky, kx, c) rows and a bias padded
- * to 8: [panels₀, bias₀, panels₁, bias₁, ...]. `weight` is PyTorch's [out][in/groups][kh][kw].
+ * to 16: [panels₀, bias₀, panels₁, bias₁, ...]. `weight` is PyTorch's [out][in/groups][kh][kw].
  */
 function packConv(
   weight: Float32Array,
@@ -283,12 +286,12 @@ function packConv(
         return weight[(((g * cog + c) * cig + ci) * kh + ky) * kw + kx];
       }),
     );
-    packed.push(padBias(bias ? bias.subarray(g * cog, (g + 1) * cog) : null, cog, 8));
+    packed.push(padBias(bias ? bias.subarray(g * cog, (g + 1) * cog) : null, cog, GEMM_PANEL));
   }
   return packed;
 }
 
-/** A fully connected layer's weights [out][in] as gemm panels, and its bias padded to 8. */
+/** A fully connected layer's weights [out][in] as gemm panels, and its bias padded to 16. */
 function packFc(
   weight: Float32Array,
   bias: Float32Array | null,
@@ -297,7 +300,7 @@ function packFc(
 ): Float32Array[] {
   return [
     packPanels(inFeatures, outFeatures, (i, c) => weight[c * inFeatures + i]),
-    padBias(bias, outFeatures, 8),
+    padBias(bias, outFeatures, GEMM_PANEL),
   ];
 }
 
@@ -663,54 +666,56 @@ function splitTensors(
 
 const KERNELS = "AGFzbQEAAAABawdgA3t/fQF7YAR/e3t/AGAJf3t7f397e399AGALf39/f39/f39/f30AYBR/f39/f39/f39/f39/f39/f39/fQBg" +
   "E39/f39/f39/f39/f39/f39/f38AYBJ/f39/f39/f39/f39/f39/f30AAwgHAAECAwQFBgUDAQABBzUFBm1lbW9yeQIABGdlbW0A" +
-  "AwlkZXB0aHdpc2UABAZpbTJjb2wABQxkZXB0aHdpc2UzeDMABgq5Gwe1AQECeyABRQRAIAAPC/0MAAAAAAAAAAAAAAAAAAAAACED" +
+  "AwlkZXB0aHdpc2UABAZpbTJjb2wABQxkZXB0aHdpc2UzeDMABgrHHAe1AQECeyABRQRAIAAPC/0MAAAAAAAAAAAAAAAAAAAAACED" +
   "/QwAAMBAAADAQAAAwEAAAMBAIQQgAUEBRgRAIAAgA/3pAQ8LIAFBAkYEQCAAIAP96QEgBP3oAQ8LIAFBA0YEQCAAIAP96QEgAv0T" +
   "IAAgA/3oAf3mAf3kAQ8LIAD9DAAAQEAAAEBAAABAQAAAQED95AEgA/3pASAE/egBIAT95wEhAyABQQRGBEAgAw8LIAAgA/3mAQuE" +
   "AQAgA0EITwRAIAAgAf0LBAAgACAC/QsEEA8LIANBBE8EQCAAIAH9CwQAIABBEGohACADQQRrIQMgAiEBCyADQQRPBEAgACAB/QsE" +
   "AA8LIANBAEsEQCAAIAH9HwA4AgALIANBAUsEQCAAIAH9HwE4AgQLIANBAksEQCAAIAH9HwI4AggLC1sAIAQEQCABIAX96QEgBv3o" +
   "ASEBIAIgBf3pASAG/egBIQIFIAEgByAIEAAhASACIAcgCBAAIQILIANBCE8EQCAAIAH9CwQAIAAgAv0LBBAFIAAgASACIAMQAQsL" +
-  "iQgEDn8NewF/AnsgCUECTSEm/QwAAAAAAAAAAAAAAAAAAAAA/QwAAID/AACA/wAAgP8AAID/IAlBAU8bISf9DAAAwEAAAMBAAADA" +
-  "QAAAwED9DAAAgH8AAIB/AACAfwAAgH8gCUECRhshKCAIQQdqQQN2IQ8gB0ECdCERQQAhCwJAA0AgCyAGTw0BIAtBwABqIQwgDCAG" +
-  "SwRAIAYhDAtBACEOAkADQCAOIA9PDQEgAiAOIBFBA3RsaiEQIAMgDkEFdGr9AAQAIRkgAyAOQQV0av0ABBAhGiAIIA5BA3RrIRIg" +
-  "CyENAkADQCANQQRqIAxLDQEgACANIAFsaiEVIBUgAWohFiAWIAFqIRcgFyABaiEY/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAA" +
-  "AAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEg/QwAAAAAAAAAAAAAAAAAAAAAISH9DAAAAAAAAAAAAAAAAAAAAAAhIv0M" +
-  "AAAAAAAAAAAAAAAAAAAAACEj/QwAAAAAAAAAAAAAAAAAAAAAIST9DAAAAAAAAAAAAAAAAAAAAAAhJSAQIRNBACEUAkADQCAUIBFP" +
-  "DQEgE/0ABAAhGyAT/QAEECEcIBUgFGoqAgD9EyEdIB4gHSAb/eYB/eQBIR4gHyAdIBz95gH95AEhHyAWIBRqKgIA/RMhHSAgIB0g" +
-  "G/3mAf3kASEgICEgHSAc/eYB/eQBISEgFyAUaioCAP0TIR0gIiAdIBv95gH95AEhIiAjIB0gHP3mAf3kASEjIBggFGoqAgD9EyEd" +
-  "ICQgHSAb/eYB/eQBISQgJSAdIBz95gH95AEhJSATQSBqIRMgFEEEaiEUDAALCyAEIA0gBWxqIA5BBXRqIRQgFCAeIBn95AEgHyAa" +
-  "/eQBIBIgJiAnICggCSAKEAIgFCAFaiEUIBQgICAZ/eQBICEgGv3kASASICYgJyAoIAkgChACIBQgBWohFCAUICIgGf3kASAjIBr9" +
-  "5AEgEiAmICcgKCAJIAoQAiAUIAVqIRQgFCAkIBn95AEgJSAa/eQBIBIgJiAnICggCSAKEAIgDUEEaiENDAALCwJAA0AgDSAMTw0B" +
-  "IAAgDSABbGohFf0MAAAAAAAAAAAAAAAAAAAAACEe/QwAAAAAAAAAAAAAAAAAAAAAIR8gECETQQAhFAJAA0AgFCARTw0BIBUgFGoq" +
-  "AgD9EyEdIB4gHSAT/QAEAP3mAf3kASEeIB8gHSAT/QAEEP3mAf3kASEfIBNBIGohEyAUQQRqIRQMAAsLIAQgDSAFbGogDkEFdGog" +
-  "HiAZ/eQBIAkgChAAIB8gGv3kASAJIAoQACASEAEgDUEBaiENDAALCyAOQQFqIQ4MAAsLIAwhCwwACwsL5QQCFn8BeyAHQQJ0IR4g" +
-  "BiAebCEfIAdBA2pBfHFBAnQhICAeISIgDyAebCEoIA4gH2whKSADISNBACEUAkADQCAUIARPDQFBACEVAkADQCAVIAhPDQEgFSAM" +
-  "bCAQayEXIBdBAE4gFyAKQQFrIA5saiAFSHEhHUEAIRYCQANAIBYgCU8NASAWIA1sIBFrIRggHSAYQQBOIBggC0EBayAPbGogBkhx" +
-  "cQRAIAAgFCAFbCAXaiAfbCAYIB5samohJEEAISECQANAICEgIk8NASACICFq/QAEACEqIAEgIWohJyAkICFqISUgCiEbA0AgJSEm" +
-  "IAshHANAICogJv0ABAAgJ/0ABAD95gH95AEhKiAmIChqISYgJyAgaiEnIBxBAWsiHA0ACyAlIClqISUgG0EBayIbDQALICMgIWog" +
-  "KiASIBMQACAqQQQgIiAha0ECdiAiICFrQRBPGxABICFBEGohIQwACwsFQQAhIQJAA0AgISAiTw0BIAIgIWr9AAQAISogASAhaiEn" +
-  "QQAhGwJAA0AgGyAKTw0BIBcgGyAObGohGUEAIRwCQANAIBwgC08NASAYIBwgD2xqIRogGSAFSSAaIAZJcQRAICogACAUIAVsIBlq" +
-  "IB9sIBogHmxqICFqav0ABAAgJ/0ABAD95gH95AEhKgsgJyAgaiEnIBxBAWohHAwACwsgG0EBaiEbDAALCyAjICFqICogEiATEAAg" +
-  "KkEEICIgIWtBAnYgIiAha0EQTxsQASAhQRBqISEMAAsLCyAjIB5qISMgFkEBaiEWDAALCyAVQQFqIRUMAAsLIBRBAWohFAwACwsL" +
-  "2QEBCn8gEkECdCEbIAAgEUECdGohHCAPIRMgDyAQaiEUAkADQCATIBRPDQEgEyAGbiEVIBMgFSAGbGshFkEAIRcCQANAIBcgB08N" +
-  "ASAVIAlsIA1rIBcgC2xqIRlBACEYAkADQCAYIAhPDQEgFiAKbCAOayAYIAxsaiEaIBkgA0kgGiAESXEEQCABIBwgAiADbCAZaiAE" +
-  "bCAaaiAFbEECdGogG/wKAAAFIAFBACAb/AsACyABIBtqIQEgGEEBaiEYDAALCyAXQQFqIRcMAAsLIBNBAWohEwwACwsL0AkEH38O" +
-  "ewF/AnsgEEECTSE//QwAAAAAAAAAAAAAAAAAAAAA/QwAAID/AACA/wAAgP8AAID/IBBBAU8bIUD9DAAAwEAAAMBAAADAQAAAwED9" +
-  "DAAAgH8AAIB/AACAfwAAgH8gEEECRhshQSAHQQJ0IRsgBiAbbCEcIAdBA2pBfHFBAnQhHSANIBtsIR8gH0EBdCEgIAwgHGwhISAP" +
-  "IAtBAWtqIAttIRggBiAPaiANQQF0QQFqayEZIBkgC21BAWpBACAZQQBOGyEZIBkgCUoEQCAJIRkLQQAhEgJAA0AgEiAETw0BIAAg" +
-  "EiAFbCAcbGohJEEAIRMCQANAIBMgCE8NASATIApsIA5rIRUgFUEATiAVIAxBAXRqIAVIcSEXIBUgBUkhJSAVIAxqIAVJISYgFSAM" +
-  "QQF0aiAFSSEnICQgFSAcbGohKyArICFqISwgLCAhaiEtQQAhHgJAA0AgHiAbTw0BIAEgHmr9AAQAITEgASAeaiAdav0ABAAhMiAB" +
-  "IB5qIB1BAmxq/QAEACEzIAEgHmogHUEDbGr9AAQAITQgASAeaiAdQQRsav0ABAAhNSABIB5qIB1BBWxq/QAEACE2IAEgHmogHUEG" +
-  "bGr9AAQAITcgASAeaiAdQQdsav0ABAAhOCABIB5qIB1BCGxq/QAEACE5IAIgHmr9AAQAITpBBCAbIB5rQQJ2IBsgHmtBEE8bIRog" +
-  "AyASIAhsIBNqIAlsIBtsaiAeaiEjQQAhFAJAA0AgFCAJTw0BIBQgC2wgD2shFiA6ITsgFyAUIBhOIBQgGUhxcQRAICsgFiAbbGog" +
-  "HmohIiA6ICL9AAQAIDH95gH95AEhPCA8ICIgH2r9AAQAIDL95gH95AEhPCA8ICIgIGr9AAQAIDP95gH95AEhPCAiICFqISIgIv0A" +
-  "BAAgNP3mASE9ID0gIiAfav0ABAAgNf3mAf3kASE9ID0gIiAgav0ABAAgNv3mAf3kASE9ICIgIWohIiAi/QAEACA3/eYBIT4gPiAi" +
-  "IB9q/QAEACA4/eYB/eQBIT4gPiAiICBq/QAEACA5/eYB/eQBIT4gPCA9/eQBID795AEhOwUgFiAGSSEoIBYgDWogBkkhKSAWIA1B" +
-  "AXRqIAZJISogFiAbbCAeaiEuIC4gH2ohLyAvIB9qITAgJSAocQRAIDsgKyAuav0ABAAgMf3mAf3kASE7CyAlIClxBEAgOyArIC9q" +
-  "/QAEACAy/eYB/eQBITsLICUgKnEEQCA7ICsgMGr9AAQAIDP95gH95AEhOwsgJiAocQRAIDsgLCAuav0ABAAgNP3mAf3kASE7CyAm" +
-  "IClxBEAgOyAsIC9q/QAEACA1/eYB/eQBITsLICYgKnEEQCA7ICwgMGr9AAQAIDb95gH95AEhOwsgJyAocQRAIDsgLSAuav0ABAAg" +
-  "N/3mAf3kASE7CyAnIClxBEAgOyAtIC9q/QAEACA4/eYB/eQBITsLICcgKnEEQCA7IC0gMGr9AAQAIDn95gH95AEhOwsLID8EQCA7" +
-  "IED96QEgQf3oASE7BSA7IBAgERAAITsLIBpBBEYEQCAjIDv9CwQABSAjIDsgOyAaEAELICMgG2ohIyAUQQFqIRQMAAsLIB5BEGoh" +
-  "HgwACwsgE0EBaiETDAALCyASQQFqIRIMAAsLCw==";
+  "lwkEDX8RewF/AnsgCUECTSEp/QwAAAAAAAAAAAAAAAAAAAAA/QwAAID/AACA/wAAgP8AAID/IAlBAU8bISr9DAAAwEAAAMBAAADA" +
+  "QAAAwED9DAAAgH8AAIB/AACAfwAAgH8gCUECRhshKyAIQQ9qQQR2IQ8gB0ECdCERQQAhCwJAA0AgCyAGTw0BIAtBwABqIQwgDCAG" +
+  "SwRAIAYhDAtBACEOAkADQCAOIA9PDQEgAiAOIBFBBHRsaiEQIAMgDkEGdGr9AAQAIRggAyAOQQZ0av0ABBAhGSADIA5BBnRq/QAE" +
+  "ICEaIAMgDkEGdGr9AAQwIRsgCCAOQQR0ayESIAshDQJAA0AgDUECaiAMSw0BIAAgDSABbGohFiAWIAFqIRf9DAAAAAAAAAAAAAAA" +
+  "AAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAA" +
+  "AAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISb9DAAAAAAAAAAAAAAAAAAAAAAhJ/0MAAAAAAAAAAAAAAAAAAAAACEoIBAh" +
+  "E0EAIRQCQANAIBQgEU8NASAT/QAEACEcIBP9AAQQIR0gE/0ABCAhHiAT/QAEMCEfIBYgFGr9CQIAISAgISAgIBz95gH95AEhISAi" +
+  "ICAgHf3mAf3kASEiICMgICAe/eYB/eQBISMgJCAgIB/95gH95AEhJCAXIBRq/QkCACEgICUgICAc/eYB/eQBISUgJiAgIB395gH9" +
+  "5AEhJiAnICAgHv3mAf3kASEnICggICAf/eYB/eQBISggE0HAAGohEyAUQQRqIRQMAAsLIAQgDSAFbGogDkEGdGohFSAVICEgGP3k" +
+  "ASAiIBn95AEgEiApICogKyAJIAoQAiASQQhKBEAgFUEgaiAjIBr95AEgJCAb/eQBIBJBCGsgKSAqICsgCSAKEAILIBUgBWogJSAY" +
+  "/eQBICYgGf3kASASICkgKiArIAkgChACIBJBCEoEQCAVIAVqQSBqICcgGv3kASAoIBv95AEgEkEIayApICogKyAJIAoQAgsgDUEC" +
+  "aiENDAALCyANIAxJBEAgACANIAFsaiEW/QwAAAAAAAAAAAAAAAAAAAAAISH9DAAAAAAAAAAAAAAAAAAAAAAhIv0MAAAAAAAAAAAA" +
+  "AAAAAAAAACEj/QwAAAAAAAAAAAAAAAAAAAAAISQgECETQQAhFAJAA0AgFCARTw0BIBP9AAQAIRwgE/0ABBAhHSAT/QAEICEeIBP9" +
+  "AAQwIR8gFiAUav0JAgAhICAhICAgHP3mAf3kASEhICIgICAd/eYB/eQBISIgIyAgIB795gH95AEhIyAkICAgH/3mAf3kASEkIBNB" +
+  "wABqIRMgFEEEaiEUDAALCyAEIA0gBWxqIA5BBnRqIRUgFSAhIBj95AEgIiAZ/eQBIBIgKSAqICsgCSAKEAIgEkEISgRAIBVBIGog" +
+  "IyAa/eQBICQgG/3kASASQQhrICkgKiArIAkgChACCwsgDkEBaiEODAALCyAMIQsMAAsLC+UEAhZ/AXsgB0ECdCEeIAYgHmwhHyAH" +
+  "QQNqQXxxQQJ0ISAgHiEiIA8gHmwhKCAOIB9sISkgAyEjQQAhFAJAA0AgFCAETw0BQQAhFQJAA0AgFSAITw0BIBUgDGwgEGshFyAX" +
+  "QQBOIBcgCkEBayAObGogBUhxIR1BACEWAkADQCAWIAlPDQEgFiANbCARayEYIB0gGEEATiAYIAtBAWsgD2xqIAZIcXEEQCAAIBQg" +
+  "BWwgF2ogH2wgGCAebGpqISRBACEhAkADQCAhICJPDQEgAiAhav0ABAAhKiABICFqIScgJCAhaiElIAohGwNAICUhJiALIRwDQCAq" +
+  "ICb9AAQAICf9AAQA/eYB/eQBISogJiAoaiEmICcgIGohJyAcQQFrIhwNAAsgJSApaiElIBtBAWsiGw0ACyAjICFqICogEiATEAAg" +
+  "KkEEICIgIWtBAnYgIiAha0EQTxsQASAhQRBqISEMAAsLBUEAISECQANAICEgIk8NASACICFq/QAEACEqIAEgIWohJ0EAIRsCQANA" +
+  "IBsgCk8NASAXIBsgDmxqIRlBACEcAkADQCAcIAtPDQEgGCAcIA9saiEaIBkgBUkgGiAGSXEEQCAqIAAgFCAFbCAZaiAfbCAaIB5s" +
+  "aiAhamr9AAQAICf9AAQA/eYB/eQBISoLICcgIGohJyAcQQFqIRwMAAsLIBtBAWohGwwACwsgIyAhaiAqIBIgExAAICpBBCAiICFr" +
+  "QQJ2ICIgIWtBEE8bEAEgIUEQaiEhDAALCwsgIyAeaiEjIBZBAWohFgwACwsgFUEBaiEVDAALCyAUQQFqIRQMAAsLC9kBAQp/IBJB" +
+  "AnQhGyAAIBFBAnRqIRwgDyETIA8gEGohFAJAA0AgEyAUTw0BIBMgBm4hFSATIBUgBmxrIRZBACEXAkADQCAXIAdPDQEgFSAJbCAN" +
+  "ayAXIAtsaiEZQQAhGAJAA0AgGCAITw0BIBYgCmwgDmsgGCAMbGohGiAZIANJIBogBElxBEAgASAcIAIgA2wgGWogBGwgGmogBWxB" +
+  "AnRqIBv8CgAABSABQQAgG/wLAAsgASAbaiEBIBhBAWohGAwACwsgF0EBaiEXDAALCyATQQFqIRMMAAsLC9AJBB9/DnsBfwJ7IBBB" +
+  "Ak0hP/0MAAAAAAAAAAAAAAAAAAAAAP0MAACA/wAAgP8AAID/AACA/yAQQQFPGyFA/QwAAMBAAADAQAAAwEAAAMBA/QwAAIB/AACA" +
+  "fwAAgH8AAIB/IBBBAkYbIUEgB0ECdCEbIAYgG2whHCAHQQNqQXxxQQJ0IR0gDSAbbCEfIB9BAXQhICAMIBxsISEgDyALQQFraiAL" +
+  "bSEYIAYgD2ogDUEBdEEBamshGSAZIAttQQFqQQAgGUEAThshGSAZIAlKBEAgCSEZC0EAIRICQANAIBIgBE8NASAAIBIgBWwgHGxq" +
+  "ISRBACETAkADQCATIAhPDQEgEyAKbCAOayEVIBVBAE4gFSAMQQF0aiAFSHEhFyAVIAVJISUgFSAMaiAFSSEmIBUgDEEBdGogBUkh" +
+  "JyAkIBUgHGxqISsgKyAhaiEsICwgIWohLUEAIR4CQANAIB4gG08NASABIB5q/QAEACExIAEgHmogHWr9AAQAITIgASAeaiAdQQJs" +
+  "av0ABAAhMyABIB5qIB1BA2xq/QAEACE0IAEgHmogHUEEbGr9AAQAITUgASAeaiAdQQVsav0ABAAhNiABIB5qIB1BBmxq/QAEACE3" +
+  "IAEgHmogHUEHbGr9AAQAITggASAeaiAdQQhsav0ABAAhOSACIB5q/QAEACE6QQQgGyAea0ECdiAbIB5rQRBPGyEaIAMgEiAIbCAT" +
+  "aiAJbCAbbGogHmohI0EAIRQCQANAIBQgCU8NASAUIAtsIA9rIRYgOiE7IBcgFCAYTiAUIBlIcXEEQCArIBYgG2xqIB5qISIgOiAi" +
+  "/QAEACAx/eYB/eQBITwgPCAiIB9q/QAEACAy/eYB/eQBITwgPCAiICBq/QAEACAz/eYB/eQBITwgIiAhaiEiICL9AAQAIDT95gEh" +
+  "PSA9ICIgH2r9AAQAIDX95gH95AEhPSA9ICIgIGr9AAQAIDb95gH95AEhPSAiICFqISIgIv0ABAAgN/3mASE+ID4gIiAfav0ABAAg" +
+  "OP3mAf3kASE+ID4gIiAgav0ABAAgOf3mAf3kASE+IDwgPf3kASA+/eQBITsFIBYgBkkhKCAWIA1qIAZJISkgFiANQQF0aiAGSSEq" +
+  "IBYgG2wgHmohLiAuIB9qIS8gLyAfaiEwICUgKHEEQCA7ICsgLmr9AAQAIDH95gH95AEhOwsgJSApcQRAIDsgKyAvav0ABAAgMv3m" +
+  "Af3kASE7CyAlICpxBEAgOyArIDBq/QAEACAz/eYB/eQBITsLICYgKHEEQCA7ICwgLmr9AAQAIDT95gH95AEhOwsgJiApcQRAIDsg" +
+  "LCAvav0ABAAgNf3mAf3kASE7CyAmICpxBEAgOyAsIDBq/QAEACA2/eYB/eQBITsLICcgKHEEQCA7IC0gLmr9AAQAIDf95gH95AEh" +
+  "OwsgJyApcQRAIDsgLSAvav0ABAAgOP3mAf3kASE7CyAnICpxBEAgOyAtIDBq/QAEACA5/eYB/eQBITsLCyA/BEAgOyBA/ekBIEH9" +
+  "6AEhOwUgOyAQIBEQACE7CyAaQQRGBEAgIyA7/QsEAAUgIyA7IDsgGhABCyAjIBtqISMgFEEBaiEUDAALCyAeQRBqIR4MAAsLIBNB" +
+  "AWohEwwACwsgEkEBaiESDAALCws=";
 
 // ---- the network ----
 
@@ -815,10 +820,10 @@ function buildModel(t: Float32Array[], batch: number): Model {
   if (!Number.isInteger(batch) || batch < 1)
     throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);
 
-  // Memory, in floats: 880 of packed weights from element 4, then the
+  // Memory, in floats: 1,208 of packed weights from element 4, then the
   // activation arena (900 per sample, planned by liveness), then
   // 6,912 of im2col scratch.
-  const arena = 884;
+  const arena = 1212;
   const scratch = arena + batch * 900 + 4;
   const { kernels: k, memory: m } = instantiateKernels(KERNELS, scratch + 6916);
 
@@ -827,35 +832,35 @@ function buildModel(t: Float32Array[], batch: number): Model {
   {
     let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[0], bias: null };
     w = foldBatchNormWeights(w.weight, w.bias, t[1], t[2], t[3], t[4], 0.00001);
-    place(m, [4, 220], packConv(w.weight, w.bias, 8, 3, 3, 3, 1, false));
+    place(m, [4, 436], packConv(w.weight, w.bias, 8, 3, 3, 3, 1, false));
   }
   // dw1 + bn2 + relu1
   {
     let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[5], bias: null };
     w = foldBatchNormWeights(w.weight, w.bias, t[6], t[7], t[8], t[9], 0.00001);
-    place(m, [228, 300], packConv(w.weight, w.bias, 8, 8, 3, 3, 8, true));
+    place(m, [452, 524], packConv(w.weight, w.bias, 8, 8, 3, 3, 8, true));
   }
   // pw1 + bn3 + relu6_2
   {
     let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[10], bias: null };
     w = foldBatchNormWeights(w.weight, w.bias, t[11], t[12], t[13], t[14], 0.00001);
-    place(m, [308, 436], packConv(w.weight, w.bias, 12, 8, 1, 1, 1, false));
+    place(m, [532, 660], packConv(w.weight, w.bias, 12, 8, 1, 1, 1, false));
   }
   // residual1.sep1.dw
   {
     const w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[15], bias: null };
-    place(m, [452, 560], packConv(w.weight, w.bias, 12, 12, 3, 3, 12, true));
+    place(m, [676, 784], packConv(w.weight, w.bias, 12, 12, 3, 3, 12, true));
   }
   // residual1.sep1.pw + residual1.bn1 + residual1.silu1
   {
     let w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[16], bias: null };
     w = foldBatchNormWeights(w.weight, w.bias, t[17], t[18], t[19], t[20], 0.00001);
-    place(m, [572, 764], packConv(w.weight, w.bias, 12, 12, 1, 1, 1, false));
+    place(m, [796, 988], packConv(w.weight, w.bias, 12, 12, 1, 1, 1, false));
   }
   // fc1
   {
     const w: { weight: Float32Array; bias: Float32Array | null } = { weight: t[21], bias: t[22] };
-    place(m, [780, 876], packFc(w.weight, w.bias, 4, 12));
+    place(m, [1004, 1196], packFc(w.weight, w.bias, 4, 12));
   }
 
   // Activations: each value's offset in the arena, per sample times the batch.
@@ -877,29 +882,29 @@ function buildModel(t: Float32Array[], batch: number): Model {
       for (let p0 = 0; p0 < 25; p0 += 256) {
         const rows = Math.min(256, 25 - p0);
         k.im2col(v0 * 4, scratch * 4, n, 9, 9, 3, 5, 3, 3, 2, 2, 1, 1, 1, 1, p0, rows, 0, 3);
-        k.gemm(scratch * 4, 108, 16, 880, (v3 + (n * 25 + p0) * 8 + 0) * 4, 32, rows, 27, 8, 2, 0);
+        k.gemm(scratch * 4, 108, 16, 1744, (v3 + (n * 25 + p0) * 8 + 0) * 4, 32, rows, 27, 8, 2, 0);
       }
     }
   }
 
   /** dw1 + bn2 + relu1: dw 3x3 + relu, 5x5x8 -> 5x5x8, 1,800 MACs per sample. */
   function step2(): void {
-    k.depthwise3x3(v3 * 4, 912, 1200, v6 * 4, batch, 5, 5, 8, 5, 5, 1, 1, 1, 1, 1, 1, 1, 0);
+    k.depthwise3x3(v3 * 4, 1808, 2096, v6 * 4, batch, 5, 5, 8, 5, 5, 1, 1, 1, 1, 1, 1, 1, 0);
   }
 
   /** pw1 + bn3 + relu6_2: pw 1x1 + relu6, 5x5x8 -> 5x5x12, 2,400 MACs per sample. */
   function step3(): void {
-    k.gemm(v6 * 4, 32, 1232, 1744, v9 * 4, 48, batch * 25, 8, 12, 2, 0);
+    k.gemm(v6 * 4, 32, 2128, 2640, v9 * 4, 48, batch * 25, 8, 12, 2, 0);
   }
 
   /** residual1.sep1.dw: dw 3x3, 5x5x12 -> 5x5x12, 2,700 MACs per sample. */
   function step4(): void {
-    k.depthwise3x3(v9 * 4, 1808, 2240, v10 * 4, batch, 5, 5, 12, 5, 5, 1, 1, 1, 1, 1, 1, 0, 0);
+    k.depthwise3x3(v9 * 4, 2704, 3136, v10 * 4, batch, 5, 5, 12, 5, 5, 1, 1, 1, 1, 1, 1, 0, 0);
   }
 
   /** residual1.sep1.pw + residual1.bn1 + residual1.silu1: pw 1x1 + silu, 5x5x12 -> 5x5x12, 3,600 MACs per sample. */
   function step5(): void {
-    k.gemm(v10 * 4, 48, 2288, 3056, v13 * 4, 48, batch * 25, 12, 12, 0, 0);
+    k.gemm(v10 * 4, 48, 3184, 3952, v13 * 4, 48, batch * 25, 12, 12, 0, 0);
     activateInPlace(m, v13, batch * 300, { kind: "silu" });
   }
 
@@ -936,7 +941,7 @@ function buildModel(t: Float32Array[], batch: number): Model {
 
   /** fc1: fc, 1x1x12 -> 1x1x4, 48 MACs per sample. */
   function step9(): void {
-    k.gemm(v16 * 4, 48, 3120, 3504, v18 * 4, 16, batch, 12, 4, 0, 0);
+    k.gemm(v16 * 4, 48, 4016, 4784, v18 * 4, 16, batch, 12, 4, 0, 0);
   }
 
   /** softmax1: softmax, 1x1x4 -> 1x1x4. */
