@@ -1,13 +1,23 @@
 /**
- * The peer for the CPU benchmark: the same optimised IR graph (batch norm folded, activations
- * fused, the same weights) run with TensorFlow.js ops on @tensorflow/tfjs-backend-cpu.
+ * The peers for the CPU benchmark: the same optimised IR graph (batch norm folded, activations
+ * fused, the same weights) run with TensorFlow.js ops on @tensorflow/tfjs-backend-cpu and on
+ * @tensorflow/tfjs-backend-wasm.
  */
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Activation, Graph } from "../src/ir/graph.js";
 
-export async function useTfjsCpu(): Promise<void> {
-  await tf.setBackend("cpu");
+/** TensorFlow.js on `cpu` (plain JavaScript) or `wasm` (WebAssembly SIMD, one thread). */
+export async function useTfjs(backend: "cpu" | "wasm"): Promise<void> {
+  if (backend === "wasm") {
+    const dist = dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm"));
+    setWasmPaths(join(dist, "/"));
+    setThreadsCount(1);
+  }
+  await tf.setBackend(backend);
   await tf.ready();
 }
 
@@ -70,25 +80,31 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
           switch (node.op) {
             case "conv": {
               const p = prepared[i]!;
-              const pad: [[number, number], [number, number], [number, number], [number, number]] =
-                [
-                  [0, 0],
-                  [node.padding.top, node.padding.bottom],
-                  [node.padding.left, node.padding.right],
-                  [0, 0],
-                ];
-              y = p.depthwise
-                ? tf.depthwiseConv2d(
-                    x,
-                    p.filter as tf.Tensor4D,
-                    node.stride,
-                    pad,
-                    "NHWC",
-                    node.dilation,
-                  )
-                : tf.conv2d(x, p.filter as tf.Tensor4D, node.stride, pad, "NHWC", node.dilation);
-              if (p.bias) y = tf.add(y, p.bias);
-              y = activate(y, node.activation);
+              // tf.fused takes one padding for all sides; other padding goes in front as tf.pad.
+              const { top, bottom, left, right } = node.padding;
+              const symmetric = top === bottom && top === left && top === right;
+              const padded = symmetric
+                ? x
+                : tf.pad(x, [
+                    [0, 0],
+                    [top, bottom],
+                    [left, right],
+                    [0, 0],
+                  ]);
+              const pad = symmetric ? top : 0;
+              // The fused ops, as TensorFlow.js' own converter emits them: bias and activation
+              // in the convolution (XNNPACK fuses them on the wasm backend).
+              const fused = {
+                x: padded,
+                filter: p.filter as tf.Tensor4D,
+                strides: node.stride,
+                pad,
+                dataFormat: "NHWC" as const,
+                dilations: node.dilation,
+                bias: p.bias,
+                activation: fusedActivation(node.activation),
+              };
+              y = p.depthwise ? tf.fused.depthwiseConv2d(fused) : tf.fused.conv2d(fused);
               break;
             }
             case "fc": {
@@ -122,6 +138,12 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
       kept.forEach((t) => t.dispose());
     },
   };
+}
+
+function fusedActivation(a: Activation): "linear" | "relu" | "relu6" {
+  if (a.kind === "none") return "linear";
+  if (a.kind === "relu" || a.kind === "relu6") return a.kind;
+  throw new Error(`the tfjs peer does not implement ${a.kind}`);
 }
 
 function activate<T extends tf.Tensor>(x: T, a: Activation): T {
