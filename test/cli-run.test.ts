@@ -187,3 +187,33 @@ describe("the dsnet binary", () => {
     expect(JSON.parse(out).totals.macs).toBe(29_302_784);
   });
 });
+
+describe("weight names", () => {
+  it("follow the structure, and labels where the source gives them", async () => {
+    const file = join(dir, "labels.dsnet");
+    writeFileSync(
+      file,
+      "block unit(c) {\n  expand: pw c -> bn\n  dw 3x3\n}\ninput 8x8x4\nstem: conv 3x3 8 bias=true\nrepeat 2 {\n  unit 8\n}\ngap -> head: fc 3\n",
+    );
+    const r = await cli("weights", "list", file, "--json");
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name)).toEqual([
+      "stem.weight",
+      "stem.bias",
+      "repeat1.0.expand.weight",
+      "repeat1.0.bn1.weight",
+      "repeat1.0.bn1.bias",
+      "repeat1.0.bn1.running_mean",
+      "repeat1.0.bn1.running_var",
+      "repeat1.0.dw1.weight",
+      "repeat1.1.expand.weight",
+      "repeat1.1.bn1.weight",
+      "repeat1.1.bn1.bias",
+      "repeat1.1.bn1.running_mean",
+      "repeat1.1.bn1.running_var",
+      "repeat1.1.dw1.weight",
+      "head.weight",
+      "head.bias",
+    ]);
+  });
+});

@@ -153,3 +153,19 @@ describe("separable savings", () => {
     expect(networkAsStandard.macs).toBe(s.totals.macs + difference);
   });
 });
+
+describe("the product card's line", () => {
+  it("parses as written inside a network body and as a whole program", () => {
+    const inBody = checkSources("network card {\n  input 56x56x128\n  dw 3x3 s1 -> pw 64\n}\n");
+    const whole = checkSources("input 56x56x128\ndw 3x3 s1 -> pw 64\n");
+    for (const result of [inBody, whole]) {
+      expect(result.diagnostics).toEqual([]);
+      const s = summarize(result.networks[0]);
+      expect(s.layers.map((l) => [l.op, l.output])).toEqual([
+        ["input", [56, 56, 128]],
+        ["dw", [56, 56, 128]],
+        ["pw", [56, 56, 64]],
+      ]);
+    }
+  });
+});
