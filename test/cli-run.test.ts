@@ -3,23 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/main.js";
+import { cli } from "./helpers.js";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
 import { readSafetensors } from "../src/weights/safetensors.js";
 import { compareToReference, loadFixture } from "./fixtures.js";
 import { writeSafetensors } from "../src/weights/safetensors.js";
 import { expectedTensors } from "../src/weights/tensors.js";
-
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-cli-"));
 

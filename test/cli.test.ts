@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/main.js";
-
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from "./helpers.js";
 
 describe("dsnet check", () => {
   it("exits 0 on clean files", async () => {

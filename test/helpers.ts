@@ -27,3 +27,16 @@ export function diagnosticsOf(main: string, others: Record<string, string> = {})
     return { code: j.code, line: j.line, column: j.column, message: j.message, file: j.file };
   });
 }
+
+/** Runs the CLI in process and captures what it prints. */
+export async function cli(...argv: string[]) {
+  const { runCli } = await import("../src/cli/main.js");
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+  });
+  return { code, stdout, stderr };
+}

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli } from "./helpers.js";
 import { requestWebGpuDevice } from "../src/backends/wgsl/index.js";
-import { runCli } from "../src/cli/main.js";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
 import { Random } from "../src/weights/init.js";
 import { compareToReference } from "./fixtures.js";
@@ -13,17 +13,6 @@ import { compareToReference } from "./fixtures.js";
  * `run --backend webgpu` against `run --backend cpu` on the full-size MobileNets, on whatever
  * adapter Dawn finds (SwiftShader in CI). Skipped without one, except with CI=true.
  */
-
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-wgsl-cli-"));
 

@@ -10,17 +10,12 @@ import type { Padding, Shape } from "../check/network.js";
  * fc [out, in]) so that a backend packs them the way its kernels want.
  */
 
-/** An activation applied element-wise, alone or fused into the node that produces its input. */
-export type Activation =
-  | { kind: "none" }
-  | { kind: "relu" }
-  | { kind: "relu6" }
-  | { kind: "leaky_relu"; slope: number }
-  | { kind: "sigmoid" }
-  | { kind: "tanh" }
-  | { kind: "silu" }
-  | { kind: "hardswish" }
-  | { kind: "hardsigmoid" };
+/**
+ * An activation applied element-wise, alone or fused into the node that produces its input. The
+ * type lives in the runtime, which generated modules carry and which must stand alone.
+ */
+export type { Activation } from "../runtime/runtime.js";
+import type { Activation } from "../runtime/runtime.js";
 
 export const NO_ACTIVATION: Activation = { kind: "none" };
 
@@ -142,6 +137,24 @@ export interface Graph {
   nodes: Node[];
   input: number;
   output: number;
+}
+
+/** One filter per channel with multiplier 1: what depthwise kernels compute. */
+export function isDepthwise(node: ConvNode): boolean {
+  return node.groups === node.inChannels && node.outChannels === node.inChannels;
+}
+
+/** A 1x1 convolution over every pixel: a plain matrix product on the NHWC data. */
+export function isPlainPointwise(node: ConvNode): boolean {
+  const { kernel, stride, padding, groups } = node;
+  return (
+    kernel[0] === 1 &&
+    kernel[1] === 1 &&
+    stride[0] === 1 &&
+    stride[1] === 1 &&
+    groups === 1 &&
+    padding.top + padding.bottom + padding.left + padding.right === 0
+  );
 }
 
 export function hasActivation(node: Node): node is Node & { activation: Activation } {

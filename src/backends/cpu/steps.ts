@@ -1,5 +1,5 @@
 import type { Padding } from "../../check/network.js";
-import type { Activation, ConvNode, Graph, Node } from "../../ir/graph.js";
+import { isDepthwise, isPlainPointwise, type Activation, type Graph, type Node } from "../../ir/graph.js";
 import { batchNormScaleShift, packConv, packFc } from "../../runtime/runtime.js";
 
 /*
@@ -282,23 +282,7 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
   }
 }
 
-/** One filter per channel with multiplier 1: the depthwise kernel's case. */
-export function isDepthwise(node: ConvNode): boolean {
-  return node.groups === node.inChannels && node.outChannels === node.inChannels && node.groups > 1;
-}
 
-/** A 1x1 convolution over every pixel: a plain matrix product on the NHWC data. */
-export function isPlainPointwise(node: ConvNode): boolean {
-  const { kernel, stride, padding, groups } = node;
-  return (
-    kernel[0] === 1 &&
-    kernel[1] === 1 &&
-    stride[0] === 1 &&
-    stride[1] === 1 &&
-    groups === 1 &&
-    padding.top + padding.bottom + padding.left + padding.right === 0
-  );
-}
 
 function kernelActivation(a: Activation): KernelActivation {
   switch (a.kind) {

@@ -3,7 +3,7 @@ import { describeValue } from "../../check/values.js";
 import { formatCount } from "../../cost/render.js";
 import { summarize } from "../../cost/summarize.js";
 import { planBuffers } from "../../ir/buffers.js";
-import type { Activation, Graph, Node } from "../../ir/graph.js";
+import { isDepthwise, type Activation, type Graph, type Node } from "../../ir/graph.js";
 import { lowerNetwork } from "../../ir/lower.js";
 import { optimize } from "../../ir/passes.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
@@ -12,7 +12,6 @@ import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.gen
 import { expectedTensors, type TensorSpec } from "../../weights/tensors.js";
 import {
   IM2COL_ROWS,
-  isDepthwise,
   packNodeWeights,
   planSteps,
   scratchElements,

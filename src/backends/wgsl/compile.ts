@@ -3,6 +3,8 @@ import { planBuffers } from "../../ir/buffers.js";
 import { foldBatchNorm } from "../../ir/passes.js";
 import {
   describeActivation,
+  isDepthwise,
+  isPlainPointwise,
   readerCounts,
   type Activation,
   type ConvNode,
@@ -226,23 +228,7 @@ function stepsOf(graph: Graph, fuse: boolean): Unit[] {
   return units;
 }
 
-/** One filter per channel with multiplier 1. */
-function isDepthwise(node: ConvNode): boolean {
-  return node.groups === node.inChannels && node.outChannels === node.inChannels;
-}
 
-/** A 1x1 convolution over every pixel: a matrix product on the NHWC data. */
-function isPlainPointwise(node: ConvNode): boolean {
-  const { kernel, stride, padding, groups } = node;
-  return (
-    kernel[0] === 1 &&
-    kernel[1] === 1 &&
-    stride[0] === 1 &&
-    stride[1] === 1 &&
-    groups === 1 &&
-    padding.top + padding.bottom + padding.left + padding.right === 0
-  );
-}
 
 function generate(
   nodes: Node[],
