@@ -1,5 +1,11 @@
 import type { Padding } from "../../check/network.js";
-import { isDepthwise, isPlainPointwise, type Activation, type Graph, type Node } from "../../ir/graph.js";
+import {
+  isDepthwise,
+  isPlainPointwise,
+  type Activation,
+  type Graph,
+  type Node,
+} from "../../ir/graph.js";
 import { batchNormScaleShift, packConv, packFc } from "../../runtime/runtime.js";
 
 /*
@@ -281,8 +287,6 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
       return { ...base, kind: "copy", x, out, length: h * w * c };
   }
 }
-
-
 
 function kernelActivation(a: Activation): KernelActivation {
   switch (a.kind) {

@@ -228,8 +228,6 @@ function stepsOf(graph: Graph, fuse: boolean): Unit[] {
   return units;
 }
 
-
-
 function generate(
   nodes: Node[],
   io: KernelIO,
