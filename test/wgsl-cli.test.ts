@@ -99,3 +99,31 @@ describe.skipIf(skip)(
     );
   },
 );
+
+describe("a WebGPU run without an adapter", () => {
+  it("says what to install, without a stack trace", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const run = spawnSync(
+      process.execPath,
+      [
+        "bin/dsnet.js",
+        "bench",
+        "examples/seed_block.dsnet",
+        "--backend",
+        "webgpu",
+        "--runs",
+        "1",
+        "--warmup",
+        "1",
+      ],
+      { encoding: "utf8", env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json" } },
+    );
+    // A machine with a real GPU finds it anyway; elsewhere the run must fail cleanly.
+    if (run.status !== 0) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("dsnet: no WebGPU adapter");
+      // Dawn prints warnings of its own; what must not appear is a JavaScript stack.
+      expect(run.stderr).not.toMatch(/^\s+at .*\.m?[jt]s:\d+/m);
+    }
+  });
+});

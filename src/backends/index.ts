@@ -4,6 +4,9 @@ import { optimize } from "../ir/passes.js";
 import { CpuPlan, type Step } from "./cpu/plan.js";
 import { importGeneratedModule } from "./ts/load.js";
 
+/** A backend that cannot run here (no WebGPU adapter, say): the message says what to do. */
+export class BackendUnavailableError extends Error {}
+
 /** A network ready to run on one backend, for one batch size. */
 export interface Runner {
   readonly backend: BackendName;
@@ -45,8 +48,20 @@ export async function createRunner(
     }
     case "webgpu": {
       // Loaded only when asked for: Dawn is a large native module.
-      const { createWebGpuRunner } = await import("./wgsl/runner.js");
-      return createWebGpuRunner(optimize(lowerNetwork(network, weights)), batch);
+      const { createWebGpuRunner, requestWebGpuDevice } = await import("./wgsl/runner.js");
+      const device = await requestWebGpuDevice().catch((e: Error) => {
+        throw new BackendUnavailableError(e.message);
+      });
+      const runner = await createWebGpuRunner(optimize(lowerNetwork(network, weights)), batch, {
+        device,
+      });
+      return {
+        ...runner,
+        dispose() {
+          runner.dispose();
+          device.destroy();
+        },
+      };
     }
   }
 }

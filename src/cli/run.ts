@@ -4,6 +4,7 @@ import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
 import { formatShape } from "../check/network.js";
 import {
+  BackendUnavailableError,
   createRunner,
   isBackend,
   BACKENDS,
@@ -46,12 +47,15 @@ function numberList(text: string | undefined, option: string): number[] | undefi
   return values;
 }
 
-/** Runs `body`, turning a WeightsError (a bad weights, input or output file) into exit code 1. */
+/**
+ * Runs `body`, turning a WeightsError (a bad weights, input or output file) or a backend that
+ * cannot run here into `dsnet: message` and exit code 1.
+ */
 export async function reportingFileErrors(io: CliIO, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof WeightsError) {
+    if (e instanceof WeightsError || e instanceof BackendUnavailableError) {
       io.stderr(`dsnet: ${e.message}\n`);
       return EXIT_DIAGNOSTICS;
     }
