@@ -206,3 +206,43 @@ describe("weight names", () => {
     ]);
   });
 });
+
+describe("files dsnet cannot write, and networks too big to run", () => {
+  it("are reported as dsnet: messages with exit 1", async () => {
+    const missing = join(dir, "no", "such", "folder");
+    for (const argv of [
+      ["weights", "init", "examples/seed_block.dsnet", "-o", join(missing, "w.safetensors")],
+      ["compile", "examples/seed_block.dsnet", "--target", "ts", "-o", join(missing, "m.ts")],
+      [
+        "compile",
+        "examples/seed_block.dsnet",
+        "--target",
+        "wgsl",
+        "-o",
+        "examples/seed_block.dsnet",
+      ],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(/^dsnet: cannot (write|make) the /m);
+    }
+    const big = await cli(
+      "bench",
+      "examples/seed_block.dsnet",
+      "--batch",
+      "100000000",
+      "--runs",
+      "1",
+    );
+    expect(big.code).toBe(1);
+    expect(big.stderr).toContain(
+      "more than the 4 GiB this backend can address; use a smaller --batch",
+    );
+  });
+
+  it("a --set value that does not evaluate says why", async () => {
+    const r = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "res=1/0");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("dsnet: --set res=1/0: division by zero");
+  });
+});

@@ -249,6 +249,22 @@ const cases: Case[] = [
     column: 7,
     message: "already defined",
   },
+  {
+    name: "label taking an automatic name",
+    source: "input 8x8x4\npw1: dw 3x3\npw 8\n",
+    code: "DS2002",
+    line: 3,
+    column: 1,
+    message: "two layers are named `pw1`",
+  },
+  {
+    name: "two layers with the same label",
+    source: "input 8x8x4\nx1: relu\nx1: relu6\n",
+    code: "DS2002",
+    line: 3,
+    column: 1,
+    message: "two layers are named `x1`",
+  },
   // --- values ---
   {
     name: "division by zero",
@@ -420,6 +436,14 @@ const cases: Case[] = [
     message: "shrinks 32x32 to 30x30",
   },
   // --- limits ---
+  {
+    name: "huge network",
+    source: "input 1x1x16384\nrepeat 5 {\n  fc 16384\n}\n",
+    code: "DS5001",
+    line: 1,
+    column: 1,
+    message: "beyond the limit of 1073741824",
+  },
   {
     name: "huge tensor",
     source: net("  pw 1000000"),

@@ -8,6 +8,9 @@ import { expect } from "vitest";
  */
 export function expectGolden(path: string, actual: string): void {
   if (process.env.UPDATE_GOLDEN === "1") {
+    // Rewriting goldens is a deliberate act in development, never something CI may do.
+    if (process.env.CI === "true")
+      throw new Error("UPDATE_GOLDEN=1 with CI=true: goldens are not rewritten in CI");
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;

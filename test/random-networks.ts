@@ -65,13 +65,18 @@ const head = fc.constantFrom(
   "softmax",
 );
 
+/** Sometimes a label, sometimes one that looks like a name dsnet would give (then it must clash cleanly). */
+const labelled = fc
+  .tuple(layer, fc.option(fc.constantFrom("a", "mid", "conv1", "dw1", "pw2", "relu1"), { freq: 4 }))
+  .map(([text, label]) => (label && !text.startsWith("residual") ? `${label}: ${text}` : text));
+
 /** Source text of a small random network (not every one checks: see `randomNetwork`). */
 export const networkSource = fc
   .tuple(
     fc.integer({ min: 1, max: 11 }),
     fc.integer({ min: 1, max: 11 }),
     fc.integer({ min: 1, max: 9 }),
-    fc.array(layer, { minLength: 1, maxLength: 6 }),
+    fc.array(labelled, { minLength: 1, maxLength: 6 }),
     head,
   )
   .map(([h, w, c, layers, tail]) => [`input ${h}x${w}x${c}`, ...layers, tail].join("\n") + "\n");

@@ -367,7 +367,7 @@ describe("commands", () => {
     });
     await feed(broken, ...separable);
     const r = await feed(broken, ":ts", ":summary");
-    expect(r.all.messages).toMatch(/^error: :ts failed: Error: no kernel for add\n/);
+    expect(r.all.messages).toMatch(/^error: :ts failed: no kernel for add\n/);
     expect(r.output).toContain("Total MACs:");
   });
 
@@ -499,5 +499,19 @@ describe("the front end with piped input", () => {
     const open = run("input 8x8x3\nresidual {\n");
     expect(open.status).toBe(1);
     expect(open.stderr).toContain("error DS1002: expected '}' but found the end of the file");
+  });
+});
+
+describe("dsnet repl's code generators", () => {
+  it(":ts and :wgsl print the generated code for the current network", () => {
+    const run = spawnSync(process.execPath, ["bin/dsnet.js", "repl"], {
+      input: "input 8x8x4\ndw 3x3 -> pw 8\n:ts\n:wgsl\n",
+      encoding: "utf8",
+      env: { ...process.env, DSNET_HISTORY: "" },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("export function createModel(safetensors: Uint8Array");
+    expect(run.stdout).toMatch(/^01_dw1\+pw1 +fused-separable/m);
+    expect(run.stdout).toContain("@compute");
   });
 });

@@ -93,6 +93,7 @@ describe("generated TypeScript", () => {
     const text = await generate(tiny, tinyWeights, {
       weightsOrigin: "dsnet's deterministic initial weights, seed 1",
       sourcePath: "test/golden/ts/tiny.dsnet",
+      command: "dsnet compile test/golden/ts/tiny.dsnet --target ts -o test/golden/ts/tiny.ts",
     });
     expectGolden("test/golden/ts/tiny.ts", text);
   });

@@ -1,6 +1,6 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { WeightsError } from "../src/weights/errors.js";
+import { FileError } from "../src/weights/errors.js";
 import { normalize, readPng, resizeBilinear } from "../src/weights/image.js";
 
 /** Encodes 8-bit RGBA samples as a PNG of the given colour type with pngjs. */
@@ -11,9 +11,9 @@ function encode(width: number, height: number, rgba: number[], colorType: 0 | 2 
   return new Uint8Array(bytes); // a copy: a Buffer may be a view into a shared pool
 }
 
-/** A WeightsError whose message contains `part`. */
+/** A FileError whose message contains `part`. */
 const refusal = (part: string) =>
-  expect.objectContaining({ name: "WeightsError", message: expect.stringContaining(part) });
+  expect.objectContaining({ name: "FileError", message: expect.stringContaining(part) });
 
 function close(actual: Float32Array, expected: number[]) {
   expect(actual.length).toBe(expected.length);
@@ -74,13 +74,13 @@ describe("readPng", () => {
 
   it("refuses what is not a PNG, and says so", () => {
     expect(() => readPng(new Uint8Array(0))).toThrow(
-      new WeightsError("the image is not a PNG (it does not start with the PNG signature)"),
+      new FileError("the image is not a PNG (it does not start with the PNG signature)"),
     );
     expect(() => readPng(new TextEncoder().encode("P6 2 2 255 ..."))).toThrow(refusal("not a PNG"));
     const jpeg = new Uint8Array(64);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
     expect(() => readPng(jpeg)).toThrow(
-      new WeightsError("the image is a JPEG; dsnet reads PNG images only"),
+      new FileError("the image is a JPEG; dsnet reads PNG images only"),
     );
   });
 
@@ -99,9 +99,7 @@ describe("readPng", () => {
     new DataView(bytes.buffer).setUint32(16, 100000);
     new DataView(bytes.buffer).setUint32(20, 100000);
     expect(() => readPng(bytes)).toThrow(
-      new WeightsError(
-        "the PNG image is 100000×100000; dsnet reads images of 1 to 67108864 pixels",
-      ),
+      new FileError("the PNG image is 100000×100000; dsnet reads images of 1 to 67108864 pixels"),
     );
   });
 });
@@ -139,10 +137,10 @@ describe("resizeBilinear", () => {
 
   it("refuses sizes that do not fit the data", () => {
     expect(() => resizeBilinear(new Float32Array(5), 2, 2, 1, 4, 4)).toThrow(
-      new WeightsError("cannot resize: a 2×2×1 image has 4 values, not 5"),
+      new FileError("cannot resize: a 2×2×1 image has 4 values, not 5"),
     );
     expect(() => resizeBilinear(new Float32Array(4), 2, 2, 1, 0, 4)).toThrow(
-      new WeightsError("cannot resize: outH is 0, not a positive whole number"),
+      new FileError("cannot resize: outH is 0, not a positive whole number"),
     );
   });
 });
@@ -155,13 +153,13 @@ describe("normalize", () => {
 
   it("refuses means and deviations that do not fit", () => {
     expect(() => normalize(new Float32Array(3), 3, [0, 0], [1, 1, 1])).toThrow(
-      new WeightsError("cannot normalize 3 channels with 2 means and 3 standard deviations"),
+      new FileError("cannot normalize 3 channels with 2 means and 3 standard deviations"),
     );
     expect(() => normalize(new Float32Array(3), 3, [0, 0, 0], [1, 0, 1])).toThrow(
       refusal("non-zero"),
     );
     expect(() => normalize(new Float32Array(4), 3, [0, 0, 0], [1, 1, 1])).toThrow(
-      new WeightsError("cannot normalize: 4 values are not a whole number of 3-channel pixels"),
+      new FileError("cannot normalize: 4 values are not a whole number of 3-channel pixels"),
     );
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
-import { WeightsError } from "../src/weights/errors.js";
+import { FileError } from "../src/weights/errors.js";
 
 /** A .npy file put together by hand: magic, version, header length, header, data bytes. */
 function build(header: string, data: number[] = [], version = 1): Uint8Array {
@@ -37,9 +37,9 @@ function littleEndian(values: number[], type: "f4" | "f8" | "i4"): number[] {
   return [...new Uint8Array(view.buffer)];
 }
 
-/** A WeightsError whose message contains `part`. */
+/** A FileError whose message contains `part`. */
 const refusal = (part: string) =>
-  expect.objectContaining({ name: "WeightsError", message: expect.stringContaining(part) });
+  expect.objectContaining({ name: "FileError", message: expect.stringContaining(part) });
 
 describe("readNpy on files built byte by byte", () => {
   it("reads a version 1.0 '<f4' array of shape (2, 3)", () => {
@@ -136,7 +136,7 @@ describe("writeNpy", () => {
 
   it("refuses data that does not fit the shape", () => {
     expect(() => writeNpy([2, 2], new Float32Array(3))).toThrow(
-      new WeightsError("cannot write .npy: shape [2, 2] has 4 values but the data has 3"),
+      new FileError("cannot write .npy: shape [2, 2] has 4 values but the data has 3"),
     );
     expect(() => writeNpy(new Array(65).fill(1), new Float32Array(1))).toThrow(
       refusal("at most 64 dimensions"),
@@ -268,7 +268,7 @@ describe("hostile .npy files", () => {
 
   const valid = writeNpy([2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
 
-  it("throws nothing but WeightsError when bytes are changed or cut", () => {
+  it("throws nothing but FileError when bytes are changed or cut", () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
@@ -281,7 +281,7 @@ describe("hostile .npy files", () => {
           try {
             readNpy(bytes);
           } catch (e) {
-            if (!(e instanceof WeightsError)) throw e;
+            if (!(e instanceof FileError)) throw e;
           }
         },
       ),
@@ -289,7 +289,7 @@ describe("hostile .npy files", () => {
     );
   });
 
-  it("throws nothing but WeightsError when the header text is changed", () => {
+  it("throws nothing but FileError when the header text is changed", () => {
     const text = header("<f4", "(2, 3)");
     const pieces = [
       "'",
@@ -323,7 +323,7 @@ describe("hostile .npy files", () => {
           try {
             readNpy(build(h, littleEndian([1, 2, 3, 4, 5, 6], "f4")));
           } catch (e) {
-            if (!(e instanceof WeightsError)) throw e;
+            if (!(e instanceof FileError)) throw e;
           }
         },
       ),

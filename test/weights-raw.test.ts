@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WeightsError } from "../src/weights/errors.js";
+import { FileError } from "../src/weights/errors.js";
 import { readRawFloat32, writeRawFloat32 } from "../src/weights/raw.js";
 
 describe("raw float32", () => {
@@ -21,6 +21,6 @@ describe("raw float32", () => {
     [16, 2, "the raw input has 16 bytes; 2 float32 values need 8; it may hold float64 values"],
     [3, 3, "the raw input has 3 bytes; 3 float32 values need 12; it may hold 8-bit values"],
   ])("refuses %i bytes for %i values", (length, count, message) => {
-    expect(() => readRawFloat32(new Uint8Array(length), count)).toThrow(new WeightsError(message));
+    expect(() => readRawFloat32(new Uint8Array(length), count)).toThrow(new FileError(message));
   });
 });

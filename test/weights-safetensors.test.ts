@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   matchTensors,
   readSafetensors,
-  WeightsError,
+  FileError,
   writeSafetensors,
 } from "../src/weights/safetensors.js";
 import type { TensorSpec } from "../src/weights/tensors.js";
@@ -27,9 +27,9 @@ function bitsOf(data: Float32Array): number[] {
   return [...new Uint32Array(data.buffer, data.byteOffset, data.length)];
 }
 
-/** A WeightsError whose message contains `part`. */
+/** A FileError whose message contains `part`. */
 const refusal = (part: string) =>
-  expect.objectContaining({ name: "WeightsError", message: expect.stringContaining(part) });
+  expect.objectContaining({ name: "FileError", message: expect.stringContaining(part) });
 
 describe("readSafetensors on a file built byte by byte", () => {
   // 1.0f, -2.0f as little-endian F32, then F16 0x3C00 (1), 0xC000 (-2), 0x7BFF (65504).
@@ -183,7 +183,7 @@ describe("writeSafetensors", () => {
     const t = { name: "a", shape: [2], data: new Float32Array(2) };
     expect(() => writeSafetensors([t, t])).toThrow(refusal(`"a"`));
     expect(() => writeSafetensors([{ ...t, shape: [3] }])).toThrow(
-      new WeightsError(`tensor "a" has shape [3] (3 values) but 2 values`),
+      new FileError(`tensor "a" has shape [3] (3 values) but 2 values`),
     );
   });
 
@@ -362,18 +362,18 @@ describe("hostile safetensors files", () => {
   );
   const headerEnd = 8 + valid[0]!;
 
-  /** Runs the reader and says whether it returned; anything but a WeightsError fails. */
+  /** Runs the reader and says whether it returned; anything but a FileError fails. */
   function readsOrRefuses(bytes: Uint8Array): boolean {
     try {
       readSafetensors(bytes);
       return true;
     } catch (e) {
-      if (e instanceof WeightsError) return false;
+      if (e instanceof FileError) return false;
       throw e;
     }
   }
 
-  it("throws nothing but WeightsError when bytes are changed or cut", () => {
+  it("throws nothing but FileError when bytes are changed or cut", () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
@@ -390,7 +390,7 @@ describe("hostile safetensors files", () => {
     );
   });
 
-  it("throws nothing but WeightsError when the header's JSON is changed", () => {
+  it("throws nothing but FileError when the header's JSON is changed", () => {
     const json = new TextDecoder().decode(valid.subarray(8, headerEnd));
     const pieces = [
       '"',
@@ -469,7 +469,7 @@ describe("matchTensors", () => {
       { name: "fc.weight", ...filled([10, 32], 0) },
     ]);
     expect(() => matchTensors(file, specs)).toThrow(
-      new WeightsError(
+      new FileError(
         [
           "the weights do not match the network: 2 missing, 1 unexpected, 1 with the wrong shape",
           "  conv1.weight: expected [32, 3, 3, 3], file has [32, 3, 5, 5]",
@@ -490,7 +490,7 @@ describe("matchTensors", () => {
     }));
     const listed = many.slice(0, 20).map((s) => `  missing ${s.name}, expected shape [4]`);
     expect(() => matchTensors(fileOf([]), many)).toThrow(
-      new WeightsError(
+      new FileError(
         ["the weights do not match the network: 300 missing", ...listed, "  and 280 more"].join(
           "\n",
         ),
@@ -501,7 +501,7 @@ describe("matchTensors", () => {
   it("points out a prefix the file puts before every name", () => {
     const file = fileOf(specs.map((s) => ({ name: `module.${s.name}`, ...filled(s.shape, 0) })));
     expect(() => matchTensors(file, specs)).toThrow(
-      new WeightsError(
+      new FileError(
         [
           "the weights do not match the network: 5 missing, 5 unexpected",
           ...specs.map((s) => `  missing ${s.name}, expected shape ${formatShape(s.shape)}`),

@@ -2,10 +2,10 @@ import type { Network } from "../check/network.js";
 import { lowerNetwork } from "../ir/lower.js";
 import { optimize } from "../ir/passes.js";
 import { CpuPlan, type Step } from "./cpu/plan.js";
+import { BackendUnavailableError } from "./errors.js";
 import { importGeneratedModule } from "./ts/load.js";
 
-/** A backend that cannot run here (no WebGPU adapter, say): the message says what to do. */
-export class BackendUnavailableError extends Error {}
+export { BackendUnavailableError };
 
 /** A network ready to run on one backend, for one batch size. */
 export interface Runner {

@@ -88,7 +88,8 @@ class Elaborator {
   private layers: Layer[] = [];
   private expansion: RelatedLocation[] = [];
   private activeBlocks: string[] = [];
-  private labels = new Map<string, Span>();
+  /** Every layer name given so far: weight names must be unique. */
+  private named = new Map<string, Layer>();
   private inputSeen = false;
   private params: Record<string, Value> = {};
 
@@ -112,6 +113,15 @@ class Elaborator {
       return undefined;
     }
     if (!flow) return undefined;
+    const weights = this.layers.reduce((a, l) => a + weightElementsOf(l), 0);
+    if (weights > limits.networkWeightElements) {
+      this.report(
+        "tensorTooLarge",
+        this.source.nameSpan,
+        `network \`${this.source.name}\` has ${weights} weights, beyond the limit of ${limits.networkWeightElements} (4 GiB of float32)`,
+      );
+      return undefined;
+    }
     const first = this.layers[0];
     return {
       name: this.source.name,
@@ -279,7 +289,6 @@ class Elaborator {
       this.inputSeen = true; // one report; the rest of the network has no shape to check
       return undefined;
     }
-    if (stage.label) this.claimLabel(stage.label, names);
     switch (stage.kind) {
       case "call":
         return this.call(stage, scope, flow, names);
@@ -292,21 +301,6 @@ class Elaborator {
     }
   }
 
-  private claimLabel(label: A.Name, names: NameScope) {
-    const full = names.prefix + label.text;
-    const earlier = this.labels.get(full);
-    if (earlier && (earlier.start !== label.span.start || earlier.source !== label.span.source)) {
-      this.report(
-        "duplicateDefinition",
-        label.span,
-        `two layers are labelled \`${label.text}\` here`,
-        undefined,
-        [{ message: "first labelled here", span: earlier }],
-      );
-    }
-    this.labels.set(full, label.span);
-  }
-
   private call(call: A.Call, scope: Scope, flow: Flow, names: NameScope): Flow {
     const spec = layerSpecs[call.callee.text];
     const block = spec ? undefined : this.blocks.get(call.callee.text);
@@ -316,7 +310,7 @@ class Elaborator {
         "unknownLayer",
         call.callee.span,
         `unknown layer or block \`${call.callee.text}\``,
-        guess ? `did you mean \`${guess}\`?` : "run `dsnet help layers` for the list of layers",
+        guess ? `did you mean \`${guess}\`?` : "`dsnet layers` lists the built-in layers",
       );
       return undefined;
     }
@@ -721,13 +715,19 @@ class Elaborator {
     }
     const id = this.layers.length;
     const { suffix: _suffix, ...rest } = draft as LayerDraft;
-    this.layers.push({
-      ...rest,
-      id,
-      name,
-      inputs,
-      origin: { span, expansion: this.notes() },
-    } as Layer);
+    const layer = { ...rest, id, name, inputs, origin: { span, expansion: this.notes() } } as Layer;
+    const other = this.named.get(name);
+    if (other) {
+      this.report(
+        "duplicateDefinition",
+        span,
+        `two layers are named \`${name}\`: weight names must be unique`,
+        "a label names a layer and its weights; it must differ from the other labels here and from the names dsnet gives unlabelled layers (conv1, bn2, ...)",
+        [{ message: `the other \`${name}\` is here`, span: other.origin.span }],
+      );
+    }
+    this.named.set(name, layer);
+    this.layers.push(layer);
     return id;
   }
 
@@ -757,6 +757,24 @@ function parameterFor(name: string, params: string[]): string | undefined {
   if (params.includes(name)) return name;
   const alias = { s: "stride", stride: "s", d: "dilation", dilation: "d" }[name];
   return alias && params.includes(alias) ? alias : undefined;
+}
+
+/** Weights and batch-norm statistics a layer holds. */
+function weightElementsOf(layer: Layer): number {
+  switch (layer.op) {
+    case "conv":
+    case "dw":
+    case "pw":
+      return (
+        layer.kernel[0] * layer.kernel[1] * (layer.inChannels / layer.groups) * layer.outChannels
+      );
+    case "fc":
+      return layer.inFeatures * layer.outFeatures;
+    case "bn":
+      return 4 * layer.channels;
+    default:
+      return 0;
+  }
 }
 
 function located(arg: A.Arg, value: Value): Located {

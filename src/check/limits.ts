@@ -7,6 +7,8 @@ export const limits = {
   tensorElements: 2 ** 28,
   /** Elements in one layer's weights. */
   weightElements: 2 ** 28,
+  /** Elements in all of a network's weights: 4 GiB of float32, all a WebAssembly memory holds. */
+  networkWeightElements: 2 ** 30,
   /** Layers in one expanded network. */
   layers: 1_000_000,
   /** Nested block calls; deeper means a runaway expansion. */

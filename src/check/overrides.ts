@@ -1,16 +1,14 @@
 import { Reporter } from "../diagnostics/reporter.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { parse } from "../syntax/parse.js";
 import { evaluate, Scope } from "./evaluate.js";
 import type { Value } from "./values.js";
 
 export type OverrideResult =
-  | { ok: true; overrides: Map<string, Value> }
-  | { ok: false; message: string; diagnostics: Diagnostic[] };
+  { ok: true; overrides: Map<string, Value> } | { ok: false; message: string };
 
 /**
  * Parses `--set name=value` arguments. A value is a dsnet expression without names: `0.75`,
- * `160`, `true`, `same`, `3x3`, `2 * 112`.
+ * `160`, `true`, `same`, `2 * 112`.
  */
 export function parseOverrides(assignments: readonly string[]): OverrideResult {
   const overrides = new Map<string, Value>();
@@ -20,7 +18,6 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
       return {
         ok: false,
         message: `--set expects name=value, got ${JSON.stringify(assignment)}`,
-        diagnostics: [],
       };
     }
     const [, name, text] = match;
@@ -33,8 +30,7 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
     ) {
       return {
         ok: false,
-        message: `--set ${name}: ${JSON.stringify(text)} is not a value (a number, true/false, a padding mode or a size such as 3x3)`,
-        diagnostics: [],
+        message: `--set ${name}: ${JSON.stringify(text)} is not a value (a number, true or false, or a padding mode)`,
       };
     }
     const reporter = new Reporter();
@@ -45,10 +41,10 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
       expansion: [],
     });
     if (value === undefined) {
+      const [first] = reporter.finish();
       return {
         ok: false,
-        message: `--set ${name}: ${JSON.stringify(text)} is not a value`,
-        diagnostics: reporter.finish(),
+        message: `--set ${name}=${text.trim()}: ${first?.message ?? "not a value"}`,
       };
     }
     overrides.set(name, value);

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeBytes } from "../weights/load.js";
 import { loadFile, checkProgram } from "../check/program.js";
 import { parse } from "../syntax/parse.js";
 import { printProgram } from "../syntax/printer.js";
@@ -102,7 +103,7 @@ export function fmtCommand(
         code = EXIT_DIAGNOSTICS;
       }
     } else if (options.write) {
-      if (formatted !== text) writeFileSync(file, formatted);
+      if (formatted !== text) writeBytes(file, formatted, "file");
     } else {
       io.stdout(formatted);
     }

@@ -1,14 +1,13 @@
-import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
 import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
 import { lowerNetwork } from "../ir/lower.js";
 import { optimize } from "../ir/passes.js";
 import { initialWeights } from "../weights/init.js";
-import { loadWeights } from "../weights/load.js";
+import { loadWeights, writeBytes } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
-import { reportingFileErrors } from "./run.js";
+import { NO_WEIGHTS_NOTE } from "./run.js";
 
 export interface CompileOptions extends NetworkSelection {
   target?: string;
@@ -59,35 +58,49 @@ export async function compileCommand(
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const network = loaded.network;
-  return reportingFileErrors(io, async () => {
-    const weights = options.weights
-      ? loadWeights(network, options.weights)
-      : initialWeights(network).map((t) => t.data);
-    if (target === "wgsl") {
-      const program = compileWgsl(optimize(lowerNetwork(network, weights)), {
-        batch,
-        sourceFile: file,
-        networkName: network.name,
-      });
-      const written = writeWgslProgram(program, options.output!);
-      if (options.verbose) io.stderr(program.plan.join("\n") + "\n");
-      io.stderr(`wrote ${written.length} files to ${options.output}\n`);
-      return EXIT_OK;
-    }
-    const origin = options.weights
-      ? `from ${basename(options.weights)}`
-      : "NOT TRAINED: dsnet's deterministic initial weights, seed 0 (pass --weights W.safetensors)";
-    const text = await generateModule({
-      network,
-      weights,
-      weightsOrigin: origin,
-      weightsFile: options.weightsFile,
-      javascript: options.js,
-      sourcePath: file,
+  const weights = options.weights
+    ? loadWeights(network, options.weights)
+    : initialWeights(network).map((t) => t.data);
+  if (!options.weights && !options.weightsFile) io.stderr(NO_WEIGHTS_NOTE);
+  if (target === "wgsl") {
+    const program = compileWgsl(optimize(lowerNetwork(network, weights)), {
+      batch,
+      sourceFile: file,
+      networkName: network.name,
     });
-    writeFileSync(options.output!, text);
-    if (options.verbose) io.stderr(describeModulePlan(network, weights));
-    io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+    const written = writeWgslProgram(program, options.output!);
+    if (options.verbose) io.stderr(program.plan.join("\n") + "\n");
+    io.stderr(`wrote ${written.length} files to ${options.output}\n`);
     return EXIT_OK;
+  }
+  const origin = options.weights
+    ? `from ${basename(options.weights)}`
+    : "NOT TRAINED: dsnet's deterministic initial weights, seed 0 (pass --weights W.safetensors)";
+  const text = await generateModule({
+    network,
+    weights,
+    weightsOrigin: origin,
+    weightsFile: options.weightsFile,
+    javascript: options.js,
+    sourcePath: file,
+    command: commandLine(file, options),
   });
+  writeBytes(options.output!, text, "module");
+  if (options.verbose) io.stderr(describeModulePlan(network, weights));
+  io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+  return EXIT_OK;
+}
+
+/** The command that makes this module again, for its header (arguments quoted where needed). */
+function commandLine(file: string, options: CompileOptions): string {
+  const quote = (arg: string) =>
+    /^[\w./=:+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  const args = ["dsnet", "compile", file, "--target", "ts"];
+  if (options.network !== undefined) args.push("--network", options.network);
+  for (const assignment of options.set ?? []) args.push("--set", assignment);
+  if (options.weights) args.push("--weights", options.weights);
+  if (options.weightsFile) args.push("--weights-file");
+  if (options.js) args.push("--js");
+  args.push("-o", options.output!);
+  return args.map(quote).join(" ");
 }

@@ -4,6 +4,7 @@ import { parseOverrides } from "../check/overrides.js";
 import type { Network } from "../check/network.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
+import { Reporter } from "../diagnostics/reporter.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export interface NetworkSelection {
@@ -32,6 +33,16 @@ export function loadNetwork(
   const loaded = loadFile(file);
   if (hasErrors(loaded.diagnostics)) {
     io.stderr(renderDiagnostics(loaded.diagnostics, { color: io.color }));
+    return undefined;
+  }
+  if (options.network === undefined && loaded.program.entryNetworks.length === 0) {
+    // A problem in the file (a library of blocks, say), not on the command line.
+    const reporter = new Reporter();
+    const start = { ...loaded.program.modules[0].program.span, end: 0 };
+    reporter.report("noNetwork", start, `${file} declares no network`, {
+      help: "write `network NAME { input HxWxC ... }`, or layers after a top-level `input HxWxC`",
+    });
+    io.stderr(renderDiagnostics(reporter.finish(), { color: io.color }));
     return undefined;
   }
   const name = chooseNetwork(file, loaded, options.network);
@@ -67,11 +78,6 @@ function chooseNetwork(file: string, loaded: LoadResult, requested: string | und
     return requested;
   }
   if (entryNetworks.length === 1) return entryNetworks[0];
-  if (entryNetworks.length === 0) {
-    throw new UsageError(
-      `${file} declares no network (write \`network NAME { input ... }\` or top-level layers after an \`input\`)`,
-    );
-  }
   throw new UsageError(
     `${file} declares several networks; choose one with --network (${entryNetworks.join(", ")})`,
   );

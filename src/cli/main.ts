@@ -3,7 +3,9 @@ import { checkCommand, fmtCommand, layersCommand, summaryCommand } from "./comma
 import { replCodegen } from "../repl/codegen.js";
 import { startRepl } from "../repl/repl.js";
 import { compileCommand, type CompileOptions } from "./compile.js";
-import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import { BackendUnavailableError } from "../backends/index.js";
+import { FileError } from "../weights/errors.js";
+import { EXIT_DIAGNOSTICS, EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 import { requireFile } from "./load.js";
 import {
   benchCommand,
@@ -30,7 +32,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description("A compiler for depthwise-separable convolutional networks")
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(text.replace(/^error: /, "dsnet: ")),
+    })
     .showHelpAfterError("(run dsnet --help for usage)");
 
   const setOption = () =>
@@ -197,6 +203,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`dsnet: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    throw e;
+    // A file that cannot be read or written, or a backend that cannot run here.
+    if (e instanceof FileError || e instanceof BackendUnavailableError) {
+      io.stderr(`dsnet: ${e.message}\n`);
+      return EXIT_DIAGNOSTICS;
+    }
+    // Anything else is a bug in dsnet: say so, briefly, and keep the stack for DSNET_DEBUG.
+    const error = e instanceof Error ? e : new Error(String(e));
+    io.stderr(
+      `dsnet: internal error: ${error.message}\n` +
+        (process.env.DSNET_DEBUG
+          ? `${error.stack}\n`
+          : "(set DSNET_DEBUG=1 to see where; please report it)\n"),
+    );
+    return EXIT_INTERNAL;
   }
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
@@ -12,9 +11,9 @@ import {
   type Runner,
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
-import { WeightsError } from "../weights/errors.js";
+import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
-import { loadInput, loadWeights } from "../weights/load.js";
+import { loadInput, loadWeights, writeBytes } from "../weights/load.js";
 import { writeNpy } from "../weights/npy.js";
 import { writeRawFloat32 } from "../weights/raw.js";
 import { writeSafetensors } from "../weights/safetensors.js";
@@ -39,29 +38,25 @@ function positiveInt(text: string | undefined, option: string, fallback: number)
   return n;
 }
 
-function numberList(text: string | undefined, option: string): number[] | undefined {
+/** `--mean` and `--std`: one finite number per colour channel (`--std` not zero). */
+function channelValues(text: string | undefined, option: string): number[] | undefined {
   if (text === undefined) return undefined;
-  const values = text.split(",").map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v)))
-    throw new UsageError(`${option} takes numbers separated by commas, got ${text}`);
+  const parts = text.split(",").map((s) => s.trim());
+  const values = parts.map(Number);
+  if (
+    parts.length !== 3 ||
+    parts.some((p) => p === "") ||
+    values.some((v) => !Number.isFinite(v))
+  ) {
+    throw new UsageError(`${option} takes three numbers separated by commas (r,g,b), got ${text}`);
+  }
+  if (option === "--std" && values.includes(0))
+    throw new UsageError(`--std cannot be 0, got ${text}`);
   return values;
 }
 
-/**
- * Runs `body`, turning a WeightsError (a bad weights, input or output file) or a backend that
- * cannot run here into `dsnet: message` and exit code 1.
- */
-export async function reportingFileErrors(io: CliIO, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    if (e instanceof WeightsError || e instanceof BackendUnavailableError) {
-      io.stderr(`dsnet: ${e.message}\n`);
-      return EXIT_DIAGNOSTICS;
-    }
-    throw e;
-  }
-}
+export const NO_WEIGHTS_NOTE =
+  "dsnet: no --weights given: using deterministic initial weights (seed 0)\n";
 
 /** `dsnet weights list FILE`: every tensor's name and shape, in layer order. */
 export function weightsListCommand(
@@ -101,11 +96,10 @@ export function weightsInitCommand(
     shape: t.spec.shape,
     data: t.data,
   }));
-  writeFileSync(
-    options.output,
-    writeSafetensors(tensors, { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` }),
-  );
-  io.stderr(`wrote ${tensors.length} tensors to ${options.output}\n`);
+  const output = options.output;
+  const metadata = { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` };
+  writeBytes(output, writeSafetensors(tensors, metadata), "weights file");
+  io.stderr(`wrote ${tensors.length} tensors to ${output}\n`);
   return EXIT_OK;
 }
 
@@ -123,8 +117,8 @@ export interface RunOptions extends NetworkSelection {
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const backend = backendOf(options.backend);
   const top = positiveInt(options.top, "--top", 5);
-  const mean = numberList(options.mean, "--mean");
-  const std = numberList(options.std, "--std");
+  const mean = channelValues(options.mean, "--mean");
+  const std = channelValues(options.std, "--std");
   if (!options.input)
     throw new UsageError("run needs --input FILE (.npy, .png or raw float32 .bin)");
   if (
@@ -136,27 +130,27 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const network = loaded.network;
-  return reportingFileErrors(io, async () => {
-    const weights = loadWeights(network, options.weights);
-    if (!options.weights)
-      io.stderr("dsnet: no --weights given: using deterministic initial weights (seed 0)\n");
-    const input = loadInput(network, options.input!, { mean, std });
-    const runner = await createRunner(backend, network, weights, input.batch);
-    const output = Float32Array.from(await runner.forward(input.data));
-    runner.dispose?.();
-    const [h, w, c] = network.layers[network.output].shape;
-    if (options.output) {
-      const bytes =
-        extname(options.output).toLowerCase() === ".npy"
-          ? writeNpy([input.batch, h, w, c], output)
-          : writeRawFloat32(output);
-      writeFileSync(options.output, bytes);
-      io.stderr(`wrote ${input.batch}x${formatShape([h, w, c])} to ${options.output}\n`);
-    } else {
-      io.stdout(describeOutput(output, input.batch, [h, w, c], top));
-    }
-    return EXIT_OK;
-  });
+  const weights = loadWeights(network, options.weights);
+  const input = loadInput(network, options.input!, { mean, std });
+  if ((mean || std) && extname(options.input!).toLowerCase() !== ".png") {
+    io.stderr("dsnet: --mean and --std apply to PNG inputs only; the input is used as it is\n");
+  }
+  if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
+  const runner = await createRunner(backend, network, weights, input.batch);
+  const output = Float32Array.from(await runner.forward(input.data));
+  runner.dispose?.();
+  const [h, w, c] = network.layers[network.output].shape;
+  if (options.output) {
+    const bytes =
+      extname(options.output).toLowerCase() === ".npy"
+        ? writeNpy([input.batch, h, w, c], output)
+        : writeRawFloat32(output);
+    writeBytes(options.output, bytes, "output");
+    io.stderr(`wrote ${input.batch}x${formatShape([h, w, c])} to ${options.output}\n`);
+  } else {
+    io.stdout(describeOutput(output, input.batch, [h, w, c], top));
+  }
+  return EXIT_OK;
 }
 
 export interface BenchOptions extends NetworkSelection {
@@ -193,16 +187,15 @@ export async function benchCommand(
   const batch = positiveInt(options.batch, "--batch", 1);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
-  return reportingFileErrors(io, async () => {
-    const result = await benchmark(loaded.network, backend, {
-      runs,
-      warmup,
-      batch,
-      weights: options.weights,
-    });
-    io.stdout(options.json ? JSON.stringify(result, null, 2) + "\n" : describeBench(result));
-    return EXIT_OK;
+  if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
+  const result = await benchmark(loaded.network, backend, {
+    runs,
+    warmup,
+    batch,
+    weights: options.weights,
   });
+  io.stdout(options.json ? JSON.stringify(result, null, 2) + "\n" : describeBench(result));
+  return EXIT_OK;
 }
 
 export async function benchmark(

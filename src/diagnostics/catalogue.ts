@@ -61,7 +61,6 @@ export const catalogue = {
 
   // --- command-line overrides (--set) -------------------------------------------------------
   unknownOverride: { code: "DS6001", severity: "error" },
-  badOverride: { code: "DS6002", severity: "error" },
 } as const satisfies Record<string, { code: string; severity: Severity }>;
 
 export type DiagnosticKind = keyof typeof catalogue;

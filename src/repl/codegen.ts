@@ -1,10 +1,14 @@
 import { generateModule } from "../backends/ts/generate.js";
+import { compileWgsl } from "../backends/wgsl/compile.js";
+import { lowerNetwork } from "../ir/lower.js";
+import { optimize } from "../ir/passes.js";
 import { initialWeights } from "../weights/init.js";
 import type { Codegen } from "./session.js";
 
 /**
  * What `:ts` and `:wgsl` print. The TypeScript module takes its weights at load time here:
- * embedded, they would fill the terminal with base64.
+ * embedded, they would fill the terminal with base64; for WGSL, the plan and the shaders (the
+ * host module is the same for every network and is left out).
  */
 export const replCodegen: Codegen = {
   typescript: (network) =>
@@ -15,4 +19,17 @@ export const replCodegen: Codegen = {
       weightsFile: true,
       sourcePath: network.file,
     }),
+  wgsl: async (network) => {
+    const graph = optimize(
+      lowerNetwork(
+        network,
+        initialWeights(network).map((t) => t.data),
+      ),
+    );
+    const program = compileWgsl(graph, { sourceFile: network.file, networkName: network.name });
+    return [
+      program.plan.join("\n"),
+      ...program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`),
+    ].join("\n\n");
+  },
 };

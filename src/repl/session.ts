@@ -21,7 +21,7 @@ import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { printProgram } from "../syntax/printer.js";
 import type { Source } from "../syntax/source.js";
-import { WeightsError } from "../weights/errors.js";
+import { FileError } from "../weights/errors.js";
 import { initialWeights, Random } from "../weights/init.js";
 import { loadInput } from "../weights/load.js";
 import { complete } from "./complete.js";
@@ -345,7 +345,15 @@ export class ReplSession {
       return await command.run(args);
     } catch (e) {
       // A bug in a backend or a code generator should not cost the user the session.
-      return failure(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // Known failures (a file, a backend) say enough in their message; the stack of anything
+      // else is for DSNET_DEBUG, as on the command line.
+      const detail =
+        e instanceof Error
+          ? process.env.DSNET_DEBUG
+            ? (e.stack ?? e.message)
+            : e.message
+          : String(e);
+      return failure(`${name} failed: ${detail}`);
     }
   }
 
@@ -395,7 +403,7 @@ export class ReplSession {
         : `random input (uniform in [-1, 1), seed ${RUN_INPUT_SEED}), initial weights (seed ${RUN_WEIGHT_SEED})`;
       return reply(describeOutput(output, input.batch, [h, w, c], 5), `${note}\n`);
     } catch (e) {
-      if (e instanceof WeightsError) return failure(e.message);
+      if (e instanceof FileError) return failure(e.message);
       throw e;
     }
   }

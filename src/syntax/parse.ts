@@ -61,7 +61,15 @@ export function parse(text: string, path = "<input>"): ParseResult {
   try {
     const cst = parser.program();
     for (const error of parser.errors) {
-      reporter.report("syntaxError", tokenSpan(source, error.token), error.message);
+      const shorthand =
+        error.token.tokenType === T.StrideShort || error.token.tokenType === T.DilationShort;
+      reporter.report("syntaxError", tokenSpan(source, error.token), error.message, {
+        ...(shorthand
+          ? {
+              help: `\`${error.token.image}\` is the ${error.token.tokenType === T.StrideShort ? "stride" : "dilation"} shorthand, not a name: choose another name`,
+            }
+          : {}),
+      });
     }
     program = buildAst(cst, source);
   } catch (e) {

@@ -63,7 +63,8 @@ export function attachTrivia(program: A.Program, comments: IToken[], text: strin
   attachList(program.items, 0, text.length);
   const last = program.items[program.items.length - 1];
   const end = lines(queue.takeBefore(text.length + 1), last ? last.span.end : 0).out;
-  program.endComments = last ? end : end.filter((c) => c !== "");
+  // With no item above, blank lines before the first comment mean nothing; between comments, they stay.
+  program.endComments = last ? end : end.slice(end.findIndex((c) => c !== ""));
 }
 
 type ListItem = A.TopLevelItem | A.Statement;

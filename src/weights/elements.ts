@@ -1,4 +1,4 @@
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 
 /** The element types dsnet reads from files; every one is widened or narrowed to float32. */
 export type ElementKind =
@@ -39,7 +39,7 @@ export const ELEMENT_SIZE: Record<ElementKind, number> = {
 export const MAX_ELEMENTS = 2 ** 31;
 
 /**
- * The number of elements of `shape`, or a WeightsError naming `what` when the shape is not a
+ * The number of elements of `shape`, or a FileError naming `what` when the shape is not a
  * list of non-negative integers or has more than MAX_ELEMENTS elements.
  */
 export function elementCount(shape: unknown, what: string): number {
@@ -47,16 +47,14 @@ export function elementCount(shape: unknown, what: string): number {
     !Array.isArray(shape) ||
     !shape.every((d): d is number => Number.isSafeInteger(d) && (d as number) >= 0)
   ) {
-    throw new WeightsError(
-      `${what}: shape ${preview(shape)} is not a list of non-negative integers`,
-    );
+    throw new FileError(`${what}: shape ${preview(shape)} is not a list of non-negative integers`);
   }
   if (shape.includes(0)) return 0;
   let count = 1;
   for (const d of shape) {
     count *= d;
     if (count > MAX_ELEMENTS) {
-      throw new WeightsError(
+      throw new FileError(
         `${what}: shape ${formatShape(shape)} has more than 2^31 elements, more than dsnet can hold`,
       );
     }

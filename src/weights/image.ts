@@ -1,5 +1,5 @@
 import { PNG } from "pngjs";
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 
 /** An RGB image, height × width × channels, values from 0 to 1. */
 export interface Image {
@@ -21,7 +21,7 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export function readPng(bytes: Uint8Array): Image {
   if (bytes.byteLength < 24 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
     const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-    throw new WeightsError(
+    throw new FileError(
       jpeg
         ? "the image is a JPEG; dsnet reads PNG images only"
         : "the image is not a PNG (it does not start with the PNG signature)",
@@ -32,7 +32,7 @@ export function readPng(bytes: Uint8Array): Image {
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   if (width === 0 || height === 0 || width * height > MAX_PIXELS) {
-    throw new WeightsError(
+    throw new FileError(
       `the PNG image is ${width}×${height}; dsnet reads images of 1 to ${MAX_PIXELS} pixels`,
     );
   }
@@ -42,7 +42,7 @@ export function readPng(bytes: Uint8Array): Image {
       skipRescale: true,
     });
   } catch (e) {
-    throw new WeightsError(`the PNG image is damaged (${e instanceof Error ? e.message : e})`);
+    throw new FileError(`the PNG image is damaged (${e instanceof Error ? e.message : e})`);
   }
   // Without rescaling, samples run to 2^depth - 1; palette entries are always 8-bit.
   const max = png.palette ? 255 : 2 ** png.depth - 1;
@@ -70,11 +70,11 @@ export function resizeBilinear(
 ): Float32Array {
   for (const [name, n] of Object.entries({ h, w, c, outH, outW })) {
     if (!Number.isSafeInteger(n) || n < 1) {
-      throw new WeightsError(`cannot resize: ${name} is ${n}, not a positive whole number`);
+      throw new FileError(`cannot resize: ${name} is ${n}, not a positive whole number`);
     }
   }
   if (hwc.length !== h * w * c) {
-    throw new WeightsError(
+    throw new FileError(
       `cannot resize: a ${h}×${w}×${c} image has ${h * w * c} values, not ${hwc.length}`,
     );
   }
@@ -126,15 +126,15 @@ export function normalize(
   std: readonly number[],
 ): Float32Array {
   if (mean.length !== channels || std.length !== channels) {
-    throw new WeightsError(
+    throw new FileError(
       `cannot normalize ${channels} channels with ${mean.length} means and ${std.length} standard deviations`,
     );
   }
   if (std.some((s) => s === 0 || !Number.isFinite(s))) {
-    throw new WeightsError(`cannot normalize: standard deviations must be finite and non-zero`);
+    throw new FileError(`cannot normalize: standard deviations must be finite and non-zero`);
   }
   if (data.length % channels !== 0) {
-    throw new WeightsError(
+    throw new FileError(
       `cannot normalize: ${data.length} values are not a whole number of ${channels}-channel pixels`,
     );
   }

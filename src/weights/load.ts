@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { Network } from "../check/network.js";
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 import { normalize, readPng, resizeBilinear } from "./image.js";
 import { initialWeights } from "./init.js";
 import { readNpy } from "./npy.js";
@@ -9,7 +9,7 @@ import { readRawFloat32 } from "./raw.js";
 import { matchTensors, readSafetensors } from "./safetensors.js";
 import { expectedTensors } from "./tensors.js";
 
-/** Reads a file, turning a missing or unreadable file into a WeightsError that names it. */
+/** Reads a file, turning a missing or unreadable file into a FileError that names it. */
 export function readBytes(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -18,21 +18,53 @@ export function readBytes(path: string, what: string): Uint8Array {
       (e as NodeJS.ErrnoException).code === "ENOENT"
         ? "no such file"
         : String((e as Error).message);
-    throw new WeightsError(`cannot read the ${what} ${path}: ${reason}`);
+    throw new FileError(`cannot read the ${what} ${path}: ${reason}`);
   }
+}
+
+/** Writes a file, turning a failure (no such folder, a directory in the way) into a FileError. */
+export function writeBytes(path: string, data: string | Uint8Array, what: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
+  }
+}
+
+/** Makes a folder (and its parents), turning a failure into a FileError. */
+export function makeFolder(path: string, what: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    throw new FileError(`cannot make the ${what} ${path}: ${reasonOf(e)}`);
+  }
+}
+
+function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: "no such folder",
+    EEXIST: "a file is in the way",
+    EISDIR: "it is a directory",
+    ENOTDIR: "a file is in the way",
+    EACCES: "permission denied",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left",
+  };
+  return (code && reasons[code]) ?? String((e as Error).message);
 }
 
 /**
  * A network's weights from a safetensors file, in `expectedTensors` order, or deterministic
- * ones from `initialWeights` when no file is given. Problems are WeightsErrors naming the file.
+ * ones from `initialWeights` when no file is given. Problems are FileErrors naming the file.
  */
 export function loadWeights(network: Network, path: string | undefined, seed = 0): Float32Array[] {
   if (path === undefined) return initialWeights(network, seed).map((t) => t.data);
   try {
     return matchTensors(readSafetensors(readBytes(path, "weights file")), expectedTensors(network));
   } catch (e) {
-    if (e instanceof WeightsError && !e.message.startsWith("cannot read")) {
-      throw new WeightsError(`${path}: ${e.message}`);
+    if (e instanceof FileError && !e.message.startsWith("cannot read")) {
+      throw new FileError(`${path}: ${e.message}`);
     }
     throw e;
   }
@@ -67,14 +99,14 @@ export function loadInput(
         (shape.length === 3 && shape[0] === h && shape[1] === w && shape[2] === c) ||
         (shape.length === 4 && shape[0] >= 1 && shape[1] === h && shape[2] === w && shape[3] === c);
       if (!matches) {
-        throw new WeightsError(
+        throw new FileError(
           `the input is [${shape.join(", ")}], but the network takes [${h}, ${w}, ${c}] (HWC) or [N, ${h}, ${w}, ${c}] (NHWC)`,
         );
       }
       return { data: array.data, batch: shape.length === 4 ? shape[0] : 1 };
     }
     if (extension === ".png") {
-      if (c !== 3) throw new WeightsError(`a PNG gives 3 channels, but the network takes ${c}`);
+      if (c !== 3) throw new FileError(`a PNG gives 3 channels, but the network takes ${c}`);
       const image = readPng(bytes);
       const resized =
         image.height === h && image.width === w
@@ -83,11 +115,11 @@ export function loadInput(
       const mean = options.mean ?? [0, 0, 0];
       const std = options.std ?? [1, 1, 1];
       if (mean.length !== 3 || std.length !== 3)
-        throw new WeightsError("--mean and --std take 3 values, one per channel");
+        throw new FileError("--mean and --std take 3 values, one per channel");
       return { data: normalize(resized, 3, mean, std), batch: 1 };
     }
     if (bytes.byteLength % (sample * 4) !== 0 || bytes.byteLength === 0) {
-      throw new WeightsError(
+      throw new FileError(
         `${bytes.byteLength} bytes is not a whole number of ${h}x${w}x${c} float32 samples (${sample * 4} bytes each)` +
           (extension === ".bin" || extension === ".f32" || extension === ".raw"
             ? ""
@@ -97,7 +129,7 @@ export function loadInput(
     const batch = bytes.byteLength / (sample * 4);
     return { data: readRawFloat32(bytes, batch * sample), batch };
   } catch (e) {
-    if (e instanceof WeightsError) throw new WeightsError(`${path}: ${e.message}`);
+    if (e instanceof FileError) throw new FileError(`${path}: ${e.message}`);
     throw e;
   }
 }

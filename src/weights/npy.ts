@@ -7,7 +7,7 @@ import {
   shorten,
   toFloat32,
 } from "./elements.js";
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 
 export interface NpyArray {
   shape: number[];
@@ -39,7 +39,7 @@ const KINDS = new Map<string, ElementKind>(
 
 /**
  * Reads a NumPy .npy file (format 1.0, 2.0 or 3.0) holding one C-ordered array of floats,
- * integers or booleans, converted to float32. Anything malformed is a WeightsError.
+ * integers or booleans, converted to float32. Anything malformed is a FileError.
  */
 export function readNpy(bytes: Uint8Array): NpyArray {
   if (bytes.byteLength < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
@@ -73,7 +73,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const fortranOrder = header.get("fortran_order");
   const shapeValue = header.get("shape");
   if (Array.isArray(descr)) {
-    throw new WeightsError(
+    throw new FileError(
       `the .npy file holds a structured array (dtype ${show(descr)}); dsnet reads plain arrays of numbers`,
     );
   }
@@ -81,7 +81,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const match = /^([<>|])([a-z]\d+)$/.exec(descr);
   const kind = match ? KINDS.get(match[2]) : undefined;
   if (!match || kind === undefined || (match[1] === "|" && ELEMENT_SIZE[kind] !== 1)) {
-    throw new WeightsError(
+    throw new FileError(
       `the .npy file has dtype '${descr}', which dsnet cannot read (it reads floats '<f2', '<f4', '<f8', integers such as '<i4' and '|u1', and booleans '|b1')`,
     );
   }
@@ -94,7 +94,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const count = elementCount(shapeValue.items, "not a valid .npy file");
   const shape = shapeValue.items as number[];
   if (fortranOrder && shape.filter((d) => d !== 1).length > 1) {
-    throw new WeightsError(
+    throw new FileError(
       `the .npy file stores its ${formatShape(shape)} array in Fortran (column-major) order; save it with numpy.ascontiguousarray`,
     );
   }
@@ -119,11 +119,11 @@ export function readNpy(bytes: Uint8Array): NpyArray {
  */
 export function writeNpy(shape: readonly number[], data: Float32Array | Float64Array): Uint8Array {
   if (shape.length > 64) {
-    throw new WeightsError(`cannot write .npy: NumPy arrays have at most 64 dimensions`);
+    throw new FileError(`cannot write .npy: NumPy arrays have at most 64 dimensions`);
   }
   const count = elementCount(shape, "cannot write .npy");
   if (count !== data.length) {
-    throw new WeightsError(
+    throw new FileError(
       `cannot write .npy: shape ${formatShape(shape)} has ${count} values but the data has ${data.length}`,
     );
   }
@@ -289,6 +289,6 @@ function repr(value: PyValue | undefined): string {
   return `{${[...value].map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
 }
 
-function invalid(reason: string): WeightsError {
-  return new WeightsError(`not a valid .npy file: ${reason}`);
+function invalid(reason: string): FileError {
+  return new FileError(`not a valid .npy file: ${reason}`);
 }

@@ -1,5 +1,5 @@
 import { littleEndianBytes, toFloat32 } from "./elements.js";
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 
 /** Reads raw little-endian float32 values, exactly `expectedElements` of them. */
 export function readRawFloat32(bytes: Uint8Array, expectedElements: number): Float32Array {
@@ -10,7 +10,7 @@ export function readRawFloat32(bytes: Uint8Array, expectedElements: number): Flo
         : bytes.byteLength === expectedElements
           ? "; it may hold 8-bit values"
           : "";
-    throw new WeightsError(
+    throw new FileError(
       `the raw input has ${bytes.byteLength} bytes; ${expectedElements} float32 values need ${4 * expectedElements}${hint}`,
     );
   }

@@ -7,10 +7,10 @@ import {
   preview,
   toFloat32,
 } from "./elements.js";
-import { WeightsError } from "./errors.js";
+import { FileError } from "./errors.js";
 import type { TensorSpec } from "./tensors.js";
 
-export { WeightsError } from "./errors.js";
+export { FileError } from "./errors.js";
 
 /** A tensor read from a safetensors file, converted to float32 whatever its stored dtype. */
 export interface SafetensorsTensor {
@@ -75,7 +75,7 @@ interface Entry {
 /**
  * Reads a safetensors file: an 8-byte little-endian header length, a JSON header naming each
  * tensor's dtype, shape and byte range, then the data. Every tensor is converted to float32.
- * Anything malformed, however hostile, is a WeightsError; nothing is allocated from a size the
+ * Anything malformed, however hostile, is a FileError; nothing is allocated from a size the
  * file states until that size has been checked against the file's length.
  */
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
@@ -165,7 +165,7 @@ function readEntry(name: string, value: unknown, dataLength: number): Entry {
   if (typeof dtype !== "string") throw invalid(`${what} has no dtype (a string such as "F32")`);
   const kind = DTYPES.get(dtype);
   if (kind === undefined) {
-    throw new WeightsError(
+    throw new FileError(
       `${what} has dtype ${preview(dtype)}, which dsnet cannot read (it reads ${[...DTYPES.keys()].join(", ")})`,
     );
   }
@@ -214,12 +214,12 @@ export function writeSafetensors(
   let offset = 0;
   for (const { name, shape, data } of tensors) {
     if (name === "__metadata__" || names.has(name)) {
-      throw new WeightsError(`cannot write a tensor named "${name}" twice or as __metadata__`);
+      throw new FileError(`cannot write a tensor named "${name}" twice or as __metadata__`);
     }
     names.add(name);
     const count = elementCount(shape, `tensor "${name}"`);
     if (count !== data.length) {
-      throw new WeightsError(
+      throw new FileError(
         `tensor "${name}" has shape ${formatShape(shape)} (${count} values) but ${data.length} values`,
       );
     }
@@ -243,7 +243,7 @@ export function writeSafetensors(
 
 /**
  * The data of the tensors a network expects, in `expected` order. When the file does not
- * match, one WeightsError lists every problem: missing tensors, tensors the network has no
+ * match, one FileError lists every problem: missing tensors, tensors the network has no
  * use for, and shapes that differ (the listing is capped; the rest are counted). PyTorch's
  * batch-norm `num_batches_tracked` counters are not weights and are ignored.
  */
@@ -292,7 +292,7 @@ export function matchTensors(
   if (prefix !== undefined) {
     lines.push(`the file's names seem to start with an extra "${prefix}"; remove it from them`);
   }
-  throw new WeightsError(lines.join("\n"));
+  throw new FileError(lines.join("\n"));
 }
 
 /** `bn1.num_batches_tracked`, when the network expects `bn1.running_mean`. */
@@ -318,8 +318,8 @@ function commonExtraPrefix(missing: readonly TensorSpec[], file: SafetensorsFile
   return undefined;
 }
 
-function invalid(reason: string): WeightsError {
-  return new WeightsError(`not a valid safetensors file: ${reason}`);
+function invalid(reason: string): FileError {
+  return new FileError(`not a valid safetensors file: ${reason}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

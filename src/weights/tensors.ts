@@ -46,5 +46,8 @@ export function expectedTensors(network: Network): TensorSpec[] {
         break;
     }
   }
+  if (new Set(specs.map((s) => s.name)).size !== specs.length) {
+    throw new Error("internal: duplicate weight names (the checker reports them as DS2002)");
+  }
   return specs;
 }

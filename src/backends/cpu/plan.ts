@@ -1,14 +1,24 @@
 import { planBuffers, type BufferPlan } from "../../ir/buffers.js";
+import { checkAddressable } from "../errors.js";
 import type { Graph } from "../../ir/graph.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import {
   IM2COL_ROWS,
   packNodeWeights,
+  placeWeights,
   planSteps,
   scratchElements,
   type StepDescriptor,
 } from "./steps.js";
+
+/** Floats of weights a node holds before packing (packing pads them a little). */
+function unpackedWeights(node: Graph["nodes"][number]): number {
+  if (node.op === "conv" || node.op === "fc") return node.weight.length + (node.bias?.length ?? 0);
+  if (node.op === "affine") return 2 * node.scale.length;
+  if (node.op === "batchnorm") return 2 * node.gamma.length;
+  return 0;
+}
 
 /** What a step of the plan is, for timing by kind (`dsnet bench`). */
 export type StepKind = "conv" | "depthwise" | "pointwise" | "fc" | "other";
@@ -60,16 +70,15 @@ export class CpuPlan {
 
     // Memory, in 4-byte elements, 16-byte aligned: weights, then the arena, then im2col scratch.
     // Address 0 stays unused: a zero pointer is always a bug.
+    // Refuse what WebAssembly cannot address before allocating any of it.
+    const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
+    const needed =
+      weightElements + this.batch * this.buffers.arenaElements + scratchElements(descriptors);
+    checkAddressable(needed * 4, "the weights and activations", this.batch);
     const packed = graph.nodes.map(packNodeWeights);
-    let cursor = 4;
-    const weightAt = packed.map((tensors) =>
-      tensors.map((t) => {
-        const at = cursor;
-        cursor += rt.roundUp(t.length, 4);
-        return at;
-      }),
-    );
-    this.weightBytes = (cursor - 4) * 4;
+    const { weightAt, end } = placeWeights(packed);
+    let cursor = end;
+    this.weightBytes = (end - 4) * 4;
     const arena = cursor;
     cursor += this.batch * this.buffers.arenaElements + 4;
     const scratch = cursor;

@@ -6,7 +6,7 @@ import {
   type Graph,
   type Node,
 } from "../../ir/graph.js";
-import { batchNormScaleShift, packConv, packFc } from "../../runtime/runtime.js";
+import { batchNormScaleShift, packConv, packFc, roundUp } from "../../runtime/runtime.js";
 
 /*
  * How the CPU runtime computes a graph: one step per node, saying which kernel or operation runs
@@ -129,6 +129,23 @@ export function scratchElements(steps: StepDescriptor[]): number {
       most = Math.max(most, IM2COL_ROWS * s.geometry.kernel[0] * s.geometry.kernel[1] * s.cig);
   }
   return most;
+}
+
+/**
+ * Where each node's packed weights go in the runtime's memory, in elements: from element 4 (a
+ * zero address is always a bug), each tensor 16-byte aligned. `end` is where the activation
+ * arena starts. Shared by the CPU plan and the generated modules, whose memory is laid out alike.
+ */
+export function placeWeights(packed: Float32Array[][]): { weightAt: number[][]; end: number } {
+  let cursor = 4;
+  const weightAt = packed.map((tensors) =>
+    tensors.map((t) => {
+      const at = cursor;
+      cursor += roundUp(t.length, 4);
+      return at;
+    }),
+  );
+  return { weightAt, end: cursor };
 }
 
 /** A node's weights packed for the kernels (see packConv / packFc), in the order steps use. */

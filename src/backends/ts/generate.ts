@@ -7,12 +7,12 @@ import { isDepthwise, type Activation, type Graph, type Node } from "../../ir/gr
 import { lowerNetwork } from "../../ir/lower.js";
 import { optimize } from "../../ir/passes.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
-import { roundUp } from "../../runtime/runtime.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
 import { expectedTensors, type TensorSpec } from "../../weights/tensors.js";
 import {
   IM2COL_ROWS,
   packNodeWeights,
+  placeWeights,
   planSteps,
   scratchElements,
   stepKernel,
@@ -33,6 +33,8 @@ export interface GenerateOptions {
   javascript?: boolean;
   /** The .dsnet file, for the header. */
   sourcePath: string;
+  /** The command line that made the module, printed in its header as how to make it again. */
+  command?: string;
 }
 
 /**
@@ -147,8 +149,9 @@ class ModuleWriter {
       `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(summary.totals.macs)} multiply-adds per sample.`,
       `// Weights: ${mode}.`,
       "//",
-      "// Standalone: no imports, no dsnet runtime. Generated code; regenerate rather than edit:",
-      `//   dsnet compile ${commentSafe(sourcePath)} --target ts${this.options.javascript ? " --js" : ""}${this.options.weightsFile ? " --weights-file" : ""}`,
+      "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
+        (this.options.command ? ", with" : "."),
+      ...(this.options.command ? [`//   ${commentSafe(this.options.command)}`] : []),
       "//",
       "// Usage:",
       this.options.weightsFile
@@ -221,15 +224,7 @@ class ModuleWriter {
     const graph = this.graph;
     const buffers = planBuffers(graph);
     const packed = graph.nodes.map(packNodeWeights);
-    let cursor = 4;
-    const weightAt = packed.map((tensors) =>
-      tensors.map((t) => {
-        const at = cursor;
-        cursor += roundUp(t.length, 4);
-        return at;
-      }),
-    );
-    const arena = cursor;
+    const { weightAt, end: arena } = placeWeights(packed);
     const scratch = scratchElements(this.steps);
     this.emit(
       `function buildModel(t${this.t(": Float32Array[]")}, batch${this.t(": number")})${this.t(": Model")} {`,

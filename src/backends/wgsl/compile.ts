@@ -1,5 +1,6 @@
 import { formatShape, type Shape } from "../../check/network.js";
 import { planBuffers } from "../../ir/buffers.js";
+import { checkAddressable } from "../errors.js";
 import { foldBatchNorm } from "../../ir/passes.js";
 import {
   describeActivation,
@@ -122,6 +123,7 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
       })),
     ],
   });
+  checkAddressable(buffers.arenaElements * batch * 4, "the activations", batch);
   const tensor = (v: number): ArenaTensor => ({
     offset: (buffers.offsets[v] * batch) / 4,
     shape: graph.values[v],

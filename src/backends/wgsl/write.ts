@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeFolder, writeBytes } from "../../weights/load.js";
 import type { WgslProgram } from "./compile.js";
 
 /**
  * Writes a compiled program to `dir` (created if needed): `NN_<name>.wgsl` per step, `host.ts`,
- * `weights.bin` and `README.md`. Returns the paths written.
+ * `weights.bin` and `README.md`. Returns the paths written; a failure to write is a FileError.
  */
 export function writeWgslProgram(program: WgslProgram, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir, "output folder");
   const files: [string, string | Uint8Array][] = [
     ...program.steps.map((s): [string, string] => [`${s.name}.wgsl`, s.code]),
     ["host.ts", program.host],
@@ -16,7 +16,7 @@ export function writeWgslProgram(program: WgslProgram, dir: string): string[] {
   ];
   return files.map(([name, data]) => {
     const path = join(dir, name);
-    writeFileSync(path, data);
+    writeBytes(path, data, "output file");
     return path;
   });
 }

@@ -3,8 +3,8 @@
 // Input 9x9x3, output 1x1x4 per sample (NHWC); 15,948 multiply-adds per sample.
 // Weights: embedded (dsnet's deterministic initial weights, seed 1).
 //
-// Standalone: no imports, no dsnet runtime. Generated code; regenerate rather than edit:
-//   dsnet compile test/golden/ts/tiny.dsnet --target ts
+// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit, with
+//   dsnet compile test/golden/ts/tiny.dsnet --target ts -o test/golden/ts/tiny.ts
 //
 // Usage:
 //   const model = createModel({ batch: 1 });
@@ -330,11 +330,56 @@ function decodeBase64(text: string): Uint8Array {
 // dsnet's own reader checks (src/weights/safetensors.ts): the header length lies inside the
 // file, the header is a JSON object, every tensor's dtype, shape and offsets are valid and its
 // bytes lie inside the data without overlapping another's; then that the file holds exactly
-// the tensors the network expects, with their shapes. F32 is read as is; F16 and BF16 widened.
+// the tensors the network expects, with their shapes. F32 is read as is, F16 and BF16 widened,
+// F64 and the integer types converted (PyTorch files carry batch norm's integer step counters).
 
 class WeightsFileError extends Error {}
 
-const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+const DTYPE_BYTES: Record<string, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+};
+
+/** Element `i` of a tensor of `dtype` starting at byte `at`, as a number. */
+function element(view: DataView, at: number, dtype: string, i: number): number {
+  switch (dtype) {
+    case "F64":
+      return view.getFloat64(at + 8 * i, true);
+    case "F32":
+      return view.getFloat32(at + 4 * i, true);
+    case "F16":
+      return float16(view.getUint16(at + 2 * i, true));
+    case "BF16":
+      return bfloat16(view.getUint16(at + 2 * i, true));
+    case "I64":
+      return Number(view.getBigInt64(at + 8 * i, true));
+    case "U64":
+      return Number(view.getBigUint64(at + 8 * i, true));
+    case "I32":
+      return view.getInt32(at + 4 * i, true);
+    case "U32":
+      return view.getUint32(at + 4 * i, true);
+    case "I16":
+      return view.getInt16(at + 2 * i, true);
+    case "U16":
+      return view.getUint16(at + 2 * i, true);
+    case "I8":
+      return view.getInt8(at + i);
+    default:
+      return view.getUint8(at + i);
+  }
+}
 
 /** The tensors of a safetensors file, in `expected` order (name and PyTorch-layout shape). */
 function readSafetensorsTensors(
@@ -373,7 +418,7 @@ function readSafetensorsTensors(
     const size = typeof e.dtype === "string" ? DTYPE_BYTES[e.dtype] : undefined;
     if (size === undefined)
       fail(
-        `tensor ${JSON.stringify(name)} has dtype ${JSON.stringify(e.dtype)}; F32, F16 and BF16 are read`,
+        `tensor ${JSON.stringify(name)} has dtype ${JSON.stringify(e.dtype)}, which safetensors does not define`,
       );
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -401,11 +446,7 @@ function readSafetensorsTensors(
     ranges.push([begin, end, name]);
     const data = new Float32Array(elements);
     const at = dataStart + begin;
-    for (let i = 0; i < elements; i++) {
-      if (e.dtype === "F32") data[i] = view.getFloat32(at + 4 * i, true);
-      else if (e.dtype === "BF16") data[i] = bfloat16(view.getUint16(at + 2 * i, true));
-      else data[i] = float16(view.getUint16(at + 2 * i, true));
-    }
+    for (let i = 0; i < elements; i++) data[i] = element(view, at, e.dtype as string, i);
     tensors.set(name, { shape: shape as number[], data });
   }
   ranges.sort((a, b) => a[0] - b[0]);
