@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import type { Activation, Graph } from "../src/ir/graph.js";
+import { isDepthwise, type Activation, type Graph } from "../src/ir/graph.js";
 
 /** TensorFlow.js on `cpu` (plain JavaScript) or `wasm` (WebAssembly SIMD, one thread). */
 export async function useTfjs(backend: "cpu" | "wasm"): Promise<void> {
@@ -35,7 +35,7 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
       const [kh, kw] = node.kernel;
       const cig = node.inChannels / node.groups;
       const cog = node.outChannels / node.groups;
-      const depthwise = node.groups === node.inChannels && node.groups > 1;
+      const depthwise = isDepthwise(node);
       // tfjs filters: conv [kh, kw, in, out]; depthwise [kh, kw, in, multiplier].
       const filter = depthwise
         ? keep(

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 for f in .gl/*.deb; do dpkg -x "$f" /; done
 ldconfig
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 xz -dc .gpubench/node.xz > "$work/node" && chmod +x "$work/node"
 tar -xJf .gpubench/modules.tar.xz -C "$work"
 cp .gpubench/bench.mjs "$work/"

@@ -33,10 +33,16 @@ export function parse(text: string, path = "<input>"): ParseResult {
         "this string is not closed before the end of the line",
       );
     } else {
+      const found = text.slice(error.offset, error.offset + error.length);
       reporter.report(
         "unexpectedCharacter",
         span,
-        `unexpected character ${JSON.stringify(text.slice(error.offset, error.offset + error.length))}`,
+        `unexpected character ${JSON.stringify(found)}`,
+        {
+          ...(/\p{L}/u.test(found)
+            ? { help: "names are made of ASCII letters, digits and _" }
+            : {}),
+        },
       );
     }
   }

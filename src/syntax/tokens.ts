@@ -11,7 +11,11 @@ export const Identifier = createToken({
   label: "a name",
 });
 
+/** Every keyword, in the order declared: the words that cannot be names. */
+const keywords: string[] = [];
+
 function keyword(word: string, categories?: TokenType[]): TokenType {
+  keywords.push(word);
   return createToken({
     name:
       word[0].toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
@@ -176,26 +180,4 @@ export const allTokens: TokenType[] = [
 ];
 
 /** Words that cannot be used as names. */
-export const reservedWords = [
-  "network",
-  "block",
-  "input",
-  "import",
-  "repeat",
-  "as",
-  "residual",
-  "shortcut",
-  "if",
-  "else",
-  "let",
-  "in",
-  "true",
-  "false",
-  "and",
-  "or",
-  "not",
-  "same",
-  "same_upper",
-  "valid",
-  "x",
-];
+export const reservedWords: readonly string[] = keywords;
