@@ -313,7 +313,7 @@ describe("commands", () => {
       "mobilenet_v1 (alpha=0.5, res=160, classes=1000): 160x160x3 -> 1x1x1000, 85 layers, 76,524,800 MACs, 1,342,536 params\n",
     );
     expect((await feed(session, ":set beta=1")).messages).toBe(
-      "error: network `mobilenet_v1` has no parameter beta (its parameters: alpha, res, classes)\n",
+      "error: network mobilenet_v1 has no parameter beta (its parameters: alpha, res, classes)\n",
     );
     expect((await feed(session, ":set alpha=")).failed).toBe(true);
     expect((await feed(session, ":set alpha=0.01")).messages).toContain("DS4003");

@@ -51,3 +51,18 @@ export function parseOverrides(assignments: readonly string[]): OverrideResult {
   }
   return { ok: true, overrides };
 }
+
+/**
+ * Why some override does not fit a network (a parameter it does not declare), or undefined
+ * when they all do. The CLI and the REPL say it in their own words around this.
+ */
+export function unknownParameter(
+  network: string,
+  declared: readonly string[],
+  overrides: ReadonlyMap<string, Value>,
+): string | undefined {
+  const unknown = [...overrides.keys()].find((key) => !declared.includes(key));
+  if (unknown === undefined) return undefined;
+  const known = declared.length ? `its parameters: ${declared.join(", ")}` : "it has no parameters";
+  return `network ${network} has no parameter ${unknown} (${known})`;
+}

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { checkProgram, loadFile, type CheckResult, type LoadResult } from "../check/program.js";
-import { parseOverrides } from "../check/overrides.js";
+import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import type { Network } from "../check/network.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
@@ -47,16 +47,8 @@ export function loadNetwork(
   }
   const name = chooseNetwork(file, loaded, options.network);
   const declared = loaded.program.networks.get(name)!.params.map((p) => p.name.text);
-  for (const key of parsed.overrides.keys()) {
-    if (!declared.includes(key)) {
-      throw new UsageError(
-        `--set ${key}: network ${name} has no parameter ${key}` +
-          (declared.length
-            ? ` (its parameters: ${declared.join(", ")})`
-            : " (it has no parameters)"),
-      );
-    }
-  }
+  const unknown = unknownParameter(name, declared, parsed.overrides);
+  if (unknown) throw new UsageError(`--set: ${unknown}`);
   const result = checkProgram(loaded, { network: name, overrides: parsed.overrides });
   if (result.diagnostics.length > 0)
     io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createRunner } from "../backends/index.js";
 import type { Network } from "../check/network.js";
-import { parseOverrides } from "../check/overrides.js";
+import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import {
   checkText,
   fileSystemHost,
@@ -482,13 +482,8 @@ export class ReplSession {
     const assignments = args.match(/[A-Za-z_]\w*\s*=.*?(?=\s+[A-Za-z_]\w*\s*=|$)/g) ?? [args];
     const parsed = parseOverrides(assignments);
     if (!parsed.ok) return failure(parsed.message.replace(/^--set/, ":set"));
-    for (const key of parsed.overrides.keys()) {
-      if (!declared.includes(key)) {
-        return failure(
-          `network \`${network}\` has no parameter ${key} (its parameters: ${declared.join(", ")})`,
-        );
-      }
-    }
+    const unknown = unknownParameter(network!, declared, parsed.overrides);
+    if (unknown) return failure(unknown);
     const overrides = new Map([...this.state.overrides, ...parsed.overrides]);
     const checked = check(document, network, overrides);
     const problems = this.render(document, checked, this.state);
