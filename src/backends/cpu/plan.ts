@@ -123,52 +123,23 @@ export class CpuPlan {
         const [x, out] = [at(d.x), at(d.out)];
         const after = d.act.after;
         const [kh, kw] = d.kernel;
+        // The same arguments for both kernels, but the generic one also takes the window size.
+        type Eight = [number, number, number, number, number, number, number, number];
+        const head = [x * 4, w[0] * 4, w[1] * 4, out * 4, N, d.h, d.w, d.c, d.oh, d.ow] as const;
+        const tail: Eight = [
+          d.stride[0],
+          d.stride[1],
+          d.dilation[0],
+          d.dilation[1],
+          d.padding.top,
+          d.padding.left,
+          d.act.code,
+          d.act.slope,
+        ];
         const run =
           kh === 3 && kw === 3
-            ? () =>
-                k.depthwise3x3(
-                  x * 4,
-                  w[0] * 4,
-                  w[1] * 4,
-                  out * 4,
-                  N,
-                  d.h,
-                  d.w,
-                  d.c,
-                  d.oh,
-                  d.ow,
-                  d.stride[0],
-                  d.stride[1],
-                  d.dilation[0],
-                  d.dilation[1],
-                  d.padding.top,
-                  d.padding.left,
-                  d.act.code,
-                  d.act.slope,
-                )
-            : () =>
-                k.depthwise(
-                  x * 4,
-                  w[0] * 4,
-                  w[1] * 4,
-                  out * 4,
-                  N,
-                  d.h,
-                  d.w,
-                  d.c,
-                  d.oh,
-                  d.ow,
-                  kh,
-                  kw,
-                  d.stride[0],
-                  d.stride[1],
-                  d.dilation[0],
-                  d.dilation[1],
-                  d.padding.top,
-                  d.padding.left,
-                  d.act.code,
-                  d.act.slope,
-                );
+            ? () => k.depthwise3x3(...head, ...tail)
+            : () => k.depthwise(...head, kh, kw, ...tail);
         return step("depthwise", () => {
           run();
           if (after) rt.activateInPlace(m, out, N * d.oh * d.ow * d.c, after);
