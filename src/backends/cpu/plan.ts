@@ -122,17 +122,18 @@ export class CpuPlan {
       case "depthwise": {
         const [x, out] = [at(d.x), at(d.out)];
         const after = d.act.after;
-        const [kh, kw] = d.kernel;
+        const g = d.geometry;
+        const [kh, kw] = g.kernel;
         // The same arguments for both kernels, but the generic one also takes the window size.
         type Eight = [number, number, number, number, number, number, number, number];
-        const head = [x * 4, w[0] * 4, w[1] * 4, out * 4, N, d.h, d.w, d.c, d.oh, d.ow] as const;
+        const head = [x * 4, w[0] * 4, w[1] * 4, out * 4, N, g.h, g.w, g.c, g.oh, g.ow] as const;
         const tail: Eight = [
-          d.stride[0],
-          d.stride[1],
-          d.dilation[0],
-          d.dilation[1],
-          d.padding.top,
-          d.padding.left,
+          g.stride[0],
+          g.stride[1],
+          g.dilation[0],
+          g.dilation[1],
+          g.padding.top,
+          g.padding.left,
           d.act.code,
           d.act.slope,
         ];
@@ -142,7 +143,7 @@ export class CpuPlan {
             : () => k.depthwise(...head, kh, kw, ...tail);
         return step("depthwise", () => {
           run();
-          if (after) rt.activateInPlace(m, out, N * d.oh * d.ow * d.c, after);
+          if (after) rt.activateInPlace(m, out, N * g.oh * g.ow * g.c, after);
         });
       }
       case "pointwise": {
@@ -266,17 +267,8 @@ export class CpuPlan {
       }
       case "pool": {
         const [x, out] = [at(d.x), at(d.out)];
-        const window = {
-          n: N,
-          h: d.h,
-          w: d.w,
-          c: d.c,
-          oh: d.oh,
-          ow: d.ow,
-          kernel: d.kernel,
-          stride: d.stride,
-          padding: d.padding,
-        };
+        // The step carries the window's sizes; the runtime's pool wants the batch with them.
+        const window = { ...d, n: N };
         return step("other", () => rt.pool(m, x, out, window, d.max));
       }
       case "globalPool": {

@@ -48,21 +48,7 @@ interface StepBase {
 
 export type StepDescriptor = StepBase &
   (
-    | {
-        kind: "depthwise";
-        x: number;
-        out: number;
-        h: number;
-        w: number;
-        c: number;
-        oh: number;
-        ow: number;
-        kernel: [number, number];
-        stride: [number, number];
-        dilation: [number, number];
-        padding: Padding;
-        act: KernelActivation;
-      }
+    | { kind: "depthwise"; x: number; out: number; geometry: ConvGeometry; act: KernelActivation }
     | {
         kind: "pointwise";
         x: number;
@@ -194,39 +180,12 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
       const [kh, kw] = node.kernel;
       const macs = oh * ow * oc * kh * kw * (node.inChannels / node.groups);
       const act = kernelActivation(node.activation);
-      if (isDepthwise(node)) {
-        return {
-          ...base,
-          macs,
-          kind: "depthwise",
-          x,
-          out,
-          h,
-          w,
-          c,
-          oh,
-          ow,
-          kernel: node.kernel,
-          stride: node.stride,
-          dilation: node.dilation,
-          padding: node.padding,
-          act,
-        };
-      }
+      const { kernel, stride, dilation, padding } = node;
+      const geometry = { h, w, c, oh, ow, kernel, stride, dilation, padding };
+      if (isDepthwise(node)) return { ...base, macs, kind: "depthwise", x, out, geometry, act };
       if (isPlainPointwise(node)) {
         return { ...base, macs, kind: "pointwise", x, out, pixels: h * w, inC: c, outC: oc, act };
       }
-      const geometry = {
-        h,
-        w,
-        c,
-        oh,
-        ow,
-        kernel: node.kernel,
-        stride: node.stride,
-        dilation: node.dilation,
-        padding: node.padding,
-      };
       const cig = node.inChannels / node.groups;
       return {
         ...base,
@@ -328,7 +287,9 @@ function kernelActivation(a: Activation): KernelActivation {
 export function stepKernel(step: StepDescriptor): string {
   switch (step.kind) {
     case "depthwise":
-      return step.kernel[0] === 3 && step.kernel[1] === 3 ? "depthwise3x3" : "depthwise";
+      return step.geometry.kernel[0] === 3 && step.geometry.kernel[1] === 3
+        ? "depthwise3x3"
+        : "depthwise";
     case "pointwise":
     case "fc":
       return "gemm";

@@ -2,6 +2,7 @@ import type { Layer, Network } from "../../check/network.js";
 import { describeValue } from "../../check/values.js";
 import { formatCount } from "../../cost/render.js";
 import { summarize } from "../../cost/summarize.js";
+import { commentText } from "../comment.js";
 import { planBuffers } from "../../ir/buffers.js";
 import { isDepthwise, type Activation, type Graph, type Node } from "../../ir/graph.js";
 import { lowerNetwork } from "../../ir/lower.js";
@@ -80,14 +81,6 @@ function rawWeightsBase64(weights: Float32Array[]): string {
   return Buffer.from(bytes).toString("base64");
 }
 
-/**
- * Text that came from the user (file paths above all) made safe for a `//` comment: nothing in
- * it can end the comment or start a line of code.
- */
-export function commentSafe(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]/g, " ").replace(/[\u0000-\u001f\u007f]/g, "?");
-}
-
 class ModuleWriter {
   private lines: string[] = [];
   private ts: boolean;
@@ -142,16 +135,16 @@ class ModuleWriter {
     const output = network.layers[network.output].shape.join("x");
     const mode = this.options.weightsFile
       ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
-      : `embedded (${commentSafe(this.options.weightsOrigin)})`;
+      : `embedded (${commentText(this.options.weightsOrigin)})`;
     this.emit(
       `// Network ${network.name}${params ? ` (${params})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
-      `// ${commentSafe(sourcePath)}`,
+      `// ${commentText(sourcePath)}`,
       `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(summary.totals.macs)} multiply-adds per sample.`,
       `// Weights: ${mode}.`,
       "//",
       "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
         (this.options.command ? ", with" : "."),
-      ...(this.options.command ? [`//   ${commentSafe(this.options.command)}`] : []),
+      ...(this.options.command ? [`//   ${commentText(this.options.command)}`] : []),
       "//",
       "// Usage:",
       this.options.weightsFile
@@ -273,7 +266,7 @@ class ModuleWriter {
   private describeValue(v: number): string {
     const producer = this.graph.nodes.find((n) => n.output === v);
     const layers = producer ? producer.layers.join(" + ") : "";
-    return commentSafe(`${layers} ${this.graph.values[v].join("x")}`.trim());
+    return commentText(`${layers} ${this.graph.values[v].join("x")}`.trim());
   }
 
   /** How a node's tensors are made from the raw ones (`t[i]`), then packed and placed. */
@@ -291,7 +284,7 @@ class ModuleWriter {
       };
     };
     const at = `[${offsets.join(", ")}]`;
-    this.emit(`// ${commentSafe(node.layers.join(" + "))}`);
+    this.emit(`// ${commentText(node.layers.join(" + "))}`);
     if (node.op === "affine" || node.op === "batchnorm") {
       const bn = bnOf(node.layers[0])!;
       this.emit(
@@ -329,7 +322,7 @@ class ModuleWriter {
     const v = (id: number) => names.get(id)!;
     const shapes = this.stepShapes(step);
     this.emit(
-      `/** ${commentSafe(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
+      `/** ${commentText(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
       `function step${n}()${this.t(": void")} {`,
     );
     const after = (a: Activation | undefined, value: string, length: string) => {
@@ -339,13 +332,13 @@ class ModuleWriter {
     switch (step.kind) {
       case "depthwise": {
         const s = step;
+        const g = s.geometry;
         const kernel = stepKernel(s);
-        const is3x3 = kernel === "depthwise3x3";
-        const size = is3x3 ? "" : `${s.kernel[0]}, ${s.kernel[1]}, `;
+        const size = kernel === "depthwise3x3" ? "" : `${g.kernel[0]}, ${g.kernel[1]}, `;
         this.emit(
-          `k.${kernel}(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${s.h}, ${s.w}, ${s.c}, ${s.oh}, ${s.ow}, ${size}${s.stride[0]}, ${s.stride[1]}, ${s.dilation[0]}, ${s.dilation[1]}, ${s.padding.top}, ${s.padding.left}, ${s.act.code}, ${s.act.slope});`,
+          `k.${kernel}(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${g.h}, ${g.w}, ${g.c}, ${g.oh}, ${g.ow}, ${size}${g.stride[0]}, ${g.stride[1]}, ${g.dilation[0]}, ${g.dilation[1]}, ${g.padding.top}, ${g.padding.left}, ${s.act.code}, ${s.act.slope});`,
         );
-        after(s.act.after, v(s.out), `batch * ${s.oh * s.ow * s.c}`);
+        after(s.act.after, v(s.out), `batch * ${g.oh * g.ow * g.c}`);
         break;
       }
       case "pointwise": {

@@ -12,7 +12,8 @@ import {
   type Graph,
   type Node,
 } from "../../ir/graph.js";
-import { commentText, gridOf, vec4s } from "./kernels/common.js";
+import { commentText } from "../comment.js";
+import { gridOf, vec4s } from "./kernels/common.js";
 import { depthwiseKernel } from "./kernels/depthwise.js";
 import { elementwiseKernel } from "./kernels/elementwise.js";
 import { flattenKernel } from "./kernels/flatten.js";

@@ -1,5 +1,5 @@
 import { formatShape } from "../../check/network.js";
-import { commentText } from "./kernels/common.js";
+import { commentText } from "../comment.js";
 import type { WgslManifest } from "./host-runtime.js";
 import { HOST_RUNTIME_SOURCE } from "./host-runtime.source.js";
 

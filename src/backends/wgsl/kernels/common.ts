@@ -107,19 +107,6 @@ export function windowConstants(
 }
 
 /**
- * Text from the user (layer names, file paths) made safe for a `//` comment in WGSL or
- * TypeScript: line breaks of either language and other control characters become `\uXXXX`, and
- * a star-slash, which would end a block comment, becomes star-backslash-slash.
- */
-export function commentText(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
-      return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-    })
-    .replace(/\*\//g, "*\\/");
-}
-
-/**
  * The bindings every step shares (one bind group for the whole network): the packed weights,
  * read-only, and the activation arena. Shaders that read no weights leave the first out.
  */
