@@ -160,3 +160,20 @@ describe("checkFile with overrides", () => {
     expect(several.diagnostics.map((d) => d.code)).toContain("DS6001");
   });
 });
+
+describe("files dsnet cannot take a network from", () => {
+  it("a file of blocks only: DS2017, exit 1", async () => {
+    const r = await cli("summary", "examples/separable_block.dsnet");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "examples/separable_block.dsnet:1:1: error DS2017: examples/separable_block.dsnet declares no network",
+    );
+  });
+
+  it("a name with a letter outside ASCII: DS1001 with a hint", async () => {
+    const { checkSources } = await import("./helpers.js");
+    const [d] = checkSources("input 8x8x3\nrelué\n").diagnostics;
+    expect(d.code).toBe("DS1001");
+    expect(d.help).toBe("names are made of ASCII letters, digits and _");
+  });
+});
