@@ -1,4 +1,4 @@
-import { formatShape } from "../check/network.js";
+import { formatShape } from "../ir/types.js";
 
 /** Shape, range and the top-K entries of each sample. */
 export function describeOutput(

@@ -2,22 +2,15 @@ import type { RelatedLocation } from "../diagnostics/diagnostic.js";
 import type { Span } from "../syntax/source.js";
 import type { Value } from "./values.js";
 
-/** A tensor shape for one sample, NHWC without the N: [height, width, channels]. */
-export type Shape = [h: number, w: number, c: number];
+export type { Shape, Padding } from "../ir/types.js";
+export { formatShape } from "../ir/types.js";
+import type { Padding, Shape } from "../ir/types.js";
 
 /** Where a layer came from: the source that wrote it and the block calls that expanded it. */
 export interface Origin {
   span: Span;
   /** Innermost first, as in diagnostics. */
   expansion: RelatedLocation[];
-}
-
-/** Explicit zero padding in pixels, after `same` / `same_upper` / `valid` were resolved. */
-export interface Padding {
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
 }
 
 interface LayerBase {
@@ -145,8 +138,4 @@ export interface Network {
 
 export function isConv(layer: Layer): layer is ConvLayer {
   return layer.op === "conv" || layer.op === "dw" || layer.op === "pw";
-}
-
-export function formatShape(shape: readonly number[]): string {
-  return shape.join("x");
 }

@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
-import { formatShape } from "../check/network.js";
+import { formatShape } from "../ir/types.js";
 import {
   BackendUnavailableError,
   createRunner,

@@ -1,4 +1,4 @@
-import { formatShape } from "../check/network.js";
+import { formatShape } from "../ir/types.js";
 import { describeValue } from "../check/values.js";
 import type { Summary } from "./summarize.js";
 

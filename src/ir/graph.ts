@@ -1,4 +1,4 @@
-import type { Padding, Shape } from "../check/network.js";
+import type { Activation, Padding, Shape } from "./types.js";
 
 /*
  * The network IR: a typed graph of operations over values (tensors), with the weights attached.
@@ -10,14 +10,8 @@ import type { Padding, Shape } from "../check/network.js";
  * fc [out, in]) so that a backend packs them the way its kernels want.
  */
 
-/**
- * An activation applied element-wise, alone or fused into the node that produces its input. The
- * type lives in the runtime, which generated modules carry and which must stand alone.
- */
-export type { Activation } from "../runtime/runtime.js";
-import type { Activation } from "../runtime/runtime.js";
-
-export const NO_ACTIVATION: Activation = { kind: "none" };
+export type { Activation, Padding, Shape } from "./types.js";
+export { NO_ACTIVATION } from "./types.js";
 
 interface NodeBase {
   /** Value ids read. */

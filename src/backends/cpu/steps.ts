@@ -1,4 +1,4 @@
-import type { Padding } from "../../check/network.js";
+import type { Padding } from "../../ir/types.js";
 import {
   isDepthwise,
   isPlainPointwise,

@@ -1,4 +1,4 @@
-import { formatShape, type Shape } from "../../check/network.js";
+import { formatShape, type Shape } from "../../ir/types.js";
 import { planBuffers } from "../../ir/buffers.js";
 import { checkAddressable } from "../errors.js";
 import { foldBatchNorm } from "../../ir/passes.js";

@@ -1,4 +1,4 @@
-import { formatShape } from "../../check/network.js";
+import { formatShape } from "../../ir/types.js";
 import { commentText } from "../comment.js";
 import type { WgslManifest } from "./host-runtime.js";
 import { HOST_RUNTIME_SOURCE } from "./host-runtime.source.js";

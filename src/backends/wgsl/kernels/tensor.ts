@@ -1,4 +1,4 @@
-import type { Padding, Shape } from "../../../check/network.js";
+import type { Padding, Shape } from "../../../ir/types.js";
 
 /** A value in the activation arena: where it starts (in vec4s) and its shape for one sample. */
 export interface ArenaTensor {
