@@ -3,8 +3,7 @@ import { importGeneratedModule } from "../src/backends/ts/load.js";
 import { benchmark, describeBench } from "../src/cli/run.js";
 import { checkFile } from "../src/check/program.js";
 import { summarize } from "../src/cost/summarize.js";
-import { lowerNetwork } from "../src/ir/lower.js";
-import { optimize } from "../src/ir/passes.js";
+import { compileGraph } from "../src/compile.js";
 import { initialWeights, Random } from "../src/weights/init.js";
 import { heading, measure } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
@@ -18,7 +17,7 @@ export async function cpuBenchmarks(): Promise<void> {
   heading("CPU: MobileNetV1 1.0/224, batch 1, one thread");
   const network = checkFile("examples/mobilenet_v1.dsnet").networks[0];
   const weights = initialWeights(network).map((t) => t.data);
-  const graph = optimize(lowerNetwork(network, weights));
+  const graph = compileGraph(network, weights, { target: "cpu" });
   const [h, w, c] = network.input;
   const random = new Random(7);
   const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
@@ -27,7 +26,7 @@ export async function cpuBenchmarks(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
   const plan = new CpuPlan(graph);
-  const generated = (await importGeneratedModule(network, weights)).createModel({ batch: 1 });
+  const generated = (await importGeneratedModule(graph)).createModel({ batch: 1 });
   const ours = Float32Array.from(plan.forward(input));
   const maxDiff = (other: Float32Array) =>
     ours.reduce((d, v, i) => Math.max(d, Math.abs(v - other[i])), 0).toExponential(2);

@@ -22,10 +22,36 @@ export { renderSummary } from "./cost/render.js";
 export { type Diagnostic, diagnosticToJson, hasErrors } from "./diagnostics/diagnostic.js";
 export { renderDiagnostic, renderDiagnostics } from "./diagnostics/render.js";
 export { catalogue } from "./diagnostics/catalogue.js";
+export {
+  compile,
+  compileGraph,
+  passesFor,
+  type GraphOptions,
+  type GraphTarget,
+  type Trace,
+} from "./compile.js";
 export { lowerNetwork } from "./ir/lower.js";
-export { optimize, foldBatchNorm, fuseActivations, removeIdentities } from "./ir/passes.js";
+export {
+  optimize,
+  foldBatchNorm,
+  fuseActivations,
+  fuseSeparable,
+  removeIdentities,
+  STANDARD_PASSES,
+  SEPARABLE_PASS,
+  type Pass,
+} from "./ir/passes.js";
+export { printGraph } from "./ir/print.js";
 export { planBuffers, type BufferPlan } from "./ir/buffers.js";
-export type { Graph, Node as GraphNode, Activation } from "./ir/graph.js";
+export type {
+  Graph,
+  Node as GraphNode,
+  Tensor,
+  FoldedBatchNorm,
+  TensorOrigin,
+  GraphSource,
+} from "./ir/graph.js";
+export type { Activation, Padding, Shape } from "./ir/types.js";
 export { createRunner, BACKENDS, type BackendName, type Runner } from "./backends/index.js";
 export { CpuPlan } from "./backends/cpu/plan.js";
 export { generateModule, type GenerateOptions } from "./backends/ts/generate.js";

@@ -11,8 +11,7 @@ import { CpuPlan } from "../../src/backends/cpu/plan.js";
 import { createWebGpuRunner, requestWebGpuDevice } from "../../src/backends/wgsl/index.js";
 import { checkFile } from "../../src/check/program.js";
 import { summarize } from "../../src/cost/summarize.js";
-import { lowerNetwork } from "../../src/ir/lower.js";
-import { optimize } from "../../src/ir/passes.js";
+import { compileGraph } from "../../src/compile.js";
 import { initialWeights, Random } from "../../src/weights/init.js";
 
 const [onnxPath, runsText = "100"] = process.argv.slice(2);
@@ -36,12 +35,8 @@ async function time(label: string, body: () => Promise<unknown>, macs: number) {
 
 const network = checkFile("examples/mobilenet_v2.dsnet").networks[0];
 const macs = summarize(network).totals.macs;
-const graph = optimize(
-  lowerNetwork(
-    network,
-    initialWeights(network).map((t) => t.data),
-  ),
-);
+const weights = initialWeights(network).map((t) => t.data);
+const graph = compileGraph(network, weights, { target: "cpu" });
 const random = new Random(3);
 const input = Float32Array.from({ length: 224 * 224 * 3 }, () => random.uniform(-1, 1));
 
@@ -54,7 +49,8 @@ const info = (
 console.log(`WebGPU adapter: ${JSON.stringify(info ?? {})}`);
 const reference = new CpuPlan(graph).forward(input);
 for (const fuseSeparable of [true, false]) {
-  const runner = await createWebGpuRunner(graph, 1, { device, fuseSeparable });
+  const gpuGraph = compileGraph(network, weights, { target: "wgsl", fuseSeparable });
+  const runner = await createWebGpuRunner(gpuGraph, 1, { device });
   const output = await runner.forward(input);
   const diff = output.reduce((d, v, i) => Math.max(d, Math.abs(v - reference[i])), 0);
   console.log(

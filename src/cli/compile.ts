@@ -1,8 +1,9 @@
 import { basename } from "node:path";
 import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
 import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
-import { lowerNetwork } from "../ir/lower.js";
-import { optimize } from "../ir/passes.js";
+import { compileGraph } from "../compile.js";
+import { printGraph } from "../ir/print.js";
+import { debugTrace } from "./debug.js";
 import { initialWeights } from "../weights/init.js";
 import { loadWeights, writeBytes } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
@@ -17,6 +18,7 @@ export interface CompileOptions extends NetworkSelection {
   js?: boolean;
   verbose?: boolean;
   batch?: string;
+  emit?: string;
 }
 
 export const TARGETS = ["ts", "wgsl"] as const;
@@ -30,8 +32,9 @@ export async function compileCommand(
   options: CompileOptions,
   io: CliIO,
 ): Promise<number> {
-  const target = options.target;
-  if (!target || !(TARGETS as readonly string[]).includes(target)) {
+  if (options.emit !== undefined) return emitCommand(file, options, io);
+  const target = options.target as (typeof TARGETS)[number] | undefined;
+  if (!target || !TARGETS.includes(target)) {
     throw new UsageError(
       `compile needs --target (${TARGETS.join(", ")})${target ? `, not ${target}` : ""}`,
     );
@@ -62,12 +65,12 @@ export async function compileCommand(
     ? loadWeights(network, options.weights)
     : initialWeights(network).map((t) => t.data);
   if (!options.weights && !options.weightsFile) io.stderr(NO_WEIGHTS_NOTE);
+  const trace = debugTrace(io);
+  const graph = compileGraph(network, weights, { target, trace });
   if (target === "wgsl") {
-    const program = compileWgsl(optimize(lowerNetwork(network, weights)), {
-      batch,
-      sourceFile: file,
-      networkName: network.name,
-    });
+    const program = compileWgsl(graph, { batch, sourceFile: file });
+    trace?.(3, "WGSL steps", () => program.plan.join("\n") + "\n");
+    trace?.(4, "WGSL shaders", () => program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`).join("\n"));
     const written = writeWgslProgram(program, options.output!);
     if (options.verbose) io.stderr(program.plan.join("\n") + "\n");
     io.stderr(`wrote ${written.length} files to ${options.output}\n`);
@@ -76,18 +79,46 @@ export async function compileCommand(
   const origin = options.weights
     ? `from ${basename(options.weights)}`
     : "NOT TRAINED: dsnet's deterministic initial weights, seed 0 (pass --weights W.safetensors)";
+  trace?.(3, "CPU steps", () => describeModulePlan(graph));
   const text = await generateModule({
-    network,
-    weights,
+    graph,
     weightsOrigin: origin,
     weightsFile: options.weightsFile,
     javascript: options.js,
     sourcePath: file,
     command: commandLine(file, options),
   });
+  trace?.(4, "generated module", () => text);
   writeBytes(options.output!, text, "module");
-  if (options.verbose) io.stderr(describeModulePlan(network, weights));
+  if (options.verbose) io.stderr(describeModulePlan(graph));
   io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+  return EXIT_OK;
+}
+
+/** `dsnet compile FILE --emit ir [--target T] [-o FILE]`: the graph a backend would receive. */
+function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
+  if (options.emit !== "ir") throw new UsageError(`--emit takes ir, not ${options.emit}`);
+  const target = options.target ?? "ts";
+  if (!(TARGETS as readonly string[]).includes(target)) {
+    throw new UsageError(`unknown target ${target} (targets: ${TARGETS.join(", ")})`);
+  }
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const network = loaded.network;
+  const weights = options.weights
+    ? loadWeights(network, options.weights)
+    : initialWeights(network).map((t) => t.data);
+  const graph = compileGraph(network, weights, {
+    target: target as (typeof TARGETS)[number],
+    trace: debugTrace(io),
+  });
+  const text = printGraph(graph, `for ${target}`);
+  if (options.output && options.output !== "-") {
+    writeBytes(options.output, text, "IR");
+    io.stderr(`wrote ${options.output}\n`);
+  } else {
+    io.stdout(text);
+  }
   return EXIT_OK;
 }
 

@@ -169,6 +169,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--js", "plain ES module JavaScript instead of TypeScript")
     .option("--batch <n>", "wgsl: samples per pass, baked into the shaders (default 1)")
     .option("--verbose", "print the plan: one line per step, with the kernel it runs")
+    .option(
+      "--emit <what>",
+      "ir: print the optimised IR graph as text instead (for --target's passes; -o to write it)",
+    )
     .action(async (file: string, options: CompileOptions) => {
       code = await compileCommand(file, options, io);
     });

@@ -2,9 +2,10 @@ import { extname } from "node:path";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
 import { formatShape } from "../ir/types.js";
+import { compile } from "../compile.js";
+import { debugTrace } from "./debug.js";
 import {
   BackendUnavailableError,
-  createRunner,
   isBackend,
   BACKENDS,
   type BackendName,
@@ -136,7 +137,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     io.stderr("dsnet: --mean and --std apply to PNG inputs only; the input is used as it is\n");
   }
   if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
-  const runner = await createRunner(backend, network, weights, input.batch);
+  const runner = await compile(network, weights, {
+    backend,
+    batch: input.batch,
+    trace: debugTrace(io),
+  });
   const output = Float32Array.from(await runner.forward(input.data));
   runner.dispose?.();
   const [h, w, c] = network.layers[network.output].shape;
@@ -204,7 +209,7 @@ export async function benchmark(
   options: { runs: number; warmup: number; batch: number; weights?: string },
 ): Promise<BenchResult> {
   const weights = loadWeights(network, options.weights);
-  const runner = await createRunner(backend, network, weights, options.batch);
+  const runner = await compile(network, weights, { backend, batch: options.batch });
   const [h, w, c] = network.input;
   const random = new Random(1);
   const input = Float32Array.from({ length: options.batch * h * w * c }, () =>

@@ -1,11 +1,8 @@
-import { formatShape } from "../ir/types.js";
+import { formatCount, formatShape } from "../ir/types.js";
 import { describeValue } from "../check/values.js";
 import type { Summary } from "./summarize.js";
 
-/** 1234567 -> "1,234,567". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
+export { formatCount };
 
 /** 568740352 -> "568.74 M". */
 export function formatScaled(n: number): string {

@@ -1,6 +1,7 @@
 import type { Layer, Network } from "../check/network.js";
+import { describeValue } from "../check/values.js";
 import { expectedTensors } from "../weights/tensors.js";
-import { NO_ACTIVATION, type Activation, type Graph, type Node } from "./graph.js";
+import { NO_ACTIVATION, type Activation, type Graph, type Node, type Tensor } from "./graph.js";
 
 /**
  * Lowers a checked network to the IR, one node per layer, value id = layer id. `weights` holds
@@ -13,31 +14,55 @@ export function lowerNetwork(network: Network, weights: Float32Array[]): Graph {
       `lowerNetwork: ${network.name} needs ${specs.length} tensors, got ${weights.length}`,
     );
   }
-  const byLayer = new Map<number, Float32Array[]>();
-  specs.forEach((spec, i) => {
+  const tensors: Tensor[] = specs.map((spec, i) => {
     const expected = spec.shape.reduce((a, b) => a * b, 1);
     if (weights[i].length !== expected) {
       throw new Error(
         `lowerNetwork: ${spec.name} needs ${expected} values, got ${weights[i].length}`,
       );
     }
-    const list = byLayer.get(spec.layer) ?? [];
-    list.push(weights[i]);
-    byLayer.set(spec.layer, list);
+    return { name: spec.name, shape: spec.shape, data: weights[i] };
   });
-  const nodes = network.layers.map((layer) => lowerLayer(layer, byLayer.get(layer.id) ?? []));
+  // Each layer's tensors by role, as indices into `tensors`.
+  const byLayer = new Map<number, Map<string, number>>();
+  specs.forEach((spec, i) => {
+    const roles = byLayer.get(spec.layer) ?? new Map<string, number>();
+    roles.set(spec.role, i);
+    byLayer.set(spec.layer, roles);
+  });
+  const nodes = network.layers.map((layer) =>
+    lowerLayer(layer, tensors, byLayer.get(layer.id) ?? new Map()),
+  );
   return {
     name: network.name,
+    source: {
+      file: network.file,
+      params: Object.entries(network.params).map(([k, v]) => [k, describeValue(v)]),
+      lines: Object.fromEntries(
+        network.layers.map((l) => {
+          const { source, start } = l.origin.span;
+          return [l.name, { file: source.path, line: source.position(start).line }];
+        }),
+      ),
+    },
     values: network.layers.map((l) => l.shape),
     nodes,
     input: 0,
     output: network.output,
+    tensors,
   };
 }
 
-function lowerLayer(layer: Layer, tensors: Float32Array[]): Node {
+function lowerLayer(layer: Layer, all: Tensor[], roles: Map<string, number>): Node {
   const base = { inputs: layer.inputs, output: layer.id, layers: [layer.name] };
   const none: Activation = NO_ACTIVATION;
+  const index = (role: string) => roles.get(role)!;
+  const data = (role: string) => all[index(role)].data;
+  const origin = (bias: boolean) => ({
+    weight: index("weight"),
+    bias: bias ? index("bias") : null,
+    folded: [],
+  });
   switch (layer.op) {
     case "input":
       return { ...base, op: "input" };
@@ -55,9 +80,10 @@ function lowerLayer(layer: Layer, tensors: Float32Array[]): Node {
         dilation: layer.dilation,
         padding: layer.padding,
         groups: layer.groups,
-        weight: tensors[0],
-        bias: layer.bias ? tensors[1] : null,
+        weight: data("weight"),
+        bias: layer.bias ? data("bias") : null,
         activation: none,
+        tensors: origin(layer.bias),
       };
     case "bn":
       return {
@@ -65,11 +91,19 @@ function lowerLayer(layer: Layer, tensors: Float32Array[]): Node {
         op: "batchnorm",
         channels: layer.channels,
         eps: layer.eps,
-        gamma: tensors[0],
-        beta: tensors[1],
-        mean: tensors[2],
-        variance: tensors[3],
+        gamma: data("weight"),
+        beta: data("bias"),
+        mean: data("running_mean"),
+        variance: data("running_var"),
         activation: none,
+        tensors: {
+          layer: layer.name,
+          eps: layer.eps,
+          gamma: index("weight"),
+          beta: index("bias"),
+          mean: index("running_mean"),
+          variance: index("running_var"),
+        },
       };
     case "relu":
     case "relu6":
@@ -100,9 +134,10 @@ function lowerLayer(layer: Layer, tensors: Float32Array[]): Node {
         op: "fc",
         inFeatures: layer.inFeatures,
         outFeatures: layer.outFeatures,
-        weight: tensors[0],
-        bias: layer.bias ? tensors[1] : null,
+        weight: data("weight"),
+        bias: layer.bias ? data("bias") : null,
         activation: none,
+        tensors: origin(layer.bias),
       };
     case "flatten":
       return { ...base, op: "flatten" };

@@ -1,5 +1,7 @@
 import { batchNormScaleShift, foldBatchNormWeights } from "../runtime/runtime.js";
 import {
+  isDepthwise,
+  isPlainPointwise,
   readerCounts,
   type BatchNormNode,
   type ConvNode,
@@ -13,9 +15,24 @@ import {
  * float rounding), leaving its argument untouched, so tests can run both and compare.
  */
 
+export interface Pass {
+  name: string;
+  run(graph: Graph): Graph;
+}
+
 /** The passes every backend wants, in order. */
+export const STANDARD_PASSES: readonly Pass[] = [
+  { name: "removeIdentities", run: removeIdentities },
+  { name: "foldBatchNorm", run: foldBatchNorm },
+  { name: "fuseActivations", run: fuseActivations },
+];
+
+/** For backends with a fused depthwise + pointwise kernel (WGSL), after the standard ones. */
+export const SEPARABLE_PASS: Pass = { name: "fuseSeparable", run: fuseSeparable };
+
+/** The standard passes, in order. */
 export function optimize(graph: Graph): Graph {
-  return fuseActivations(foldBatchNorm(removeIdentities(graph)));
+  return STANDARD_PASSES.reduce((g, pass) => pass.run(g), graph);
 }
 
 /** Drops identity nodes (dropout at inference), pointing their readers at their input. */
@@ -67,6 +84,7 @@ export function foldBatchNorm(graph: Graph): Graph {
       layers: node.layers,
       ...affineOf(node),
       activation: node.activation,
+      tensors: node.tensors,
     };
   }
   return { ...graph, nodes: nodes.filter((n): n is Node => n !== undefined) };
@@ -92,6 +110,7 @@ function foldInto(target: ConvNode | FcNode, bn: BatchNormNode): ConvNode | FcNo
     output: bn.output,
     layers: [...target.layers, ...bn.layers],
     activation: bn.activation,
+    tensors: { ...target.tensors, folded: [...target.tensors.folded, bn.tensors] },
   };
 }
 
@@ -127,4 +146,43 @@ export function fuseActivations(graph: Graph): Graph {
     nodes[i] = undefined;
   }
   return { ...graph, nodes: nodes.filter((n): n is Node => n !== undefined) };
+}
+
+/**
+ * Pairs each depthwise convolution with the plain pointwise convolution that alone reads its
+ * output, as one separable node at the pointwise node's place. Run after the standard passes,
+ * so both halves carry their folded batch norms and activations.
+ */
+export function fuseSeparable(graph: Graph): Graph {
+  const readers = readerCounts(graph);
+  const depthwiseOf = new Map<number, ConvNode>();
+  for (const node of graph.nodes) {
+    if (
+      node.op === "conv" &&
+      isDepthwise(node) &&
+      !isPlainPointwise(node) &&
+      readers[node.output] === 1
+    ) {
+      depthwiseOf.set(node.output, node);
+    }
+  }
+  const paired = new Set<ConvNode>();
+  const nodes: Node[] = [];
+  for (const node of graph.nodes) {
+    const depthwise = node.op === "conv" ? depthwiseOf.get(node.inputs[0]) : undefined;
+    if (node.op === "conv" && depthwise && isPlainPointwise(node)) {
+      paired.add(depthwise);
+      nodes.push({
+        op: "separable",
+        inputs: depthwise.inputs,
+        output: node.output,
+        layers: [...depthwise.layers, ...node.layers],
+        depthwise,
+        pointwise: node,
+      });
+      continue;
+    }
+    nodes.push(node);
+  }
+  return { ...graph, nodes: nodes.filter((n) => !(n.op === "conv" && paired.has(n))) };
 }

@@ -36,3 +36,8 @@ export const NO_ACTIVATION: Activation = { kind: "none" };
 export function formatShape(shape: readonly number[]): string {
   return shape.join("x");
 }
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}

@@ -1,7 +1,6 @@
 import { generateModule } from "../backends/ts/generate.js";
 import { compileWgsl } from "../backends/wgsl/compile.js";
-import { lowerNetwork } from "../ir/lower.js";
-import { optimize } from "../ir/passes.js";
+import { compileGraph } from "../compile.js";
 import { initialWeights } from "../weights/init.js";
 import type { Codegen } from "./session.js";
 
@@ -13,20 +12,21 @@ import type { Codegen } from "./session.js";
 export const replCodegen: Codegen = {
   typescript: (network) =>
     generateModule({
-      network,
-      weights: initialWeights(network).map((t) => t.data),
-      weightsOrigin: "none (taken at load time)",
-      weightsFile: true,
-      sourcePath: network.file,
-    }),
-  wgsl: async (network) => {
-    const graph = optimize(
-      lowerNetwork(
+      graph: compileGraph(
         network,
         initialWeights(network).map((t) => t.data),
+        { target: "ts" },
       ),
+      weightsOrigin: "none (taken at load time)",
+      weightsFile: true,
+    }),
+  wgsl: async (network) => {
+    const graph = compileGraph(
+      network,
+      initialWeights(network).map((t) => t.data),
+      { target: "wgsl" },
     );
-    const program = compileWgsl(graph, { sourceFile: network.file, networkName: network.name });
+    const program = compileWgsl(graph);
     return [
       program.plan.join("\n"),
       ...program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`),

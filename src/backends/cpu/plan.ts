@@ -3,8 +3,8 @@ import { checkAddressable } from "../errors.js";
 import type { Graph } from "../../ir/graph.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
+import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
 import {
-  IM2COL_ROWS,
   packNodeWeights,
   placeWeights,
   planSteps,
@@ -106,187 +106,94 @@ export class CpuPlan {
     return this.memory.subarray(at, at + this.outputLength);
   }
 
-  /** A step descriptor as a closure over this plan's memory and addresses. */
+  /** A step as a closure over this plan's memory and addresses (see calls.ts). */
   private bind(d: StepDescriptor, w: number[], scratch: number): Step {
-    const m = this.memory;
-    const k = this.kernels;
-    const N = this.batch;
-    const at = (v: number) => this.valueAt[v];
-    const step = (kind: StepKind, run: () => void): Step => ({
-      layers: d.layers,
-      kind,
-      macs: N * d.macs,
-      run,
-    });
-    switch (d.kind) {
-      case "depthwise": {
-        const [x, out] = [at(d.x), at(d.out)];
-        const after = d.act.after;
-        const g = d.geometry;
-        const [kh, kw] = g.kernel;
-        // The same arguments for both kernels, but the generic one also takes the window size.
-        type Eight = [number, number, number, number, number, number, number, number];
-        const head = [x * 4, w[0] * 4, w[1] * 4, out * 4, N, g.h, g.w, g.c, g.oh, g.ow] as const;
-        const tail: Eight = [
-          g.stride[0],
-          g.stride[1],
-          g.dilation[0],
-          g.dilation[1],
-          g.padding.top,
-          g.padding.left,
-          d.act.code,
-          d.act.slope,
-        ];
-        const run =
-          kh === 3 && kw === 3
-            ? () => k.depthwise3x3(...head, ...tail)
-            : () => k.depthwise(...head, kh, kw, ...tail);
-        return step("depthwise", () => {
-          run();
-          if (after) rt.activateInPlace(m, out, N * g.oh * g.ow * g.c, after);
-        });
-      }
-      case "pointwise": {
-        const [x, out] = [at(d.x), at(d.out)];
-        const after = d.act.after;
-        return step("pointwise", () => {
-          k.gemm(
-            x * 4,
-            d.inC * 4,
-            w[0] * 4,
-            w[1] * 4,
-            out * 4,
-            d.outC * 4,
-            N * d.pixels,
-            d.inC,
-            d.outC,
-            d.act.code,
-            d.act.slope,
-          );
-          if (after) rt.activateInPlace(m, out, N * d.pixels * d.outC, after);
-        });
-      }
-      case "conv": {
-        // im2col into scratch a few hundred output pixels at a time, then gemm, once per
-        // group, each group writing its columns of the output.
-        const [x, out] = [at(d.x), at(d.out)];
-        const g = d.geometry;
-        const pixels = g.oh * g.ow;
-        const kk = g.kernel[0] * g.kernel[1] * d.cig;
-        const after = d.act.after;
-        const node = this.graph.nodes[d.node];
-        const role = node.op === "conv" ? node.role : "conv";
-        return step(role === "dw" ? "depthwise" : role === "pw" ? "pointwise" : "conv", () => {
-          for (let n = 0; n < N; n++) {
-            for (let p0 = 0; p0 < pixels; p0 += IM2COL_ROWS) {
-              const rows = Math.min(IM2COL_ROWS, pixels - p0);
-              for (let group = 0; group < d.groups; group++) {
-                k.im2col(
-                  x * 4,
-                  scratch * 4,
-                  n,
-                  g.h,
-                  g.w,
-                  g.c,
-                  g.ow,
-                  g.kernel[0],
-                  g.kernel[1],
-                  g.stride[0],
-                  g.stride[1],
-                  g.dilation[0],
-                  g.dilation[1],
-                  g.padding.top,
-                  g.padding.left,
-                  p0,
-                  rows,
-                  group * d.cig,
-                  d.cig,
-                );
-                const target = out + (n * pixels + p0) * d.outC + group * d.cog;
-                k.gemm(
-                  scratch * 4,
-                  kk * 4,
-                  w[2 * group] * 4,
-                  w[2 * group + 1] * 4,
-                  target * 4,
-                  d.outC * 4,
-                  rows,
-                  kk,
-                  d.cog,
-                  d.act.code,
-                  d.act.slope,
-                );
-              }
+    const node = this.graph.nodes[d.node];
+    const role = node.op === "conv" ? node.role : "conv";
+    const kind: StepKind =
+      d.kind === "depthwise" || d.kind === "pointwise" || d.kind === "fc"
+        ? d.kind
+        : d.kind === "conv"
+          ? role === "dw"
+            ? "depthwise"
+            : role === "pw"
+              ? "pointwise"
+              : "conv"
+          : "other";
+    const { tiles, calls, after } = stepCalls(d, w);
+    const symbols = { batch: this.batch, scratch, m: this.memory, n: 0, p0: 0, rows: 0 };
+    const resolve = (e: Expr): unknown => resolveExpr(e, symbols, this.valueAt, this.memory);
+    // Arguments are resolved once; those that name the tile loop's variables again per tile.
+    const bind = ({ fn, args }: Call) => {
+      const f = this.function(fn);
+      const values = args.map((a) => (mentionsTile(a) ? 0 : resolve(a)));
+      const varying = args.flatMap((a, i) => (mentionsTile(a) ? [[i, a] as const] : []));
+      return () => {
+        for (const [i, a] of varying) values[i] = resolve(a);
+        f(...values);
+      };
+    };
+    const body = calls.map(bind);
+    const finish = after.map(bind);
+    const run = tiles
+      ? () => {
+          for (let n = 0; n < this.batch; n++) {
+            for (let p0 = 0; p0 < tiles.pixels; p0 += tiles.rows) {
+              symbols.n = n;
+              symbols.p0 = p0;
+              symbols.rows = Math.min(tiles.rows, tiles.pixels - p0);
+              for (const call of body) call();
             }
           }
-          if (after) rt.activateInPlace(m, out, N * pixels * d.outC, after);
-        });
-      }
-      case "fc": {
-        const [x, out] = [at(d.x), at(d.out)];
-        const after = d.act.after;
-        return step("fc", () => {
-          k.gemm(
-            x * 4,
-            d.inF * 4,
-            w[0] * 4,
-            w[1] * 4,
-            out * 4,
-            d.outF * 4,
-            N,
-            d.inF,
-            d.outF,
-            d.act.code,
-            d.act.slope,
-          );
-          if (after) rt.activateInPlace(m, out, N * d.outF, after);
-        });
-      }
-      case "affine": {
-        const [x, out] = [at(d.x), at(d.out)];
-        const scale = m.subarray(w[0], w[0] + d.channels);
-        const shift = m.subarray(w[1], w[1] + d.channels);
-        return step("other", () => {
-          rt.affine(m, x, out, N * d.pixels, d.channels, scale, shift);
-          rt.activateInPlace(m, out, N * d.pixels * d.channels, d.act);
-        });
-      }
-      case "activation": {
-        const [x, out] = [at(d.x), at(d.out)];
-        return step("other", () => {
-          m.copyWithin(out, x, x + N * d.length);
-          rt.activateInPlace(m, out, N * d.length, d.act);
-        });
-      }
-      case "add": {
-        const [a, b, out] = [at(d.a), at(d.b), at(d.out)];
-        return step("other", () => {
-          rt.add(m, a, b, out, N * d.length);
-          rt.activateInPlace(m, out, N * d.length, d.act);
-        });
-      }
-      case "pool": {
-        const [x, out] = [at(d.x), at(d.out)];
-        // The step carries the window's sizes; the runtime's pool wants the batch with them.
-        const window = { ...d, n: N };
-        return step("other", () => rt.pool(m, x, out, window, d.max));
-      }
-      case "globalPool": {
-        const [x, out] = [at(d.x), at(d.out)];
-        return step("other", () => rt.globalPool(m, x, out, N, d.pixels, d.c, d.max));
-      }
-      case "flatten": {
-        const [x, out] = [at(d.x), at(d.out)];
-        return step("other", () => rt.flattenChannelMajor(m, x, out, N, d.h, d.w, d.c));
-      }
-      case "softmax": {
-        const [x, out] = [at(d.x), at(d.out)];
-        return step("other", () => rt.softmax(m, x, out, N * d.pixels, d.c));
-      }
-      case "copy": {
-        const [x, out] = [at(d.x), at(d.out)];
-        return step("other", () => m.copyWithin(out, x, x + N * d.length));
-      }
-    }
+          for (const call of finish) call();
+        }
+      : () => {
+          for (const call of body) call();
+          for (const call of finish) call();
+        };
+    return { layers: d.layers, kind, macs: this.batch * d.macs, run };
   }
+
+  /** The function a call names: a kernel, the memory's copyWithin, or a runtime operation. */
+  private function(name: string): (...args: unknown[]) => void {
+    const m = this.memory;
+    if (name.startsWith("k.")) {
+      const kernel = (this.kernels as unknown as Record<string, (...a: unknown[]) => void>)[
+        name.slice(2)
+      ];
+      if (!kernel) throw new Error(`internal: no kernel ${name}`);
+      return kernel;
+    }
+    if (name === "m.copyWithin") return (...a) => m.copyWithin(a[0] as number, a[1] as number, a[2] as number);
+    const op = (rt as unknown as Record<string, (...a: unknown[]) => void>)[name];
+    if (!op) throw new Error(`internal: no runtime operation ${name}`);
+    return op;
+  }
+}
+
+function mentionsTile(e: Expr): boolean {
+  if (typeof e === "number" || typeof e === "boolean") return false;
+  if ("symbol" in e) return e.symbol === "n" || e.symbol === "p0" || e.symbol === "rows";
+  if ("add" in e) return mentionsTile(e.add[0]) || mentionsTile(e.add[1]);
+  if ("mul" in e) return mentionsTile(e.mul[0]) || mentionsTile(e.mul[1]);
+  return false;
+}
+
+/** An argument's value in this plan: addresses from the buffer plan, names from `symbols`. */
+function resolveExpr(
+  e: Expr,
+  symbols: Record<CallSymbol, unknown>,
+  valueAt: number[],
+  memory: Float32Array,
+): unknown {
+  const r = (x: Expr) => resolveExpr(x, symbols, valueAt, memory);
+  if (typeof e === "number" || typeof e === "boolean") return e;
+  if ("symbol" in e) return symbols[e.symbol];
+  if ("value" in e) return valueAt[e.value];
+  if ("add" in e) return (r(e.add[0]) as number) + (r(e.add[1]) as number);
+  if ("mul" in e) return (r(e.mul[0]) as number) * (r(e.mul[1]) as number);
+  if ("fields" in e) return Object.fromEntries(e.fields.map(([k, v]) => [k, r(v)]));
+  if ("list" in e) return e.list.map(r);
+  if ("activation" in e) return e.activation;
+  return memory.subarray(r(e.subarray[0]) as number, r(e.subarray[1]) as number);
 }

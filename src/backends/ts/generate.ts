@@ -1,17 +1,18 @@
-import type { Layer, Network } from "../../check/network.js";
-import { describeValue } from "../../check/values.js";
-import { formatCount } from "../../cost/render.js";
-import { summarize } from "../../cost/summarize.js";
 import { commentText } from "../comment.js";
 import { planBuffers } from "../../ir/buffers.js";
-import { isDepthwise, type Activation, type Graph, type Node } from "../../ir/graph.js";
-import { lowerNetwork } from "../../ir/lower.js";
-import { optimize } from "../../ir/passes.js";
+import {
+  graphMacs,
+  isDepthwise,
+  type Activation,
+  type FoldedBatchNorm,
+  type Graph,
+  type Node,
+} from "../../ir/graph.js";
+import { formatCount } from "../../ir/types.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
-import { expectedTensors, type TensorSpec } from "../../weights/tensors.js";
+import { stepCalls, type Call, type Expr } from "../cpu/calls.js";
 import {
-  IM2COL_ROWS,
   packNodeWeights,
   placeWeights,
   planSteps,
@@ -23,17 +24,16 @@ import {
 export const DSNET_VERSION = "0.1.0";
 
 export interface GenerateOptions {
-  network: Network;
-  /** The network's tensors in `expectedTensors` order (PyTorch layouts, batch norm unfolded). */
-  weights: Float32Array[];
+  /** The network's graph for the CPU runtime (`compileGraph` with target "ts"). */
+  graph: Graph;
   /** Where the weights came from, for the header: a file name, or a note that they are not trained. */
   weightsOrigin: string;
   /** Take a safetensors file at load time instead of embedding the weights. */
   weightsFile?: boolean;
   /** Plain ES module JavaScript instead of TypeScript. */
   javascript?: boolean;
-  /** The .dsnet file, for the header. */
-  sourcePath: string;
+  /** The .dsnet file as the user named it, for the header; default the graph's. */
+  sourcePath?: string;
   /** The command line that made the module, printed in its header as how to make it again. */
   command?: string;
 }
@@ -48,8 +48,7 @@ export interface GenerateOptions {
  * Returns the module's text, formatted with prettier.
  */
 export async function generateModule(options: GenerateOptions): Promise<string> {
-  const { network } = options;
-  const graph = optimize(lowerNetwork(network, options.weights));
+  const { graph } = options;
   const writer = new ModuleWriter(options, graph);
   const code = writer.write();
   const prettier = await import("prettier");
@@ -60,7 +59,9 @@ export async function generateModule(options: GenerateOptions): Promise<string> 
   // Long base64 strings are spliced in after formatting: prettier need not look at megabytes.
   return formatted
     .replace(`"${KERNELS_PLACEHOLDER}"`, () => base64Lines(KERNELS_WASM_BASE64))
-    .replace(`"${WEIGHTS_PLACEHOLDER}"`, () => base64Lines(rawWeightsBase64(options.weights)));
+    .replace(`"${WEIGHTS_PLACEHOLDER}"`, () =>
+      base64Lines(rawWeightsBase64(graph.tensors.map((t) => t.data))),
+    );
 }
 
 const KERNELS_PLACEHOLDER = "@@KERNELS@@";
@@ -84,18 +85,14 @@ function rawWeightsBase64(weights: Float32Array[]): string {
 class ModuleWriter {
   private lines: string[] = [];
   private ts: boolean;
-  private specs: TensorSpec[];
   private steps: StepDescriptor[];
-  private layerByName: Map<string, Layer>;
 
   constructor(
     private options: GenerateOptions,
     private graph: Graph,
   ) {
     this.ts = !options.javascript;
-    this.specs = expectedTensors(options.network);
     this.steps = planSteps(graph);
-    this.layerByName = new Map(options.network.layers.map((l) => [l.name, l]));
   }
 
   /** A type annotation, in TypeScript only. */
@@ -126,20 +123,18 @@ class ModuleWriter {
   }
 
   private header() {
-    const { network, sourcePath } = this.options;
-    const params = Object.entries(network.params)
-      .map(([k, v]) => `${k} = ${describeValue(v)}`)
-      .join(", ");
-    const summary = summarize(network);
-    const input = network.input.join("x");
-    const output = network.layers[network.output].shape.join("x");
+    const graph = this.graph;
+    const sourcePath = this.options.sourcePath ?? graph.source.file;
+    const params = graph.source.params.map(([k, v]) => `${k} = ${v}`).join(", ");
+    const input = graph.values[graph.input].join("x");
+    const output = graph.values[graph.output].join("x");
     const mode = this.options.weightsFile
       ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
       : `embedded (${commentText(this.options.weightsOrigin)})`;
     this.emit(
-      `// Network ${network.name}${params ? ` (${params})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
+      `// Network ${graph.name}${params ? ` (${params})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
       `// ${commentText(sourcePath)}`,
-      `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(summary.totals.macs)} multiply-adds per sample.`,
+      `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(graphMacs(graph))} multiply-adds per sample.`,
       `// Weights: ${mode}.`,
       "//",
       "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
@@ -156,16 +151,16 @@ class ModuleWriter {
   }
 
   private api() {
-    const { network } = this.options;
-    const out = network.layers[network.output].shape;
-    const tensors = this.specs.map(
+    const graph = this.graph;
+    const out = graph.values[graph.output];
+    const tensors = graph.tensors.map(
       (s) => `  [${JSON.stringify(s.name)}, [${s.shape.join(", ")}]],`,
     );
     this.emit(
       "// ---- the network ----",
       "",
       "/** Height, width and channels of one input sample (NHWC without N). */",
-      `export const inputShape = [${network.input.join(", ")}]${this.t(" as const")};`,
+      `export const inputShape = [${graph.values[graph.input].join(", ")}]${this.t(" as const")};`,
       "/** Height, width and channels of one output sample. */",
       `export const outputShape = [${out.join(", ")}]${this.t(" as const")};`,
       "/** The weight tensors the network has, in order, with their PyTorch-layout shapes. */",
@@ -271,39 +266,20 @@ class ModuleWriter {
 
   /** How a node's tensors are made from the raw ones (`t[i]`), then packed and placed. */
   private emitWeights(node: Node, offsets: number[]) {
-    const index = (layer: string, role: TensorSpec["role"]) => {
-      const i = this.specs.findIndex((s) => s.name === `${layer}.${role}`);
-      if (i < 0) throw new Error(`internal: no tensor ${layer}.${role}`);
-      return `t[${i}]`;
-    };
-    const bnOf = (name: string) => {
-      const layer = this.layerByName.get(name);
-      if (!layer || layer.op !== "bn") return undefined;
-      return {
-        args: `${index(name, "weight")}, ${index(name, "bias")}, ${index(name, "running_mean")}, ${index(name, "running_var")}, ${layer.eps}`,
-      };
-    };
+    const bnArgs = (bn: FoldedBatchNorm) =>
+      `t[${bn.gamma}], t[${bn.beta}], t[${bn.mean}], t[${bn.variance}], ${bn.eps}`;
     const at = `[${offsets.join(", ")}]`;
     this.emit(`// ${commentText(node.layers.join(" + "))}`);
     if (node.op === "affine" || node.op === "batchnorm") {
-      const bn = bnOf(node.layers[0])!;
       this.emit(
-        `{ const s = batchNormScaleShift(${bn.args}); place(m, ${at}, [s.scale, s.shift]); }`,
+        `{ const s = batchNormScaleShift(${bnArgs(node.tensors)}); place(m, ${at}, [s.scale, s.shift]); }`,
       );
       return;
     }
     if (node.op !== "conv" && node.op !== "fc") return;
-    const main = node.layers[0];
-    const layer = this.layerByName.get(main)!;
-    const hasBias =
-      (layer.op === "conv" || layer.op === "dw" || layer.op === "pw" || layer.op === "fc") &&
-      layer.bias;
+    const { weight, bias, folded } = node.tensors;
     // Every batch norm the IR folded into this layer, in order (`pw -> bn -> bn` folds both).
-    const folds = node.layers
-      .slice(1)
-      .map(bnOf)
-      .filter((bn) => bn !== undefined)
-      .map((bn) => `w = foldBatchNormWeights(w.weight, w.bias, ${bn.args});`);
+    const folds = folded.map((bn) => `w = foldBatchNormWeights(w.weight, w.bias, ${bnArgs(bn)});`);
     const pack =
       node.op === "conv"
         ? `packConv(w.weight, w.bias, ${node.outChannels}, ${node.inChannels}, ${node.kernel[0]}, ${node.kernel[1]}, ${node.groups}, ${isDepthwise(node)})`
@@ -311,7 +287,7 @@ class ModuleWriter {
     const type = this.t(": { weight: Float32Array; bias: Float32Array | null }");
     this.emit(
       "{",
-      `${folds.length ? "let" : "const"} w${type} = { weight: ${index(main, "weight")}, bias: ${hasBias ? index(main, "bias") : "null"} };`,
+      `${folds.length ? "let" : "const"} w${type} = { weight: t[${weight}], bias: ${bias === null ? "null" : `t[${bias}]`} };`,
       ...folds,
       `place(m, ${at}, ${pack});`,
       "}",
@@ -319,109 +295,27 @@ class ModuleWriter {
   }
 
   private emitStep(step: StepDescriptor, n: number, names: Map<number, string>, w: number[]) {
-    const v = (id: number) => names.get(id)!;
     const shapes = this.stepShapes(step);
     this.emit(
       `/** ${commentText(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
       `function step${n}()${this.t(": void")} {`,
     );
-    const after = (a: Activation | undefined, value: string, length: string) => {
-      if (a && a.kind !== "none")
-        this.emit(`activateInPlace(m, ${value}, ${length}, ${activationLiteral(a)});`);
-    };
-    switch (step.kind) {
-      case "depthwise": {
-        const s = step;
-        const g = s.geometry;
-        const kernel = stepKernel(s);
-        const size = kernel === "depthwise3x3" ? "" : `${g.kernel[0]}, ${g.kernel[1]}, `;
-        this.emit(
-          `k.${kernel}(${v(s.x)} * 4, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, batch, ${g.h}, ${g.w}, ${g.c}, ${g.oh}, ${g.ow}, ${size}${g.stride[0]}, ${g.stride[1]}, ${g.dilation[0]}, ${g.dilation[1]}, ${g.padding.top}, ${g.padding.left}, ${s.act.code}, ${s.act.slope});`,
-        );
-        after(s.act.after, v(s.out), `batch * ${g.oh * g.ow * g.c}`);
-        break;
-      }
-      case "pointwise": {
-        const s = step;
-        this.emit(
-          `k.gemm(${v(s.x)} * 4, ${s.inC * 4}, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, ${s.outC * 4}, batch * ${s.pixels}, ${s.inC}, ${s.outC}, ${s.act.code}, ${s.act.slope});`,
-        );
-        after(s.act.after, v(s.out), `batch * ${s.pixels * s.outC}`);
-        break;
-      }
-      case "conv": {
-        const s = step;
-        const g = s.geometry;
-        const pixels = g.oh * g.ow;
-        const kk = g.kernel[0] * g.kernel[1] * s.cig;
-        this.emit(
-          "for (let n = 0; n < batch; n++) {",
-          `for (let p0 = 0; p0 < ${pixels}; p0 += ${IM2COL_ROWS}) {`,
-          `const rows = Math.min(${IM2COL_ROWS}, ${pixels} - p0);`,
-        );
-        for (let group = 0; group < s.groups; group++) {
-          this.emit(
-            `k.im2col(${v(s.x)} * 4, scratch * 4, n, ${g.h}, ${g.w}, ${g.c}, ${g.ow}, ${g.kernel[0]}, ${g.kernel[1]}, ${g.stride[0]}, ${g.stride[1]}, ${g.dilation[0]}, ${g.dilation[1]}, ${g.padding.top}, ${g.padding.left}, p0, rows, ${group * s.cig}, ${s.cig});`,
-            `k.gemm(scratch * 4, ${kk * 4}, ${w[2 * group] * 4}, ${w[2 * group + 1] * 4}, (${v(s.out)} + (n * ${pixels} + p0) * ${s.outC} + ${group * s.cog}) * 4, ${s.outC * 4}, rows, ${kk}, ${s.cog}, ${s.act.code}, ${s.act.slope});`,
-          );
-        }
-        this.emit("}", "}");
-        after(s.act.after, v(s.out), `batch * ${pixels * s.outC}`);
-        break;
-      }
-      case "fc": {
-        const s = step;
-        this.emit(
-          `k.gemm(${v(s.x)} * 4, ${s.inF * 4}, ${w[0] * 4}, ${w[1] * 4}, ${v(s.out)} * 4, ${s.outF * 4}, batch, ${s.inF}, ${s.outF}, ${s.act.code}, ${s.act.slope});`,
-        );
-        after(s.act.after, v(s.out), `batch * ${s.outF}`);
-        break;
-      }
-      case "affine": {
-        const s = step;
-        this.emit(
-          `affine(m, ${v(s.x)}, ${v(s.out)}, batch * ${s.pixels}, ${s.channels}, m.subarray(${w[0]}, ${w[0] + s.channels}), m.subarray(${w[1]}, ${w[1] + s.channels}));`,
-        );
-        after(s.act, v(s.out), `batch * ${s.pixels * s.channels}`);
-        break;
-      }
-      case "activation":
-        this.emit(
-          `m.copyWithin(${v(step.out)}, ${v(step.x)}, ${v(step.x)} + batch * ${step.length});`,
-        );
-        after(step.act, v(step.out), `batch * ${step.length}`);
-        break;
-      case "add":
-        this.emit(`add(m, ${v(step.a)}, ${v(step.b)}, ${v(step.out)}, batch * ${step.length});`);
-        after(step.act, v(step.out), `batch * ${step.length}`);
-        break;
-      case "pool": {
-        const s = step;
-        this.emit(
-          `pool(m, ${v(s.x)}, ${v(s.out)}, { n: batch, h: ${s.h}, w: ${s.w}, c: ${s.c}, oh: ${s.oh}, ow: ${s.ow}, kernel: [${s.kernel.join(", ")}], stride: [${s.stride.join(", ")}], padding: { top: ${s.padding.top}, bottom: ${s.padding.bottom}, left: ${s.padding.left}, right: ${s.padding.right} } }, ${s.max});`,
-        );
-        break;
-      }
-      case "globalPool":
-        this.emit(
-          `globalPool(m, ${v(step.x)}, ${v(step.out)}, batch, ${step.pixels}, ${step.c}, ${step.max});`,
-        );
-        break;
-      case "flatten":
-        this.emit(
-          `flattenChannelMajor(m, ${v(step.x)}, ${v(step.out)}, batch, ${step.h}, ${step.w}, ${step.c});`,
-        );
-        break;
-      case "softmax":
-        this.emit(`softmax(m, ${v(step.x)}, ${v(step.out)}, batch * ${step.pixels}, ${step.c});`);
-        break;
-      case "copy":
-        this.emit(
-          `m.copyWithin(${v(step.out)}, ${v(step.x)}, ${v(step.x)} + batch * ${step.length});`,
-        );
-        break;
+    const { tiles, calls, after } = stepCalls(step, w);
+    const print = (call: Call) =>
+      `${call.fn}(${call.args.map((a) => printExpr(a, names)).join(", ")});`;
+    if (tiles) {
+      this.emit(
+        "for (let n = 0; n < batch; n++) {",
+        `for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`,
+        `const rows = Math.min(${tiles.rows}, ${tiles.pixels} - p0);`,
+        ...calls.map(print),
+        "}",
+        "}",
+      );
+    } else {
+      this.emit(...calls.map(print));
     }
-    this.emit("}", "");
+    this.emit(...after.map(print), "}", "");
   }
 
   private stepShapes(step: StepDescriptor): string {
@@ -444,9 +338,28 @@ function activationLiteral(a: Activation): string {
     : `{ kind: "${a.kind}" }`;
 }
 
+/** An argument as code: values by their names in the module (`v3`), the rest as written. */
+function printExpr(e: Expr, names: Map<number, string>): string {
+  const p = (x: Expr) => printExpr(x, names);
+  // A sum inside a product needs parentheses; nothing else does.
+  const factor = (x: Expr) => (typeof x === "object" && "add" in x ? `(${p(x)})` : p(x));
+  if (typeof e === "number" || typeof e === "boolean") return String(e);
+  if ("symbol" in e) return e.symbol;
+  if ("value" in e) {
+    const name = names.get(e.value);
+    if (!name) throw new Error(`internal: value ${e.value} has no buffer`);
+    return name;
+  }
+  if ("add" in e) return `${p(e.add[0])} + ${p(e.add[1])}`;
+  if ("mul" in e) return `${factor(e.mul[0])} * ${factor(e.mul[1])}`;
+  if ("fields" in e) return `{ ${e.fields.map(([k, v]) => `${k}: ${p(v)}`).join(", ")} }`;
+  if ("list" in e) return `[${e.list.map(p).join(", ")}]`;
+  if ("activation" in e) return activationLiteral(e.activation);
+  return `m.subarray(${p(e.subarray[0])}, ${p(e.subarray[1])})`;
+}
+
 /** One line per step of the plan a generated module runs: `dsnet compile --verbose`. */
-export function describeModulePlan(network: Network, weights: Float32Array[]): string {
-  const graph = optimize(lowerNetwork(network, weights));
+export function describeModulePlan(graph: Graph): string {
   const rows = planSteps(graph).map((step, i) => {
     const node = graph.nodes[step.node];
     const shapes = `${node.inputs.map((v) => graph.values[v].join("x")).join(" + ")} -> ${graph.values[node.output].join("x")}`;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Network } from "../../check/network.js";
+import type { Graph } from "../../ir/graph.js";
 import { generateModule } from "./generate.js";
 
 /** The API every generated module exports (the TypeScript declarations are in the module). */
@@ -17,17 +17,8 @@ export interface GeneratedModule {
  * Generates a network's module (plain JavaScript, weights embedded), writes it to a temporary
  * file and imports it: `run --backend ts` and `bench --backend ts` measure the generated code.
  */
-export async function importGeneratedModule(
-  network: Network,
-  weights: Float32Array[],
-): Promise<GeneratedModule> {
-  const text = await generateModule({
-    network,
-    weights,
-    weightsOrigin: "in-process",
-    javascript: true,
-    sourcePath: network.file,
-  });
+export async function importGeneratedModule(graph: Graph): Promise<GeneratedModule> {
+  const text = await generateModule({ graph, weightsOrigin: "in-process", javascript: true });
   const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-"));
   const file = join(dir, "model.mjs");
   try {

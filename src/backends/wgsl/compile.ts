@@ -6,7 +6,7 @@ import {
   describeActivation,
   isDepthwise,
   isPlainPointwise,
-  readerCounts,
+  nodeMacs,
   type Activation,
   type ConvNode,
   type Graph,
@@ -33,11 +33,6 @@ export interface WgslOptions {
   sourceFile?: string;
   /** The network's name in comments and file headers; default the graph's. */
   networkName?: string;
-  /**
-   * Fuse each depthwise convolution with the pointwise one that alone reads it into one kernel
-   * (default true); false keeps them apart, for comparing the two.
-   */
-  fuseSeparable?: boolean;
 }
 
 export type WgslStepKind =
@@ -107,22 +102,15 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
   // Batch norms are gone from an optimised graph; any left become folds or affine nodes.
   const graph = given.nodes.some((n) => n.op === "batchnorm") ? foldBatchNorm(given) : given;
   const network = options.networkName ?? graph.name;
-  const units = stepsOf(graph, options.fuseSeparable ?? true);
+  const sourceFile = options.sourceFile ?? graph.source.file;
+  const nodes = graph.nodes.filter((n) => n.op !== "input");
 
-  // Plan the arena over the steps as they run (a fused pair is one step, so its input and output
-  // never share memory and the depthwise output needs none) with channels padded to vec4s.
+  // Plan the arena over the nodes as they run with channels padded to vec4s. A fused separable
+  // node is one step, so its input and output never share memory and the depthwise output
+  // needs none.
   const buffers = planBuffers({
     ...graph,
     values: graph.values.map(([h, w, c]): Shape => [h, w, vec4s(c) * 4]),
-    nodes: [
-      { op: "input", inputs: [], output: graph.input, layers: [] },
-      ...units.map((u): Node => ({
-        op: "identity",
-        inputs: u.inputs,
-        output: u.output,
-        layers: [],
-      })),
-    ],
   });
   checkAddressable(buffers.arenaElements * batch * 4, "the activations", batch);
   const tensor = (v: number): ArenaTensor => ({
@@ -131,26 +119,25 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
   });
 
   const weights = new WeightPacker();
-  const digits = Math.max(2, String(units.length).length);
-  const steps = units.map((unit, i): WgslStep => {
-    const io: KernelIO = { batch, inputs: unit.inputs.map(tensor), output: tensor(unit.output) };
-    const { kind, kernel, what } = generate(unit.nodes, io, weights);
-    const layers = unit.nodes.flatMap((n) => n.layers);
-    const name = `${String(i + 1).padStart(digits, "0")}_${fileName(unit.nodes)}`;
+  const digits = Math.max(2, String(nodes.length).length);
+  const steps = nodes.map((node, i): WgslStep => {
+    const io: KernelIO = { batch, inputs: node.inputs.map(tensor), output: tensor(node.output) };
+    const { kind, kernel, what } = kernelFor(node, io, weights);
+    const name = `${String(i + 1).padStart(digits, "0")}_${fileName(node)}`;
     const step = {
       name,
       kind,
-      layers,
-      inputShapes: unit.inputs.map((v) => graph.values[v]),
-      outputShape: graph.values[unit.output],
-      macs: unit.nodes.reduce((sum, n) => sum + macsOf(graph, n, batch), 0),
+      layers: node.layers,
+      inputShapes: node.inputs.map((v) => graph.values[v]),
+      outputShape: graph.values[node.output],
+      macs: batch * nodeMacs(graph, node),
       workgroups: gridOf(kernel.workgroups),
     };
     const header = [
-      `// dsnet: step ${i + 1} of ${units.length} of network ${commentText(network)}, batch ${batch}`,
-      ...(options.sourceFile ? [`// source: ${commentText(options.sourceFile)}`] : []),
+      `// dsnet: step ${i + 1} of ${nodes.length} of network ${commentText(network)}, batch ${batch}`,
+      `// source: ${commentText(sourceFile)}`,
       `// ${kind}: ${what}`,
-      `// layers: ${layers.map(commentText).join(", ")}`,
+      `// layers: ${node.layers.map(commentText).join(", ")}`,
       `// ${step.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(step.outputShape)} per sample${step.macs > 0 ? `; ${formatMacs(step.macs)} multiply-adds` : ""}`,
       `// dispatch: ${step.workgroups.join(" x ")} workgroups`,
     ].join("\n");
@@ -182,8 +169,8 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
   };
   return {
     ...program,
-    host: hostModule(manifest, options.sourceFile),
-    readme: readme(program, options.sourceFile),
+    host: hostModule(manifest, sourceFile),
+    readme: readme(program, sourceFile),
   };
 }
 
@@ -199,46 +186,14 @@ function columnsFor(channels: number, preferred: 1 | 2): 1 | 2 {
   return vec4s(channels) > 8 ? preferred : 1;
 }
 
-/** Nodes that run as one shader: one node, or a depthwise and the pointwise that reads it. */
-interface Unit {
-  nodes: Node[];
-  inputs: number[];
-  output: number;
-}
-
-function stepsOf(graph: Graph, fuse: boolean): Unit[] {
-  const readers = readerCounts(graph);
-  const units: Unit[] = [];
-  const nodes = graph.nodes.filter((n) => n.op !== "input");
-  for (let i = 0; i < nodes.length; i++) {
-    const [node, next] = [nodes[i], nodes[i + 1]];
-    if (
-      fuse &&
-      node.op === "conv" &&
-      next?.op === "conv" &&
-      isDepthwise(node) &&
-      !isPlainPointwise(node) &&
-      isPlainPointwise(next) &&
-      next.inputs[0] === node.output &&
-      readers[node.output] === 1
-    ) {
-      units.push({ nodes: [node, next], inputs: node.inputs, output: next.output });
-      i++;
-      continue;
-    }
-    units.push({ nodes: [node], inputs: node.inputs, output: node.output });
-  }
-  return units;
-}
-
-function generate(
-  nodes: Node[],
+/** The kernel a node runs as, with its weights packed into `weights`. */
+function kernelFor(
+  node: Node,
   io: KernelIO,
   weights: WeightPacker,
 ): { kind: WgslStepKind; kernel: Kernel; what: string } {
-  const [node] = nodes;
-  if (nodes.length === 2) {
-    const [dw, pw] = nodes as [ConvNode, ConvNode];
+  if (node.op === "separable") {
+    const { depthwise: dw, pointwise: pw } = node;
     const dwWeights = weights.add(packDepthwise(dw));
     const dwBias = weights.add(packBias(dw.bias, dw.outChannels));
     const pwWeights = weights.add(
@@ -266,7 +221,7 @@ function generate(
   }
   switch (node.op) {
     case "input":
-      throw new Error("the input node has no step");
+      throw new Error("internal: the input node has no kernel");
     case "conv":
       return convStep(node, io, weights);
     case "fc": {
@@ -472,15 +427,6 @@ function packMatrix(k: number, n: number, at: (k: number, n: number) => number):
   return out;
 }
 
-function macsOf(graph: Graph, node: Node, batch: number): number {
-  const [oh, ow, oc] = graph.values[node.output];
-  if (node.op === "conv") {
-    return batch * oh * ow * oc * node.kernel[0] * node.kernel[1] * (node.inChannels / node.groups);
-  }
-  if (node.op === "fc") return batch * node.inFeatures * node.outFeatures;
-  return 0;
-}
-
 function describeConv(node: ConvNode): string {
   const { kernel, stride, dilation, padding, inChannels, outChannels, groups } = node;
   const kind = isPlainPointwise(node)
@@ -513,8 +459,9 @@ function formatMacs(macs: number): string {
 }
 
 /** A file name from the step's layers: the first layer, and the pointwise one of a fused pair. */
-function fileName(nodes: Node[]): string {
-  const names = nodes.map((n) => n.layers[0] ?? n.op);
+function fileName(node: Node): string {
+  const parts = node.op === "separable" ? [node.depthwise, node.pointwise] : [node];
+  const names = parts.map((n) => n.layers[0] ?? n.op);
   return names.join("+").replace(/[^A-Za-z0-9_.+-]/g, "_");
 }
 

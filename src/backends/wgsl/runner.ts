@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import type { Graph } from "../../ir/graph.js";
-import type { Runner } from "../index.js";
-import { compileWgsl, type WgslOptions } from "./compile.js";
+import type { Runner } from "../types.js";
+import { compileWgsl } from "./compile.js";
 import { WgslNetwork } from "./host-runtime.js";
 
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
@@ -59,15 +59,15 @@ export type WebGpuRunner = Omit<Runner, "backend"> & {
 };
 
 /**
- * Compiles an optimised graph to WGSL and runs it in-process through the same host runtime that
+ * Compiles a graph (`compileGraph` with target "wgsl") to WGSL and runs it in-process through the same host runtime that
  * generated host.ts files contain. Without `device` it requests one (and destroys it on dispose).
  */
 export async function createWebGpuRunner(
   graph: Graph,
   batch: number,
-  options: { device?: GPUDevice } & Pick<WgslOptions, "fuseSeparable"> = {},
+  options: { device?: GPUDevice } = {},
 ): Promise<WebGpuRunner> {
-  const program = compileWgsl(graph, { batch, fuseSeparable: options.fuseSeparable });
+  const program = compileWgsl(graph, { batch });
   const device = options.device ?? (await requestWebGpuDevice());
   const network = await WgslNetwork.create(device, program.manifest, program.weights).catch(
     (e: unknown) => {

@@ -1,0 +1,298 @@
+import type { Activation } from "../../ir/types.js";
+import { IM2COL_ROWS, type StepDescriptor } from "./steps.js";
+
+/*
+ * Each step of the CPU plan as the runtime calls it makes: function and arguments, with the
+ * batch, the value addresses and the tile loop left as names. The CPU plan (plan.ts) resolves
+ * them to numbers and calls the functions; the TypeScript generator (backends/ts) prints them as
+ * the module's code. One description, so the two cannot drift apart.
+ */
+
+/** A name both know: the batch, the im2col scratch address, the memory, the tile loop's variables. */
+export type CallSymbol = "batch" | "scratch" | "m" | "n" | "p0" | "rows";
+
+/** An argument: a constant, a name, a value's address (in elements), or one built of those. */
+export type Expr =
+  | number
+  | boolean
+  | { symbol: CallSymbol }
+  | { value: number }
+  | { add: [Expr, Expr] }
+  | { mul: [Expr, Expr] }
+  | { fields: [string, Expr][] }
+  | { list: Expr[] }
+  | { activation: Activation }
+  | { subarray: [Expr, Expr] };
+
+/**
+ * `k.<name>`: a WebAssembly kernel (byte addresses); `m.copyWithin`: the memory's own method;
+ * any other name: a function of the runtime taking the memory first (src/runtime).
+ */
+export interface Call {
+  fn: string;
+  args: Expr[];
+}
+
+export interface StepCalls {
+  /**
+   * When set, `calls` run for each sample `n` and each tile of up to `rows` output pixels from
+   * pixel `p0` (im2col's loop); otherwise once.
+   */
+  tiles?: { pixels: number; rows: number };
+  calls: Call[];
+  /** Once, after the calls: an activation the kernels cannot apply themselves. */
+  after: Call[];
+}
+
+const batch: Expr = { symbol: "batch" };
+const m: Expr = { symbol: "m" };
+const bytes = (e: Expr): Expr => ({ mul: [e, 4] });
+const value = (id: number): Expr => ({ value: id });
+const perBatch = (n: number): Expr => ({ mul: [batch, n] });
+
+/** The calls of one step; `w` holds the addresses (elements) of the node's packed weights. */
+export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
+  const once = (calls: Call[], after: Call[] = []): StepCalls => ({ calls, after });
+  const activate = (a: Activation | undefined, out: number, length: number): Call[] =>
+    a && a.kind !== "none"
+      ? [{ fn: "activateInPlace", args: [m, value(out), perBatch(length), { activation: a }] }]
+      : [];
+  switch (step.kind) {
+    case "depthwise": {
+      const g = step.geometry;
+      const size = isDepthwise3x3(step) ? [] : [g.kernel[0], g.kernel[1]];
+      return once(
+        [
+          {
+            fn: `k.${isDepthwise3x3(step) ? "depthwise3x3" : "depthwise"}`,
+            args: [
+              bytes(value(step.x)),
+              w[0] * 4,
+              w[1] * 4,
+              bytes(value(step.out)),
+              batch,
+              g.h,
+              g.w,
+              g.c,
+              g.oh,
+              g.ow,
+              ...size,
+              g.stride[0],
+              g.stride[1],
+              g.dilation[0],
+              g.dilation[1],
+              g.padding.top,
+              g.padding.left,
+              step.act.code,
+              step.act.slope,
+            ],
+          },
+        ],
+        activate(step.act.after, step.out, g.oh * g.ow * g.c),
+      );
+    }
+    case "pointwise":
+      return once(
+        [
+          gemm(
+            bytes(value(step.x)),
+            step.inC * 4,
+            w,
+            bytes(value(step.out)),
+            step.outC * 4,
+            perBatch(step.pixels),
+            step.inC,
+            step.outC,
+            step.act,
+          ),
+        ],
+        activate(step.act.after, step.out, step.pixels * step.outC),
+      );
+    case "conv": {
+      // im2col into scratch a few hundred output pixels at a time, then gemm, once per group,
+      // each group writing its columns of the output.
+      const g = step.geometry;
+      const pixels = g.oh * g.ow;
+      const kk = g.kernel[0] * g.kernel[1] * step.cig;
+      const scratch: Expr = { symbol: "scratch" };
+      const [n, p0, rows]: Expr[] = [{ symbol: "n" }, { symbol: "p0" }, { symbol: "rows" }];
+      const calls: Call[] = [];
+      for (let group = 0; group < step.groups; group++) {
+        calls.push({
+          fn: "k.im2col",
+          args: [
+            bytes(value(step.x)),
+            bytes(scratch),
+            n,
+            g.h,
+            g.w,
+            g.c,
+            g.ow,
+            g.kernel[0],
+            g.kernel[1],
+            g.stride[0],
+            g.stride[1],
+            g.dilation[0],
+            g.dilation[1],
+            g.padding.top,
+            g.padding.left,
+            p0,
+            rows,
+            group * step.cig,
+            step.cig,
+          ],
+        });
+        // out + (n * pixels + p0) * outC + group * cog: this tile's rows, this group's columns.
+        const target: Expr = {
+          add: [
+            { add: [value(step.out), { mul: [{ add: [{ mul: [n, pixels] }, p0] }, step.outC] }] },
+            group * step.cog,
+          ],
+        };
+        calls.push(
+          gemm(
+            bytes(scratch),
+            kk * 4,
+            [w[2 * group], w[2 * group + 1]],
+            bytes(target),
+            step.outC * 4,
+            rows,
+            kk,
+            step.cog,
+            step.act,
+          ),
+        );
+      }
+      return {
+        tiles: { pixels, rows: IM2COL_ROWS },
+        calls,
+        after: activate(step.act.after, step.out, pixels * step.outC),
+      };
+    }
+    case "fc":
+      return once(
+        [
+          gemm(
+            bytes(value(step.x)),
+            step.inF * 4,
+            w,
+            bytes(value(step.out)),
+            step.outF * 4,
+            batch,
+            step.inF,
+            step.outF,
+            step.act,
+          ),
+        ],
+        activate(step.act.after, step.out, step.outF),
+      );
+    case "affine": {
+      const c = step.channels;
+      return once(
+        [
+          {
+            fn: "affine",
+            args: [
+              m,
+              value(step.x),
+              value(step.out),
+              perBatch(step.pixels),
+              c,
+              { subarray: [w[0], w[0] + c] },
+              { subarray: [w[1], w[1] + c] },
+            ],
+          },
+        ],
+        activate(step.act, step.out, step.pixels * c),
+      );
+    }
+    case "activation":
+      return once([copy(step.x, step.out, step.length)], activate(step.act, step.out, step.length));
+    case "add":
+      return once(
+        [
+          {
+            fn: "add",
+            args: [m, value(step.a), value(step.b), value(step.out), perBatch(step.length)],
+          },
+        ],
+        activate(step.act, step.out, step.length),
+      );
+    case "pool": {
+      const { padding } = step;
+      const window: Expr = {
+        fields: [
+          ["n", batch],
+          ["h", step.h],
+          ["w", step.w],
+          ["c", step.c],
+          ["oh", step.oh],
+          ["ow", step.ow],
+          ["kernel", { list: step.kernel }],
+          ["stride", { list: step.stride }],
+          [
+            "padding",
+            {
+              fields: [
+                ["top", padding.top],
+                ["bottom", padding.bottom],
+                ["left", padding.left],
+                ["right", padding.right],
+              ],
+            },
+          ],
+        ],
+      };
+      return once([{ fn: "pool", args: [m, value(step.x), value(step.out), window, step.max] }]);
+    }
+    case "globalPool":
+      return once([
+        {
+          fn: "globalPool",
+          args: [m, value(step.x), value(step.out), batch, step.pixels, step.c, step.max],
+        },
+      ]);
+    case "flatten":
+      return once([
+        {
+          fn: "flattenChannelMajor",
+          args: [m, value(step.x), value(step.out), batch, step.h, step.w, step.c],
+        },
+      ]);
+    case "softmax":
+      return once([
+        { fn: "softmax", args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c] },
+      ]);
+    case "copy":
+      return once([copy(step.x, step.out, step.length)]);
+  }
+}
+
+function isDepthwise3x3(step: Extract<StepDescriptor, { kind: "depthwise" }>): boolean {
+  return step.geometry.kernel[0] === 3 && step.geometry.kernel[1] === 3;
+}
+
+/** kernels.wat's gemm: out[rows, columns] = x[rows, k] · w + bias, then its activation. */
+function gemm(
+  x: Expr,
+  ldx: number,
+  w: number[],
+  out: Expr,
+  ldo: number,
+  rows: Expr,
+  k: number,
+  columns: number,
+  act: { code: number; slope: number },
+): Call {
+  return {
+    fn: "k.gemm",
+    args: [x, ldx, w[0] * 4, w[1] * 4, out, ldo, rows, k, columns, act.code, act.slope],
+  };
+}
+
+function copy(x: number, out: number, length: number): Call {
+  return {
+    fn: "m.copyWithin",
+    args: [value(out), value(x), { add: [value(x), perBatch(length)] }],
+  };
+}
