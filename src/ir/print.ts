@@ -70,7 +70,7 @@ function describeConv(node: Extract<Node, { op: "conv" }>): string {
     kernel.join("x"),
     stride[0] !== 1 || stride[1] !== 1 ? `s${stride.join(",")}` : "",
     dilation[0] !== 1 || dilation[1] !== 1 ? `d${dilation.join(",")}` : "",
-    `pad ${padding(node.padding)}`,
+    Object.values(node.padding).some((p) => p !== 0) ? `pad ${padding(node.padding)}` : "",
     `${node.inChannels}->${node.outChannels}`,
     groups > 1 ? `groups ${groups}` : "",
     node.bias ? "bias" : "",

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "./helpers.js";
+
+const tiny = "test/golden/ts/tiny.dsnet";
+
+describe("dsnet compile --emit ir", () => {
+  it("prints the optimised graph for the CPU runtime, with source lines", async () => {
+    const r = await cli("compile", tiny, "--emit", "ir");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "graph main (for ts): 11 nodes, 23 tensors; input %0, output %19",
+    );
+    expect(r.stdout).toContain(
+      "conv 3x3 s2,2 pad 1,1,1,1 3->8 bias +bn(bn1, eps 0.00001) +relu6 (%0)  ; conv1 @3, bn1 @3, relu6_1 @3",
+    );
+    expect(r.stdout).not.toContain("separable [");
+  });
+
+  it("prints the fused separable nodes for --target wgsl", async () => {
+    const r = await cli("compile", tiny, "--emit", "ir", "--target", "wgsl");
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/= separable \[/g)?.length).toBe(2);
+  });
+
+  it("refuses what it cannot emit", async () => {
+    const r = await cli("compile", tiny, "--emit", "llvm");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--emit takes ir, not llvm");
+  });
+});
+
+describe("DSNET_DEBUG", () => {
+  afterEach(() => {
+    delete process.env.DSNET_DEBUG;
+  });
+
+  const sections = (stderr: string) =>
+    [...stderr.matchAll(/^--- DSNET_DEBUG=(\d): (.*) ---$/gm)].map((m) => `${m[1]} ${m[2]}`);
+
+  it("1 shows the shapes after elaboration only", async () => {
+    process.env.DSNET_DEBUG = "1";
+    const r = await cli("compile", tiny, "--emit", "ir");
+    expect(sections(r.stderr)).toEqual(["1 shapes of main after elaboration"]);
+    expect(r.stderr).toMatch(/^ {2}conv1 +conv +5x5x8$/m);
+  });
+
+  it("4 shows, in order, the shapes, the IR after each pass, the plan and the code", async () => {
+    process.env.DSNET_DEBUG = "4";
+    const dir = await import("node:fs").then((fs) =>
+      fs.mkdtempSync(`${(process.env.TMPDIR ?? "/tmp").replace(/\/$/, "")}/dsnet-debug-`),
+    );
+    const r = await cli("compile", tiny, "--target", "ts", "-o", `${dir}/tiny.ts`);
+    expect(r.code).toBe(0);
+    expect(sections(r.stderr)).toEqual([
+      "1 shapes of main after elaboration",
+      "2 IR as lowered",
+      "2 IR after removeIdentities",
+      "2 IR after foldBatchNorm",
+      "2 IR after fuseActivations",
+      "3 CPU steps",
+      "4 generated module",
+    ]);
+    expect(r.stderr).toContain("k.depthwise3x3(");
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { checkFile } from "../src/check/program.js";
+import { compileGraph, passesFor } from "../src/compile.js";
+import type { Activation as IrActivation } from "../src/ir/types.js";
+import { lowerNetwork } from "../src/ir/lower.js";
+import { printGraph } from "../src/ir/print.js";
+import type { Activation as RuntimeActivation } from "../src/runtime/runtime.js";
+import { initialWeights } from "../src/weights/init.js";
+import { expectGoldenFolder } from "./golden.js";
+
+/*
+ * The IR as each pass leaves it, as reviewed text (`dsnet compile --emit ir` prints the last
+ * one): test/golden/ir/<network>/. `UPDATE_GOLDEN=1 npx vitest run test/ir-golden.test.ts`
+ * rewrites the folders; a change to a pass shows up as a diff there.
+ */
+
+function passGoldens(file: string): Record<string, string> {
+  const network = checkFile(file).networks[0];
+  const weights = initialWeights(network, 1).map((t) => t.data);
+  let graph = lowerNetwork(network, weights);
+  const files: Record<string, string> = { "0-lowered.txt": printGraph(graph, "lowered") };
+  passesFor({ target: "wgsl" }).forEach((pass, i) => {
+    graph = pass.run(graph);
+    files[`${i + 1}-${pass.name}.txt`] = printGraph(graph, `after ${pass.name}`);
+  });
+  return files;
+}
+
+describe("the IR after each pass", () => {
+  for (const [name, file] of [
+    ["tiny", "test/golden/ts/tiny.dsnet"],
+    ["seed_block", "examples/seed_block.dsnet"],
+  ]) {
+    it(`for ${file} matches test/golden/ir/${name}`, () => {
+      expectGoldenFolder(`test/golden/ir/${name}`, passGoldens(file));
+    });
+  }
+
+  it("records what each node absorbed: batch norms with their eps, activations", () => {
+    const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+    const graph = compileGraph(
+      network,
+      initialWeights(network).map((t) => t.data),
+      { target: "cpu" },
+    );
+    const conv1 = graph.nodes.find((n) => n.layers[0] === "conv1");
+    expect(conv1?.op).toBe("conv");
+    if (conv1?.op !== "conv") return;
+    expect(conv1.layers).toEqual(["conv1", "bn1", "relu6_1"]);
+    expect(conv1.activation).toEqual({ kind: "relu6" });
+    expect(conv1.tensors.folded.map((bn) => [bn.layer, bn.eps])).toEqual([["bn1", 1e-5]]);
+    // Tensor indices point at the unfolded tensors, by the names a weights file uses.
+    expect(graph.tensors[conv1.tensors.weight].name).toBe("conv1.weight");
+    expect(graph.tensors[conv1.tensors.folded[0].variance].name).toBe("bn1.running_var");
+  });
+
+  it("has the same Activation as the standalone runtime", () => {
+    // Both directions must type-check (tsc --noEmit runs over test/): the runtime spells the
+    // union out for itself because generated modules carry it without imports.
+    const fromIr = (a: IrActivation): RuntimeActivation => a;
+    const fromRuntime = (a: RuntimeActivation): IrActivation => a;
+    expect(fromRuntime(fromIr({ kind: "leaky_relu", slope: 0.1 }))).toEqual({
+      kind: "leaky_relu",
+      slope: 0.1,
+    });
+  });
+});
