@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createRunner } from "../backends/index.js";
+import { compile } from "../compile.js";
 import type { Network } from "../check/network.js";
 import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import {
@@ -394,7 +394,7 @@ export class ReplSession {
     try {
       const weights = initialWeights(network, RUN_WEIGHT_SEED).map((t) => t.data);
       const input = file ? loadInput(network, file) : randomInput(network);
-      const runner = await createRunner("cpu", network, weights, input.batch);
+      const runner = await compile(network, weights, { backend: "cpu", batch: input.batch });
       const output = Float32Array.from(await runner.forward(input.data));
       runner.dispose?.();
       const [h, w, c] = network.layers[network.output].shape;
