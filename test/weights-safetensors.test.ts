@@ -7,6 +7,7 @@ import {
   writeSafetensors,
 } from "../src/weights/safetensors.js";
 import type { TensorSpec } from "../src/weights/tensors.js";
+import { readSafetensorsTensors, WeightsFileError } from "../src/runtime/safetensors.js";
 
 const formatShape = (shape: number[]) => `[${shape.join(", ")}]`;
 
@@ -30,6 +31,34 @@ function bitsOf(data: Float32Array): number[] {
 /** A FileError whose message contains `part`. */
 const refusal = (part: string) =>
   expect.objectContaining({ name: "FileError", message: expect.stringContaining(part) });
+
+/** What a generated module's reader (the runtime's) reads from `bytes`, or the message it refuses with. */
+function readInModule(
+  bytes: Uint8Array,
+  expected: [string, number[]][] = [],
+): Float32Array[] | string {
+  try {
+    return readSafetensorsTensors(bytes, expected);
+  } catch (e) {
+    if (e instanceof WeightsFileError) return e.message;
+    throw e;
+  }
+}
+
+/** `file` with up to 8 of its bytes changed, and perhaps cut short. */
+const changedOrCut = (file: Uint8Array) =>
+  fc
+    .tuple(
+      fc.array(fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 0, max: 255 })), {
+        maxLength: 8,
+      }),
+      fc.option(fc.nat(file.length), { nil: undefined }),
+    )
+    .map(([changes, cut]) => {
+      const bytes = file.slice(0, cut);
+      for (const [at, value] of changes) if (at < bytes.length) bytes[at] = value;
+      return bytes;
+    });
 
 describe("readSafetensors on a file built byte by byte", () => {
   // 1.0f, -2.0f as little-endian F32, then F16 0x3C00 (1), 0xC000 (-2), 0x7BFF (65504).
@@ -346,6 +375,10 @@ describe("hostile safetensors files", () => {
     expect(() => readSafetensors(bytes)).toThrow(refusal(message));
   });
 
+  it.each(cases)("%s, in a generated module's reader", (_, bytes, message) => {
+    expect(readInModule(bytes)).toContain(message);
+  });
+
   it("keeps messages short when the file holds huge values", () => {
     const shape = Array.from({ length: 10000 }, () => -1);
     expect(() => readSafetensors(build(one("F32", shape, [0, 0])))).toThrow(
@@ -375,17 +408,9 @@ describe("hostile safetensors files", () => {
 
   it("throws nothing but FileError when bytes are changed or cut", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
-          maxLength: 8,
-        }),
-        fc.option(fc.nat(valid.length), { nil: undefined }),
-        (changes, cut) => {
-          const bytes = valid.slice(0, cut);
-          for (const [at, value] of changes) if (at < bytes.length) bytes[at] = value;
-          readsOrRefuses(bytes);
-        },
-      ),
+      fc.property(changedOrCut(valid), (bytes) => {
+        readsOrRefuses(bytes);
+      }),
       { numRuns: 2000 },
     );
   });
@@ -433,6 +458,150 @@ describe("hostile safetensors files", () => {
     for (let n = 0; n < valid.length; n++) {
       expect(readsOrRefuses(valid.subarray(0, n)), `cut at ${n}`).toBe(false);
     }
+  });
+});
+
+describe("hostile headers that JSON.parse cannot be trusted with", () => {
+  const f32 = [0, 0, 0x80, 0x3f, 0, 0, 0, 0x40];
+  const entry = (offsets: [number, number]) =>
+    JSON.stringify({ dtype: "F32", shape: [1], data_offsets: offsets });
+  const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+  const cases: [string, string, string][] = [
+    ["one name twice", `{"a":${entry([0, 4])},"a":${entry([4, 8])}}`, `its header lists "a" twice`],
+    [
+      "one name twice, once escaped",
+      `{"a":${entry([0, 4])},"\\u0061":${entry([4, 8])}}`,
+      `its header lists "a" twice`,
+    ],
+    [
+      "__metadata__ twice",
+      `{"__metadata__":{"x":"1"},"__metadata__":{"y":"2"}}`,
+      `its header lists "__metadata__" twice`,
+    ],
+    [
+      "a field twice in an entry",
+      `{"t":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}`,
+      `its header's entry "t" gives "dtype" twice`,
+    ],
+    [
+      "a metadata key twice",
+      `{"__metadata__":{"k":"1","k":"2"}}`,
+      `its header's entry "__metadata__" gives "k" twice`,
+    ],
+    ["a deep header", nested(100_000), "its header nests deeper than 64 levels"],
+    [
+      "a deep shape",
+      `{"t":{"dtype":"F32","shape":${nested(100_000)},"data_offsets":[0,0]}}`,
+      "nests deeper than 64 levels",
+    ],
+    [
+      "a deep dtype",
+      `{"t":{"dtype":${nested(100_000)},"shape":[1],"data_offsets":[0,4]}}`,
+      "nests deeper than 64 levels",
+    ],
+    ["a deep __metadata__", `{"__metadata__":${nested(100_000)}}`, "nests deeper than 64 levels"],
+    [
+      "deep and not even JSON",
+      `{"t":${"[{".repeat(50_000)}`,
+      "its header nests deeper than 64 levels",
+    ],
+    [
+      "65 levels",
+      `{"t":{"dtype":"F32","shape":${nested(63)},"data_offsets":[0,0]}}`,
+      "nests deeper than 64 levels",
+    ],
+    [
+      "64 levels: refused for the shape, not the nesting",
+      `{"t":{"dtype":"F32","shape":${nested(62)},"data_offsets":[0,0]}}`,
+      `tensor "t": shape [[[[`,
+    ],
+    ["__metadata__ a string", `{"__metadata__":"pt"}`, `__metadata__ is "pt", not an object`],
+  ];
+
+  it.each(cases)("%s", (_, header, message) => {
+    expect(() => readSafetensors(build(header, f32))).toThrow(refusal(message));
+    expect(readInModule(build(header, f32))).toContain(message);
+  });
+
+  it("counts no brackets, braces or commas inside strings", () => {
+    const name = `[{"\\",]}` + "[".repeat(100);
+    const header = JSON.stringify({
+      __metadata__: { [name]: "{[".repeat(100) },
+      [name]: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+      "a,b": { dtype: "F32", shape: [0], data_offsets: [8, 8] },
+    });
+    const file = readSafetensors(build(header, f32));
+    expect([...file.tensors.keys()]).toEqual([name, "a,b"]);
+    expect(file.metadata).toEqual({ [name]: "{[".repeat(100) });
+    const expected: [string, number[]][] = [
+      [name, [2]],
+      ["a,b", [0]],
+    ];
+    expect(readInModule(build(header, f32), expected)).toEqual([
+      new Float32Array([1, 2]),
+      new Float32Array(),
+    ]);
+  });
+
+  it("lets a name repeat in different objects", () => {
+    const header = `{"__metadata__":{"t":"t"},"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}`;
+    expect(readSafetensors(build(header, f32)).metadata).toEqual({ t: "t" });
+  });
+});
+
+describe("dsnet's reader and a generated module's", () => {
+  const specs: TensorSpec[] = [
+    { name: "conv.weight", shape: [2, 1, 2, 2], layer: 0, role: "weight" },
+    { name: "conv.bias", shape: [2], layer: 0, role: "bias" },
+    { name: "bn.running_mean", shape: [2], layer: 1, role: "running_mean" },
+  ];
+  const expected = specs.map((s): [string, number[]] => [s.name, s.shape]);
+  const valid = writeSafetensors(
+    [
+      ...specs.map((s, i) => ({
+        name: s.name,
+        shape: s.shape,
+        data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)).map((_, j) => i + j / 8),
+      })),
+      { name: "bn.num_batches_tracked", shape: [], data: new Float32Array([3]) },
+    ],
+    { format: "pt" },
+  );
+
+  /** dsnet's reader and matchTensors: the tensors, or the message of the FileError. */
+  function dsnet(bytes: Uint8Array): Float32Array[] | string {
+    try {
+      return matchTensors(readSafetensors(bytes), specs);
+    } catch (e) {
+      if (e instanceof FileError) return e.message;
+      throw e;
+    }
+  }
+
+  it("read a valid file alike", () => {
+    expect(readInModule(valid, expected)).toEqual(dsnet(valid));
+    expect(typeof dsnet(valid)).toBe("object");
+  });
+
+  it("accept and refuse the same files, with the same messages", () => {
+    fc.assert(
+      fc.property(changedOrCut(valid), (bytes) => {
+        expect(readInModule(bytes, expected)).toEqual(dsnet(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("list the same mismatches", () => {
+    const other = writeSafetensors([
+      { name: "module.conv.weight", shape: [2, 1, 2, 2], data: new Float32Array(8) },
+      { name: "module.conv.bias", shape: [2], data: new Float32Array(2) },
+      { name: "module.bn.running_mean", shape: [3], data: new Float32Array(3) },
+      { name: "bn.num_batches_tracked", shape: [], data: new Float32Array(1) },
+    ]);
+    const message = dsnet(other);
+    expect(message).toContain(`the file's names seem to start with an extra "module."`);
+    expect(readInModule(other, expected)).toBe(message);
   });
 });
 

@@ -2,8 +2,9 @@
  * Builds the generated halves of src/runtime/:
  *   kernels.generated.ts   kernels.wat assembled (WebAssembly binary as base64), so dsnet needs
  *                          no assembler at run time;
- *   source.generated.ts    runtime.ts as text, in TypeScript and in JavaScript, which
- *                          `dsnet compile --target ts` copies into every generated module;
+ *   source.generated.ts    the runtime (the parts runtime.ts re-exports, joined) as text, in
+ *                          TypeScript and in JavaScript, which `dsnet compile --target ts`
+ *                          copies into every generated module;
  * and src/backends/wgsl/host-runtime.source.ts, the WebGPU host runtime as text, which every
  * host.ts made by `dsnet compile --target wgsl` starts with.
  *
@@ -42,10 +43,19 @@ export async function generateKernelsModule(): Promise<string> {
   ].join("\n");
 }
 
-/** runtime.ts without its `export` keywords: what a generated module embeds. */
+/**
+ * The runtime as one standalone text, what a generated module embeds: runtime.ts's header
+ * comment, then each part that runtime.ts re-exports, in its order, without the imports
+ * between parts or the `export` keywords.
+ */
 export function runtimeSources(): { typescript: string; javascript: string } {
-  const source = readFileSync("src/runtime/runtime.ts", "utf8");
-  const typescript = source.replace(/^export /gm, "");
+  const barrel = readFileSync("src/runtime/runtime.ts", "utf8");
+  const header = /^\/\*[\s\S]*?\*\/\n/.exec(barrel);
+  const parts = [...barrel.matchAll(/^export \* from "\.\/([\w-]+)\.js";$/gm)].map((m) => m[1]);
+  if (!header || parts.length === 0) {
+    throw new Error("src/runtime/runtime.ts: expected a header comment and export * lines");
+  }
+  const typescript = [header[0], ...parts.map(runtimePart)].join("\n");
   const javascript = transformSync(typescript, {
     loader: "ts",
     format: "esm",
@@ -54,11 +64,27 @@ export function runtimeSources(): { typescript: string; javascript: string } {
   return { typescript, javascript };
 }
 
+/** One part of the runtime without its imports of other parts or its `export` keywords. */
+function runtimePart(name: string): string {
+  const path = `src/runtime/${name}.ts`;
+  const text = readFileSync(path, "utf8").replace(
+    /^import [^;]* from "\.\/[\w-]+\.js";\n\n?/gm,
+    "",
+  );
+  // Any other import, or a re-export, would not survive being joined into one text.
+  if (/^(import\b|export\s*([*{]|default\b))/m.test(text)) {
+    throw new Error(
+      `${path}: a part of the runtime imports only other parts, and re-exports nothing`,
+    );
+  }
+  return text.replace(/^export /gm, "");
+}
+
 export function generateSourceModule(): string {
   const { typescript, javascript } = runtimeSources();
   return [
     ...HEADER,
-    "/** src/runtime/runtime.ts, as generated TypeScript modules embed it. */",
+    "/** src/runtime/runtime.ts and its parts, joined as generated TypeScript modules embed them. */",
     `export const RUNTIME_TYPESCRIPT = ${JSON.stringify(typescript)};`,
     "",
     "/** The same, as JavaScript (for `dsnet compile --target ts --js`). */",

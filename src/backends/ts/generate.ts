@@ -40,7 +40,7 @@ export interface GenerateOptions {
 
 /**
  * `dsnet compile --target ts`: one standalone module for a network. It depends on nothing: the
- * module carries dsnet's CPU runtime (src/runtime/runtime.ts, verbatim) and its WebAssembly
+ * module carries dsnet's CPU runtime (src/runtime, its parts joined) and its WebAssembly
  * kernels (kernels.wat, assembled), and one function per step of the plan with every shape,
  * stride, padding and channel count written as a literal. Batch norm is folded and the weights
  * packed when the model is created; the buffers follow the IR's buffer plan.
@@ -107,7 +107,7 @@ class ModuleWriter {
   write(): string {
     this.header();
     this.emit(
-      "// ---- dsnet's CPU runtime (src/runtime/runtime.ts in dsnet, copied unchanged) ----",
+      "// ---- dsnet's CPU runtime (src/runtime/*.ts in dsnet, joined unchanged by tools/build-runtime.ts) ----",
       "",
     );
     this.emit(this.ts ? RUNTIME_TYPESCRIPT : RUNTIME_JAVASCRIPT, "");
