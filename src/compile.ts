@@ -75,5 +75,8 @@ export function compile(
 function describeShapes(network: Network): string {
   const rows = network.layers.map((l) => [l.name, l.op, formatShape(l.shape)]);
   const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`).join("\n") + "\n";
+  return (
+    rows.map((r) => `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`).join("\n") +
+    "\n"
+  );
 }

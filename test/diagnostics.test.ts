@@ -1,19 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticsOf } from "./helpers.js";
+import { parseOverrides } from "../src/check/overrides.js";
+import type { CheckOptions } from "../src/check/program.js";
+import { limits } from "../src/check/limits.js";
+import { allCodes } from "../src/diagnostics/catalogue.js";
+import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
+import { checkSources } from "./helpers.js";
 
 /**
  * One row per diagnostic: a tiny program and the code, line and column dsnet must report
- * (first diagnostic), plus a fragment of the message. Columns are 1-based.
+ * (first diagnostic, or the last with `last`), plus a fragment of the message. Columns are
+ * 1-based. Every code in the catalogue has a row (checked below).
  */
 interface Case {
   name: string;
   source: string;
   files?: Record<string, string>;
+  /** `--set` assignments, as the CLI passes them. */
+  set?: string[];
+  options?: Pick<CheckOptions, "requireNetwork" | "network">;
   code: string;
   line: number;
   column: number;
   message: string | RegExp;
   file?: string;
+  last?: boolean;
+}
+
+function diagnosticsOf(c: Pick<Case, "source" | "files" | "set" | "options">) {
+  const parsed = parseOverrides(c.set ?? []);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const result = checkSources(c.source, c.files, { ...c.options, overrides: parsed.overrides });
+  return result.diagnostics.map(diagnosticToJson);
 }
 
 const net = (body: string) => `network n {\n  input 32x32x16\n${body}\n}\n`;
@@ -202,6 +219,15 @@ const cases: Case[] = [
     message: "unknown function `make_divisable`",
   },
   {
+    name: "library file where a network is needed",
+    source: "block b { relu }\n",
+    options: { requireNetwork: true },
+    code: "DS2017",
+    line: 1,
+    column: 1,
+    message: "main.dsnet declares no network",
+  },
+  {
     name: "block named like a layer",
     source: "block relu { relu6 }\n",
     code: "DS2012",
@@ -313,6 +339,46 @@ const cases: Case[] = [
     line: 3,
     column: 6,
     message: "takes 1 argument",
+  },
+  {
+    name: "input of zero height",
+    source: "input 0x8x3\n",
+    code: "DS3004",
+    line: 1,
+    column: 7,
+    message: "input height must be a whole number of at least 1, but is 0",
+  },
+  {
+    name: "depth multiplier zero",
+    source: net("  dw 3x3 mult=0"),
+    code: "DS3004",
+    line: 3,
+    column: 15,
+    message: "mult must be at least 1, but is 0",
+  },
+  {
+    name: "dropout probability of one or more",
+    source: net("  dropout 1.5"),
+    code: "DS3007",
+    line: 3,
+    column: 11,
+    message: "dropout probability must be in [0, 1), but is 1.5",
+  },
+  {
+    name: "negative eps",
+    source: net("  bn eps=-1"),
+    code: "DS3007",
+    line: 3,
+    column: 10,
+    message: "eps must not be negative, but is -1",
+  },
+  {
+    name: "pooling window made of padding",
+    source: net("  maxpool 2x2 pad=2"),
+    code: "DS3007",
+    line: 3,
+    column: 19,
+    message: "maxpool 2x2 with padding 2 has windows made only of padding",
   },
   {
     name: "fractional kernel",
@@ -468,13 +534,73 @@ const cases: Case[] = [
     column: 1,
     message: "beyond the limit",
   },
+  {
+    name: "repeats that together pass the layer limit",
+    source: "input 1x1x1\n" + "repeat 400000 { relu }\n".repeat(3),
+    code: "DS5002",
+    line: 2,
+    column: 8,
+    message: "repeat 400000 takes the network beyond the limit of 1000000 layers",
+  },
+  {
+    name: "more problems than are shown",
+    source: "input 8x8x3\n" + "foo\n".repeat(101),
+    code: "DS5003",
+    line: 101,
+    column: 1,
+    message: "too many problems: 1 more not shown",
+    last: true,
+  },
+  {
+    name: "file too large",
+    source: " ".repeat(limits.sourceChars + 1),
+    code: "DS5004",
+    line: 1,
+    column: 1,
+    message: `main.dsnet is larger than ${limits.sourceChars} characters`,
+  },
+  {
+    name: "brackets nested too deep",
+    source: "let a = " + "(".repeat(101) + "1" + ")".repeat(101) + "\n",
+    code: "DS5005",
+    line: 1,
+    column: 109,
+    message: "nesting deeper than 100 levels",
+  },
+  {
+    name: "expression nested too deep",
+    source: "let a = " + "1 + ".repeat(501) + "1\n",
+    code: "DS5005",
+    line: 1,
+    column: 9,
+    message: "expression nested deeper than 500 levels",
+  },
+  // --- command-line overrides ---
+  {
+    name: "override of a parameter the network lacks",
+    source: "network n(width = 8) {\n  input 8x8x3\n  pw width\n}\n",
+    set: ["widht=16"],
+    code: "DS6001",
+    line: 1,
+    column: 9,
+    message: "--set widht: network `n` has no parameter `widht`",
+  },
+  {
+    name: "override without a network to apply to",
+    source: "network a {\n  input 8x8x3\n}\nnetwork b {\n  input 8x8x3\n}\n",
+    set: ["width=16"],
+    code: "DS6001",
+    line: 1,
+    column: 1,
+    message: "main.dsnet declares several (a, b)",
+  },
 ];
 
 describe("diagnostics", () => {
   it.each(cases)("$name → $code at $line:$column", (c) => {
-    const diagnostics = diagnosticsOf(c.source, c.files);
+    const diagnostics = diagnosticsOf(c);
     expect(diagnostics.length, JSON.stringify(diagnostics, null, 1)).toBeGreaterThan(0);
-    const first = diagnostics[0];
+    const first = c.last ? diagnostics[diagnostics.length - 1] : diagnostics[0];
     expect({ code: first.code, line: first.line, column: first.column }).toEqual({
       code: c.code,
       line: c.line,
@@ -485,15 +611,20 @@ describe("diagnostics", () => {
     if (c.file) expect(first.file).toContain(c.file);
   });
 
+  it("has a row for every code in the catalogue", () => {
+    const tested = new Set(cases.map((c) => c.code));
+    expect(allCodes().filter((code) => !tested.has(code))).toEqual([]);
+  });
+
   it("reports several syntax errors in one run", () => {
-    const diagnostics = diagnosticsOf(
-      "network a {\n  input 8x8x3\n  pw (\n}\nnetwork b {\n  pw 8 ]\n}\nblock { }\n",
-    );
+    const diagnostics = diagnosticsOf({
+      source: "network a {\n  input 8x8x3\n  pw (\n}\nnetwork b {\n  pw 8 ]\n}\nblock { }\n",
+    });
     expect(diagnostics.filter((d) => d.code === "DS1002").length).toBeGreaterThanOrEqual(3);
   });
 
   it("reports every independent error, not just the first", () => {
-    const diagnostics = diagnosticsOf(net("  pw 0\n  foo\n  dw 3x3 strides=2"));
+    const diagnostics = diagnosticsOf({ source: net("  pw 0\n  foo\n  dw 3x3 strides=2") });
     expect(diagnostics.map((d) => d.code)).toEqual(["DS4003", "DS2001", "DS2006"]);
   });
 
@@ -510,10 +641,9 @@ describe("diagnostics", () => {
       "  outer(0)",
       "}",
     ].join("\n");
-    const [d] = diagnosticsOf(source);
+    const [d] = diagnosticsOf({ source });
     expect(d.code).toBe("DS4003");
     expect(d.line).toBe(2);
-    const { checkSources } = helpers;
     const full = checkSources(source).diagnostics[0];
     const notes = full.expansion.map((n) => [n.message, n.span.source.position(n.span.start).line]);
     expect(notes).toEqual([
@@ -524,15 +654,13 @@ describe("diagnostics", () => {
 
   it("reports an error inside a block once, however often the block is called", () => {
     const source = "block b { bn 3 }\n" + net("  b\n  b\n  b");
-    expect(diagnosticsOf(source).filter((d) => d.code === "DS4007")).toHaveLength(1);
+    expect(diagnosticsOf({ source }).filter((d) => d.code === "DS4007")).toHaveLength(1);
   });
 
   it("names the repeat iteration where a shape first breaks", () => {
     const source = "network n {\n  input 8x8x4\n  repeat 5 as i {\n    maxpool 2x2\n  }\n}\n";
-    const full = helpers.checkSources(source).diagnostics[0];
+    const full = checkSources(source).diagnostics[0];
     expect(full.code).toBe("DS4002");
     expect(full.expansion.map((n) => n.message)).toEqual(["in repeat i = 3 (of 5)"]);
   });
 });
-
-import * as helpers from "./helpers.js";

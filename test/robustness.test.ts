@@ -181,3 +181,24 @@ describe("no input makes dsnet throw", () => {
     }
   });
 });
+
+describe("the layer limit applies before expansion", () => {
+  // Each of these would build about a million layers before DS5002 if it were counted only as
+  // layers are added; refused up front, each takes milliseconds.
+  it.each([
+    ["several repeats that add up", "input 1x1x1\n" + "repeat 200000 { relu }\n".repeat(7)],
+    ["nested repeats", "input 1x1x1\nrepeat 1000 { repeat 1000 { repeat 1000 { relu } } }\n"],
+    ["a repeat of a block", "block b { repeat 1000 { relu } }\ninput 1x1x1\nrepeat 2000 { b }\n"],
+  ])("%s", (_name, text) => {
+    const started = performance.now();
+    const result = checkSources(text);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["DS5002"]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("still expands a network just under the limit", () => {
+    const result = checkSources("input 1x1x1\nrepeat 3 { repeat 1000 { relu } }\n");
+    expect(result.diagnostics).toEqual([]);
+    expect(result.networks[0].layers).toHaveLength(3001);
+  });
+});

@@ -1,5 +1,6 @@
+import type { DiagnosticKind, MessageArgs } from "../diagnostics/catalogue.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
-import type { Reporter } from "../diagnostics/reporter.js";
+import type { ReportOptions, Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/source.js";
 import { builtinFunctions } from "./builtins.js";
@@ -47,20 +48,30 @@ export interface EvalContext {
 export function evaluate(expr: A.Expr, ctx: EvalContext): Value | undefined {
   const result = evaluateInner(expr, ctx);
   if (typeof result === "number" && !Number.isFinite(result)) {
-    fail(ctx, "notFinite", expr.span, `\`${sourceText(expr.span)}\` is not a finite number`);
-    return undefined;
+    return fail(ctx, "notFinite", expr.span, { text: sourceText(expr.span) });
   }
   return result;
 }
 
-function fail(
-  ctx: EvalContext,
-  kind: Parameters<Reporter["report"]>[0],
+/** Reports a problem found where `ctx` is, with the notes of the expansion that led there. */
+export function reportIn<K extends DiagnosticKind>(
+  ctx: Pick<EvalContext, "reporter" | "expansion">,
+  kind: K,
   span: Span,
-  message: string,
+  args: MessageArgs<K>,
+  options: Omit<ReportOptions, "expansion"> = {},
+): void {
+  ctx.reporter.report(kind, span, args, { ...options, expansion: ctx.expansion });
+}
+
+function fail<K extends DiagnosticKind>(
+  ctx: EvalContext,
+  kind: K,
+  span: Span,
+  args: MessageArgs<K>,
   help?: string,
-) {
-  ctx.reporter.report(kind, span, message, { expansion: ctx.expansion, help });
+): undefined {
+  reportIn(ctx, kind, span, args, { help });
   return undefined;
 }
 
@@ -80,7 +91,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           ctx,
           "unknownName",
           expr.span,
-          `unknown name \`${expr.name}\``,
+          { name: expr.name },
           guess ? `did you mean \`${guess}\`?` : undefined,
         );
       }
@@ -91,9 +102,9 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
       if (index === undefined) {
         return fail(
           ctx,
-          "unknownName",
+          "unknownShapeField",
           expr.span,
-          `\`in\` has no field \`${expr.field}\``,
+          { field: expr.field },
           "use in.h, in.w or in.c",
         );
       }
@@ -127,7 +138,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           ctx,
           "unknownFunction",
           expr.callee.span,
-          `unknown function \`${expr.callee.text}\``,
+          { name: expr.callee.text },
           guess
             ? `did you mean \`${guess}\`?`
             : `the functions are ${Object.keys(builtinFunctions).join(", ")}`,
@@ -138,7 +149,11 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           ctx,
           "wrongFunctionArity",
           expr.span,
-          `\`${expr.callee.text}\` takes ${arity(fn.minArgs, fn.maxArgs)}, but was given ${expr.args.length}`,
+          {
+            name: expr.callee.text,
+            expected: arity(fn.minArgs, fn.maxArgs),
+            count: expr.args.length,
+          },
           `the signature is ${fn.signature}`,
         );
       }
@@ -151,7 +166,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
         args.push(n);
       }
       if (expr.callee.text === "make_divisible" && args[1] === 0) {
-        return fail(ctx, "divisionByZero", expr.args[1].span, "make_divisible by 0");
+        return fail(ctx, "makeDivisibleByZero", expr.args[1].span, {});
       }
       return fn.apply(args);
     }
@@ -212,12 +227,7 @@ function evaluateBinary(expr: A.BinaryExpr, ctx: EvalContext): Value | undefined
     case "//":
     case "%":
       if (b === 0) {
-        return fail(
-          ctx,
-          "divisionByZero",
-          expr.span,
-          `division by zero: \`${sourceText(expr.right.span)}\` is 0`,
-        );
+        return fail(ctx, "divisionByZero", expr.span, { divisor: sourceText(expr.right.span) });
       }
       if (expr.op === "/") return a / b;
       if (expr.op === "//") return Math.floor(a / b);
@@ -237,21 +247,20 @@ function evaluateBinary(expr: A.BinaryExpr, ctx: EvalContext): Value | undefined
 
 function expectNumber(value: Value, expr: A.Expr, ctx: EvalContext): number | undefined {
   if (typeof value === "number") return value;
-  return fail(
-    ctx,
-    "typeMismatch",
-    expr.span,
-    `expected a number, but \`${sourceText(expr.span)}\` is ${typeName(value)} (${describeValue(value)})`,
-  );
+  return fail(ctx, "expectedNumber", expr.span, {
+    text: sourceText(expr.span),
+    type: typeName(value),
+    value: describeValue(value),
+  });
 }
 
 function expectBool(value: Value, expr: A.Expr, ctx: EvalContext): boolean | undefined {
   if (typeof value === "boolean") return value;
   return fail(
     ctx,
-    "typeMismatch",
+    "expectedBoolean",
     expr.span,
-    `expected true or false, but \`${sourceText(expr.span)}\` is ${typeName(value)} (${describeValue(value)})`,
+    { text: sourceText(expr.span), type: typeName(value), value: describeValue(value) },
     typeof value === "number"
       ? `compare it, for example \`${sourceText(expr.span)} != 0\``
       : undefined,

@@ -48,6 +48,11 @@ export interface LoadedProgram {
 
 export interface CheckOptions {
   host?: Host;
+  /**
+   * The caller takes the entry file's network, as the CLI's commands do when no `network` is
+   * named: a file that declares none (a library of blocks) is then an error, DS2017.
+   */
+  requireNetwork?: boolean;
   /** Elaborate only this network (default: every network of every file). */
   network?: string;
   /**
@@ -69,14 +74,14 @@ export interface CheckResult {
  * and elaborates networks. Never throws for anything in the user's files.
  */
 export function checkFile(path: string, options: CheckOptions = {}): CheckResult {
-  return checkProgram(loadFile(path, options.host), options);
+  return checkProgram(loadFile(path, options.host, options), options);
 }
 
 /** Like `checkFile` for text already in memory (the REPL, tests); imports resolve from `path`. */
 export function checkText(text: string, path: string, options: CheckOptions = {}): CheckResult {
   const host = options.host ?? fileSystemHost;
   const inMemory: Host = { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) };
-  return checkProgram(loadFile(path, inMemory), options);
+  return checkProgram(loadFile(path, inMemory, options), options);
 }
 
 export interface LoadResult {
@@ -85,11 +90,29 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-/** Parses a file and its imports and collects their declarations, without elaborating anything. */
-export function loadFile(path: string, host: Host = fileSystemHost): LoadResult {
+/**
+ * Parses a file and its imports and collects their declarations, without elaborating anything.
+ * With `requireNetwork`, an entry file without a network is reported (DS2017).
+ */
+export function loadFile(
+  path: string,
+  host: Host = fileSystemHost,
+  options: Pick<CheckOptions, "requireNetwork"> = {},
+): LoadResult {
   const reporter = new Reporter();
   const program = loadProgram(path, host, reporter);
   if (reporter.errorCount === 0) checkRecursion(program, reporter);
+  if (options.requireNetwork && reporter.errorCount === 0 && program.entryNetworks.length === 0) {
+    const entry = program.modules[0].program.span;
+    reporter.report(
+      "noNetwork",
+      { ...entry, end: 0 },
+      { file: entry.source.path },
+      {
+        help: "write `network NAME { input HxWxC ... }`, or layers after a top-level `input HxWxC`",
+      },
+    );
+  }
   return { program, diagnostics: reporter.finish() };
 }
 
@@ -105,9 +128,12 @@ export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): Ch
     if (options.overrides?.size && target === undefined) {
       const where = loaded.program.modules[0].program.span;
       reporter.report(
-        "unknownOverride",
+        "overrideWithoutNetwork",
         { ...where, end: where.start },
-        `--set needs a network to apply to, and ${where.source.path} declares ${entryNetworks.length === 0 ? "none" : `several (${entryNetworks.join(", ")})`}`,
+        {
+          file: where.source.path,
+          networks: entryNetworks.length === 0 ? "none" : `several (${entryNetworks.join(", ")})`,
+        },
         { help: "choose one with --network" },
       );
     }
@@ -152,7 +178,7 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
       reporter.report(
         "fileTooLarge",
         { source: parsed.source, start: 0, end: 0 },
-        `${shownAs} is larger than ${limits.sourceChars} characters`,
+        { file: shownAs, limit: limits.sourceChars },
       );
     }
     for (const d of parsed.diagnostics) reporter.add(d);
@@ -166,19 +192,22 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
       const chain = [...stack, absolute];
       if (chain.includes(target)) {
         const cycle = [...chain.slice(chain.indexOf(target)), target].map(displayPath);
-        reporter.report("importCycle", item.span, `import cycle: ${cycle.join(" → ")}`, {
-          help: "move what both files need into a third file that imports neither",
-        });
+        reporter.report(
+          "importCycle",
+          item.span,
+          { cycle: cycle.join(" → ") },
+          {
+            help: "move what both files need into a third file that imports neither",
+          },
+        );
         continue;
       }
       if (host.readFile(target) === undefined) {
         reporter.report(
           "importNotFound",
           item.span,
-          `cannot find \`${item.path}\` (looked for ${displayPath(target)})`,
-          {
-            help: "import paths are relative to the importing file",
-          },
+          { path: item.path, lookedFor: displayPath(target) },
+          { help: "import paths are relative to the importing file" },
         );
         continue;
       }
@@ -214,7 +243,7 @@ function collectDeclarations(
       reporter.report(
         "duplicateDefinition",
         name.span,
-        `${what} \`${name.text}\` is defined twice`,
+        { what, name: name.text },
         {
           related: [{ message: "first defined here", span: earlier }],
           help: "rename one of them",
@@ -233,10 +262,8 @@ function collectDeclarations(
           reporter.report(
             "shadowsBuiltin",
             item.name.span,
-            `block \`${item.name.text}\` has the name of a built-in layer`,
-            {
-              help: "choose another name",
-            },
+            { block: item.name.text },
+            { help: "choose another name" },
           );
           break;
         }
@@ -308,10 +335,8 @@ function checkParams(params: A.Param[], reporter: Reporter) {
       reporter.report(
         "duplicateParameter",
         p.name.span,
-        `parameter \`${p.name.text}\` is declared twice`,
-        {
-          related: [{ message: "first declared here", span: earlier }],
-        },
+        { name: p.name.text },
+        { related: [{ message: "first declared here", span: earlier }] },
       );
     } else {
       seen.set(p.name.text, p.name.span);
@@ -337,20 +362,16 @@ function checkRecursion(program: LoadedProgram, reporter: Reporter) {
         const start = path.findIndex((p) => p.block === callee);
         const cycle = [...path.slice(start).map((p) => p.block), callee];
         const steps = path.slice(start + 1).flatMap((p) => (p.call ? [p.call] : []));
-        reporter.report(
-          "recursiveBlock",
-          call.span,
-          callee === name
-            ? `block \`${name}\` calls itself`
-            : `blocks call each other in a cycle: ${cycle.join(" → ")}`,
-          {
-            help: "a block's expansion must end; use `repeat` for repetition",
-            related: steps.map((c) => ({
-              message: `\`${c.callee.text}\` is called here`,
-              span: c.span,
-            })),
-          },
-        );
+        const options = {
+          help: "a block's expansion must end; use `repeat` for repetition",
+          related: steps.map((c) => ({
+            message: `\`${c.callee.text}\` is called here`,
+            span: c.span,
+          })),
+        };
+        if (callee === name)
+          reporter.report("blockCallsItself", call.span, { block: name }, options);
+        else reporter.report("blockCycle", call.span, { cycle: cycle.join(" → ") }, options);
         continue;
       }
       if (state.get(callee) === "done") continue;

@@ -66,3 +66,9 @@ export interface Located<V = Value> {
 export function sourceText(span: Span): string {
   return span.source.text.slice(span.start, span.end);
 }
+
+/** The first line of a span's text, trimmed, cut at 60 characters: how messages quote code. */
+export function firstLine(span: Span): string {
+  const text = sourceText(span).split("\n")[0].trim();
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
+}

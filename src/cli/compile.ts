@@ -70,7 +70,9 @@ export async function compileCommand(
   if (target === "wgsl") {
     const program = compileWgsl(graph, { batch, sourceFile: file });
     trace?.(3, "WGSL steps", () => program.plan.join("\n") + "\n");
-    trace?.(4, "WGSL shaders", () => program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`).join("\n"));
+    trace?.(4, "WGSL shaders", () =>
+      program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`).join("\n"),
+    );
     const written = writeWgslProgram(program, options.output!);
     if (options.verbose) io.stderr(program.plan.join("\n") + "\n");
     io.stderr(`wrote ${written.length} files to ${options.output}\n`);

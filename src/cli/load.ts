@@ -4,7 +4,6 @@ import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import type { Network } from "../check/network.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { Reporter } from "../diagnostics/reporter.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export interface NetworkSelection {
@@ -30,19 +29,11 @@ export function loadNetwork(
   requireFile(file);
   const parsed = parseOverrides(options.set ?? []);
   if (!parsed.ok) throw new UsageError(parsed.message);
-  const loaded = loadFile(file);
+  // Without --network the command takes the file's own network; a file without one (a library
+  // of blocks, say) is a problem in the file, reported by the checker as DS2017.
+  const loaded = loadFile(file, undefined, { requireNetwork: options.network === undefined });
   if (hasErrors(loaded.diagnostics)) {
     io.stderr(renderDiagnostics(loaded.diagnostics, { color: io.color }));
-    return undefined;
-  }
-  if (options.network === undefined && loaded.program.entryNetworks.length === 0) {
-    // A problem in the file (a library of blocks, say), not on the command line.
-    const reporter = new Reporter();
-    const start = { ...loaded.program.modules[0].program.span, end: 0 };
-    reporter.report("noNetwork", start, `${file} declares no network`, {
-      help: "write `network NAME { input HxWxC ... }`, or layers after a top-level `input HxWxC`",
-    });
-    io.stderr(renderDiagnostics(reporter.finish(), { color: io.color }));
     return undefined;
   }
   const name = chooseNetwork(file, loaded, options.network);

@@ -1,66 +1,398 @@
 import type { Severity } from "./diagnostic.js";
 
 /**
- * Every diagnostic dsnet can report, with its stable code. Codes are grouped by phase:
- * DS1xxx syntax, DS2xxx names and declarations, DS3xxx values and expressions, DS4xxx shapes,
- * DS5xxx limits, DS6xxx command-line overrides. A code is never reused for another meaning.
+ * Every diagnostic dsnet can report: its stable code and its message template, as TypeScript's
+ * diagnosticMessages.json keeps them. A code names one kind of problem and may have several
+ * messages (a type mismatch in a repeat count reads differently from one in a condition).
+ * Codes are grouped by phase: DS1xxx syntax, DS2xxx names and declarations, DS3xxx values and
+ * expressions, DS4xxx shapes, DS5xxx limits, DS6xxx command-line overrides. A code is never
+ * reused for another meaning.
+ *
+ * `{name}` in a message is a placeholder; `report` takes a value for each, checked by the
+ * compiler (see `MessageArgs`). The values are inserted as they are, so a caller quotes code
+ * with backticks in the template, not in the value.
  */
 export const catalogue = {
   // --- syntax -------------------------------------------------------------------------------
-  unexpectedCharacter: { code: "DS1001", severity: "error" },
-  syntaxError: { code: "DS1002", severity: "error" },
-  unterminatedString: { code: "DS1003", severity: "error" },
+  unexpectedCharacter: {
+    code: "DS1001",
+    severity: "error",
+    message: "unexpected character {found}",
+  },
+  syntaxError: { code: "DS1002", severity: "error", message: "{detail}" },
+  unterminatedString: {
+    code: "DS1003",
+    severity: "error",
+    message: "this string is not closed before the end of the line",
+  },
 
   // --- names and declarations ---------------------------------------------------------------
-  unknownLayer: { code: "DS2001", severity: "error" },
-  duplicateDefinition: { code: "DS2002", severity: "error" },
-  recursiveBlock: { code: "DS2003", severity: "error" },
-  importNotFound: { code: "DS2004", severity: "error" },
-  importCycle: { code: "DS2005", severity: "error" },
-  unknownArgument: { code: "DS2006", severity: "error" },
-  tooManyArguments: { code: "DS2007", severity: "error" },
-  missingArgument: { code: "DS2008", severity: "error" },
-  duplicateArgument: { code: "DS2009", severity: "error" },
-  unknownName: { code: "DS2010", severity: "error" },
-  unknownFunction: { code: "DS2011", severity: "error" },
-  shadowsBuiltin: { code: "DS2012", severity: "error" },
-  missingInput: { code: "DS2013", severity: "error" },
-  misplacedInput: { code: "DS2014", severity: "error" },
-  duplicateParameter: { code: "DS2015", severity: "error" },
-  duplicateLet: { code: "DS2016", severity: "error" },
-  noNetwork: { code: "DS2017", severity: "error" },
+  unknownLayer: { code: "DS2001", severity: "error", message: "unknown layer or block `{name}`" },
+  duplicateDefinition: {
+    code: "DS2002",
+    severity: "error",
+    message: "{what} `{name}` is defined twice",
+  },
+  duplicateLayerName: {
+    code: "DS2002",
+    severity: "error",
+    message: "two layers are named `{name}`: weight names must be unique",
+  },
+  blockCallsItself: { code: "DS2003", severity: "error", message: "block `{block}` calls itself" },
+  blockCycle: {
+    code: "DS2003",
+    severity: "error",
+    message: "blocks call each other in a cycle: {cycle}",
+  },
+  importNotFound: {
+    code: "DS2004",
+    severity: "error",
+    message: "cannot find `{path}` (looked for {lookedFor})",
+  },
+  importCycle: { code: "DS2005", severity: "error", message: "import cycle: {cycle}" },
+  unknownArgument: {
+    code: "DS2006",
+    severity: "error",
+    message: "`{layer}` has no parameter `{name}`",
+  },
+  unknownBlockArgument: {
+    code: "DS2006",
+    severity: "error",
+    message: "block `{block}` has no parameter `{name}`",
+  },
+  tooManyArguments: {
+    code: "DS2007",
+    severity: "error",
+    message: "`{layer}` does not take this argument: `{argument}`",
+  },
+  tooManyBlockArguments: {
+    code: "DS2007",
+    severity: "error",
+    message: "block `{block}` takes {takes}, but more were given",
+  },
+  missingArgument: { code: "DS2008", severity: "error", message: "`{layer}` needs {what}" },
+  missingBlockArgument: {
+    code: "DS2008",
+    severity: "error",
+    message: "block `{block}` needs `{param}`, which has no default",
+  },
+  missingNetworkArgument: {
+    code: "DS2008",
+    severity: "error",
+    message: "network `{network}` parameter `{param}` has no default value",
+  },
+  duplicateArgument: { code: "DS2009", severity: "error", message: "`{name}` is given twice" },
+  unknownName: { code: "DS2010", severity: "error", message: "unknown name `{name}`" },
+  unknownShapeField: { code: "DS2010", severity: "error", message: "`in` has no field `{field}`" },
+  unknownFunction: { code: "DS2011", severity: "error", message: "unknown function `{name}`" },
+  shadowsBuiltin: {
+    code: "DS2012",
+    severity: "error",
+    message: "block `{block}` has the name of a built-in layer",
+  },
+  missingInput: { code: "DS2013", severity: "error", message: "network `{network}` has no input" },
+  misplacedInput: {
+    code: "DS2014",
+    severity: "error",
+    message: "`input` {where}: a network has one input, declared before its first layer",
+  },
+  layersBeforeInput: {
+    code: "DS2014",
+    severity: "error",
+    message: "layers come before the network's input",
+  },
+  duplicateParameter: {
+    code: "DS2015",
+    severity: "error",
+    message: "parameter `{name}` is declared twice",
+  },
+  duplicateLet: {
+    code: "DS2016",
+    severity: "error",
+    message: "`{name}` is already defined in this scope",
+  },
+  noNetwork: { code: "DS2017", severity: "error", message: "{file} declares no network" },
 
   // --- values and expressions ---------------------------------------------------------------
-  divisionByZero: { code: "DS3001", severity: "error" },
-  typeMismatch: { code: "DS3002", severity: "error" },
-  notWholeNumber: { code: "DS3003", severity: "error" },
-  notPositive: { code: "DS3004", severity: "error" },
-  notFinite: { code: "DS3005", severity: "error" },
-  wrongFunctionArity: { code: "DS3006", severity: "error" },
-  invalidValue: { code: "DS3007", severity: "error" },
+  divisionByZero: {
+    code: "DS3001",
+    severity: "error",
+    message: "division by zero: `{divisor}` is 0",
+  },
+  makeDivisibleByZero: { code: "DS3001", severity: "error", message: "make_divisible by 0" },
+  expectedNumber: {
+    code: "DS3002",
+    severity: "error",
+    message: "expected a number, but `{text}` is {type} ({value})",
+  },
+  expectedBoolean: {
+    code: "DS3002",
+    severity: "error",
+    message: "expected true or false, but `{text}` is {type} ({value})",
+  },
+  inputNotShape: {
+    code: "DS3002",
+    severity: "error",
+    message:
+      "the input must be height x width x channels, such as `224x224x3`, but `{text}` is {value}",
+  },
+  repeatCountNotNumber: {
+    code: "DS3002",
+    severity: "error",
+    message: "a repeat count must be a whole number of at least 0, but `{text}` is {value}",
+  },
+  residualConditionNotBoolean: {
+    code: "DS3002",
+    severity: "error",
+    message: "a residual condition must be true or false, but `{text}` is {type}",
+  },
+  ifConditionNotBoolean: {
+    code: "DS3002",
+    severity: "error",
+    message: "an if condition must be true or false, but `{text}` is {type}",
+  },
+  argumentNotNumber: {
+    code: "DS3002",
+    severity: "error",
+    message: "{what} must be a number, but `{text}` is {type}",
+  },
+  argumentNotBoolean: {
+    code: "DS3002",
+    severity: "error",
+    message: "{name} must be true or false, but `{text}` is {type}",
+  },
+  argumentNotPair: {
+    code: "DS3002",
+    severity: "error",
+    message: "{name} must be a number or two numbers (`3x3`, `[1, 2]`), but `{text}` is {value}",
+  },
+  argumentNotPadding: {
+    code: "DS3002",
+    severity: "error",
+    message:
+      "pad must be same, same_upper, valid, a number, [h, w] or [top, bottom, left, right], but `{text}` is {value}",
+  },
+  repeatCountNotWhole: {
+    code: "DS3003",
+    severity: "error",
+    message: "a repeat count must be a whole number of at least 0, but `{text}` is {value}",
+  },
+  notWholeNumber: {
+    code: "DS3003",
+    severity: "error",
+    message: "{name} must be a whole number, but `{text}` is {value}",
+  },
+  paddingNotWhole: {
+    code: "DS3003",
+    severity: "error",
+    message: "padding must be whole numbers of at least 0, but `{text}` is {value}",
+  },
+  inputSizeNotPositive: {
+    code: "DS3004",
+    severity: "error",
+    message: "input {dimension} must be a whole number of at least 1, but is {value}",
+  },
+  countBelowOne: {
+    code: "DS3004",
+    severity: "error",
+    message: "{name} must be at least 1, but is {value}",
+  },
+  kernelBelowOne: {
+    code: "DS3004",
+    severity: "error",
+    message: "kernel must be at least 1, but `{text}` is {value}",
+  },
+  notFinite: { code: "DS3005", severity: "error", message: "`{text}` is not a finite number" },
+  wrongFunctionArity: {
+    code: "DS3006",
+    severity: "error",
+    message: "`{name}` takes {expected}, but was given {count}",
+  },
+  negativeEps: {
+    code: "DS3007",
+    severity: "error",
+    message: "eps must not be negative, but is {value}",
+  },
+  dropoutOutOfRange: {
+    code: "DS3007",
+    severity: "error",
+    message: "dropout probability must be in [0, 1), but is {value}",
+  },
+  poolWindowOfPadding: {
+    code: "DS3007",
+    severity: "error",
+    message: "{layer} {kernel} with padding {padding} has windows made only of padding",
+  },
 
   // --- shapes -------------------------------------------------------------------------------
-  residualChannelMismatch: { code: "DS4001", severity: "error" },
-  spatialTooSmall: { code: "DS4002", severity: "error" },
-  badChannels: { code: "DS4003", severity: "error" },
-  strideBelowOne: { code: "DS4004", severity: "error" },
-  dilationBelowOne: { code: "DS4005", severity: "error" },
-  depthwiseChangesChannels: { code: "DS4006", severity: "error" },
-  channelMismatch: { code: "DS4007", severity: "error" },
-  notFlat: { code: "DS4008", severity: "error" },
-  groupsMismatch: { code: "DS4009", severity: "error" },
-  residualSpatialMismatch: { code: "DS4010", severity: "error" },
-  depthwiseShrinks: { code: "DS4101", severity: "warning" },
+  residualChannelMismatch: {
+    code: "DS4001",
+    severity: "error",
+    message:
+      "residual add needs equal channels, but the body ends with {bodyChannels} channels from {bodyProducer} and {skip} has {skipChannels}",
+  },
+  spatialTooSmall: {
+    code: "DS4002",
+    severity: "error",
+    message:
+      "`{call}` on {shape} from {producer} leaves no output: {axis} ⌊({size} + {padding} - {extent}) / {stride}⌋ + 1 = {out}",
+  },
+  badChannels: {
+    code: "DS4003",
+    severity: "error",
+    message: "{what} must be a whole number of at least 1, but {computed}",
+  },
+  inputChannelsNotPositive: {
+    code: "DS4003",
+    severity: "error",
+    message: "input channels must be a whole number of at least 1, but is {value}",
+  },
+  strideBelowOne: {
+    code: "DS4004",
+    severity: "error",
+    message: "stride must be at least 1, but `{text}` is {value}",
+  },
+  dilationBelowOne: {
+    code: "DS4005",
+    severity: "error",
+    message: "dilation must be at least 1, but `{text}` is {value}",
+  },
+  depthwiseChangesChannels: {
+    code: "DS4006",
+    severity: "error",
+    message:
+      "depthwise layer cannot change {inChannels} channels into {asked}: its output has in.c × mult = {inChannels} × {mult} = {outChannels} channels",
+  },
+  channelMismatch: {
+    code: "DS4007",
+    severity: "error",
+    message: "`{call}` expects {asked} channels, but its input {producer} has {channels} ({shape})",
+  },
+  notFlat: {
+    code: "DS4008",
+    severity: "error",
+    message: "fc needs a flat input (1x1xC), but its input {producer} is {shape}",
+  },
+  groupsMismatch: {
+    code: "DS4009",
+    severity: "error",
+    message:
+      "groups={groups} must divide both the input channels ({inChannels}) and the output channels ({outChannels})",
+  },
+  residualSpatialMismatch: {
+    code: "DS4010",
+    severity: "error",
+    message:
+      "residual add needs equal sizes, but the body ends with {bodyShape} from {bodyProducer} and {skip} is {skipShape}",
+  },
+  depthwiseShrinks: {
+    code: "DS4101",
+    severity: "warning",
+    message: "dw {kernel} with this padding shrinks {from} to {to}",
+  },
 
   // --- limits -------------------------------------------------------------------------------
-  tensorTooLarge: { code: "DS5001", severity: "error" },
-  tooManyLayers: { code: "DS5002", severity: "error" },
-  tooManyDiagnostics: { code: "DS5003", severity: "error" },
-  fileTooLarge: { code: "DS5004", severity: "error" },
-  nestingTooDeep: { code: "DS5005", severity: "error" },
+  tensorTooLarge: {
+    code: "DS5001",
+    severity: "error",
+    message: "a {shape} tensor has {elements} elements, beyond the limit of {limit}",
+  },
+  channelsTooLarge: {
+    code: "DS5001",
+    severity: "error",
+    message: "{what} = {value} is beyond the limit of {limit}",
+  },
+  layerWeightsTooLarge: {
+    code: "DS5001",
+    severity: "error",
+    message: "`{call}` would have {count} weights, beyond the limit of {limit}",
+  },
+  networkWeightsTooLarge: {
+    code: "DS5001",
+    severity: "error",
+    message:
+      "network `{network}` has {count} weights, beyond the limit of {limit} (4 GiB of float32)",
+  },
+  tooManyLayers: {
+    code: "DS5002",
+    severity: "error",
+    message: "the network expands to more than {limit} layers",
+  },
+  repeatTooLarge: {
+    code: "DS5002",
+    severity: "error",
+    message: "repeat {count} is beyond the limit of {limit} layers in a network",
+  },
+  repeatExpandsTooFar: {
+    code: "DS5002",
+    severity: "error",
+    message:
+      "repeat {count} takes the network beyond the limit of {limit} layers: it makes at least {made}, and the rest of the network at least {others}",
+  },
+  blocksTooDeep: {
+    code: "DS5002",
+    severity: "error",
+    message: "blocks nested more than {limit} deep",
+  },
+  tooManyDiagnostics: {
+    code: "DS5003",
+    severity: "error",
+    message: "too many problems: {count} more not shown",
+  },
+  fileTooLarge: {
+    code: "DS5004",
+    severity: "error",
+    message: "{file} is larger than {limit} characters",
+  },
+  nestingTooDeep: {
+    code: "DS5005",
+    severity: "error",
+    message: "nesting deeper than {limit} levels",
+  },
+  expressionTooDeep: {
+    code: "DS5005",
+    severity: "error",
+    message: "expression nested deeper than {limit} levels",
+  },
+  tooDeepToParse: {
+    code: "DS5005",
+    severity: "error",
+    message: "the program is nested too deeply to parse",
+  },
 
   // --- command-line overrides (--set) -------------------------------------------------------
-  unknownOverride: { code: "DS6001", severity: "error" },
-} as const satisfies Record<string, { code: string; severity: Severity }>;
+  unknownOverride: {
+    code: "DS6001",
+    severity: "error",
+    message: "--set {name}: network `{network}` has no parameter `{name}`",
+  },
+  overrideWithoutNetwork: {
+    code: "DS6001",
+    severity: "error",
+    message: "--set needs a network to apply to, and {file} declares {networks}",
+  },
+} as const satisfies Record<string, { code: string; severity: Severity; message: string }>;
 
 export type DiagnosticKind = keyof typeof catalogue;
+
+/** The placeholder names of a template: `"{a} and {b}"` gives `"a" | "b"`. */
+type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+
+/** The values a kind's message needs, one per placeholder. */
+export type MessageArgs<K extends DiagnosticKind> = {
+  [Name in Placeholders<(typeof catalogue)[K]["message"]>]: string | number;
+};
+
+/** The message of `kind` with its placeholders filled in. */
+export function formatMessage<K extends DiagnosticKind>(kind: K, args: MessageArgs<K>): string {
+  const values = args as Record<string, string | number>;
+  // One pass over the template: a value that contains braces is not expanded again.
+  return catalogue[kind].message.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+}
+
+/** Every code in the catalogue, once each, in order. */
+export function allCodes(): string[] {
+  return [...new Set(Object.values(catalogue).map((entry) => entry.code))];
+}

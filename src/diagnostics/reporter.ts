@@ -1,5 +1,5 @@
 import type { Span } from "../syntax/source.js";
-import { catalogue, type DiagnosticKind } from "./catalogue.js";
+import { catalogue, formatMessage, type DiagnosticKind, type MessageArgs } from "./catalogue.js";
 import type { Diagnostic, RelatedLocation } from "./diagnostic.js";
 
 export interface ReportOptions {
@@ -21,12 +21,18 @@ export class Reporter {
   private seen = new Set<string>();
   private dropped = 0;
 
-  report(kind: DiagnosticKind, span: Span, message: string, options: ReportOptions = {}): void {
+  /** Reports `kind` at `span`, its message filled in from `args` (one value per placeholder). */
+  report<K extends DiagnosticKind>(
+    kind: K,
+    span: Span,
+    args: MessageArgs<K>,
+    options: ReportOptions = {},
+  ): void {
     const { code, severity } = catalogue[kind];
     this.add({
       code,
       severity,
-      message,
+      message: formatMessage(kind, args),
       span,
       related: options.related ?? [],
       expansion: options.expansion ?? [],
@@ -59,7 +65,7 @@ export class Reporter {
       this.diagnostics.push({
         code,
         severity,
-        message: `too many problems: ${this.dropped} more not shown`,
+        message: formatMessage("tooManyDiagnostics", { count: this.dropped }),
         span: last.span,
         related: [],
         expansion: [],

@@ -27,17 +27,13 @@ export function parse(text: string, path = "<input>"): ParseResult {
     const char = text[error.offset];
     const span = { source, start: error.offset, end: error.offset + Math.max(1, error.length) };
     if (char === '"') {
-      reporter.report(
-        "unterminatedString",
-        span,
-        "this string is not closed before the end of the line",
-      );
+      reporter.report("unterminatedString", span, {});
     } else {
       const found = text.slice(error.offset, error.offset + error.length);
       reporter.report(
         "unexpectedCharacter",
         span,
-        `unexpected character ${JSON.stringify(found)}`,
+        { found: JSON.stringify(found) },
         {
           ...(/\p{L}/u.test(found)
             ? { help: "names are made of ASCII letters, digits and _" }
@@ -54,11 +50,7 @@ export function parse(text: string, path = "<input>"): ParseResult {
   };
   const tooDeep = findDeepNesting(lexed.tokens);
   if (tooDeep) {
-    reporter.report(
-      "nestingTooDeep",
-      tokenSpan(source, tooDeep),
-      `nesting deeper than ${MAX_NESTING} levels`,
-    );
+    reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), { limit: MAX_NESTING });
     return { program: empty, source, diagnostics: reporter.finish() };
   }
   const parser = sharedParser();
@@ -69,32 +61,29 @@ export function parse(text: string, path = "<input>"): ParseResult {
     for (const error of parser.errors) {
       const shorthand =
         error.token.tokenType === T.StrideShort || error.token.tokenType === T.DilationShort;
-      reporter.report("syntaxError", tokenSpan(source, error.token), error.message, {
-        ...(shorthand
-          ? {
-              help: `\`${error.token.image}\` is the ${error.token.tokenType === T.StrideShort ? "stride" : "dilation"} shorthand, not a name: choose another name`,
-            }
-          : {}),
-      });
+      reporter.report(
+        "syntaxError",
+        tokenSpan(source, error.token),
+        { detail: error.message },
+        {
+          ...(shorthand
+            ? {
+                help: `\`${error.token.image}\` is the ${error.token.tokenType === T.StrideShort ? "stride" : "dilation"} shorthand, not a name: choose another name`,
+              }
+            : {}),
+        },
+      );
     }
     program = buildAst(cst, source);
   } catch (e) {
     // The nesting check above keeps recursion bounded; this is the last line of defence.
     if (!(e instanceof RangeError)) throw e;
-    reporter.report(
-      "nestingTooDeep",
-      { source, start: 0, end: 0 },
-      "the program is nested too deeply to parse",
-    );
+    reporter.report("tooDeepToParse", { source, start: 0, end: 0 }, {});
     return { program: empty, source, diagnostics: reporter.finish() };
   }
   const deepExpression = findDeepExpression(program);
   if (deepExpression) {
-    reporter.report(
-      "nestingTooDeep",
-      deepExpression,
-      `expression nested deeper than ${MAX_EXPRESSION_DEPTH} levels`,
-    );
+    reporter.report("expressionTooDeep", deepExpression, { limit: MAX_EXPRESSION_DEPTH });
   }
   attachTrivia(program, lexed.comments, text);
   return { program, source, diagnostics: reporter.finish() };

@@ -164,7 +164,8 @@ export class CpuPlan {
       if (!kernel) throw new Error(`internal: no kernel ${name}`);
       return kernel;
     }
-    if (name === "m.copyWithin") return (...a) => m.copyWithin(a[0] as number, a[1] as number, a[2] as number);
+    if (name === "m.copyWithin")
+      return (...a) => m.copyWithin(a[0] as number, a[1] as number, a[2] as number);
     const op = (rt as unknown as Record<string, (...a: unknown[]) => void>)[name];
     if (!op) throw new Error(`internal: no runtime operation ${name}`);
     return op;
