@@ -106,8 +106,40 @@ export interface AddLayer extends LayerBase {
   op: "add";
 }
 
+/**
+ * Element-wise product of two values of the same shape, or of a value and a 1x1xC one broadcast
+ * over its height and width (squeeze-and-excitation's gate). `inputs[0]` is the full-size one.
+ */
+export interface MulLayer extends LayerBase {
+  op: "mul";
+}
+
+/** Its inputs' channels one after another; every input has the same height and width. */
+export interface ConcatLayer extends LayerBase {
+  op: "concat";
+}
+
+/** Channels `start` to `start + shape[2]` of its input (a split is several slices). */
+export interface SliceLayer extends LayerBase {
+  op: "slice";
+  start: number;
+}
+
+/**
+ * ShuffleNet's channel shuffle: the C channels viewed as [groups, C / groups], transposed and
+ * flattened, so output channel (c mod C/groups)·groups + ⌊c / (C/groups)⌋ is input channel c.
+ */
+export interface ShuffleLayer extends LayerBase {
+  op: "shuffle";
+  groups: number;
+}
+
 export type Layer =
   | InputLayer
+  | MulLayer
+  | ConcatLayer
+  | SliceLayer
+  | ShuffleLayer
   | ConvLayer
   | BatchNormLayer
   | ActivationLayer

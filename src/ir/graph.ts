@@ -134,6 +134,31 @@ export interface AddNode extends NodeBase {
   activation: Activation;
 }
 
+/**
+ * Element-wise product: `inputs[0]` times `inputs[1]`, which has the same shape or is 1x1xC,
+ * broadcast over every pixel (squeeze-and-excitation's gate).
+ */
+export interface MulNode extends NodeBase {
+  op: "mul";
+}
+
+/** Channels of the inputs one after another (all have the output's height and width). */
+export interface ConcatNode extends NodeBase {
+  op: "concat";
+}
+
+/** Channels [start, start + output channels) of the input. */
+export interface SliceNode extends NodeBase {
+  op: "slice";
+  start: number;
+}
+
+/** Channel shuffle: output channel (c mod C/groups)·groups + ⌊c / (C/groups)⌋ is input c. */
+export interface ShuffleNode extends NodeBase {
+  op: "shuffle";
+  groups: number;
+}
+
 /** Dropout at inference: removed by `removeIdentities`. */
 export interface IdentityNode extends NodeBase {
   op: "identity";
@@ -162,6 +187,10 @@ export type Node =
   | FlattenNode
   | SoftmaxNode
   | AddNode
+  | MulNode
+  | ConcatNode
+  | SliceNode
+  | ShuffleNode
   | IdentityNode
   | SeparableNode;
 

@@ -147,5 +147,12 @@ function lowerLayer(layer: Layer, all: Tensor[], roles: Map<string, number>): No
       return { ...base, op: "identity" };
     case "add":
       return { ...base, op: "add", activation: none };
+    case "mul":
+    case "concat":
+      return { ...base, op: layer.op };
+    case "slice":
+      return { ...base, op: "slice", start: layer.start };
+    case "shuffle":
+      return { ...base, op: "shuffle", groups: layer.groups };
   }
 }

@@ -61,6 +61,13 @@ function describeNode(node: Node): string {
       return `${node.op} ${node.kernel.join("x")} s${node.stride.join(",")} pad ${padding(node.padding)}`;
     case "add":
       return `add${activation(node.activation)}`;
+    case "mul":
+    case "concat":
+      return node.op;
+    case "slice":
+      return `slice from ${node.start}`;
+    case "shuffle":
+      return `shuffle ${node.groups} groups`;
   }
 }
 

@@ -261,6 +261,11 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
       return { ...base, kind: "softmax", x, out, pixels: oh * ow, c: oc };
     case "identity":
       return { ...base, kind: "copy", x, out, length: h * w * c };
+    case "mul":
+    case "concat":
+    case "slice":
+    case "shuffle":
+      throw new Error(`internal: the CPU runtime has no ${node.op} step yet`);
     case "separable":
       // The CPU runtime has no fused kernel; compileGraph pairs them only for WGSL.
       throw new Error(

@@ -89,6 +89,11 @@ export function kernelFor(
   switch (node.op) {
     case "input":
       throw new Error("internal: the input node has no kernel");
+    case "mul":
+    case "concat":
+    case "slice":
+    case "shuffle":
+      throw new Error(`internal: the WGSL backend has no ${node.op} kernel yet`);
     case "conv":
       return convStep(node, io, weights);
     case "fc": {
