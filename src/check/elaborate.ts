@@ -221,6 +221,8 @@ class Elaborator {
         return this.repeat(stage, scope, flow, names);
       case "residual":
         return this.residual(stage, scope, flow, names);
+      case "join":
+        return this.join(stage, scope, flow, names);
       case "if":
         return this.conditional(stage, scope, flow, names);
     }
@@ -424,6 +426,153 @@ class Elaborator {
       stage.span,
     );
     return { id, shape: main.shape, producer: `\`residual\` (${this.lineOf(stage.span)})` };
+  }
+
+  /**
+   * `concat|add|mul [split=...] { ... } { ... }`: each branch from the current value, or from
+   * its share of the channels (slice layers named `<join>.split<i>`), then the join layer
+   * `<join>.<op>`, as a residual's is `<residual>.add`. One branch alone is joined with the
+   * current value.
+   */
+  private join(stage: A.JoinStage, scope: Scope, flow: Flow, names: NameScope): Flow {
+    const name = names.next(stage.op, stage.label);
+    if (!flow) return undefined;
+    const starts = this.splitStarts(stage, scope, flow, name);
+    if (!starts) return undefined;
+    const many = stage.branches.length > 1;
+    const ends = stage.branches.map((branch, i) =>
+      this.statements(
+        branch.statements,
+        new Scope(scope),
+        starts[i],
+        names.child(many ? `${name}.branch${i + 1}` : name, branch.statements),
+      ),
+    );
+    if (ends.some((end) => end === undefined)) return undefined;
+    const operands = (many ? ends : [flow, ends[0]]) as Cursor[];
+    const describe = (c: Cursor, i: number) =>
+      !many && i === 0 ? `the input ${c.producer}` : `the branch ending with ${c.producer}`;
+    const mismatch = (
+      kind: "joinSizeMismatch" | "addShapeMismatch" | "gateMismatch",
+      i: number,
+    ) => {
+      const [a, b] = [operands[0], operands[i]];
+      this.report(kind, stage.opSpan, {
+        first: describe(a, 0),
+        firstShape: formatShape(a.shape),
+        other: describe(b, i),
+        otherShape: formatShape(b.shape),
+      });
+      return undefined;
+    };
+    const [h, w, c] = operands[0].shape;
+    let shape: Shape;
+    let inputs = operands.map((o) => o.id);
+    switch (stage.op) {
+      case "concat": {
+        const bad = operands.findIndex((o) => o.shape[0] !== h || o.shape[1] !== w);
+        if (bad >= 0) return mismatch("joinSizeMismatch", bad);
+        shape = [h, w, operands.reduce((sum, o) => sum + o.shape[2], 0)];
+        break;
+      }
+      case "add": {
+        const bad = operands.findIndex((o) => formatShape(o.shape) !== formatShape([h, w, c]));
+        if (bad >= 0) return mismatch("addShapeMismatch", bad);
+        shape = [h, w, c];
+        break;
+      }
+      case "mul": {
+        if (operands.length !== 2) {
+          // A product of three or more is a chain of products; dsnet keeps gates to two.
+          return mismatch("gateMismatch", 2);
+        }
+        const [a, b] = operands;
+        const gate = (x: Cursor, y: Cursor) =>
+          x.shape[0] === 1 && x.shape[1] === 1 && x.shape[2] === y.shape[2];
+        if (formatShape(a.shape) === formatShape(b.shape)) shape = a.shape;
+        else if (gate(b, a)) shape = a.shape;
+        else if (gate(a, b)) {
+          shape = b.shape;
+          inputs = [b.id, a.id];
+        } else return mismatch("gateMismatch", 1);
+        break;
+      }
+    }
+    if (!this.fits(shape, stage.span)) return undefined;
+    const id = this.add({ op: stage.op, shape }, `${name}.${stage.op}`, inputs, stage.span);
+    return { id, shape, producer: `\`${stage.op}\` (${this.lineOf(stage.span)})` };
+  }
+
+  /** Where each branch of a join starts: the current value, or a slice of it for `split=`. */
+  private splitStarts(
+    stage: A.JoinStage,
+    scope: Scope,
+    flow: Cursor,
+    name: string,
+  ): Cursor[] | undefined {
+    let sizes: number[] | undefined;
+    for (const arg of stage.args) {
+      if (arg.name?.text !== "split") {
+        this.report("joinArgumentUnknown", arg.name?.span ?? arg.span, {
+          op: stage.op,
+          name: arg.name?.text ?? sourceText(arg.span),
+        });
+        return undefined;
+      }
+      const value = evaluate(arg.value, this.context(scope, flow));
+      if (value === undefined) return undefined;
+      const c = flow.shape[2];
+      const whole = (v: Value): v is number =>
+        typeof v === "number" && Number.isInteger(v) && v >= 1;
+      if (whole(value)) {
+        if (c % value !== 0) {
+          this.report("splitNotDivisible", arg.value.span, {
+            channels: c,
+            producer: flow.producer,
+            parts: value,
+          });
+          return undefined;
+        }
+        sizes = new Array<number>(value).fill(c / value);
+      } else if (typeof value === "object" && value.kind === "list" && value.items.every(whole)) {
+        sizes = value.items as number[];
+        const sum = sizes.reduce((a, b) => a + b, 0);
+        if (sum !== c) {
+          this.report("splitSizesMismatch", arg.value.span, {
+            sizes: sizes.join(", "),
+            sum,
+            producer: flow.producer,
+            channels: c,
+          });
+          return undefined;
+        }
+      } else {
+        this.report("splitNotValid", arg.value.span, { value: describeValue(value) });
+        return undefined;
+      }
+    }
+    if (!sizes) return stage.branches.map(() => flow);
+    if (sizes.length !== stage.branches.length) {
+      this.report("splitBranchCount", stage.opSpan, {
+        op: stage.op,
+        parts: sizes.length,
+        branches: stage.branches.length,
+        branchWord: stage.branches.length === 1 ? "branch" : "branches",
+      });
+      return undefined;
+    }
+    let start = 0;
+    return sizes.map((size, i) => {
+      const shape: Shape = [flow.shape[0], flow.shape[1], size];
+      const id = this.add(
+        { op: "slice", shape, start },
+        `${name}.split${i + 1}`,
+        [flow.id],
+        stage.span,
+      );
+      start += size;
+      return { id, shape, producer: `part ${i + 1} of the split (${this.lineOf(stage.span)})` };
+    });
   }
 
   private conditional(stage: A.IfStage, scope: Scope, flow: Flow, names: NameScope): Flow {

@@ -62,6 +62,8 @@ export class LayerCount {
         return stage.condition
           ? this.body(stage.body)
           : this.body(stage.body) + this.body(stage.shortcut) + 1;
+      case "join":
+        return stage.branches.reduce((n, b) => n + this.body(b), 1);
       case "if": {
         const otherwise = !stage.else
           ? 0

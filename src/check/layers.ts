@@ -416,6 +416,54 @@ const specs: LayerSpec[] = [
     params: [],
     rule: (_args, input) => [{ op: "softmax", shape: input.shape }],
   }),
+  layer("slice", {
+    summary: "channels START to END (END not included) of its input",
+    params: [
+      { name: "start", type: "number", positional: true, required: true, doc: "first channel" },
+      { name: "end", type: "number", positional: true, required: true, doc: "one past the last" },
+    ],
+    rule(args, input, call) {
+      const c = input.shape[2];
+      for (const bound of ["start", "end"] as const) {
+        const v = args[bound];
+        if (!Number.isInteger(v) || v < 0) {
+          call.report("sliceBoundNotWhole", call.spanOf(bound)!, {
+            call: call.text,
+            value: formatNumber(v),
+          });
+          return;
+        }
+      }
+      const { start, end } = args;
+      if (start >= end || end > c) {
+        call.report(
+          "sliceOutOfRange",
+          call.span,
+          { call: call.text, start, end, channels: c, producer: input.producer },
+          `its input is ${formatShape(input.shape)}: slice takes 0 <= START < END <= ${c}`,
+        );
+        return;
+      }
+      return [{ op: "slice", shape: [input.shape[0], input.shape[1], end - start], start }];
+    },
+  }),
+  layer("shuffle", {
+    summary: "channel shuffle (ShuffleNet): C channels as GROUPS x C/GROUPS, transposed",
+    params: [{ name: "groups", type: "count", positional: true, required: true, doc: "groups" }],
+    rule(args, input, call) {
+      const c = input.shape[2];
+      if (c % args.groups !== 0) {
+        call.report("shuffleNotDivisible", call.span, {
+          call: call.text,
+          groups: args.groups,
+          channels: c,
+          producer: input.producer,
+        });
+        return;
+      }
+      return [{ op: "shuffle", shape: input.shape, groups: args.groups }];
+    },
+  }),
   layer("dropout", {
     summary: "dropout: nothing at inference, kept for the summary",
     params: [

@@ -1,3 +1,4 @@
+import { reportUnusedLets } from "./unused.js";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -101,7 +102,10 @@ export function loadFile(
 ): LoadResult {
   const reporter = new Reporter();
   const program = loadProgram(path, host, reporter);
-  if (reporter.errorCount === 0) checkRecursion(program, reporter);
+  if (reporter.errorCount === 0) {
+    checkRecursion(program, reporter);
+    for (const module of program.modules) reportUnusedLets(module.program, reporter);
+  }
   if (options.requireNetwork && reporter.errorCount === 0 && program.entryNetworks.length === 0) {
     const entry = program.modules[0].program.span;
     reporter.report(
@@ -404,6 +408,9 @@ function callsIn(statements: A.Statement[]): A.Call[] {
       case "residual":
         body(s.body);
         body(s.shortcut);
+        break;
+      case "join":
+        s.branches.forEach(body);
         break;
       case "if":
         body(s.then);

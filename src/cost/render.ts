@@ -55,7 +55,7 @@ export function renderSummary(summary: Summary): string {
       `Depthwise-separable pairs (${sep.pairs.length}), against one standard KxK convolution from M to N channels:`,
     );
     const pairRows = sep.pairs.map((p) => [
-      `${p.depthwise} + ${p.pointwise}`,
+      `${p.depthwise} + ${p.pointwise}${p.gate ? ` (gated by ${p.gate})` : ""}`,
       `${p.kernel[0]}x${p.kernel[1]}`,
       `${p.inChannels}→${p.outChannels}`,
       `${p.output[0]}x${p.output[1]}`,

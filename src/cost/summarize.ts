@@ -38,6 +38,11 @@ export interface SeparablePair {
   standardParams: number;
   /** (depthwise + pointwise) / standard MACs: 1/N + 1/K² for a multiplier of 1. */
   ratio: number;
+  /**
+   * The squeeze-and-excitation gate (`mul`) between the two, when there is one (MobileNetV3,
+   * EfficientNet's MBConv): the pair is still separable, the gate scales its channels between.
+   */
+  gate?: string;
 }
 
 export interface Summary {
@@ -107,7 +112,7 @@ export function summarize(network: Network): Summary {
     totals.trainableParams += c.trainableParams;
     totals.nonTrainableParams += c.nonTrainableParams;
   }
-  const pairs = findSeparablePairs(network).map(([dw, pw]) => {
+  const pairs = findSeparablePairs(network).map(([dw, pw, gate]) => {
     const dwCost = layers[dw.id];
     const pwCost = layers[pw.id];
     const [kh, kw] = dw.kernel;
@@ -130,6 +135,7 @@ export function summarize(network: Network): Summary {
       standardMacs,
       standardParams,
       ratio: (dwCost.macs + pwCost.macs) / standardMacs,
+      ...(gate ? { gate: gate.name } : {}),
     } satisfies SeparablePair;
   });
   const sum = (f: (p: SeparablePair) => number) => pairs.reduce((a, p) => a + f(p), 0);
@@ -175,21 +181,43 @@ const transparent = new Set<Layer["op"]>([
 
 /**
  * Every (depthwise, pointwise) pair where the pointwise layer reads the depthwise output through
- * a chain of element-wise layers that nothing else reads. Shared with the IR's separable fusion.
+ * a chain of element-wise layers that nothing else reads, or through a squeeze-and-excitation
+ * gate: a `mul` whose gate is computed from the value it scales (returned third).
  */
-export function findSeparablePairs(network: Network): [ConvLayer, ConvLayer][] {
+export function findSeparablePairs(network: Network): [ConvLayer, ConvLayer, Layer?][] {
   const consumers = new Array<number>(network.layers.length).fill(0);
   for (const layer of network.layers) for (const i of layer.inputs) consumers[i]++;
   consumers[network.output]++;
-  const pairs: [ConvLayer, ConvLayer][] = [];
+  const pairs: [ConvLayer, ConvLayer, Layer?][] = [];
   for (const layer of network.layers) {
     if (layer.op !== "pw" || layer.groups !== 1) continue;
     let current = network.layers[layer.inputs[0]];
-    while (transparent.has(current.op) && consumers[current.id] === 1) {
-      current = network.layers[current.inputs[0]];
+    let gate: Layer | undefined;
+    // Readers `current` may have: one, or two for the value a gate scales (the gate reads it).
+    let readers = 1;
+    for (;;) {
+      if (transparent.has(current.op) && consumers[current.id] === readers) {
+        current = network.layers[current.inputs[0]];
+        readers = 1;
+      } else if (!gate && current.op === "mul" && consumers[current.id] === 1) {
+        const scaled = network.layers[current.inputs[0]];
+        if (!gatedBy(network, current, scaled)) break;
+        gate = current;
+        current = scaled;
+        readers = 2;
+      } else break;
     }
-    if (isConv(current) && current.op === "dw" && consumers[current.id] === 1)
-      pairs.push([current, layer]);
+    if (isConv(current) && current.op === "dw" && consumers[current.id] === readers)
+      pairs.push(gate ? [current, layer, gate] : [current, layer]);
   }
   return pairs;
+}
+
+/** Whether the gate input of `mul` is computed from `scaled` alone, through one-input layers. */
+function gatedBy(network: Network, mul: Layer, scaled: Layer): boolean {
+  let current = network.layers[mul.inputs[1]];
+  while (current.inputs.length === 1 && current.id !== scaled.id) {
+    current = network.layers[current.inputs[0]];
+  }
+  return current.id === scaled.id;
 }

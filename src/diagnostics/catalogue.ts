@@ -50,6 +50,11 @@ export const catalogue = {
     message: "cannot find `{path}` (looked for {lookedFor})",
   },
   importCycle: { code: "DS2005", severity: "error", message: "import cycle: {cycle}" },
+  joinArgumentUnknown: {
+    code: "DS2006",
+    severity: "error",
+    message: "`{op}` has no parameter `{name}`: it takes only `split`",
+  },
   unknownArgument: {
     code: "DS2006",
     severity: "error",
@@ -208,6 +213,17 @@ export const catalogue = {
     severity: "error",
     message: "`{name}` takes {expected}, but was given {count}",
   },
+  splitNotValid: {
+    code: "DS3007",
+    severity: "error",
+    message:
+      "`split` takes a number of equal parts or a list of channel counts, each a whole number of at least 1, not {value}",
+  },
+  sliceBoundNotWhole: {
+    code: "DS3007",
+    severity: "error",
+    message: "`{call}` takes whole channel numbers from 0, not {value}",
+  },
   negativeEps: {
     code: "DS3007",
     severity: "error",
@@ -285,10 +301,61 @@ export const catalogue = {
     message:
       "residual add needs equal sizes, but the body ends with {bodyShape} from {bodyProducer} and {skip} is {skipShape}",
   },
+  joinSizeMismatch: {
+    code: "DS4011",
+    severity: "error",
+    message:
+      "`concat` joins values of one height and width, but {first} is {firstShape} and {other} is {otherShape}",
+  },
+  addShapeMismatch: {
+    code: "DS4012",
+    severity: "error",
+    message: "`add` needs equal shapes, but {first} is {firstShape} and {other} is {otherShape}",
+  },
+  gateMismatch: {
+    code: "DS4013",
+    severity: "error",
+    message:
+      "`mul` multiplies equal shapes, or an HxWxC value by a 1x1xC gate, but {first} is {firstShape} and {other} is {otherShape}",
+  },
+  splitNotDivisible: {
+    code: "DS4014",
+    severity: "error",
+    message: "cannot split the {channels} channels of {producer} into {parts} equal parts",
+  },
+  splitSizesMismatch: {
+    code: "DS4014",
+    severity: "error",
+    message: "split sizes [{sizes}] add up to {sum}, but {producer} has {channels} channels",
+  },
+  splitBranchCount: {
+    code: "DS4015",
+    severity: "error",
+    message:
+      "`{op}` splits its input into {parts} parts but has {branches} {branchWord}: give one branch per part",
+  },
+  sliceOutOfRange: {
+    code: "DS4016",
+    severity: "error",
+    message:
+      "`{call}` takes channels {start} to {end}, outside the {channels} channels of {producer}",
+  },
+  shuffleNotDivisible: {
+    code: "DS4017",
+    severity: "error",
+    message:
+      "`{call}` needs the channels to divide into {groups} groups, but {producer} has {channels}",
+  },
   depthwiseShrinks: {
     code: "DS4101",
     severity: "warning",
     message: "dw {kernel} with this padding shrinks {from} to {to}",
+  },
+
+  unusedValue: {
+    code: "DS4102",
+    severity: "warning",
+    message: "`let {name}` is never used",
   },
 
   // --- limits -------------------------------------------------------------------------------

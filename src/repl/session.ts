@@ -312,13 +312,16 @@ export class ReplSession {
 
   /**
    * The diagnostics of a check, rendered where their lines were written. Warnings that were
-   * already there before the change are not repeated.
+   * already there before the change are not repeated, and an unused `let` is not one here: the
+   * line that reads it has not been typed yet.
    */
   private render(document: SessionDocument, checked: Checked, previous?: State): string {
     const transcript = this.transcript.source;
     const relocate = (c: Checked, d: SessionDocument) =>
       c.diagnostics
-        .filter((x) => x.code !== catalogue.missingInput.code)
+        .filter(
+          (x) => x.code !== catalogue.missingInput.code && x.code !== catalogue.unusedValue.code,
+        )
         .map((x) => (c.source ? d.relocate(x, c.source, transcript) : x));
     const key = (d: Diagnostic) => `${d.code} ${d.span.source.path}:${d.span.start} ${d.message}`;
     const seen = new Set(

@@ -99,7 +99,7 @@ export interface Pipeline {
   trivia: Trivia;
 }
 
-export type Stage = Call | RepeatStage | ResidualStage | IfStage;
+export type Stage = Call | RepeatStage | ResidualStage | JoinStage | IfStage;
 
 /** A layer or block call: `dw 3x3 s1`, `pw 64`, `inverted(t=6, c=24, s=2)`. */
 export interface Call {
@@ -141,6 +141,24 @@ export interface ResidualStage {
   condition?: Expr;
   body: Body;
   shortcut?: Body;
+  span: Span;
+}
+
+export type JoinOp = "concat" | "add" | "mul";
+
+/**
+ * `concat|add|mul [split=...] { branch } { branch } ...`: each branch starts from the current
+ * value (with `split=N` or `split=[a, b, ...]`, from its share of the channels) and the
+ * branches' outputs are joined; a single branch is joined with the current value itself.
+ */
+export interface JoinStage {
+  kind: "join";
+  label?: Name;
+  op: JoinOp;
+  /** Where `op` is written, for messages about the join as a whole. */
+  opSpan: Span;
+  args: Arg[];
+  branches: Body[];
   span: Span;
 }
 

@@ -155,7 +155,11 @@ class AstBuilder extends BaseVisitor {
 
   stage(ctx: Children, node: CstNode): A.Stage {
     const child =
-      first(ctx.call) ?? first(ctx.repeatStage) ?? first(ctx.residualStage) ?? first(ctx.ifStage);
+      first(ctx.call) ??
+      first(ctx.repeatStage) ??
+      first(ctx.residualStage) ??
+      first(ctx.joinStage) ??
+      first(ctx.ifStage);
     const stage: A.Stage = child
       ? this.v(child)
       : { kind: "call", callee: this.name(undefined), args: [], span: this.spanOfNode(node) };
@@ -246,6 +250,19 @@ class AstBuilder extends BaseVisitor {
       ...(condition ? { condition: this.v(condition) as A.Expr } : {}),
       body: this.visitOr(first(ctx.main), this.emptyBody(node)),
       ...(shortcut ? { shortcut: this.v(shortcut) as A.Body } : {}),
+      span: this.spanOfNode(node),
+    };
+  }
+
+  joinStage(ctx: Children, node: CstNode): A.JoinStage {
+    const op = token0(ctx.op);
+    const branches = nodes(ctx.branch).map((b) => this.v(b) as A.Body);
+    return {
+      kind: "join",
+      op: (op?.image ?? "concat") as A.JoinOp,
+      opSpan: this.span(op ?? node),
+      args: nodes(ctx.argument).map((n) => this.v(n) as A.Arg),
+      branches: branches.length > 0 ? branches : [this.emptyBody(node)],
       span: this.spanOfNode(node),
     };
   }

@@ -184,7 +184,7 @@ export class DsnetParser extends CstParser {
     });
   });
 
-  /** stage : ( NAME ':' )? ( call | repeatStage | residualStage | ifStage ) */
+  /** stage : ( NAME ':' )? ( call | repeatStage | residualStage | joinStage | ifStage ) */
   stage = this.RULE("stage", () => {
     this.OPTION({
       GATE: () => this.LA(2).tokenType === T.Colon,
@@ -197,6 +197,7 @@ export class DsnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.repeatStage) },
       { ALT: () => this.SUBRULE(this.residualStage) },
+      { ALT: () => this.SUBRULE(this.joinStage) },
       { ALT: () => this.SUBRULE(this.ifStage) },
     ]);
   });
@@ -286,6 +287,22 @@ export class DsnetParser extends CstParser {
       this.CONSUME(T.Shortcut);
       this.SUBRULE2(this.body, { LABEL: "shortcut" });
     });
+  });
+
+  /**
+   * joinStage : ( 'concat' | 'add' | 'mul' ) argument* body+
+   *
+   * Branches that start from the current value (or, with `split=`, from their share of its
+   * channels) and are joined; one branch alone is joined with the current value.
+   */
+  joinStage = this.RULE("joinStage", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Concat, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Add, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Mul, { LABEL: "op" }) },
+    ]);
+    this.MANY(() => this.SUBRULE(this.argument));
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.body, { LABEL: "branch" }));
   });
 
   /** ifStage : 'if' expression body ( 'else' ( ifStage | body ) )? */

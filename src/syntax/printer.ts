@@ -111,6 +111,10 @@ function printUnlabelledStage(stage: A.Stage, indent: string): string {
       const shortcut = stage.shortcut ? ` shortcut ${printBody(stage.shortcut, indent)}` : "";
       return `residual${condition} ${printBody(stage.body, indent)}${shortcut}`;
     }
+    case "join": {
+      const head = [stage.op, ...printArgs(stage.args)].join(" ");
+      return `${head} ${stage.branches.map((b) => printBody(b, indent)).join(" ")}`;
+    }
     case "if": {
       const test = `if ${printExpr(stage.condition)} ${printBody(stage.then, indent)}`;
       if (!stage.else) return test;

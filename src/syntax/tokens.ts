@@ -37,6 +37,9 @@ export const Repeat = keyword("repeat");
 export const As = keyword("as");
 export const Residual = keyword("residual");
 export const Shortcut = keyword("shortcut");
+export const Concat = keyword("concat");
+export const Add = keyword("add");
+export const Mul = keyword("mul");
 export const If = keyword("if");
 export const Else = keyword("else");
 export const Let = keyword("let");
@@ -160,6 +163,9 @@ export const allTokens: TokenType[] = [
   As,
   Residual,
   Shortcut,
+  Concat,
+  Add,
+  Mul,
   If,
   Else,
   Let,

@@ -87,6 +87,8 @@ function stageBodies(stage: A.Stage): A.Body[] {
       return [stage.body];
     case "residual":
       return stage.shortcut ? [stage.body, stage.shortcut] : [stage.body];
+    case "join":
+      return stage.branches;
     case "if":
       if (!stage.else) return [stage.then];
       return [stage.then, ...("kind" in stage.else ? stageBodies(stage.else) : [stage.else])];
