@@ -5,14 +5,17 @@
  *
  *   npm run bench                 everything
  *   npm run bench -- compile      parse + check + summary, and `dsnet check` cold start
- *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu
+ *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu and -wasm
+ *   npm run bench -- graph        MobileNetV3-Large and EfficientNet-B0: CPU plan vs tfjs-wasm
  */
 import { compileBenchmarks } from "./compile.js";
 import { cpuBenchmarks } from "./cpu.js";
+import { graphBenchmarks } from "./graph.js";
 
 const parts: Record<string, () => Promise<void>> = {
   compile: compileBenchmarks,
   cpu: cpuBenchmarks,
+  graph: graphBenchmarks,
 };
 
 const asked = process.argv.slice(2);

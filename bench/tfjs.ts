@@ -105,6 +105,8 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
                 activation: fusedActivation(node.activation),
               };
               y = p.depthwise ? tf.fused.depthwiseConv2d(fused) : tf.fused.conv2d(fused);
+              // Activations tf.fused has no name for (hard swish, SiLU, ...) come after it.
+              if (fused.activation === "linear") y = activate(y, node.activation);
               break;
             }
             case "fc": {
@@ -126,6 +128,32 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
             case "activation":
               y = activate(x, node.activation);
               break;
+            case "mul":
+              // A 1x1xC gate broadcasts over the pixels, as tf.mul does.
+              y = tf.mul(x, values[node.inputs[1]]);
+              break;
+            case "concat":
+              y = tf.concat(
+                node.inputs.map((v) => values[v]),
+                3,
+              );
+              break;
+            case "slice": {
+              const [h, w, c] = graph.values[node.output];
+              y = tf.slice(x, [0, 0, 0, node.start], [batch, h, w, c]);
+              break;
+            }
+            case "shuffle": {
+              const [h, w, c] = graph.values[node.output];
+              const g = node.groups;
+              y = tf.reshape(tf.transpose(tf.reshape(x, [batch * h * w, g, c / g]), [0, 2, 1]), [
+                batch,
+                h,
+                w,
+                c,
+              ]);
+              break;
+            }
             default:
               throw new Error(`the tfjs peer does not implement ${node.op}`);
           }
@@ -141,9 +169,7 @@ export function tfjsModel(graph: Graph, batch: number): TfjsModel {
 }
 
 function fusedActivation(a: Activation): "linear" | "relu" | "relu6" {
-  if (a.kind === "none") return "linear";
-  if (a.kind === "relu" || a.kind === "relu6") return a.kind;
-  throw new Error(`the tfjs peer does not implement ${a.kind}`);
+  return a.kind === "relu" || a.kind === "relu6" ? a.kind : "linear";
 }
 
 function activate<T extends tf.Tensor>(x: T, a: Activation): T {
@@ -154,6 +180,14 @@ function activate<T extends tf.Tensor>(x: T, a: Activation): T {
       return tf.relu(x);
     case "relu6":
       return tf.relu6(x);
+    case "sigmoid":
+      return tf.sigmoid(x);
+    case "silu":
+      return tf.mul(x, tf.sigmoid(x));
+    case "hardsigmoid":
+      return tf.div(tf.relu6(tf.add(x, 3)), 6);
+    case "hardswish":
+      return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
     default:
       throw new Error(`the tfjs peer does not implement ${a.kind}`);
   }

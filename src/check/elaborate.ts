@@ -6,7 +6,7 @@ import type { Span } from "../syntax/source.js";
 import { bindBlock, bindBuiltin, bindNetworkParams, type NetworkSource } from "./arguments.js";
 import { evaluate, Scope, type EvalContext } from "./evaluate.js";
 import { LayerCall } from "./layer-call.js";
-import { LayerCount } from "./layer-count.js";
+import { LayerCount, type BlockTable } from "./layer-count.js";
 import { layerSpecs, type LayerDraft } from "./layers.js";
 import { limits } from "./limits.js";
 import { NameScope } from "./names.js";
@@ -17,7 +17,7 @@ import { describeValue, firstLine, sourceText, typeName, type Value } from "./va
 export type { NetworkSource } from "./arguments.js";
 
 /** The blocks visible to a network (all files of the program share one namespace). */
-export type BlockTable = ReadonlyMap<string, A.BlockDecl>;
+export type { BlockTable };
 
 /** The tensor flowing from one stage to the next; undefined once a shape error poisoned it. */
 interface Cursor {

@@ -1,6 +1,8 @@
 import type * as A from "../syntax/ast.js";
-import type { BlockTable } from "./elaborate.js";
 import { limits } from "./limits.js";
+
+/** The blocks a program declares, by name. */
+export type BlockTable = ReadonlyMap<string, A.BlockDecl>;
 
 /**
  * The fewest layers source code expands to when it checks without errors, known without
