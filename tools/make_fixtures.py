@@ -5,8 +5,8 @@ Regenerate test/fixtures/ (every fixture folder is deleted and written again) wi
     /usr/bin/python3 tools/make_fixtures.py
 
 from the repository root (any working directory works; paths are taken from this file). It
-needs PyTorch (written against 1.13, CPU) and numpy, nothing else. The output is deterministic:
-every fixture seeds torch and numpy from its own name.
+needs PyTorch (written against 1.13, CPU), torchvision 0.14 and numpy. The output is
+deterministic: every fixture seeds torch and numpy from its own name.
 
 Each fixture is a folder test/fixtures/<name>/ with
 
@@ -19,6 +19,9 @@ Each fixture is a folder test/fixtures/<name>/ with
                           dsnet's layers consume them (dsnet's expectedTensors order)}
     input.npy            <f4, NHWC [N, H, W, C]
     expected.npy         <f8, NHWC [N, h, w, c] (a 1x1xC output is [N, 1, 1, C])
+    model.txt            for the graph networks, whose .dsnet is not written yet: the exact
+                          configuration, every layer with its output shape, every tensor;
+                          such a folder has no params.json until its Fixture names a file
 
 The expected output is computed in float64: the float32 weights and input are converted to
 double and the double model is run in eval mode.
@@ -26,7 +29,10 @@ double and the double model is run in eval mode.
 Models: every network is built here in PyTorch independently of dsnet (nothing is parsed
 from the .dsnet text): separable_block, random_separable and the padding cases from a
 small layer list that mirrors the .dsnet file line by line, mobilenet_v1 and mobilenet_v2
-as ordinary PyTorch MobileNet classes (torchvision-style for V2).
+as ordinary PyTorch MobileNet classes (torchvision-style for V2), and the graph networks
+mobilenet_v3_small, efficientnet_b0 and shufflenet_v2 with torchvision's own classes (their
+Linear layers redrawn with PyTorch's default init, since torchvision zeroes the biases) and
+ghostnet with the GhostNet module below; these four output logits [N, classes].
 
 Initialisation: convolutions He (kaiming normal, fan_in, ReLU gain), conv biases N(0, 0.2);
 batch norm weight U(0.5, 1.5), bias N(0, 0.2), running_mean N(0, 0.5), running_var
@@ -50,6 +56,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torchvision.models import efficientnet, mobilenetv3, shufflenetv2
+from torchvision.ops import SqueezeExcitation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "test" / "fixtures"
@@ -363,6 +371,160 @@ class MobileNetV2(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
+# GhostNet (Han et al. 2020), not in torchvision: written from the authors' PyTorch definition
+# (huawei-noah, ghostnet_pytorch/ghostnet.py) with the same module names, so its state_dict
+# names are theirs. tools/torchvision_counts.py checks it against the published 5.18 M
+# parameters and ~141 M multiply-adds of GhostNet 1.0x at 224.
+# ---------------------------------------------------------------------------------------------
+
+
+def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
+    return F.relu6(x + 3.0) / 6.0
+
+
+class GhostSqueezeExcite(nn.Module):
+    """x * hard_sigmoid(expand(relu(reduce(mean(x))))), reduced to
+    make_divisible(channels * se_ratio, 4) channels; both 1x1 convs have a bias."""
+
+    def __init__(self, channels: int, se_ratio: float = 0.25):
+        super().__init__()
+        reduced = make_divisible(channels * se_ratio, 4)
+        self.conv_reduce = nn.Conv2d(channels, reduced, 1, bias=True)
+        self.conv_expand = nn.Conv2d(reduced, channels, 1, bias=True)
+
+    def forward(self, x):
+        s = F.relu(self.conv_reduce(x.mean(dim=(2, 3), keepdim=True)))
+        return x * hard_sigmoid(self.conv_expand(s))
+
+
+class GhostModule(nn.Module):
+    """A 1x1 conv to ceil(oup / 2) channels (the intrinsic maps), a depthwise 3x3 of those (the
+    ghost maps), both with BN and optionally ReLU; concatenated and sliced to oup channels
+    (ratio 2, dw_size 3)."""
+
+    def __init__(self, inp: int, oup: int, relu: bool):
+        super().__init__()
+        self.oup = oup
+        init = math.ceil(oup / 2)
+
+        def act():
+            return nn.ReLU() if relu else nn.Identity()
+
+        self.primary_conv = nn.Sequential(
+            nn.Conv2d(inp, init, 1, 1, 0, bias=False), nn.BatchNorm2d(init), act()
+        )
+        self.cheap_operation = nn.Sequential(
+            nn.Conv2d(init, init, 3, 1, 1, groups=init, bias=False), nn.BatchNorm2d(init), act()
+        )
+
+    def forward(self, x):
+        x1 = self.primary_conv(x)
+        x2 = self.cheap_operation(x1)
+        return torch.cat([x1, x2], dim=1)[:, : self.oup]
+
+
+class GhostBottleneck(nn.Module):
+    """ghost1 (ReLU) -> [dw k x k stride s -> BN when s > 1] -> [SE] -> ghost2 (linear), plus
+    the input, or plus dw k x k s -> BN -> 1x1 -> BN of it when the stride or width changes."""
+
+    def __init__(self, inp: int, mid: int, oup: int, k: int, stride: int, se_ratio: float):
+        super().__init__()
+        self.stride = stride
+        self.ghost1 = GhostModule(inp, mid, relu=True)
+        if stride > 1:
+            self.conv_dw = nn.Conv2d(mid, mid, k, stride, (k - 1) // 2, groups=mid, bias=False)
+            self.bn_dw = nn.BatchNorm2d(mid)
+        self.se = GhostSqueezeExcite(mid, se_ratio) if se_ratio > 0 else None
+        self.ghost2 = GhostModule(mid, oup, relu=False)
+        if inp == oup and stride == 1:
+            self.shortcut = nn.Sequential()
+        else:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(inp, inp, k, stride, (k - 1) // 2, groups=inp, bias=False),
+                nn.BatchNorm2d(inp),
+                nn.Conv2d(inp, oup, 1, 1, 0, bias=False),
+                nn.BatchNorm2d(oup),
+            )
+
+    def forward(self, x):
+        y = self.ghost1(x)
+        if self.stride > 1:
+            y = self.bn_dw(self.conv_dw(y))
+        if self.se is not None:
+            y = self.se(y)
+        return self.ghost2(y) + self.shortcut(x)
+
+
+class GhostConvBnAct(nn.Module):
+    def __init__(self, inp: int, oup: int):
+        super().__init__()
+        self.conv = nn.Conv2d(inp, oup, 1, 1, 0, bias=False)
+        self.bn1 = nn.BatchNorm2d(oup)
+        self.act1 = nn.ReLU()
+
+    def forward(self, x):
+        return self.act1(self.bn1(self.conv(x)))
+
+
+class GhostNet(nn.Module):
+    """The authors' GhostNet: conv_stem 3x3 s2 to make_divisible(16 * width, 4) -> BN -> ReLU;
+    the stages of CFGS, every width make_divisible(c * width, 4); a 1x1 conv to the last
+    expansion width -> BN -> ReLU; global average pool; conv_head 1x1 to 1280 with a bias ->
+    ReLU; dropout; classifier. Returns logits [N, classes]."""
+
+    CFGS = [  # per stage: kernel, expansion width, output width, SE ratio, stride
+        [(3, 16, 16, 0, 1)],
+        [(3, 48, 24, 0, 2)],
+        [(3, 72, 24, 0, 1)],
+        [(5, 72, 40, 0.25, 2)],
+        [(5, 120, 40, 0.25, 1)],
+        [(3, 240, 80, 0, 2)],
+        [
+            (3, 200, 80, 0, 1),
+            (3, 184, 80, 0, 1),
+            (3, 184, 80, 0, 1),
+            (3, 480, 112, 0.25, 1),
+            (3, 672, 112, 0.25, 1),
+        ],
+        [(5, 672, 160, 0.25, 2)],
+        [
+            (5, 960, 160, 0, 1),
+            (5, 960, 160, 0.25, 1),
+            (5, 960, 160, 0, 1),
+            (5, 960, 160, 0.25, 1),
+        ],
+    ]
+
+    def __init__(self, width: float = 1.0, classes: int = 1000, dropout: float = 0.2):
+        super().__init__()
+        cin = make_divisible(16 * width, 4)
+        self.conv_stem = nn.Conv2d(3, cin, 3, 2, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cin)
+        self.act1 = nn.ReLU()
+        stages: list[nn.Module] = []
+        for stage in self.CFGS:
+            blocks = []
+            for k, exp, c, se_ratio, s in stage:
+                out = make_divisible(c * width, 4)
+                mid = make_divisible(exp * width, 4)
+                blocks.append(GhostBottleneck(cin, mid, out, k, s, se_ratio))
+                cin = out
+            stages.append(nn.Sequential(*blocks))
+        last = make_divisible(self.CFGS[-1][-1][1] * width, 4)
+        stages.append(nn.Sequential(GhostConvBnAct(cin, last)))
+        self.blocks = nn.Sequential(*stages)
+        self.conv_head = nn.Conv2d(last, 1280, 1, 1, 0, bias=True)
+        self.act2 = nn.ReLU()
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(1280, classes)
+
+    def forward(self, x):
+        x = self.blocks(self.act1(self.bn1(self.conv_stem(x))))
+        x = self.act2(self.conv_head(x.mean(dim=(2, 3), keepdim=True)))
+        return self.classifier(self.dropout(torch.flatten(x, 1)))
+
+
+# ---------------------------------------------------------------------------------------------
 # Initialisation, files.
 # ---------------------------------------------------------------------------------------------
 
@@ -454,6 +616,9 @@ class Fixture:
     set: dict[str, str] = field(default_factory=dict)
     check: Callable[[nn.Module, torch.Tensor, torch.Tensor], str] | None = None
     note: str = ""
+    # model.txt: the exact configuration, for a network whose .dsnet is not written yet. With
+    # neither dsnet nor file there is no params.json, so the tests do not pick the folder up.
+    config: str | None = None
 
 
 SEPARABLE_BLOCK = """\
@@ -544,6 +709,158 @@ def mobilenet_v2() -> nn.Module:
     # 56 112, head 1280.
     assert m.widths == [16, 8, 8, 16, 24, 32, 56, 112], m.widths
     return m
+
+
+# --- graph networks: torchvision's own classes and GhostNet, small -----------------------------
+
+
+def default_linears(model: nn.Module) -> nn.Module:
+    """torchvision gives its Linear layers its own init with zero biases; draw PyTorch's
+    default instead (under the fixture's torch seed), so the biases are not zero."""
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            m.reset_parameters()
+    return model
+
+
+def mobilenet_v3_small() -> nn.Module:
+    setting, last = mobilenetv3._mobilenet_v3_conf(
+        "mobilenet_v3_small", width_mult=0.4, reduced_tail=True
+    )
+    # the widths MOBILENET_V3_SMALL states
+    assert [c.out_channels for c in setting] == [8, 16, 16, 16, 16, 16, 24, 24, 24, 24, 24]
+    assert (setting[0].input_channels, last) == (8, 208)
+    return default_linears(mobilenetv3.MobileNetV3(setting, last, num_classes=10))
+
+
+def efficientnet_b0() -> nn.Module:
+    setting, last = efficientnet._efficientnet_conf(
+        "efficientnet_b0", width_mult=0.2, depth_mult=0.5
+    )
+    # the stages EFFICIENTNET_B0 states: (in, out, repeats)
+    stages = [(c.input_channels, c.out_channels, c.num_layers) for c in setting]
+    assert stages == [(8, 8, 1), (8, 8, 1), (8, 8, 1), (8, 16, 2), (16, 24, 2), (24, 40, 2),
+                      (40, 64, 1)] and last is None, stages  # fmt: skip
+    return default_linears(
+        efficientnet.EfficientNet(setting, dropout=0.2, num_classes=10, last_channel=last)
+    )
+
+
+def shufflenet_v2() -> nn.Module:
+    return shufflenetv2.ShuffleNetV2([2, 3, 2], [16, 32, 64, 128, 256], num_classes=10)
+
+
+def ghostnet() -> nn.Module:
+    return GhostNet(width=0.1, classes=10)
+
+
+MOBILENET_V3_SMALL = """\
+torchvision 0.14 MobileNetV3-Small, width_mult=0.4, reduced_tail=True, 10 classes, 48x48x3:
+
+    setting, last = torchvision.models.mobilenetv3._mobilenet_v3_conf(
+        "mobilenet_v3_small", width_mult=0.4, reduced_tail=True)   # last = 208
+    torchvision.models.mobilenetv3.MobileNetV3(setting, last, num_classes=10)
+
+Every width is _make_divisible(c * 0.4, 8); reduced_tail halves the last stage (96 -> 48,
+576 -> 288 before the width) and the classifier's hidden width (1024 -> 512, then 208).
+Block outputs 8 16 16 16 16 16 24 24 24 24 24. Batch norm eps = 0.001 everywhere
+(MobileNetV3's norm_layer). No conv has a bias except the SE 1x1 convs; padding is
+(k - 1) // 2, dsnet's `same`.
+
+- features.0: conv 3x3 s2 3 -> 8, BN, hardswish
+- features.1..11: InvertedResidual blocks (widths, kernels, strides and activations in the
+  layer table below): [expand 1x1 -> BN -> act, only when expanded != in] -> dw k x k
+  stride s -> BN -> act -> [SE] -> project 1x1 -> BN (no activation); the input is added
+  when stride 1 and in == out. act is ReLU in blocks 1-3, hardswish in 4-11.
+- SE (SqueezeExcitation, features.N.block.K just before the projection): global average
+  pool -> fc1 1x1 conv with bias to _make_divisible(expanded // 4, 8) -> ReLU -> fc2 1x1
+  conv with bias back to expanded -> hardsigmoid (relu6(x + 3) / 6); the map is multiplied
+  by that 1x1xC gate. Blocks 1 and 4-11 have it.
+- features.12: conv 1x1 24 -> 144, BN, hardswish
+- global average pool; classifier.0 Linear 144 -> 208, hardswish, dropout 0.2 (identity),
+  classifier.3 Linear 208 -> 10. The output is the logits (no softmax), [N, 1, 1, 10].
+"""
+
+EFFICIENTNET_B0 = """\
+torchvision 0.14 EfficientNet-B0 scaled to width_mult=0.2, depth_mult=0.5, 10 classes,
+48x48x3:
+
+    setting, last = torchvision.models.efficientnet._efficientnet_conf(
+        "efficientnet_b0", width_mult=0.2, depth_mult=0.5)           # last = None
+    torchvision.models.efficientnet.EfficientNet(setting, dropout=0.2, num_classes=10,
+                                                 last_channel=None)
+
+Widths are _make_divisible(c * 0.2, 8), repeats ceil(n * 0.5): B0's stages (expand ratio,
+kernel, stride, out, repeats) 1 3 1 16 1, 6 3 2 24 2, 6 5 2 40 2, 6 3 2 80 3, 6 5 1 112 3,
+6 5 2 192 4, 6 3 1 320 1 become outputs 8 8 8 16 24 40 64 with repeats 1 1 1 2 2 2 1 (stem
+8). Batch norm eps = 1e-5 (torchvision's B0-B7 use plain BatchNorm2d). No conv has a bias
+except the SE 1x1 convs; padding (k - 1) // 2 (`same`). Stochastic depth and dropout are
+identities in eval mode.
+
+- features.0: conv 3x3 s2 3 -> 8, BN, SiLU
+- features.1..7: one stage each, MBConv blocks (widths, kernels and strides in the layer
+  table below; only a stage's first block has the stage's stride and input width): [expand
+  1x1 to in * ratio -> BN -> SiLU, only when ratio != 1] -> dw k x k s -> BN -> SiLU -> SE
+  -> project 1x1 -> BN; the input is added when stride 1 and in == out
+- SE in every block (features.N.M.block.K just before the projection): global average pool
+  -> fc1 1x1 conv with bias to max(1, in // 4) channels (the block's input width, not the
+  expanded width) -> SiLU -> fc2 1x1 conv with bias back -> sigmoid; multiplies the map
+- features.8: conv 1x1 64 -> 256 (4 * 64), BN, SiLU
+- global average pool; dropout (identity); classifier.1 Linear 256 -> 10. Logits, [N, 1, 1, 10].
+"""
+
+SHUFFLENET_V2 = """\
+torchvision 0.14 ShuffleNetV2, stages_repeats [2, 3, 2], stages_out_channels
+[16, 32, 64, 128, 256], 10 classes, 48x48x3:
+
+    torchvision.models.shufflenetv2.ShuffleNetV2([2, 3, 2], [16, 32, 64, 128, 256],
+                                                 num_classes=10)
+
+Batch norm eps = 1e-5. No conv has a bias.
+
+- conv1: conv 3x3 s2 pad 1, 3 -> 16, BN, ReLU (24x24)
+- maxpool 3x3 s2 pad 1 (PyTorch pads with -inf) (12x12)
+- stage2 (32 channels, 2 units), stage3 (64, 3), stage4 (128, 2); the first unit of a stage
+  has stride 2, the rest stride 1 (maps 6x6, 3x3, 2x2). b = out / 2.
+  - stride 2: branch1(x) = dw 3x3 s2 -> BN -> 1x1 to b -> BN -> ReLU, and branch2(x) =
+    1x1 to b -> BN -> ReLU -> dw 3x3 s2 -> BN -> 1x1 -> BN -> ReLU, both on the whole input;
+    out = concat(branch1, branch2)
+  - stride 1: x1 = channels [0, b), x2 = channels [b, 2b) (x.chunk(2)); out =
+    concat(x1, branch2(x2)), branch2 as above with stride 1 and b -> b; there is no branch1
+  - then channel_shuffle(out, 2): view [N, 2, C/2, H, W], transpose to [N, C/2, 2, H, W],
+    flatten, so output channel 2i is input channel i and 2i + 1 is C/2 + i
+- conv5: 1x1 128 -> 256, BN, ReLU (2x2)
+- global mean over H, W; fc Linear 256 -> 10. Logits, [N, 1, 1, 10].
+"""
+
+GHOSTNET = """\
+GhostNet 0.1x (Han et al. 2020), 10 classes, 48x48x3: the GhostNet module of
+tools/make_fixtures.py (the authors' ghostnet.py, huawei-noah) with width=0.1:
+
+    GhostNet(width=0.1, classes=10)
+
+The width is small because conv_head is 1280 wide whatever the width (at 0.5 the network is
+1.3 M parameters). Every width is make_divisible(c * 0.1, 4) (so at least 4, and always a
+multiple of 4: the GhostModule slice [:, :oup] keeps every channel here). Batch norm eps =
+1e-5. No conv has a bias except the SE convs and conv_head. Padding is k // 2 (`same`).
+
+- conv_stem: conv 3x3 s2 pad 1, 3 -> 4, bn1, ReLU
+- blocks.0..8: the authors' 9 stages (16 bottlenecks) of GhostBottlenecks; widths, kernels
+  and strides in the layer table below:
+  - ghost1 = GhostModule(in, mid, ReLU): primary_conv 1x1 in -> mid/2, BN, ReLU;
+    cheap_operation dw 3x3 (mid/2 -> mid/2, groups mid/2), BN, ReLU;
+    out = concat(primary, cheap)[:, :mid]
+  - when stride 2: conv_dw dw k x k s2 (mid), bn_dw, no activation
+  - SE when present: mean over H, W -> conv_reduce 1x1 with bias to
+    make_divisible(mid * 0.25, 4) -> ReLU -> conv_expand 1x1 with bias -> relu6(x + 3) / 6
+    (= hardsigmoid); multiplies the map
+  - ghost2 = GhostModule(mid, out) without ReLU
+  - plus the input when in == out and stride 1; otherwise plus shortcut(x) = dw k x k stride
+    s (in) -> BN -> 1x1 in -> out -> BN
+- blocks.9: conv 1x1 16 -> 96 (make_divisible(960 * 0.1, 4)), bn1, ReLU
+- global average pool; conv_head 1x1 96 -> 1280 with bias; ReLU; dropout (identity);
+  classifier Linear 1280 -> 10. Logits, [N, 1, 1, 10].
+"""
 
 
 # --- padding cases: (name, input HxWxC, batch, dsnet layer, PyTorch layer) ---------------------
@@ -679,6 +996,17 @@ def fixtures() -> list[Fixture]:
             note="MobileNetV2, alpha 0.35, 64x64, 10 classes",
         ),
     ]
+    for name, build, config, note in [
+        ("mobilenet_v3_small", mobilenet_v3_small, MOBILENET_V3_SMALL,
+         "MobileNetV3-Small, width 0.4, reduced tail, 48x48, 10 classes"),
+        ("efficientnet_b0", efficientnet_b0, EFFICIENTNET_B0,
+         "EfficientNet-B0, width 0.2, depth 0.5, 48x48, 10 classes"),
+        ("shufflenet_v2", shufflenet_v2, SHUFFLENET_V2,
+         "ShuffleNetV2, repeats 2 3 2, channels 16 32 64 128 256, 48x48, 10 classes"),
+        ("ghostnet", ghostnet, GHOSTNET, "GhostNet, width 0.1, 48x48, 10 classes"),
+    ]:  # fmt: skip
+        out.append(Fixture(name, build, (48, 48, 3), batch=2, dist="normal", config=config,
+                           note=note))  # fmt: skip
     for name, (h, w, c), batch, text, make in PADDING_CASES:
         out.append(
             Fixture(
@@ -695,6 +1023,74 @@ def fixtures() -> list[Fixture]:
             )
         )
     return out
+
+
+def joins(m: nn.Module) -> str | None:
+    """How a block of the graph networks combines its parts, or None for a plain sequence."""
+    if isinstance(m, (mobilenetv3.InvertedResidual, efficientnet.MBConv)):
+        return "= block + input (residual)" if m.use_res_connect else "= block (no residual)"
+    if isinstance(m, shufflenetv2.InvertedResidual):
+        if m.stride > 1:
+            return "= channel_shuffle(concat(branch1(x), branch2(x)), 2)"
+        return "= channel_shuffle(concat(x[:, :C/2], branch2(x[:, C/2:])), 2)"
+    if isinstance(m, GhostBottleneck):
+        return "= ghost2 + " + ("input" if len(m.shortcut) == 0 else "shortcut(input)")
+    if isinstance(m, GhostModule):
+        return f"= concat(primary_conv, cheap_operation)[:, :{m.oup}]"
+    if isinstance(m, (SqueezeExcitation, GhostSqueezeExcite)):
+        return "= input * gate (the 1x1xC map above, broadcast)"
+    return None
+
+
+def layer_table(model: nn.Module, x: torch.Tensor) -> str:
+    """Every leaf module in the order it runs, with its output shape (H x W x C, or C), and
+    after each block that is not a plain sequence, how it joins its parts."""
+    rows: list[tuple[str, str, str]] = []
+    hooks = []
+    for name, m in model.named_modules():
+        leaf = not any(True for _ in m.children())
+        if name and (leaf or joins(m)):
+
+            def hook(m, _inputs, out, name=name, leaf=leaf):
+                shape = "x".join(map(str, (*out.shape[2:], out.shape[1])))
+                if not leaf:
+                    what = joins(m)
+                elif isinstance(m, nn.Sequential):
+                    what = "identity"
+                else:
+                    what = repr(m)
+                rows.append((name, what, shape))
+
+            hooks.append(m.register_forward_hook(hook))
+    model(x)
+    for h in hooks:
+        h.remove()
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{n:{width}}  {shape:>9}  {what}" for n, what, shape in rows)
+
+
+def model_txt(fx: Fixture, model, tensors, layers: str, shape, expected, f32_err) -> str:
+    numbers = sum(a.size for _, a in tensors)
+    trainable = sum(p.numel() for p in model.parameters())
+    width = max(len(n) for n, _ in tensors)
+    tensor_lines = "\n".join(f"{n:{width}}  {list(a.shape)}" for n, a in tensors)
+    peak = np.abs(expected).max()
+    spread = np.abs(expected[0] - expected[-1]).max() / peak
+    return f"""{fx.config}
+Fixture: input {list(shape)} NHWC ({"U(-1, 1)" if fx.dist == "uniform" else "N(0, 1)"}), output
+{list(expected.shape)}, max |y| = {peak:.6g}; the first and last samples' outputs differ by
+{spread:.3g} of max |y|. Float32 PyTorch is within {f32_err:.1e} of the float64 reference.
+{trainable:,} trainable parameters; {numbers:,} numbers in {len(tensors)} tensors with batch
+norm's running statistics.
+
+## Layers, in the order they run (name, output H x W x C, module)
+
+{layers}
+
+## Tensors in weights.safetensors (state_dict order, without num_batches_tracked)
+
+{tensor_lines}
+"""
 
 
 def generate(fx: Fixture) -> dict:
@@ -723,6 +1119,9 @@ def generate(fx: Fixture) -> dict:
         model64 = model.double()
         y64 = model64(x64)
         note = fx.check(model64, x64, y64) if fx.check else ""
+        layers = layer_table(model64, x64) if fx.config is not None else ""
+    if y64.dim() == 2:  # logits [N, C]: stored as a 1x1xC map
+        y32, y64 = y32[:, :, None, None], y64[:, :, None, None]
     assert y64.dim() == 4
     expected = np.ascontiguousarray(y64.permute(0, 2, 3, 1).numpy().astype("<f8"))
     assert np.isfinite(expected).all()
@@ -734,9 +1133,15 @@ def generate(fx: Fixture) -> dict:
         file = f"test/fixtures/{fx.name}/model.dsnet"
     else:
         file = fx.file
-    assert file is not None
-    params = {"file": file, "network": fx.network, "set": fx.set}
-    (folder / "params.json").write_text(json.dumps(params, indent=2) + "\n")
+    if file is not None:
+        params = {"file": file, "network": fx.network, "set": fx.set}
+        (folder / "params.json").write_text(json.dumps(params, indent=2) + "\n")
+    else:
+        assert fx.config is not None, f"{fx.name}: no network and no model.txt"
+    if fx.config is not None:
+        (folder / "model.txt").write_text(
+            model_txt(fx, model, tensors, layers, shape, expected, float((y32 - y64).abs().max()))
+        )
     write_safetensors(folder / "weights.safetensors", tensors, {"order": json.dumps(order)})
     np.save(folder / "input.npy", x_nhwc)
     np.save(folder / "expected.npy", expected)
