@@ -423,7 +423,7 @@ describe("completion", () => {
     const session = new ReplSession();
     expect(session.complete(":s")).toEqual([[":save", ":set", ":show", ":summary"], ":s"]);
     expect(session.complete(":load examples/mob")).toEqual([
-      ["examples/mobilenet_v1.dsnet", "examples/mobilenet_v2.dsnet"],
+      ["examples/mobilenet_v1.dsnet", "examples/mobilenet_v2.dsnet", "examples/mobilenet_v3.dsnet"],
       "examples/mob",
     ]);
     expect(session.complete(":load examples/err")).toEqual([["examples/errors/"], "examples/err"]);
