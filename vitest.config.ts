@@ -1,9 +1,29 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { integrationTests } from "./test/projects.js";
+import { soak } from "./test/runs.js";
 
+/*
+ * Two projects: `integration` is the test files listed in test/projects.ts (WebGPU, generated
+ * modules, the terminal), `unit` everything else, the loop to run while editing
+ * (`npm run test:unit`). A new test file is a unit test unless it is listed there. `npm test`
+ * runs both.
+ */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 120_000,
+    setupFiles: ["test/setup.ts"],
+    // A soak run (DSNET_SOAK, see test/runs.ts) does proportionally more work per test.
+    testTimeout: 120_000 * soak,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...integrationTests],
+        },
+      },
+      { extends: true, test: { name: "integration", include: integrationTests } },
+    ],
   },
 });

@@ -11,6 +11,7 @@ import { compareToReference } from "./fixtures.js";
 import { checkSources } from "./helpers.js";
 import { randomNetwork } from "./random-networks.js";
 import { referenceForward } from "./reference.js";
+import { runs } from "./runs.js";
 
 function expectClose(actual: ArrayLike<number>, reference: ArrayLike<number>, context: string) {
   const { maxError, tolerance } = compareToReference(actual, reference);
@@ -26,7 +27,7 @@ describe("CPU plan against the float64 reference interpreter", () => {
         const plan = new CpuPlan(optimize(graph), { batch });
         expectClose(plan.forward(input), reference, source);
       }),
-      { numRuns: 250 },
+      { numRuns: runs(250) },
     );
   });
 });
@@ -53,7 +54,7 @@ describe("each pass on its own keeps the numbers", () => {
           source,
         );
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 
@@ -122,7 +123,7 @@ describe("buffer planning", () => {
             expect(disjoint).toBe(true);
           }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { checkText, type CheckOptions, type CheckResult, type Host } from "../src/check/program.js";
+import type { Network } from "../src/check/network.js";
+import { parseOverrides } from "../src/check/overrides.js";
+import {
+  checkFile,
+  checkText,
+  type CheckOptions,
+  type CheckResult,
+  type Host,
+} from "../src/check/program.js";
 import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
 
 /** A host whose files live in memory, keyed by absolute path under /virtual. */
@@ -18,6 +26,17 @@ export function checkSources(
 ): CheckResult {
   const host = memoryHost({ ...others, "main.dsnet": main });
   return checkText(main, "/virtual/main.dsnet", { ...options, host });
+}
+
+/** The first network of a file (an example), with `--set` style parameters; errors throw. */
+export function exampleNetwork(file: string, set: string[] = []): Network {
+  const overrides = parseOverrides(set);
+  if (!overrides.ok) throw new Error(overrides.message);
+  const network = checkFile(file).program.entryNetworks[0];
+  const result = checkFile(file, { network, overrides: overrides.overrides });
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => d.message).join("; ")}`);
+  return result.networks[0];
 }
 
 /** The diagnostics of a check as `{ code, line, column, message }`, for table-driven tests. */

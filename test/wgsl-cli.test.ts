@@ -10,8 +10,9 @@ import { compareToReference } from "./fixtures.js";
 
 /*
  * The WebGPU backend through the command line: `compile --target wgsl` (no GPU needed) and
- * `run --backend webgpu` against `run --backend cpu` on the full-size MobileNets, on whatever
- * adapter Dawn finds (SwiftShader in CI). Skipped without one, except with CI=true.
+ * `run --backend webgpu` against `run --backend cpu` on the MobileNets (V1 at full width, smaller
+ * inputs than 224 so SwiftShader runs them in seconds), on whatever adapter Dawn finds
+ * (SwiftShader in CI). Skipped without one, except with CI=true.
  */
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-wgsl-cli-"));
@@ -63,24 +64,30 @@ if (skip) console.warn(`test/wgsl-cli.test.ts: WebGPU runs skipped: ${found.reas
 describe.skipIf(skip)(
   `dsnet run --backend webgpu${skip ? ` (skipped: ${found.reason.split("\n")[0]})` : ""}`,
   () => {
-    it.each(["mobilenet_v1", "mobilenet_v2"])(
-      "examples/%s.dsnet at 1.0/224 with given weights gives the CPU plan's output",
-      async (name) => {
+    it.each([
+      ["mobilenet_v1", 128, ["--set", "res=128"]],
+      ["mobilenet_v2", 96, ["--set", "alpha=0.5", "--set", "res=96"]],
+    ])(
+      "examples/%s.dsnet at res %i with given weights gives the CPU plan's output",
+      async (name, res, set) => {
         if (!found.ok) throw new Error(`CI=true and no WebGPU adapter: ${found.reason}`);
         const file = `examples/${name}.dsnet`;
         const weights = join(dir, `${name}.safetensors`);
-        expect((await cli("weights", "init", file, "-o", weights, "--seed", "4")).code).toBe(0);
+        expect(
+          (await cli("weights", "init", file, ...set, "-o", weights, "--seed", "4")).code,
+        ).toBe(0);
         const random = new Random(9);
         const input = join(dir, `${name}-input.npy`);
-        const x = Float32Array.from({ length: 224 * 224 * 3 }, () => random.uniform(-1, 1));
+        const x = Float32Array.from({ length: res * res * 3 }, () => random.uniform(-1, 1));
         const { writeFileSync } = await import("node:fs");
-        writeFileSync(input, writeNpy([224, 224, 3], x));
+        writeFileSync(input, writeNpy([res, res, 3], x));
         const outputs: Float32Array[] = [];
         for (const backend of ["cpu", "webgpu"]) {
           const output = join(dir, `${name}-${backend}.npy`);
           const r = await cli(
             "run",
             file,
+            ...set,
             "--backend",
             backend,
             "--weights",

@@ -67,9 +67,13 @@ export async function generateModule(options: GenerateOptions): Promise<string> 
 const KERNELS_PLACEHOLDER = "@@KERNELS@@";
 const WEIGHTS_PLACEHOLDER = "@@WEIGHTS@@";
 
+/**
+ * Base64 as a template literal of 100-character lines: decodeBase64 skips the line breaks. One
+ * literal, not a chain of `+`: engines parse a chain of thousands recursively and run out of stack.
+ */
 function base64Lines(base64: string): string {
   const lines = base64.match(/.{1,100}/g) ?? [""];
-  return lines.map((l) => `"${l}"`).join(" +\n  ");
+  return `\`\n${lines.join("\n")}\n\``;
 }
 
 function rawWeightsBase64(weights: Float32Array[]): string {

@@ -1,0 +1,14 @@
+/**
+ * The test files of the `integration` project (vitest.config.ts), slow by nature: the WebGPU
+ * backend on SwiftShader, generated TypeScript modules imported and type-checked, the REPL in a
+ * terminal. Every other test file is a unit test, run by `npm run test:unit`.
+ * test/projects.test.ts checks that every file that asks for a WebGPU device is listed here.
+ */
+export const integrationTests = [
+  "test/wgsl.test.ts",
+  "test/wgsl-graph-ops.test.ts",
+  "test/wgsl-cli.test.ts",
+  "test/ts-backend.test.ts",
+  "test/graph-networks-pytorch.test.ts",
+  "test/repl-pty.test.ts",
+];
