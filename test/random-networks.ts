@@ -6,7 +6,9 @@ import { checkSources } from "./helpers.js";
 /*
  * Random small networks for property tests of the backends: dsnet source text over odd sizes,
  * channel counts that are not multiples of 4 or 8, strides, dilations, every padding mode,
- * depth multipliers, residuals with and without projections, and every activation.
+ * depth multipliers, residuals with and without projections, every activation, and the graph
+ * operations: squeeze-and-excitation gates (mul), concatenated branches, channel splits, slices
+ * and shuffles.
  */
 
 const activation = fc.constantFrom(
@@ -24,6 +26,35 @@ const channels = fc.integer({ min: 1, max: 13 });
 const kernel = fc.constantFrom("1x1", "3x3", "2x2", "3x1", "5x5");
 const stride = fc.constantFrom("s1", "s1", "s2");
 const dilation = fc.constantFrom("", "", "d2");
+
+/** A branch of a join that keeps the height and width ("" continues with the value itself). */
+const branch = fc.oneof(
+  fc.constant(""),
+  channels.map((c) => `pw ${c}`),
+  fc.constant("dw 3x3"),
+  fc.constant("dw 3x3 -> bn -> relu"),
+  channels.map((c) => `conv 3x3 ${c} same`),
+  fc.constant("maxpool 3x3 s1 pad=1"),
+);
+const branches = (bodies: string[]) => bodies.map((b) => (b ? `{\n  ${b}\n}` : "{\n}")).join(" ");
+
+/** The graph operations; `@c` is a name `networkSource` makes unique per layer. */
+const graphLayer: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .constantFrom("sigmoid", "hardsigmoid")
+    .map((a) => `let @c = in.c\nmul {\n  gap -> pw @c -> ${a}\n}`),
+  fc.constant("mul {\n  dw 3x3 -> sigmoid\n}"),
+  fc.array(branch, { minLength: 1, maxLength: 3 }).map((bs) => `concat ${branches(bs)}`),
+  branch.map((b) => `concat split=2 {\n} ${branches([b])}`),
+  fc
+    .tuple(fc.integer({ min: 1, max: 3 }), branch)
+    .map(([a, b]) => `concat split=[${a}, in.c - ${a}] ${branches([b, "dw 3x3"])}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }))
+    .map(([start, trim]) => `slice ${start} in.c${trim ? ` - ${trim}` : ""}`),
+  fc.constantFrom(2, 3).map((g) => `shuffle ${g}`),
+  fc.tuple(channels, fc.constantFrom(2, 3)).map(([c, g]) => `pw ${c * g}\nshuffle ${g}`),
+);
 
 const layer: fc.Arbitrary<string> = fc.oneof(
   fc
@@ -54,6 +85,7 @@ const layer: fc.Arbitrary<string> = fc.oneof(
         `residual {\n  conv 3x3 ${c} ${s} -> bn -> relu\n} shortcut {\n  conv 1x1 ${c} ${s}\n}`,
     ),
   fc.constant("dropout 0.3"),
+  { arbitrary: graphLayer, weight: 2 },
 );
 
 const head = fc.constantFrom(
@@ -68,7 +100,9 @@ const head = fc.constantFrom(
 /** Sometimes a label, sometimes one that looks like a name dsnet would give (then it must clash cleanly). */
 const labelled = fc
   .tuple(layer, fc.option(fc.constantFrom("a", "mid", "conv1", "dw1", "pw2", "relu1"), { freq: 4 }))
-  .map(([text, label]) => (label && !text.startsWith("residual") ? `${label}: ${text}` : text));
+  .map(([text, label]) =>
+    label && !text.startsWith("residual") && !text.startsWith("let") ? `${label}: ${text}` : text,
+  );
 
 /** Source text of a small random network (not every one checks: see `randomNetwork`). */
 export const networkSource = fc
@@ -79,7 +113,12 @@ export const networkSource = fc
     fc.array(labelled, { minLength: 1, maxLength: 6 }),
     head,
   )
-  .map(([h, w, c, layers, tail]) => [`input ${h}x${w}x${c}`, ...layers, tail].join("\n") + "\n");
+  .map(
+    ([h, w, c, layers, tail]) =>
+      [`input ${h}x${w}x${c}`, ...layers.map((l, i) => l.replaceAll("@c", `c${i}`)), tail].join(
+        "\n",
+      ) + "\n",
+  );
 
 /** A random network that checks, with seeded weights and input: shrinks to small failures. */
 export const randomNetwork = fc

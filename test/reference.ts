@@ -64,6 +64,53 @@ export function referenceForward(graph: Graph, input: Float32Array, batch: numbe
         for (let p = 0; p < y.length; p++) y[p] = activate(x[p] + b[p], node.activation);
         break;
       }
+      case "mul": {
+        // b has x's shape, or is 1x1xC: one factor per sample and channel.
+        const b = values[node.inputs[1]]!;
+        const [bh, bw] = graph.values[node.inputs[1]];
+        for (let n = 0; n < batch; n++)
+          for (let i = 0; i < oh; i++)
+            for (let j = 0; j < ow; j++)
+              for (let k = 0; k < oc; k++) {
+                const factor = bh * bw === 1 ? b[n * oc + k] : b[yAt(n, i, j, k)];
+                y[yAt(n, i, j, k)] = x[yAt(n, i, j, k)] * factor;
+              }
+        break;
+      }
+      case "concat": {
+        let first = 0;
+        for (const v of node.inputs) {
+          const part = values[v]!;
+          const pc = graph.values[v][2];
+          for (let n = 0; n < batch; n++)
+            for (let i = 0; i < oh; i++)
+              for (let j = 0; j < ow; j++)
+                for (let k = 0; k < pc; k++)
+                  y[yAt(n, i, j, first + k)] = part[((n * oh + i) * ow + j) * pc + k];
+          first += pc;
+        }
+        break;
+      }
+      case "slice":
+        for (let n = 0; n < batch; n++)
+          for (let i = 0; i < oh; i++)
+            for (let j = 0; j < ow; j++)
+              for (let k = 0; k < oc; k++) y[yAt(n, i, j, k)] = x[xAt(n, i, j, node.start + k)];
+        break;
+      case "shuffle": {
+        // PyTorch: x.view(N, g, C/g, H, W).transpose(1, 2).reshape(N, C, H, W), so output
+        // channel k = a·g + b (a < C/g, b < g) is input channel b·(C/g) + a.
+        const g = node.groups;
+        for (let n = 0; n < batch; n++)
+          for (let i = 0; i < oh; i++)
+            for (let j = 0; j < ow; j++)
+              for (let k = 0; k < oc; k++) {
+                const a = Math.floor(k / g);
+                const bb = k % g;
+                y[yAt(n, i, j, k)] = x[xAt(n, i, j, bb * (c / g) + a)];
+              }
+        break;
+      }
       case "maxpool":
       case "avgpool":
         for (let n = 0; n < batch; n++)

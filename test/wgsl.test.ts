@@ -6,20 +6,20 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
-import { compileWgsl } from "../src/backends/wgsl/compile.js";
+import { compileWgsl, type WgslStepKind } from "../src/backends/wgsl/compile.js";
 import { WgslNetwork } from "../src/backends/wgsl/host-runtime.js";
 import { createWebGpuRunner, requestWebGpuDevice } from "../src/backends/wgsl/runner.js";
 import { writeWgslProgram } from "../src/backends/wgsl/write.js";
 import type { Network } from "../src/check/network.js";
-import { parseOverrides } from "../src/check/overrides.js";
 import { checkFile } from "../src/check/program.js";
 import type { Graph } from "../src/ir/graph.js";
-import { lowerNetwork } from "../src/ir/lower.js";
-import { optimize } from "../src/ir/passes.js";
+import { compileGraph } from "../src/compile.js";
+import { fuseSeparable } from "../src/ir/passes.js";
 import { initialWeights, Random } from "../src/weights/init.js";
 import { compareToReference } from "./fixtures.js";
-import { checkSources } from "./helpers.js";
+import { checkSources, exampleNetwork } from "./helpers.js";
 import { randomNetwork } from "./random-networks.js";
+import { runs } from "./runs.js";
 
 /*
  * The WGSL backend run for real: Dawn (the `webgpu` package) on whatever adapter it finds, in
@@ -44,23 +44,13 @@ function gpu(): GPUDevice {
 
 afterAll(() => found.device?.destroy());
 
+/** The graph the CPU plan runs; `fuseSeparable` of it is the one WebGPU runs. */
 function graphOf(network: Network, seed = 0): Graph {
-  return optimize(
-    lowerNetwork(
-      network,
-      initialWeights(network, seed).map((t) => t.data),
-    ),
+  return compileGraph(
+    network,
+    initialWeights(network, seed).map((t) => t.data),
+    { target: "cpu" },
   );
-}
-
-/** The first network of an example, with `--set` style parameters. */
-function exampleNetwork(file: string, set: string[] = []): Network {
-  const overrides = parseOverrides(set);
-  if (!overrides.ok) throw new Error(overrides.message);
-  const network = checkFile(file).program.entryNetworks[0];
-  const result = checkFile(file, { network, overrides: overrides.overrides });
-  expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  return result.networks[0];
 }
 
 function randomInput(network: Network, batch: number, seed = 1): Float32Array {
@@ -88,10 +78,12 @@ async function expectMatchesCpu(
   input: Float32Array,
   batch: number,
   context: string,
-  fuseSeparable = true,
+  fused = true,
 ): Promise<Float32Array> {
   const reference = new CpuPlan(graph, { batch }).forward(input).slice();
-  const runner = await createWebGpuRunner(graph, batch, { device: gpu(), fuseSeparable });
+  const runner = await createWebGpuRunner(fused ? fuseSeparable(graph) : graph, batch, {
+    device: gpu(),
+  });
   try {
     const output = await runner.forward(input);
     expectClose(output, reference, context);
@@ -101,12 +93,18 @@ async function expectMatchesCpu(
   }
 }
 
-/** Creates a shader module and a pipeline, returning WGSL messages and validation errors. */
-async function compileShader(device: GPUDevice, code: string): Promise<string[]> {
+/**
+ * Creates a shader module and (unless `pipeline` is false) a pipeline, returning WGSL messages
+ * and validation errors. The module is WGSL checked by Tint, in milliseconds; the pipeline is
+ * SwiftShader compiling it, some 50 ms a shader.
+ */
+async function compileShader(device: GPUDevice, code: string, pipeline = true): Promise<string[]> {
   device.pushErrorScope("validation");
   const module = device.createShaderModule({ code });
   const info = await module.getCompilationInfo();
-  device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+  if (pipeline) {
+    device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+  }
   const error = await device.popErrorScope();
   return [
     ...info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`),
@@ -114,19 +112,69 @@ async function compileShader(device: GPUDevice, code: string): Promise<string[]>
   ];
 }
 
+/**
+ * A shader without its header comment and with the constants that only place its data (where its
+ * values start in the arena, its weights in the weights buffer) set to 0: shaders equal up to
+ * these compile alike.
+ */
+function withoutPlacement(code: string): string {
+  return code
+    .slice(code.indexOf("\n\n"))
+    .replace(
+      /^const (X|Y|A|B|BIAS|WEIGHTS|DW_WEIGHTS|DW_BIAS|SCALE|SHIFT): u32 = \d+u;/gm,
+      "const $1: u32 = 0u;",
+    );
+}
+
+/** Every kind of step there is (the type checker keeps the list whole). */
+const STEP_KINDS = Object.keys({
+  "fused-separable": 0,
+  depthwise: 0,
+  pointwise: 0,
+  conv: 0,
+  "grouped-conv": 0,
+  fc: 0,
+  maxpool: 0,
+  avgpool: 0,
+  "global-avgpool": 0,
+  "global-maxpool": 0,
+  add: 0,
+  mul: 0,
+  concat: 0,
+  slice: 0,
+  shuffle: 0,
+  affine: 0,
+  activation: 0,
+  copy: 0,
+  flatten: 0,
+  softmax: 0,
+} satisfies Record<WgslStepKind, 0>);
+
 const skipNote = skipped ? ` (skipped: ${found.reason.split("\n")[0]})` : "";
 
 describe.skipIf(skipped)(`WGSL shaders on WebGPU${skipNote}`, () => {
+  // The first network of each example: the others of a file (EfficientNet B1 to B7) are the same
+  // kinds of shader at other sizes. Tint checks every shader; SwiftShader compiles a pipeline for
+  // each one that differs from those before it in more than where its data is, half of them.
   const examples = readdirSync("examples")
     .filter((f) => f.endsWith(".dsnet"))
-    .flatMap((f) => checkFile(`examples/${f}`).networks.map((n) => [f, n] as const));
+    .flatMap((f) =>
+      checkFile(`examples/${f}`)
+        .networks.slice(0, 1)
+        .map((n) => [f, n] as const),
+    );
 
   it.each(examples)(
     "every shader of %s compiles without errors or warnings",
     async (file, network) => {
-      const program = compileWgsl(graphOf(network), { sourceFile: `examples/${file}` });
+      const graph = fuseSeparable(graphOf(network));
+      const program = compileWgsl(graph, { sourceFile: `examples/${file}` });
+      const compiled = new Set<string>();
       for (const step of program.steps) {
-        expect(await compileShader(gpu(), step.code), step.name).toEqual([]);
+        const placed = withoutPlacement(step.code);
+        const pipeline = !compiled.has(placed);
+        compiled.add(placed);
+        expect(await compileShader(gpu(), step.code, pipeline), step.name).toEqual([]);
       }
     },
   );
@@ -169,26 +217,67 @@ describe.skipIf(skipped)(`WGSL outputs equal the CPU plan's${skipNote}`, () => {
   });
 
   const small: [string, string[]][] = [
-    ["examples/mobilenet_v1.dsnet", ["alpha=0.25", "res=64", "classes=10"]],
-    ["examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=48", "classes=10"]],
+    ["examples/mobilenet_v1.dsnet", ["alpha=0.25", "res=32", "classes=10"]],
+    ["examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=32", "classes=10"]],
   ];
   describe.each(small)("%s %j", (file, set) => {
     const network = exampleNetwork(file, set);
     const graph = graphOf(network, 3);
-    it.each([1, 2])("batch %i: output and logits", async (batch) => {
+    // Most of the time goes to compiling pipelines, so each extra run is another whole network.
+    it("batch 1: the output", async () => {
+      await expectMatchesCpu(graph, randomInput(network, 1), 1, `${file} output`);
+    });
+    it.each([1, 2])("batch %i: the logits", async (batch) => {
       const input = randomInput(network, batch);
-      await expectMatchesCpu(graph, input, batch, `${file} output`);
       await expectMatchesCpu(logitsOf(graph), input, batch, `${file} logits`);
     });
+  });
+
+  // Its steps, optimised and as lowered, fused and not, are every kind of shader there is; at
+  // batch 32 the fc step is the tiled matrix product instead of the matrix-vector one.
+  const everyKind = [
+    "input 7x6x5",
+    "conv 3x3 8 s2 -> bn -> relu",
+    "sep 12 3x3",
+    "dw 3x3 -> relu6",
+    "maxpool 2x2 pad=1 -> tanh",
+    "conv 3x3 8 groups=2",
+    "residual {\n  dw 3x3 -> bn -> silu\n  pw in.c\n}",
+    "bn -> relu",
+    "mul {\n  gap -> sigmoid\n}",
+    "concat {\n} {\n  dw 3x3\n}",
+    "slice 1 in.c - 3",
+    "shuffle 3",
+    "avgpool 2x2 s1 same",
+    "gmp",
+    "gap",
+    "dropout 0.5",
+    "flatten -> fc 5 -> softmax",
+  ].join("\n");
+  it.each([1, 2, 32])("a network with every kind of step, batch %i", async (batch) => {
+    const network = checkSources(everyKind).networks[0];
+    const weights = initialWeights(network, 5).map((t) => t.data);
+    const input = randomInput(network, batch);
+    const kinds = new Set<WgslStepKind>();
+    for (const optimize of [true, false]) {
+      const graph = compileGraph(network, weights, { target: "cpu", optimize });
+      for (const fused of [true, false]) {
+        const program = compileWgsl(fused ? fuseSeparable(graph) : graph, { batch });
+        for (const step of program.steps) kinds.add(step.kind);
+        const how = `${optimize ? "optimised" : "as lowered"}, ${fused ? "fused" : "unfused"}`;
+        await expectMatchesCpu(graph, input, batch, how, fused);
+      }
+    }
+    expect([...kinds].sort()).toEqual([...STEP_KINDS].sort());
   });
 
   it("random networks (odd sizes and channels, strides, dilations, padding, multipliers)", async () => {
     await fc.assert(
       fc.asyncProperty(randomNetwork, async ({ source, network, weights, input, batch }) => {
-        const graph = optimize(lowerNetwork(network, weights));
+        const graph = compileGraph(network, weights, { target: "cpu" });
         await expectMatchesCpu(graph, input, batch, source);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -232,8 +321,8 @@ describe.skipIf(skipped)(`the fused separable kernel${skipNote}`, () => {
         fc.integer({ min: 0, max: 99 }),
         async ({ source, batch, network }, seed) => {
           const graph = graphOf(network, seed);
-          const fused = compileWgsl(graph, { batch });
-          const unfused = compileWgsl(graph, { batch, fuseSeparable: false });
+          const fused = compileWgsl(fuseSeparable(graph), { batch });
+          const unfused = compileWgsl(graph, { batch });
           expect(fused.steps.map((s) => s.kind)).toEqual(["fused-separable"]);
           expect(unfused.steps.map((s) => s.kind)).toEqual(["depthwise", "pointwise"]);
           const input = randomInput(network, batch, seed);
@@ -242,7 +331,7 @@ describe.skipIf(skipped)(`the fused separable kernel${skipNote}`, () => {
           expectClose(a, b, `fused vs unfused: ${source}`);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(25) },
     );
   });
 });
@@ -254,7 +343,7 @@ describe.skipIf(skipped)(`the generated host.ts${skipNote}`, () => {
     const network = checkSources(source).networks[0];
     const graph = graphOf(network, 4);
     const batch = 2;
-    const program = compileWgsl(graph, { batch, sourceFile: "main.dsnet" });
+    const program = compileWgsl(fuseSeparable(graph), { batch, sourceFile: "main.dsnet" });
     const dir = mkdtempSync(join(tmpdir(), "dsnet-wgsl-"));
     try {
       writeWgslProgram(program, dir);

@@ -1,5 +1,5 @@
 import type { Activation } from "../../ir/types.js";
-import { IM2COL_ROWS, type StepDescriptor } from "./steps.js";
+import { depthwiseKernel, IM2COL_ROWS, type StepDescriptor } from "./steps.js";
 
 /*
  * Each step of the CPU plan as the runtime calls it makes: function and arguments, with the
@@ -60,11 +60,12 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
   switch (step.kind) {
     case "depthwise": {
       const g = step.geometry;
-      const size = isDepthwise3x3(step) ? [] : [g.kernel[0], g.kernel[1]];
+      const kernel = depthwiseKernel(step);
+      const size = kernel === "depthwise" ? [g.kernel[0], g.kernel[1]] : [];
       return once(
         [
           {
-            fn: `k.${isDepthwise3x3(step) ? "depthwise3x3" : "depthwise"}`,
+            fn: `k.${kernel}`,
             args: [
               bytes(value(step.x)),
               w[0] * 4,
@@ -263,13 +264,83 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       return once([
         { fn: "softmax", args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c] },
       ]);
+    case "mul":
+      return once([
+        step.broadcast
+          ? {
+              fn: "mulChannels",
+              args: [m, value(step.a), value(step.b), value(step.out), batch, step.pixels, step.c],
+            }
+          : {
+              fn: "mul",
+              args: [
+                m,
+                value(step.a),
+                value(step.b),
+                value(step.out),
+                perBatch(step.pixels * step.c),
+              ],
+            },
+      ]);
+    case "concat": {
+      // Each input into its channels of every output pixel, in order.
+      let start = 0;
+      return once(
+        step.parts.map(({ x, c }) => {
+          const call = copyChannels(
+            value(x),
+            c,
+            channelAt(step.out, start),
+            step.c,
+            step.pixels,
+            c,
+          );
+          start += c;
+          return call;
+        }),
+      );
+    }
+    case "slice":
+      return once([
+        copyChannels(
+          channelAt(step.x, step.start),
+          step.inC,
+          value(step.out),
+          step.c,
+          step.pixels,
+          step.c,
+        ),
+      ]);
+    case "shuffle":
+      return once([
+        {
+          fn: "shuffleChannels",
+          args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c, step.groups],
+        },
+      ]);
     case "copy":
       return once([copy(step.x, step.out, step.length)]);
   }
 }
 
-function isDepthwise3x3(step: Extract<StepDescriptor, { kind: "depthwise" }>): boolean {
-  return step.geometry.kernel[0] === 3 && step.geometry.kernel[1] === 3;
+/** Channel `channel` of a value's first pixel. */
+function channelAt(id: number, channel: number): Expr {
+  return channel === 0 ? value(id) : { add: [value(id), channel] };
+}
+
+/** copyChannels over every pixel of the batch: `channels` of each, pixels `*Stride` apart. */
+function copyChannels(
+  from: Expr,
+  fromStride: number,
+  to: Expr,
+  toStride: number,
+  pixels: number,
+  channels: number,
+): Call {
+  return {
+    fn: "copyChannels",
+    args: [m, from, fromStride, to, toStride, perBatch(pixels), channels],
+  };
 }
 
 /** kernels.wat's gemm: out[rows, columns] = x[rows, k] · w + bias, then its activation. */

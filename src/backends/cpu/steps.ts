@@ -75,6 +75,34 @@ export type StepDescriptor = StepBase &
     | { kind: "activation"; x: number; out: number; length: number; act: Activation }
     | { kind: "add"; a: number; b: number; out: number; length: number; act: Activation }
     | {
+        kind: "mul";
+        a: number;
+        b: number;
+        out: number;
+        pixels: number;
+        c: number;
+        /** `b` is 1x1xc, one gate per sample read at every pixel of `a`. */
+        broadcast: boolean;
+      }
+    | {
+        kind: "concat";
+        /** Each input with its channel count, in the output's channel order. */
+        parts: { x: number; c: number }[];
+        out: number;
+        pixels: number;
+        c: number;
+      }
+    | {
+        kind: "slice";
+        x: number;
+        out: number;
+        pixels: number;
+        inC: number;
+        start: number;
+        c: number;
+      }
+    | { kind: "shuffle"; x: number; out: number; pixels: number; c: number; groups: number }
+    | {
         kind: "pool";
         x: number;
         out: number;
@@ -261,11 +289,20 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
       return { ...base, kind: "softmax", x, out, pixels: oh * ow, c: oc };
     case "identity":
       return { ...base, kind: "copy", x, out, length: h * w * c };
-    case "mul":
-    case "concat":
+    case "mul": {
+      const [bh, bw] = graph.values[node.inputs[1]];
+      const broadcast = bh * bw === 1 && oh * ow > 1;
+      const b = node.inputs[1];
+      return { ...base, kind: "mul", a: x, b, out, pixels: oh * ow, c: oc, broadcast };
+    }
+    case "concat": {
+      const parts = node.inputs.map((v) => ({ x: v, c: graph.values[v][2] }));
+      return { ...base, kind: "concat", parts, out, pixels: oh * ow, c: oc };
+    }
     case "slice":
+      return { ...base, kind: "slice", x, out, pixels: h * w, inC: c, start: node.start, c: oc };
     case "shuffle":
-      throw new Error(`internal: the CPU runtime has no ${node.op} step yet`);
+      return { ...base, kind: "shuffle", x, out, pixels: h * w, c, groups: node.groups };
     case "separable":
       // The CPU runtime has no fused kernel; compileGraph pairs them only for WGSL.
       throw new Error(
@@ -293,13 +330,21 @@ function kernelActivation(a: Activation): KernelActivation {
   }
 }
 
+/** Which of kernels.wat's depthwise kernels a step calls: by filter size, or the generic one. */
+export function depthwiseKernel(
+  step: Extract<StepDescriptor, { kind: "depthwise" }>,
+): "depthwise3x3" | "depthwise5x5" | "depthwise" {
+  const [kh, kw] = step.geometry.kernel;
+  if (kh === 3 && kw === 3) return "depthwise3x3";
+  if (kh === 5 && kw === 5) return "depthwise5x5";
+  return "depthwise";
+}
+
 /** The kernel or operation a step runs, as plan listings name it. */
 export function stepKernel(step: StepDescriptor): string {
   switch (step.kind) {
     case "depthwise":
-      return step.geometry.kernel[0] === 3 && step.geometry.kernel[1] === 3
-        ? "depthwise3x3"
-        : "depthwise";
+      return depthwiseKernel(step);
     case "pointwise":
     case "fc":
       return "gemm";

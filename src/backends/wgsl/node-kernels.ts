@@ -6,6 +6,7 @@ import {
   type ConvNode,
   type Node,
 } from "../../ir/graph.js";
+import { channelsKernel, concatMap } from "./kernels/channels.js";
 import { vec4s } from "./kernels/common.js";
 import { depthwiseKernel } from "./kernels/depthwise.js";
 import { elementwiseKernel } from "./kernels/elementwise.js";
@@ -35,6 +36,10 @@ export type WgslStepKind =
   | "global-avgpool"
   | "global-maxpool"
   | "add"
+  | "mul"
+  | "concat"
+  | "slice"
+  | "shuffle"
   | "affine"
   | "activation"
   | "copy"
@@ -89,11 +94,40 @@ export function kernelFor(
   switch (node.op) {
     case "input":
       throw new Error("internal: the input node has no kernel");
-    case "mul":
+    case "mul": {
+      const [a, b] = io.inputs;
+      const broadcast = b.shape[0] * b.shape[1] === 1 && a.shape[0] * a.shape[1] > 1;
+      return {
+        kind: "mul",
+        what: broadcast
+          ? "element-wise product, 1x1xC broadcast over the pixels"
+          : "element-wise product",
+        kernel: elementwiseKernel(io, { kind: "mul", broadcast }, { kind: "none" }),
+      };
+    }
     case "concat":
-    case "slice":
+      return {
+        kind: "concat",
+        what: `channels of ${io.inputs.map((x) => x.shape[2]).join(" + ")}`,
+        kernel: channelsKernel(io, concatMap(io)),
+      };
+    case "slice": {
+      const channels = io.output.shape[2];
+      return {
+        kind: "slice",
+        what: `channels [${node.start}, ${node.start + channels}) of ${io.inputs[0].shape[2]}`,
+        kernel: channelsKernel(io, {
+          kind: "segments",
+          segments: [{ input: 0, start: 0, from: node.start, channels }],
+        }),
+      };
+    }
     case "shuffle":
-      throw new Error(`internal: the WGSL backend has no ${node.op} kernel yet`);
+      return {
+        kind: "shuffle",
+        what: `channel shuffle, ${node.groups} groups of ${io.output.shape[2] / node.groups}`,
+        kernel: channelsKernel(io, { kind: "shuffle", groups: node.groups }),
+      };
     case "conv":
       return convStep(node, io, weights);
     case "fc": {
