@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "./runs.js";
 import type * as A from "../src/syntax/ast.js";
 import { emptyTrivia } from "../src/syntax/ast.js";
 import { parse } from "../src/syntax/parse.js";
@@ -352,7 +353,7 @@ describe("printing generated expressions", () => {
     fc.assert(
       // Generated numbers carry no literal text (`raw`); the parser adds it.
       fc.property(program, (p) => expectRoundTrip(p, ["span", "raw"])),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "./runs.js";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../src/diagnostics/render.js";
 import { summarize } from "../src/cost/summarize.js";
@@ -131,7 +132,7 @@ describe("no input makes dsnet throw", () => {
   it("random text", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (s) => survives(s)),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -140,7 +141,7 @@ describe("no input makes dsnet throw", () => {
       fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 80 }), (ts) =>
         survives(ts.join(" ")),
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -160,7 +161,7 @@ describe("no input makes dsnet throw", () => {
         }
         survives(text);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

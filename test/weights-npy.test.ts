@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "./runs.js";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
 import { FileError } from "../src/weights/errors.js";
 
@@ -285,7 +286,7 @@ describe("hostile .npy files", () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -327,7 +328,7 @@ describe("hostile .npy files", () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

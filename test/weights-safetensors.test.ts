@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "./runs.js";
 import {
   matchTensors,
   readSafetensors,
@@ -411,7 +412,7 @@ describe("hostile safetensors files", () => {
       fc.property(changedOrCut(valid), (bytes) => {
         readsOrRefuses(bytes);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -450,7 +451,7 @@ describe("hostile safetensors files", () => {
           readsOrRefuses(bytes);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -588,7 +589,7 @@ describe("dsnet's reader and a generated module's", () => {
       fc.property(changedOrCut(valid), (bytes) => {
         expect(readInModule(bytes, expected)).toEqual(dsnet(bytes));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
