@@ -1,7 +1,8 @@
 /**
  * The test files of the `integration` project (vitest.config.ts), slow by nature: the WebGPU
  * backend on SwiftShader, generated TypeScript modules imported and type-checked, the REPL in a
- * terminal. Every other test file is a unit test, run by `npm run test:unit`.
+ * terminal, ONNX models in ONNX Runtime and ONNX's checker. Every other test file is a unit
+ * test, run by `npm run test:unit`.
  * test/projects.test.ts checks that every file that asks for a WebGPU device is listed here.
  */
 export const integrationTests = [
@@ -11,4 +12,5 @@ export const integrationTests = [
   "test/ts-backend.test.ts",
   "test/graph-networks-pytorch.test.ts",
   "test/repl-pty.test.ts",
+  "test/onnx-runtime.test.ts",
 ];

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
 import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
-import { compileGraph } from "../compile.js";
+import { compileGraph, type GraphTarget } from "../compile.js";
 import { printGraph } from "../ir/print.js";
 import { debugTrace } from "./debug.js";
 import { initialWeights } from "../weights/init.js";
@@ -9,8 +9,9 @@ import { loadWeights, writeBytes } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
 import { NO_WEIGHTS_NOTE } from "./run.js";
+import { checkOnnxOptions, writeOnnx, type OnnxCliOptions } from "./onnx.js";
 
-export interface CompileOptions extends NetworkSelection {
+export interface CompileOptions extends NetworkSelection, OnnxCliOptions {
   target?: string;
   output?: string;
   weights?: string;
@@ -21,11 +22,12 @@ export interface CompileOptions extends NetworkSelection {
   emit?: string;
 }
 
-export const TARGETS = ["ts", "wgsl"] as const;
+export const TARGETS = ["ts", "wgsl", "onnx"] as const;
 
 /**
  * `dsnet compile FILE --target ts -o model.ts`: a standalone module for the network.
  * `dsnet compile FILE --target wgsl -o DIR`: one shader per step, a WebGPU host and the weights.
+ * `dsnet compile FILE --target onnx -o model.onnx`: an ONNX model (src/cli/onnx.ts).
  */
 export async function compileCommand(
   file: string,
@@ -40,6 +42,12 @@ export async function compileCommand(
     );
   }
   if (!options.output) throw new UsageError("compile needs -o FILE");
+  checkOnnxOptions(options);
+  if (target === "onnx" && (options.js || options.weightsFile)) {
+    throw new UsageError(
+      "--js and --weights-file are for --target ts; an ONNX model holds its weights",
+    );
+  }
   if (target === "wgsl" && (options.js || options.weightsFile)) {
     throw new UsageError(
       "--js and --weights-file are for --target ts; the WGSL host takes weights.bin when it is created",
@@ -47,7 +55,7 @@ export async function compileCommand(
   }
   if (target === "ts" && options.batch !== undefined) {
     throw new UsageError(
-      "--batch is for --target wgsl; a TypeScript module takes its batch size in createModel",
+      "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
     );
   }
   const batch = options.batch === undefined ? 1 : Number(options.batch);
@@ -66,7 +74,8 @@ export async function compileCommand(
     : initialWeights(network).map((t) => t.data);
   if (!options.weights && !options.weightsFile) io.stderr(NO_WEIGHTS_NOTE);
   const trace = debugTrace(io);
-  const graph = compileGraph(network, weights, { target, trace });
+  const graph = compileGraph(network, weights, { target: graphTarget(target), trace });
+  if (target === "onnx") return writeOnnx(graph, options, io, trace);
   if (target === "wgsl") {
     const program = compileWgsl(graph, { batch, sourceFile: file });
     trace?.(3, "WGSL steps", () => program.plan.join("\n") + "\n");
@@ -111,7 +120,7 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
     ? loadWeights(network, options.weights)
     : initialWeights(network).map((t) => t.data);
   const graph = compileGraph(network, weights, {
-    target: target as (typeof TARGETS)[number],
+    target: graphTarget(target as (typeof TARGETS)[number]),
     trace: debugTrace(io),
   });
   const text = printGraph(graph, `for ${target}`);
@@ -122,6 +131,11 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
     io.stdout(text);
   }
   return EXIT_OK;
+}
+
+/** The ONNX backend takes the CPU target's graph: no fused separable nodes. */
+function graphTarget(target: (typeof TARGETS)[number]): GraphTarget {
+  return target === "onnx" ? "cpu" : target;
 }
 
 /** The command that makes this module again, for its header (arguments quoted where needed). */

@@ -7,6 +7,7 @@ import { BackendUnavailableError } from "../backends/index.js";
 import { FileError } from "../weights/errors.js";
 import { EXIT_DIAGNOSTICS, EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 import { requireFile } from "./load.js";
+import { weightsImportCommand, type ImportOptions } from "./import.js";
 import {
   benchCommand,
   runCommand,
@@ -110,6 +111,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       },
     );
 
+  weights
+    .command("import")
+    .description(
+      "import a PyTorch checkpoint (.pt/.pth) or a safetensors file of any naming: tensors paired with the network's by structure, in order, every shape checked; prints the mapping",
+    )
+    .argument("<source>", "the weights to import: .pth, .pt or .safetensors")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network (needed when the file has several)")
+    .addOption(setOption())
+    .option("-o, --output <file>", "the .safetensors file to write, under dsnet's names")
+    .option("--dry-run", "print the mapping table only; write nothing")
+    .option("--map <file>", 'explicit pairs: JSON {"file name": "dsnet name"} or two names a line')
+    .option(
+      "--partial",
+      "load what matches, list what is left out, fill the rest with initial weights",
+    )
+    .action((source: string, file: string, options: ImportOptions) => {
+      code = weightsImportCommand(source, file, options, io);
+    });
+
   program
     .command("run")
     .description("run a forward pass: print the output's shape, range and top classes, or write it")
@@ -154,21 +175,36 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   program
     .command("compile")
     .description(
-      "generate code: --target ts, a standalone TypeScript (or --js JavaScript) module; --target wgsl, compute shaders and a WebGPU host",
+      "generate code: --target ts, a standalone TypeScript (or --js JavaScript) module; --target wgsl, compute shaders and a WebGPU host; --target onnx, an ONNX model",
     )
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
-    .option("--target <target>", "ts or wgsl")
-    .option("-o, --output <path>", "the module (ts) or the directory (wgsl) to write")
+    .option("--target <target>", "ts, wgsl or onnx")
+    .option(
+      "-o, --output <path>",
+      "the module (ts), the directory (wgsl) or the .onnx file to write",
+    )
     .option(
       "--weights <file>",
       "safetensors weights to embed (default: deterministic initial weights)",
     )
     .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
     .option("--js", "plain ES module JavaScript instead of TypeScript")
-    .option("--batch <n>", "wgsl: samples per pass, baked into the shaders (default 1)")
-    .option("--verbose", "print the plan: one line per step, with the kernel it runs")
+    .option(
+      "--batch <n>",
+      "wgsl: samples per pass, baked into the shaders (default 1); onnx: a fixed batch dimension (default symbolic N)",
+    )
+    .option("--layout <layout>", "onnx: the input and output layout, nchw (default) or nhwc")
+    .option("--opset <n>", "onnx: the ONNX opset, 13 to 21 (default 17)")
+    .option(
+      "--fold-bn",
+      "onnx: batch norms folded into the convolutions before them (default: Conv then BatchNormalization, as written)",
+    )
+    .option(
+      "--verbose",
+      "print the plan: one line per step, with the kernel it runs (onnx: one line per node)",
+    )
     .option(
       "--emit <what>",
       "ir: print the optimised IR graph as text instead (for --target's passes; -o to write it)",

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { FileError } from "../weights/errors.js";
+import { importWeights, readRenames, writeWhole } from "../weights/import/import.js";
+import { formatMapping } from "../weights/import/match.js";
+import { readBytes } from "../weights/load.js";
+import { writeSafetensors } from "../weights/safetensors.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
+
+export interface ImportOptions extends NetworkSelection {
+  output?: string;
+  dryRun?: boolean;
+  map?: string;
+  partial?: boolean;
+}
+
+/**
+ * `dsnet weights import SOURCE NET.dsnet -o W.safetensors`: a PyTorch checkpoint or a
+ * safetensors file of any naming, paired with the network's tensors by structure, written
+ * under dsnet's names. Prints the mapping table; `--dry-run` prints it and writes nothing.
+ */
+export function weightsImportCommand(
+  source: string,
+  file: string,
+  options: ImportOptions,
+  io: CliIO,
+): number {
+  if (!options.output && !options.dryRun) {
+    throw new UsageError("weights import needs -o FILE.safetensors (or --dry-run)");
+  }
+  requireFile(source);
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const renames =
+    options.map === undefined
+      ? undefined
+      : withPath(options.map, () => readRenames(readFileSync(options.map!, "utf8")));
+  const result = withPath(source, () =>
+    importWeights(readBytes(source, "weights file"), loaded.network, {
+      renames,
+      partial: options.partial,
+    }),
+  );
+  io.stdout(formatMapping(result.mapping));
+  if (options.dryRun) return EXIT_OK;
+  const output = options.output!;
+  const metadata = { dsnet: `${loaded.network.name}, imported from ${source}` };
+  writeWhole(output, writeSafetensors(result.tensors, metadata), "weights file");
+  io.stderr(`wrote ${result.tensors.length} tensors to ${output}\n`);
+  return EXIT_OK;
+}
+
+/** Runs `read`, naming `path` in front of any FileError it raises about the file's contents. */
+function withPath<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof FileError && !e.message.startsWith("cannot read")) {
+      throw new FileError(`${path}: ${e.message}`);
+    }
+    if ((e as NodeJS.ErrnoException).code)
+      throw new FileError(`cannot read ${path}: ${(e as Error).message}`);
+    throw e;
+  }
+}
