@@ -66,12 +66,9 @@ export async function compileCommand(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",
     );
   }
-  const loaded = loadNetwork(file, options, io);
+  const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
-  const network = loaded.network;
-  const weights = options.weights
-    ? loadWeights(network, options.weights)
-    : initialWeights(network).map((t) => t.data);
+  const { network, weights } = loaded;
   if (!options.weights && !options.weightsFile) io.stderr(NO_WEIGHTS_NOTE);
   const trace = debugTrace(io);
   const graph = compileGraph(network, weights, { target: graphTarget(target), trace });
@@ -106,6 +103,17 @@ export async function compileCommand(
   return EXIT_OK;
 }
 
+/** The checked network and its weights (--weights, or dsnet's initial ones); undefined on errors. */
+function networkAndWeights(file: string, options: CompileOptions, io: CliIO) {
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return undefined;
+  const network = loaded.network;
+  const weights = options.weights
+    ? loadWeights(network, options.weights)
+    : initialWeights(network).map((t) => t.data);
+  return { network, weights };
+}
+
 /** `dsnet compile FILE --emit ir [--target T] [-o FILE]`: the graph a backend would receive. */
 function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
   if (options.emit !== "ir") throw new UsageError(`--emit takes ir, not ${options.emit}`);
@@ -113,13 +121,9 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
   if (!(TARGETS as readonly string[]).includes(target)) {
     throw new UsageError(`unknown target ${target} (targets: ${TARGETS.join(", ")})`);
   }
-  const loaded = loadNetwork(file, options, io);
+  const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
-  const network = loaded.network;
-  const weights = options.weights
-    ? loadWeights(network, options.weights)
-    : initialWeights(network).map((t) => t.data);
-  const graph = compileGraph(network, weights, {
+  const graph = compileGraph(loaded.network, loaded.weights, {
     target: graphTarget(target as (typeof TARGETS)[number]),
     trace: debugTrace(io),
   });
