@@ -65,6 +65,8 @@ export interface Kernels {
   ): void;
   /** `depthwise3x3` for 5x5 filters. */
   depthwise5x5: Kernels["depthwise3x3"];
+  /** out = act(x) for `length` floats (act and slope as the other kernels take them). */
+  activate(x: number, out: number, length: number, act: number, slope: number): void;
   im2col(
     x: number,
     out: number,

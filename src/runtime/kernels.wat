@@ -9,16 +9,116 @@
 ;;
 ;; Fused activations, by code:
 ;;   0 none   1 relu   2 relu6   3 leaky_relu(slope)   4 hardsigmoid   5 hardswish
-;; (sigmoid, tanh and silu need exp, which WebAssembly lacks; the plan applies them in JS.)
+;;   6 sigmoid   7 silu   8 tanh
+;; (the last three through exp, which WebAssembly lacks: see $expm1_reduced; each is within
+;; 1.6e-7 relative of the exact value, or half a subnormal step, test/kernel-activations.test.ts).
 
 (module
   (memory (export "memory") 1)
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; expm1_reduced: e^r - 1, where r = t - n·ln2 and n = nearest(t·log2 e) is given (as
+  ;; floats), so |r| <= ln2/2. ln2 is split in two (Cody and Waite) so that n·ln2 loses nothing
+  ;; for the n used here; the polynomial is Cephes' expf (degree 7, well under an ulp). Callers
+  ;; add the 1 themselves, or keep it apart where that saves a rounding.
+  (func $expm1_reduced (param $t v128) (param $n v128) (result v128)
+    (local $r v128) (local $q v128)
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $t) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+        (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $q (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (f32x4.add (f32x4.mul (f32x4.mul (local.get $r) (local.get $r)) (local.get $q)) (local.get $r)))
+
+  ;; sigmoid (or, when $silu, x·sigmoid(x)) of four lanes, from e = e^-|x|, which never
+  ;; overflows: sigmoid(x) = 1/(1+e) for x >= 0 and e/(1+e) for x < 0. e = (1+u)·2^n is kept
+  ;; in its parts: the numerator is 1+u (x + x·u for silu) and the quotient is scaled by 2^n last,
+  ;; in two halves, so that results below the normal range (x < -87) underflow gradually,
+  ;; rounded once, instead of losing their digits. 1+e is rounded to d, whose error
+  ;; (1+e) - d = e - (d-1) is exact: the quotient is corrected by it, which halves the worst
+  ;; error. Below x = -110 both round to zero, so x is clamped there; NaN stays NaN (pmax and
+  ;; pmin keep a NaN first operand).
+  (func $sigmoid (param $v v128) (param $silu i32) (result v128)
+    (local $x v128) (local $t v128) (local $k v128) (local $n v128) (local $u v128) (local $neg v128)
+    (local $h v128) (local $s1 v128) (local $s2 v128) (local $e v128) (local $d v128) (local $q v128)
+    (local.set $x (f32x4.pmax (local.get $v) (v128.const f32x4 -110 -110 -110 -110)))
+    (local.set $t (f32x4.pmax (f32x4.neg (f32x4.abs (local.get $x))) (v128.const f32x4 -110 -110 -110 -110)))
+    ;; n = nearest(t·log2 e): adding 1.5·2^23 rounds it into the low bits of k.
+    (local.set $k (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $n (f32x4.sub (local.get $k) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $u (call $expm1_reduced (local.get $t) (local.get $n)))
+    ;; 2^n = s1·s2, both normal for n >= -252: exponent bits (h + 127) << 23, h = n >> 1.
+    (local.set $k (i32x4.sub (local.get $k) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))
+    (local.set $h (i32x4.shr_s (local.get $k) (i32.const 1)))
+    (local.set $s1 (i32x4.shl (i32x4.add (local.get $h) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+    (local.set $s2 (i32x4.shl (i32x4.add (i32x4.sub (local.get $k) (local.get $h)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+    (local.set $e (f32x4.mul (f32x4.mul (f32x4.add (local.get $u) (v128.const f32x4 1 1 1 1)) (local.get $s1)) (local.get $s2)))
+    (local.set $d (f32x4.add (local.get $e) (v128.const f32x4 1 1 1 1)))
+    (local.set $neg (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
+    ;; u where x < 0, else 0; then less the correction for d, (1+u)·((1+e) - d)/d.
+    (local.set $u (v128.and (local.get $u) (local.get $neg)))
+    (local.set $u
+      (f32x4.sub (local.get $u)
+        (f32x4.div
+          (f32x4.mul
+            (f32x4.add (local.get $u) (v128.const f32x4 1 1 1 1))
+            (f32x4.sub (local.get $e) (f32x4.sub (local.get $d) (v128.const f32x4 1 1 1 1))))
+          (local.get $d))))
+    (local.set $q
+      (f32x4.div
+        (if (result v128) (local.get $silu)
+          ;; x·u with x at most the largest float: silu(∞) = ∞, not ∞·0.
+          (then (f32x4.add (local.get $x) (f32x4.mul (f32x4.pmin (local.get $x) (v128.const f32x4 3.4028234e38 3.4028234e38 3.4028234e38 3.4028234e38)) (local.get $u))))
+          (else (f32x4.add (local.get $u) (v128.const f32x4 1 1 1 1))))
+        (local.get $d)))
+    (f32x4.mul
+      (f32x4.mul (local.get $q) (v128.bitselect (local.get $s1) (v128.const f32x4 1 1 1 1) (local.get $neg)))
+      (v128.bitselect (local.get $s2) (v128.const f32x4 1 1 1 1) (local.get $neg))))
+
+  ;; tanh of four lanes: below |x| = 0.625 Cephes' tanhf polynomial |x| + |x|³·q(x²) (1 - e^-2|x|
+  ;; would cancel there), above it (1 - e)/(1 + e) with e = e^-2|x| (clamped at e^-87, where
+  ;; tanh is 1 in float32), given x's sign.
+  (func $tanh (param $v v128) (result v128)
+    (local $a v128) (local $z v128) (local $q v128) (local $t v128) (local $k v128) (local $n v128) (local $e v128)
+    (local.set $z (f32x4.mul (local.get $v) (local.get $v)))
+    (local.set $q (v128.const f32x4 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $z)) (v128.const f32x4 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $z)) (v128.const f32x4 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $z)) (v128.const f32x4 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $z)) (v128.const f32x4 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1)))
+    (local.set $a (f32x4.abs (local.get $v)))
+    (local.set $t (f32x4.pmax (f32x4.mul (local.get $a) (v128.const f32x4 -2 -2 -2 -2)) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $k (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $n (f32x4.sub (local.get $k) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    ;; e = (1 + u)·2^n; 2^n's exponent bits are (n + 127) << 23, n being k's low bits.
+    (local.set $e
+      (f32x4.mul
+        (f32x4.add (call $expm1_reduced (local.get $t) (local.get $n)) (v128.const f32x4 1 1 1 1))
+        (i32x4.shl (i32x4.add (local.get $k) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    ;; |tanh x| by either, then x's sign (which keeps tanh(-0) = -0).
+    (v128.or
+      (v128.bitselect
+        (f32x4.add (local.get $a) (f32x4.mul (f32x4.mul (local.get $a) (local.get $z)) (local.get $q)))
+        (f32x4.div
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e))
+          (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
+        (f32x4.lt (local.get $a) (v128.const f32x4 0.625 0.625 0.625 0.625)))
+      (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
 
   ;; ---------------------------------------------------------------------------------------
   ;; activate: applies activation `act` to four lanes.
   (func $activate (param $v v128) (param $act i32) (param $slope f32) (result v128)
     (local $zero v128) (local $six v128)
     (if (i32.eqz (local.get $act)) (then (return (local.get $v))))
+    (if (i32.ge_u (local.get $act) (i32.const 6))
+      (then
+        (if (i32.eq (local.get $act) (i32.const 8)) (then (return (call $tanh (local.get $v)))))
+        (return (call $sigmoid (local.get $v) (i32.eq (local.get $act) (i32.const 7))))))
     (local.set $zero (v128.const f32x4 0 0 0 0))
     (local.set $six (v128.const f32x4 6 6 6 6))
     (if (i32.eq (local.get $act) (i32.const 1))
@@ -79,6 +179,23 @@
         (v128.store (local.get $at) (local.get $a))
         (v128.store offset=16 (local.get $at) (local.get $b)))
       (else (call $store_lanes (local.get $at) (local.get $a) (local.get $b) (local.get $n)))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; activate: out[i] = act(x[i]) for i < length (floats), for activations the other kernels
+  ;; could not take; out may be x.
+  (func (export "activate") (param $x i32) (param $out i32) (param $length i32) (param $act i32) (param $slope f32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $vectors
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (v128.store (local.get $out) (call $activate (v128.load (local.get $x)) (local.get $act) (local.get $slope)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $vectors)))
+    (if (i32.and (local.get $length) (i32.const 3))
+      (then
+        (local.set $v (call $activate (v128.load (local.get $x)) (local.get $act) (local.get $slope)))
+        (call $store_lanes (local.get $out) (local.get $v) (local.get $v) (i32.and (local.get $length) (i32.const 3))))))
 
   ;; ---------------------------------------------------------------------------------------
   ;; gemm: out[p, c] = act(bias[c] + sum_k x[p, k] * w[k, c]) for p < P, c < CO.

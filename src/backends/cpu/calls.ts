@@ -1,5 +1,10 @@
 import type { Activation } from "../../ir/types.js";
-import { depthwiseKernel, IM2COL_ROWS, type StepDescriptor } from "./steps.js";
+import {
+  depthwiseKernel,
+  IM2COL_ROWS,
+  type KernelActivation,
+  type StepDescriptor,
+} from "./steps.js";
 
 /*
  * Each step of the CPU plan as the runtime calls it makes: function and arguments, with the
@@ -40,7 +45,7 @@ export interface StepCalls {
    */
   tiles?: { pixels: number; rows: number };
   calls: Call[];
-  /** Once, after the calls: an activation the kernels cannot apply themselves. */
+  /** Once, after the calls: the activation of a step whose operation cannot apply it itself. */
   after: Call[];
 }
 
@@ -53,62 +58,51 @@ const perBatch = (n: number): Expr => ({ mul: [batch, n] });
 /** The calls of one step; `w` holds the addresses (elements) of the node's packed weights. */
 export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
   const once = (calls: Call[], after: Call[] = []): StepCalls => ({ calls, after });
-  const activate = (a: Activation | undefined, out: number, length: number): Call[] =>
-    a && a.kind !== "none"
-      ? [{ fn: "activateInPlace", args: [m, value(out), perBatch(length), { activation: a }] }]
-      : [];
+  const activate = (act: KernelActivation, out: number, length: number): Call[] =>
+    act.code === 0 ? [] : [activation(out, out, length, act)];
   switch (step.kind) {
     case "depthwise": {
       const g = step.geometry;
       const kernel = depthwiseKernel(step);
       const size = kernel === "depthwise" ? [g.kernel[0], g.kernel[1]] : [];
-      return once(
-        [
-          {
-            fn: `k.${kernel}`,
-            args: [
-              bytes(value(step.x)),
-              w[0] * 4,
-              w[1] * 4,
-              bytes(value(step.out)),
-              batch,
-              g.h,
-              g.w,
-              g.c,
-              g.oh,
-              g.ow,
-              ...size,
-              g.stride[0],
-              g.stride[1],
-              g.dilation[0],
-              g.dilation[1],
-              g.padding.top,
-              g.padding.left,
-              step.act.code,
-              step.act.slope,
-            ],
-          },
-        ],
-        activate(step.act.after, step.out, g.oh * g.ow * g.c),
-      );
+      return once([
+        {
+          fn: `k.${kernel}`,
+          args: [
+            bytes(value(step.x)),
+            w[0] * 4,
+            w[1] * 4,
+            bytes(value(step.out)),
+            batch,
+            g.h,
+            g.w,
+            g.c,
+            g.oh,
+            g.ow,
+            ...size,
+            g.stride[0],
+            g.stride[1],
+            g.dilation[0],
+            g.dilation[1],
+            g.padding.top,
+            g.padding.left,
+            step.act.code,
+            step.act.slope,
+          ],
+        },
+      ]);
     }
     case "pointwise":
-      return once(
-        [
-          gemm(
-            bytes(value(step.x)),
-            step.inC * 4,
-            w,
-            bytes(value(step.out)),
-            step.outC * 4,
-            perBatch(step.pixels),
-            step.inC,
-            step.outC,
-            step.act,
-          ),
-        ],
-        activate(step.act.after, step.out, step.pixels * step.outC),
-      );
+    case "fc": {
+      // A matrix product over every pixel (pointwise) or every sample (fc).
+      const [rows, k, columns]: [Expr, number, number] =
+        step.kind === "fc"
+          ? [batch, step.inF, step.outF]
+          : [perBatch(step.pixels), step.inC, step.outC];
+      const x = bytes(value(step.x));
+      const out = bytes(value(step.out));
+      return once([gemm(x, k * 4, w, out, columns * 4, rows, k, columns, step.act)]);
+    }
     case "conv": {
       // im2col into scratch a few hundred output pixels at a time, then gemm, once per group,
       // each group writing its columns of the output.
@@ -167,26 +161,9 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       return {
         tiles: { pixels, rows: IM2COL_ROWS },
         calls,
-        after: activate(step.act.after, step.out, pixels * step.outC),
+        after: [],
       };
     }
-    case "fc":
-      return once(
-        [
-          gemm(
-            bytes(value(step.x)),
-            step.inF * 4,
-            w,
-            bytes(value(step.out)),
-            step.outF * 4,
-            batch,
-            step.inF,
-            step.outF,
-            step.act,
-          ),
-        ],
-        activate(step.act.after, step.out, step.outF),
-      );
     case "affine": {
       const c = step.channels;
       return once(
@@ -208,7 +185,7 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       );
     }
     case "activation":
-      return once([copy(step.x, step.out, step.length)], activate(step.act, step.out, step.length));
+      return once([activation(step.x, step.out, step.length, step.act)]);
     case "add":
       return once(
         [
@@ -353,11 +330,19 @@ function gemm(
   rows: Expr,
   k: number,
   columns: number,
-  act: { code: number; slope: number },
+  act: KernelActivation,
 ): Call {
   return {
     fn: "k.gemm",
     args: [x, ldx, w[0] * 4, w[1] * 4, out, ldo, rows, k, columns, act.code, act.slope],
+  };
+}
+
+/** kernels.wat's activate: out = act(x), element by element (out may be x). */
+function activation(x: number, out: number, length: number, act: KernelActivation): Call {
+  return {
+    fn: "k.activate",
+    args: [bytes(value(x)), bytes(value(out)), perBatch(length), act.code, act.slope],
   };
 }
 

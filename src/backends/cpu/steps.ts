@@ -28,13 +28,14 @@ export interface ConvGeometry {
   padding: Padding;
 }
 
-/** An activation as the WebAssembly kernels take it, and what JavaScript must apply after. */
+/** An activation as the WebAssembly kernels take it. */
 export interface KernelActivation {
-  /** 0 none, 1 relu, 2 relu6, 3 leaky_relu, 4 hardsigmoid, 5 hardswish (kernels.wat). */
+  /**
+   * 0 none, 1 relu, 2 relu6, 3 leaky_relu, 4 hardsigmoid, 5 hardswish, 6 sigmoid, 7 silu,
+   * 8 tanh (kernels.wat).
+   */
   code: number;
   slope: number;
-  /** sigmoid, tanh and silu, which need exp: applied in place by the runtime afterwards. */
-  after?: Activation;
 }
 
 interface StepBase {
@@ -71,9 +72,16 @@ export type StepDescriptor = StepBase &
         act: KernelActivation;
       }
     | { kind: "fc"; x: number; out: number; inF: number; outF: number; act: KernelActivation }
-    | { kind: "affine"; x: number; out: number; pixels: number; channels: number; act: Activation }
-    | { kind: "activation"; x: number; out: number; length: number; act: Activation }
-    | { kind: "add"; a: number; b: number; out: number; length: number; act: Activation }
+    | {
+        kind: "affine";
+        x: number;
+        out: number;
+        pixels: number;
+        channels: number;
+        act: KernelActivation;
+      }
+    | { kind: "activation"; x: number; out: number; length: number; act: KernelActivation }
+    | { kind: "add"; a: number; b: number; out: number; length: number; act: KernelActivation }
     | {
         kind: "mul";
         a: number;
@@ -242,9 +250,24 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
       };
     case "batchnorm":
     case "affine":
-      return { ...base, kind: "affine", x, out, pixels: h * w, channels: c, act: node.activation };
+      return {
+        ...base,
+        kind: "affine",
+        x,
+        out,
+        pixels: h * w,
+        channels: c,
+        act: kernelActivation(node.activation),
+      };
     case "activation":
-      return { ...base, kind: "activation", x, out, length: h * w * c, act: node.activation };
+      return {
+        ...base,
+        kind: "activation",
+        x,
+        out,
+        length: h * w * c,
+        act: kernelActivation(node.activation),
+      };
     case "add":
       return {
         ...base,
@@ -253,7 +276,7 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
         b: node.inputs[1],
         out,
         length: oh * ow * oc,
-        act: node.activation,
+        act: kernelActivation(node.activation),
       };
     case "maxpool":
     case "avgpool":
@@ -325,8 +348,12 @@ function kernelActivation(a: Activation): KernelActivation {
       return { code: 4, slope: 0 };
     case "hardswish":
       return { code: 5, slope: 0 };
-    default:
-      return { code: 0, slope: 0, after: a };
+    case "sigmoid":
+      return { code: 6, slope: 0 };
+    case "silu":
+      return { code: 7, slope: 0 };
+    case "tanh":
+      return { code: 8, slope: 0 };
   }
 }
 
