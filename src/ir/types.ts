@@ -17,8 +17,7 @@ export interface Padding {
 
 /**
  * An activation applied element-wise, alone or fused into the node that produces its input.
- * The runtime (src/runtime), which generated modules carry and which must stand alone, spells
- * the same union out for itself; test/architecture.test.ts checks that the two agree.
+ * Backends map it to their kernels' codes (the CPU runtime's in src/backends/cpu/steps.ts).
  */
 export type Activation =
   | { kind: "none" }

@@ -4,18 +4,6 @@
  * (kernels.wat's `activate`, and fused into the others).
  */
 
-/** The IR's activation (src/ir/types.ts has its twin): keep the two the same shape. */
-export type Activation =
-  | { kind: "none" }
-  | { kind: "relu" }
-  | { kind: "relu6" }
-  | { kind: "leaky_relu"; slope: number }
-  | { kind: "sigmoid" }
-  | { kind: "tanh" }
-  | { kind: "silu" }
-  | { kind: "hardswish" }
-  | { kind: "hardsigmoid" };
-
 /** out = x * scale[c] + shift[c], per channel of NHWC data. */
 export function affine(
   m: Float32Array,

@@ -1,4 +1,3 @@
-import type { Activation } from "../../ir/types.js";
 import {
   depthwiseKernel,
   IM2COL_ROWS,
@@ -26,7 +25,6 @@ export type Expr =
   | { mul: [Expr, Expr] }
   | { fields: [string, Expr][] }
   | { list: Expr[] }
-  | { activation: Activation }
   | { subarray: [Expr, Expr] };
 
 /**

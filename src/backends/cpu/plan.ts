@@ -195,6 +195,5 @@ function resolveExpr(
   if ("mul" in e) return (r(e.mul[0]) as number) * (r(e.mul[1]) as number);
   if ("fields" in e) return Object.fromEntries(e.fields.map(([k, v]) => [k, r(v)]));
   if ("list" in e) return e.list.map(r);
-  if ("activation" in e) return e.activation;
   return memory.subarray(r(e.subarray[0]) as number, r(e.subarray[1]) as number);
 }

@@ -3,7 +3,6 @@ import { planBuffers } from "../../ir/buffers.js";
 import {
   graphMacs,
   isDepthwise,
-  type Activation,
   type FoldedBatchNorm,
   type Graph,
   type Node,
@@ -336,12 +335,6 @@ class ModuleWriter {
   }
 }
 
-function activationLiteral(a: Activation): string {
-  return a.kind === "leaky_relu"
-    ? `{ kind: "leaky_relu", slope: ${a.slope} }`
-    : `{ kind: "${a.kind}" }`;
-}
-
 /** An argument as code: values by their names in the module (`v3`), the rest as written. */
 function printExpr(e: Expr, names: Map<number, string>): string {
   const p = (x: Expr) => printExpr(x, names);
@@ -358,7 +351,6 @@ function printExpr(e: Expr, names: Map<number, string>): string {
   if ("mul" in e) return `${factor(e.mul[0])} * ${factor(e.mul[1])}`;
   if ("fields" in e) return `{ ${e.fields.map(([k, v]) => `${k}: ${p(v)}`).join(", ")} }`;
   if ("list" in e) return `[${e.list.map(p).join(", ")}]`;
-  if ("activation" in e) return activationLiteral(e.activation);
   return `m.subarray(${p(e.subarray[0])}, ${p(e.subarray[1])})`;
 }
 

@@ -40,15 +40,18 @@ export function depthwiseKernel(io: KernelIO, p: DepthwiseParams): Kernel {
   const groups = Math.ceil(ow / DEPTHWISE_PIXELS);
   const items = io.batch * oh * groups * vec4s(c);
   const finish = epilogue(p.activation, c);
-  const store = Array.from({ length: DEPTHWISE_PIXELS }, (_, i) => {
+  // A row narrower than DEPTHWISE_PIXELS computes only its own pixels: a window past the row
+  // can start beyond the padded input, which a huge stride takes past what an i32 holds.
+  const pixels = Math.min(DEPTHWISE_PIXELS, ow);
+  const store = Array.from({ length: pixels }, (_, i) => {
     const at = `Y + ((n * OH + oy) * OW + ox0 + ${u32(i)}) * C4 + c4`;
     const write = `arena[${at}] = ${finish.apply(`acc${i}`, "c4")};`;
     // The last group of a row may stick out past the image; the first pixel never does.
-    return i === 0 || ow % DEPTHWISE_PIXELS === 0
+    return i === 0 || ow % DEPTHWISE_PIXELS === 0 || ow < DEPTHWISE_PIXELS
       ? `  ${write}`
       : `  if (ox0 + ${u32(i)} < OW) {\n    ${write}\n  }`;
   });
-  const accs = Array.from({ length: DEPTHWISE_PIXELS }, (_, i) => `acc${i}`);
+  const accs = Array.from({ length: pixels }, (_, i) => `acc${i}`);
   // Input pixel j of the row feeds output i at tap kx when j = i·stride + kx·dilation.
   const tap = (i: number, kx: number) => i * p.stride[1] + kx * p.dilation[1];
   const used = new Set(
