@@ -13,4 +13,5 @@ export const integrationTests = [
   "test/graph-networks-pytorch.test.ts",
   "test/repl-pty.test.ts",
   "test/onnx-runtime.test.ts",
+  "test/onnx-import-pytorch.test.ts",
 ];

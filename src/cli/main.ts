@@ -214,6 +214,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     });
 
   program
+    .command("import")
+    .description(
+      "write a .dsnet network and its weights (NET.safetensors beside it) from an ONNX model",
+    )
+    .argument("<model>", "the model: .onnx")
+    .option("-o, --output <file>", "the .dsnet file to write")
+    .action(async (model: string, options: { output?: string }) => {
+      // Loaded only here: the other commands need neither protobufjs nor onnx.proto.
+      const { importModelCommand } = await import("./import-model.js");
+      code = importModelCommand(model, options, io);
+    });
+
+  program
     .command("repl")
     .description(
       "build a network line by line: each entry prints its output shape and cost (:help inside)",

@@ -1,0 +1,109 @@
+import { basename, extname } from "node:path";
+import { checkText } from "../check/program.js";
+import { locationOf } from "../diagnostics/diagnostic.js";
+import { expectedTensors } from "../weights/tensors.js";
+import type { TensorToWrite } from "../weights/safetensors.js";
+import { ImportError } from "./errors.js";
+import {
+  labelFor,
+  labelJoins,
+  render,
+  structure,
+  type LayerGraph,
+  type Statement,
+} from "./layer-graph.js";
+import { importOnnx } from "./onnx.js";
+
+export { ImportError } from "./errors.js";
+
+/*
+ * `dsnet import`: a model file of another framework as a .dsnet network and its weights. Each
+ * format has an importer that gives a LayerGraph (onnx.ts); the rest is shared: the graph is
+ * written as nested pipelines, the text is checked by dsnet's own checker, and the weights are
+ * paired with the tensors the checked network expects, in order, every shape compared.
+ */
+
+export interface ImportedNetwork {
+  /** The .dsnet text. */
+  source: string;
+  /** The weights under dsnet's names, in its order. */
+  tensors: TensorToWrite[];
+  /** The network's name. */
+  name: string;
+  format: string;
+}
+
+interface Format {
+  name: string;
+  /** Whether the file is of this format, by its extension or its first bytes. */
+  recognises: (path: string, bytes: Uint8Array) => boolean;
+  read: (bytes: Uint8Array) => { graph: LayerGraph; notes: string[] };
+}
+
+const FORMATS: Format[] = [
+  {
+    name: "ONNX",
+    // A ModelProto starts with ir_version (field 1, varint: 0x08) in every exporter we know.
+    recognises: (path, bytes) => extname(path).toLowerCase() === ".onnx" || bytes[0] === 0x08,
+    read: importOnnx,
+  },
+];
+
+/**
+ * The network a model file describes, named `name`. Throws ImportError for a file it cannot
+ * read or a model .dsnet cannot express.
+ */
+export function importModel(path: string, bytes: Uint8Array, name: string): ImportedNetwork {
+  const format = FORMATS.find((f) => f.recognises(path, bytes));
+  if (!format) {
+    throw new ImportError(
+      `cannot tell what kind of model this is: dsnet imports ${FORMATS.map((f) => f.name).join(", ")} (.onnx)`,
+    );
+  }
+  const { graph, notes } = format.read(bytes);
+  const network = labelFor(name, new Set());
+  const [h, w, c] = graph.inputShape;
+  const statements = structure(graph);
+  labelJoins(statements, new Set(graph.layers.flatMap((l) => (l.label ? [l.label] : []))));
+  const body = render(statements);
+  const source = [
+    `# Imported by \`dsnet import\` from ${basename(path)} (${format.name}: ${notes[0]}).`,
+    "# Labels are the model's weight names (or node names) with other characters as _;",
+    "# the weights are in the .safetensors file beside this one, under dsnet's names.",
+    ...notes.slice(1).map((n) => `# ${n}`),
+    "",
+    `network ${network} {`,
+    `  input ${h}x${w}x${c}`,
+    ...body,
+    "}",
+    "",
+  ].join("\n");
+  const checked = checkText(source, `${network}.dsnet`);
+  const errors = checked.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || checked.networks.length !== 1) {
+    throw new Error(
+      `the imported network does not check: ${errors.map((d) => `${locationOf(d.span).start.line}: ${d.message}`).join("; ")}`,
+    );
+  }
+  const specs = expectedTensors(checked.networks[0]);
+  const ordered = tensorsInOrder(statements);
+  if (specs.length !== ordered.length) {
+    throw new Error(`internal: ${specs.length} tensors expected, ${ordered.length} imported`);
+  }
+  const tensors = specs.map((spec, i) => {
+    const t = ordered[i];
+    if (t.shape.join() !== spec.shape.join()) {
+      throw new Error(`internal: ${spec.name} is [${spec.shape}] but ${t.name} is [${t.shape}]`);
+    }
+    return { name: spec.name, shape: spec.shape, data: t.data };
+  });
+  return { source, tensors, name: network, format: format.name };
+}
+
+/** The layers' tensors in the order the text writes the layers (dsnet's weight order). */
+function tensorsInOrder(statements: Statement[]): TensorToWrite[] {
+  return statements.flatMap((s) => [
+    ...(s.kind === "join" ? s.branches.flatMap(tensorsInOrder) : []),
+    ...s.layer.tensors,
+  ]);
+}

@@ -1,0 +1,283 @@
+import { reservedWords } from "../syntax/tokens.js";
+import type { TensorToWrite } from "../weights/safetensors.js";
+import { ImportError } from "./errors.js";
+
+/*
+ * What every importer produces: the model as a DAG of dsnet layers over values, before it is
+ * written as .dsnet text. A format's importer (onnx.ts) only translates operators into layers;
+ * turning the DAG into pipelines, branches and joins (structure) and writing the text (render)
+ * are shared.
+ */
+
+/** One dsnet layer of an imported model. */
+export interface ImportedLayer {
+  /** The layer as .dsnet writes it, without its label: `conv 3x3 16 s2 bias=true`. */
+  text: string;
+  /** Values it reads: one, or two and more for a join. */
+  inputs: number[];
+  output: number;
+  /** add, mul and concat join branches; every other layer reads one value. */
+  join?: "add" | "mul" | "concat";
+  /** Its label (an identifier), for layers with weights. */
+  label?: string;
+  /** A comment written after it: where it came from when the label cannot say. */
+  comment?: string;
+  /** Its weights in dsnet's order (PyTorch's), named as the source file names them. */
+  tensors: TensorToWrite[];
+  /** For `slice`: the channels it keeps, so that a concat over slices can be written split=. */
+  slice?: { start: number; end: number; of: number };
+}
+
+export interface LayerGraph {
+  /** The network's input value and its height, width and channels. */
+  input: number;
+  inputShape: [number, number, number];
+  output: number;
+  /** In an order where every layer comes after the layers it reads. */
+  layers: ImportedLayer[];
+}
+
+/** A pipeline: layers, and joins whose branches are pipelines. */
+export type Statement =
+  | { kind: "layer"; layer: ImportedLayer }
+  | { kind: "join"; layer: ImportedLayer; branches: Statement[][]; from: number };
+
+/**
+ * The graph as nested pipelines, for a series-parallel graph: a chain is a pipeline; a value
+ * with several readers opens branches, one per input of the join that post-dominates them
+ * nearest (the add, mul or concat that closes them); a branch is the pipeline from the forking
+ * value to that input (empty when the join reads the value itself). Anything else (a value read
+ * beyond the join that closes its branches, a join that reads from outside them) is an error.
+ */
+export function structure(graph: LayerGraph): Statement[] {
+  const { layers } = graph;
+  const producer = new Map<number, number>();
+  const readers = new Map<number, number[]>();
+  layers.forEach((layer, i) => {
+    producer.set(layer.output, i);
+    for (const v of new Set(layer.inputs)) {
+      const list = readers.get(v) ?? [];
+      list.push(i);
+      readers.set(v, list);
+    }
+  });
+  const exit = layers.length;
+  // Immediate post-dominators, in reverse order (layers are topologically sorted).
+  const ipdom = new Int32Array(layers.length + 1).fill(-1);
+  ipdom[exit] = exit;
+  const intersect = (a: number, b: number) => {
+    while (a !== b) {
+      while (a < b) a = ipdom[a];
+      while (b < a) b = ipdom[b];
+    }
+    return a;
+  };
+  const successors = (i: number) => {
+    const list = [...(readers.get(layers[i].output) ?? [])];
+    if (layers[i].output === graph.output) list.push(exit);
+    return list;
+  };
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const next = successors(i);
+    if (next.length === 0) throw new ImportError(`internal: layer ${i} leads nowhere`);
+    ipdom[i] = next.reduce(intersect);
+  }
+  // reach[i]: the layers reachable from layer i (itself included), as a bit set.
+  const words = Math.ceil(layers.length / 32);
+  const reach = new Uint32Array(words * layers.length);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    reach[i * words + (i >> 5)] |= 1 << (i & 31);
+    for (const j of successors(i)) {
+      if (j === exit) continue;
+      for (let w = 0; w < words; w++) reach[i * words + w] |= reach[j * words + w];
+    }
+  }
+  const reaches = (from: number, to: number) =>
+    (reach[from * words + (to >> 5)] & (1 << (to & 31))) !== 0;
+  /** Whether layer i leads to value v (v === graph.output: every layer does). */
+  const leadsTo = (i: number, v: number) =>
+    v === graph.output || (producer.has(v) && reaches(i, producer.get(v)!));
+
+  const written = new Set<number>();
+  const notSeriesParallel = (what: string): never => {
+    throw new ImportError(
+      `the graph is not series-parallel (dsnet writes branches that fork from one value and meet at one add, mul or concat): ${what}`,
+    );
+  };
+  const pipeline = (start: number, target: number): Statement[] => {
+    const out: Statement[] = [];
+    let current = start;
+    while (current !== target) {
+      const all = readers.get(current) ?? [];
+      const users = all.filter((i) => leadsTo(i, target));
+      if (current !== start && users.length !== all.length) {
+        notSeriesParallel(
+          `${describe(layers[all.find((i) => !users.includes(i))!])} reads a value from inside a branch`,
+        );
+      }
+      if (users.length === 0) notSeriesParallel(`nothing leads from a value to the join`);
+      const first = layers[users[0]];
+      if (users.length === 1 && first.join === undefined) {
+        out.push(take(users[0]));
+        current = first.output;
+        continue;
+      }
+      const closing = users.reduce(intersect);
+      const join = layers[closing];
+      const end = producer.get(target);
+      if (target !== graph.output && closing !== end && !reaches(closing, end!)) {
+        notSeriesParallel(`a value inside a branch is read beyond the join that closes it`);
+      }
+      if (closing === exit || join.join === undefined) {
+        notSeriesParallel(
+          `the branches from one value meet at ${closing === exit ? "the output" : describe(join)}, not at an add, mul or concat`,
+        );
+      }
+      const branches = join.inputs.map((v) => {
+        if (v === current) return [];
+        if (!producer.has(v) || !users.some((i) => reaches(i, producer.get(v)!))) {
+          notSeriesParallel(`${describe(join)} joins a value that does not come from the branches`);
+        }
+        return pipeline(current, v);
+      });
+      mark(closing);
+      out.push({ kind: "join", layer: join, branches, from: current });
+      current = join.output;
+    }
+    return out;
+  };
+  const mark = (i: number) => {
+    if (written.has(i)) notSeriesParallel(`${describe(layers[i])} is reached from two places`);
+    written.add(i);
+  };
+  const take = (i: number): Statement => {
+    mark(i);
+    return { kind: "layer", layer: layers[i] };
+  };
+  const body = pipeline(graph.input, graph.output);
+  if (written.size !== layers.length) {
+    const left = layers.filter((_, i) => !written.has(i)).map(describe);
+    notSeriesParallel(`left over: ${left.join(", ")}`);
+  }
+  return body;
+}
+
+function describe(layer: ImportedLayer): string {
+  return `${layer.text}${layer.label ? ` (${layer.label})` : ""}`;
+}
+
+/**
+ * Labels each join after what its branches share: the longest run of words (between _) that
+ * begins every label inside it and is shorter than each (`features_3_conv` for the residual around
+ * `features_3_conv_0_0`, `features_3_conv_1_0`, ...), so that a block reads like the module it
+ * came from. A join with no unlabelled common prefix keeps dsnet's automatic name.
+ */
+export function labelJoins(statements: Statement[], used: Set<string>): void {
+  const inside = (list: Statement[]): string[] =>
+    list.flatMap((s) => [
+      ...(s.kind === "join" ? s.branches.flatMap(inside) : []),
+      ...(s.kind === "layer" && s.layer.label ? [s.layer.label] : []),
+    ]);
+  for (const s of statements) {
+    if (s.kind !== "join") continue;
+    s.branches.forEach((b) => labelJoins(b, used));
+    const words = s.branches.flatMap(inside).map((l) => l.split("_"));
+    if (words.length === 0 || s.layer.label) continue;
+    // Shorter than every label inside: a join is not named after one of its layers.
+    const most = Math.min(...words.map((w) => w.length)) - 1;
+    let n = 0;
+    while (n < most && words.every((w) => w[n] === words[0][n])) n++;
+    if (n > 0) s.layer.label = labelFor(words[0].slice(0, n).join("_"), used);
+  }
+}
+
+/** A label from a source name (`features.1.conv.0.0` → `features_1_conv_0_0`), unique in `used`. */
+export function labelFor(name: string, used: Set<string>): string {
+  let base = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "") || "layer";
+  if (!/^[A-Za-z]/.test(base)) base = `l_${base}`;
+  if (reservedWords.includes(base)) base = `${base}_`;
+  let label = base;
+  for (let n = 2; used.has(label); n++) label = `${base}_${n}`;
+  used.add(label);
+  return label;
+}
+
+/**
+ * The network as .dsnet text: one line per layer with weights (its unweighted followers chained
+ * after it with `->`), joins as `residual { }`, `mul { }`, `add { } { }`, `concat { } { }` (with
+ * `split=` when its branches begin with slices of the forking value that cover it in order).
+ */
+export function render(statements: Statement[], indent = "  "): string[] {
+  const lines: string[] = [];
+  let open: string | null = null;
+  let comment = "";
+  const flush = () => {
+    if (open !== null) lines.push(open + comment);
+    open = null;
+    comment = "";
+  };
+  for (const s of statements) {
+    if (s.kind === "layer") {
+      const { layer } = s;
+      const text = `${layer.label ? `${layer.label}: ` : ""}${layer.text}`;
+      const starts = layer.tensors.length > 0 || layer.label !== undefined || open === null;
+      if (starts) flush();
+      open = open === null ? `${indent}${text}` : `${open} -> ${text}`;
+      if (layer.comment) comment = `  # ${layer.comment}`;
+      continue;
+    }
+    flush();
+    lines.push(...renderJoin(s, indent));
+  }
+  flush();
+  return lines;
+}
+
+function renderJoin(s: Extract<Statement, { kind: "join" }>, indent: string): string[] {
+  const { layer } = s;
+  let branches = s.branches;
+  let head: string;
+  const split = layer.join === "concat" ? splitOf(s.branches) : null;
+  if (split) {
+    branches = s.branches.map((b) => b.slice(1));
+    const equal = split.every((n) => n === split[0]);
+    head = `concat split=${equal ? split.length : `[${split.join(", ")}]`}`;
+  } else if (
+    layer.join !== "concat" &&
+    branches.length === 2 &&
+    branches.some((b) => b.length === 0)
+  ) {
+    head = layer.join === "add" ? "residual" : "mul";
+    branches = branches.filter((b) => b.length > 0);
+  } else {
+    head = layer.join!;
+  }
+  // `concat {} {`, then the branch, then `}`; `} {` between two branches.
+  const out: string[] = [];
+  let line = `${indent}${layer.label ? `${layer.label}: ` : ""}${head} `;
+  for (const branch of branches) {
+    if (branch.length === 0) {
+      line += "{} ";
+      continue;
+    }
+    out.push(`${line}{`, ...render(branch, indent + "  "));
+    line = `${indent}} `;
+  }
+  out.push(line === `${indent}} ` ? `${indent}}` : line.trimEnd());
+  return out;
+}
+
+/** The shares of a concat whose every branch starts with the next slice of the forking value. */
+function splitOf(branches: Statement[][]): number[] | null {
+  let at = 0;
+  const shares: number[] = [];
+  for (const branch of branches) {
+    const first = branch[0];
+    const slice = first?.kind === "layer" ? first.layer.slice : undefined;
+    if (!slice || slice.start !== at) return null;
+    shares.push(slice.end - slice.start);
+    at = slice.end;
+  }
+  const of = (branches[0][0] as { layer: ImportedLayer }).layer.slice!.of;
+  return at === of ? shares : null;
+}

@@ -1,0 +1,245 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { exportOnnx } from "../src/backends/onnx/index.js";
+import { decodeModel, encodeModel, type ModelMessage } from "../src/backends/onnx/proto.js";
+import { checkText } from "../src/check/program.js";
+import { compileGraph } from "../src/compile.js";
+import { summarize } from "../src/cost/summarize.js";
+import { importModel } from "../src/import/index.js";
+import { compareToReference } from "./fixtures.js";
+import { checkSources, cli } from "./helpers.js";
+import { onnxGraph, onnxNetwork } from "./onnx-networks.js";
+
+/*
+ * `dsnet import` of ONNX models: dsnet's own exports imported back (the same summary, the same
+ * outputs), the structures it writes, and hostile files, each one clear error.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "dsnet-import-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function inputOf(length: number): Float32Array {
+  return Float32Array.from({ length }, (_, i) => Math.sin(i * 12.9898) * 1.5);
+}
+
+/** Imports a model and checks the text it writes; returns the network and its weights. */
+function imported(bytes: Uint8Array, name = "net") {
+  const result = importModel(`${name}.onnx`, bytes, name);
+  const checked = checkText(result.source, `${name}.dsnet`);
+  expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return { ...result, network: checked.networks[0] };
+}
+
+describe("round trip: compile --target onnx, then import", () => {
+  const cases: [string, string[]][] = [
+    ["examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=32", "classes=10"]],
+    ["examples/shufflenet_v2.dsnet", ["width=0.5", "res=32", "classes=10"]],
+  ];
+  for (const [file, set] of cases) {
+    it(`${file} ${set.join(" ")}: the same summary and outputs`, () => {
+      const network = onnxNetwork(file, undefined, set);
+      const graph = onnxGraph(network);
+      const back = imported(exportOnnx(graph).bytes);
+      const before = summarize(network).totals;
+      const after = summarize(back.network).totals;
+      expect({ macs: after.macs, params: after.params }).toEqual({
+        macs: before.macs,
+        params: before.params,
+      });
+      const input = inputOf(graph.values[graph.input].reduce((a, b) => a * b, 1));
+      const expected = new CpuPlan(graph, { batch: 1 }).forward(input);
+      const importedGraph = compileGraph(
+        back.network,
+        back.tensors.map((t) => t.data),
+        { target: "cpu" },
+      );
+      const actual = new CpuPlan(importedGraph, { batch: 1 }).forward(input);
+      const { maxError, tolerance } = compareToReference(actual, expected);
+      expect(maxError).toBeLessThanOrEqual(tolerance);
+    });
+  }
+});
+
+/** A small model dsnet exports, as a message to break. */
+function baseModel(): ModelMessage {
+  const { networks } = checkSources("input 8x8x3\nconv 3x3 4 -> bn -> relu\ngap -> fc 2\n");
+  return decodeModel(exportOnnx(onnxGraph(networks[0])).bytes);
+}
+
+/** A model of Relu and Add nodes on a 3x4x4 input, wired as given. */
+function wired(edges: [string, string, string[]][], output: string): Uint8Array {
+  const model = baseModel();
+  model.graph.node = edges.map(([name, op, input]) => ({
+    name,
+    op_type: op,
+    input,
+    output: [name],
+    attribute: [],
+    doc_string: "",
+  }));
+  model.graph.initializer = [];
+  model.graph.input[0].type.tensor_type.shape.dim = [1, 3, 4, 4].map((d) => ({ dim_value: d }));
+  model.graph.output[0].name = output;
+  model.graph.value_info = [];
+  return encodeModel(model);
+}
+
+const hostile: [string, () => Uint8Array, RegExp][] = [
+  ["a truncated protobuf", () => encodeModel(baseModel()).slice(0, 200), /truncated or damaged/],
+  ["no graph", () => new Uint8Array([0x08, 0x07]), /no graph/],
+  [
+    "an initializer shorter than its dims",
+    () => {
+      const m = baseModel();
+      m.graph.initializer[0].raw_data = m.graph.initializer[0].raw_data.slice(0, 10);
+      return encodeModel(m);
+    },
+    /initializer "conv1.weight" has dims 4x3x3x3 \(108 values\) but 10 bytes of data, not 432/,
+  ],
+  [
+    "huge initializer dims",
+    () => {
+      const m = baseModel();
+      m.graph.initializer[0].dims = [1e6, 1e6, 3, 3];
+      return encodeModel(m);
+    },
+    /initializer "conv1.weight" has dims 1000000x1000000x3x3 .*too large/,
+  ],
+  [
+    "a huge input",
+    () => {
+      const m = baseModel();
+      m.graph.input[0].type.tensor_type.shape.dim = [1, 3, 1e6, 1e6].map((d) => ({ dim_value: d }));
+      return encodeModel(m);
+    },
+    /input "input" is 3x1000000x1000000: too large/,
+  ],
+  [
+    "a weight that does not fit the input",
+    () => {
+      const m = baseModel();
+      m.graph.input[0].type.tensor_type.shape.dim = [1, 5, 8, 8].map((d) => ({ dim_value: d }));
+      return encodeModel(m);
+    },
+    /Conv node "conv1": its weight is 4x3x3x3 with group 1, which does not fit an input of 5 channels/,
+  ],
+  [
+    "a missing input",
+    () => wired([["a", "Relu", ["nowhere"]]], "a"),
+    /node "a" \(Relu\) reads "nowhere", which no node, initializer or graph input writes/,
+  ],
+  [
+    "a cycle",
+    () =>
+      wired(
+        [
+          ["a", "Add", ["input", "b"]],
+          ["b", "Relu", ["a"]],
+        ],
+        "b",
+      ),
+    /the graph has a cycle: "a", "b" wait on each other/,
+  ],
+  [
+    "a graph that is not series-parallel",
+    () =>
+      wired(
+        [
+          ["a", "Relu", ["input"]],
+          ["b", "Relu", ["input"]],
+          ["c", "Add", ["a", "b"]],
+          ["d", "Relu", ["a"]],
+          ["e", "Add", ["c", "d"]],
+        ],
+        "e",
+      ),
+    /not series-parallel/,
+  ],
+  [
+    "operators dsnet cannot express",
+    () => {
+      const m = baseModel();
+      m.graph.node[0].op_type = "Resize";
+      m.graph.node[2].op_type = "Elu";
+      return encodeModel(m);
+    },
+    /cannot express in dsnet: Resize, Elu \(2 nodes: Resize \(conv1\); Elu \(relu1\)\)/,
+  ],
+];
+
+describe("hostile and inexpressible models: one clear error", () => {
+  for (const [what, bytes, message] of hostile) {
+    it(what, () => {
+      expect(() => importModel("m.onnx", bytes(), "m")).toThrow(message);
+    });
+  }
+
+  it("the command prints one dsnet: line, exits 1 and writes nothing", async () => {
+    const model = join(dir, "bad.onnx");
+    writeFileSync(model, hostile[hostile.length - 1][1]());
+    const out = join(dir, "bad.dsnet");
+    const r = await cli("import", model, "-o", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dsnet: .*bad\.onnx: cannot express in dsnet: Resize, Elu/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "bad.safetensors"))).toBe(false);
+  });
+
+  it("a file of another kind", () => {
+    expect(() => importModel("m.json", new TextEncoder().encode("{}"), "m")).toThrow(
+      /cannot tell what kind of model this is: dsnet imports ONNX/,
+    );
+  });
+});
+
+describe("the structure it writes", () => {
+  it("forks joined by add, mul and concat become residual, mul, add and concat", () => {
+    const { networks } = checkSources(
+      [
+        "input 8x8x8",
+        "residual {",
+        "  dw 3x3 -> bn -> relu",
+        "}",
+        "mul {",
+        "  gap -> pw 8 bias=true -> sigmoid",
+        "}",
+        "add { pw 8 } { dw 3x3 -> bn }",
+        "concat split=2 {} { pw 4 -> bn -> silu }",
+        "shuffle 2",
+        "concat {} { dw 3x3 -> bn -> hardswish }",
+        "maxpool 3x3 s2 pad=1 -> avgpool 2x2",
+        "gap -> fc 3",
+        "",
+      ].join("\n"),
+    );
+    const graph = onnxGraph(networks[0]);
+    const back = imported(exportOnnx(graph).bytes);
+    const body = back.source.split("network net {")[1];
+    expect(body).toMatch(
+      /residual1: residual \{\n +residual1_dw1: dw 3x3\n +residual1_bn1: bn -> relu\n +\}/,
+    );
+    expect(body).toMatch(/\n  mul1: mul \{\n +gap\n +mul1_pw1: pw 8 bias=true -> sigmoid\n/);
+    expect(body).toMatch(/\n  add1: add \{\n +add1_branch1: pw 8\n +\} \{\n/);
+    expect(body).toMatch(
+      /concat1_branch2: concat split=2 \{\} \{\n.*pw 4\n.*bn -> silu\n +\}\n +shuffle 2/,
+    );
+    expect(body).toMatch(/concat \{\} \{\n/);
+    expect(body).toMatch(/maxpool 3x3 s2 pad=1 -> avgpool 2x2/);
+    const input = inputOf(8 * 8 * 8);
+    const expected = new CpuPlan(graph, { batch: 1 }).forward(input);
+    const actual = new CpuPlan(
+      compileGraph(
+        back.network,
+        back.tensors.map((t) => t.data),
+        { target: "cpu" },
+      ),
+      { batch: 1 },
+    ).forward(input);
+    const { maxError, tolerance } = compareToReference(actual, expected);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+});
