@@ -633,11 +633,11 @@ const cases: Case[] = [
   },
   {
     name: "repeats that together pass the layer limit",
-    source: "input 1x1x1\n" + "repeat 400000 { relu }\n".repeat(3),
+    source: "input 1x1x1\n" + "repeat 40000 { relu }\n".repeat(3),
     code: "DS5002",
     line: 2,
     column: 8,
-    message: "repeat 400000 takes the network beyond the limit of 1000000 layers",
+    message: "repeat 40000 takes the network beyond the limit of 100000 layers",
   },
   {
     name: "more problems than are shown",
@@ -671,6 +671,22 @@ const cases: Case[] = [
     line: 1,
     column: 9,
     message: "expression nested deeper than 500 levels",
+  },
+  {
+    name: "stride past a 32-bit index",
+    source: net("  dw 3x3 s4294967297"),
+    code: "DS5006",
+    line: 3,
+    column: 10,
+    message: "stride 4294967297 is beyond the limit of 2147483647",
+  },
+  {
+    name: "name too long",
+    source: net(`  ${"n".repeat(1001)}`),
+    code: "DS5007",
+    line: 3,
+    column: 3,
+    message: "a name of 1001 characters is beyond the limit of 1000",
   },
   // --- command-line overrides ---
   {

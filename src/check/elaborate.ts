@@ -67,6 +67,8 @@ class Elaborator {
    * would pass the layer limit.
    */
   private pending = 0;
+  /** Repeat iterations run so far, for `limits.repeatIterations`. */
+  private iterations = 0;
 
   constructor(
     private source: NetworkSource,
@@ -281,6 +283,12 @@ class Elaborator {
       this.report("blocksTooDeep", call.span, { limit: limits.callDepth });
       return undefined;
     }
+    // Refused before expanding, as a repeat is: 41 blocks each calling the previous twice make
+    // 2^41 layers.
+    if (this.layers.length + this.pending + this.layerCount.stage(call) > limits.layers) {
+      this.report("tooManyLayers", call.span, { limit: limits.layers });
+      throw new TooManyLayers();
+    }
     const blockScope = bindBlock(call, block, this.context(scope, flow));
     if (!blockScope) return undefined;
     const name = names.next(block.name.text, call.label);
@@ -328,6 +336,12 @@ class Elaborator {
     }
     const name = names.next("repeat", stage.label);
     for (let i = 0; i < count && flow; i++) {
+      if (++this.iterations > limits.repeatIterations) {
+        this.report("repeatIterationsTooMany", stage.count.span, {
+          limit: limits.repeatIterations,
+        });
+        throw new TooManyLayers();
+      }
       const iterationScope = new Scope(scope);
       if (stage.index) iterationScope.define(stage.index.text, i, stage.index.span);
       const indexText = stage.index ? `${stage.index.text} = ${i}` : `iteration ${i}`;

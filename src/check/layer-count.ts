@@ -30,7 +30,9 @@ export class LayerCount {
     for (const s of statements) {
       if (s.kind === "pipeline") for (const stage of s.stages) n += this.stage(stage);
     }
-    return n;
+    // Counts past the limit are all the same to it; capping keeps them finite (blocks that each
+    // call the previous twice double at every level).
+    return Math.min(n, limits.layers + 1);
   }
 
   body(body: A.Body | undefined): number {

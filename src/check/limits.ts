@@ -9,10 +9,25 @@ export const limits = {
   weightElements: 2 ** 28,
   /** Elements in all of a network's weights: 4 GiB of float32, all a WebAssembly memory holds. */
   networkWeightElements: 2 ** 30,
-  /** Layers in one expanded network. */
-  layers: 1_000_000,
+  /**
+   * Strides, dilations, kernel sizes, pads, depth multipliers and a padded height or width: the
+   * largest i32, what the WebAssembly kernels index with (WGSL's u32 holds more). Every index a
+   * kernel computes from them (`oy·s + ky·d - pad`) then stays inside the padded size.
+   */
+  index: 2 ** 31 - 1,
+  /**
+   * Layers in one expanded network: the largest real networks have a few thousand, and
+   * elaborating takes about 10 µs a layer, so 100,000 check in about a second.
+   */
+  layers: 100_000,
+  /** Repeat iterations in one network, empty ones too (`repeat 1000 { repeat 1000 { } }`). */
+  repeatIterations: 100_000,
   /** Nested block calls; deeper means a runaway expansion. */
   callDepth: 200,
-  /** Source size accepted by the parser, in characters. */
-  sourceChars: 50_000_000,
+  /**
+   * Source size accepted by the parser, in characters: 256 KiB, 75 times dsnet's largest example,
+   * and lexed in well under a second whatever it holds. The parser's own caps (tokens, names,
+   * lists, nesting) are `syntaxLimits` in src/syntax/parse.ts.
+   */
+  sourceChars: 262_144,
 };

@@ -88,7 +88,12 @@ const readers: Record<ParamType, Reader> = {
   channels: readChannels,
   count: readCount,
   number(arg, name, call) {
-    if (typeof arg.value === "number") return arg.value;
+    if (typeof arg.value === "number") {
+      // Every backend computes in float32: 1e39 would be infinity there.
+      if (Number.isFinite(Math.fround(arg.value))) return arg.value;
+      call.report("notFloat32", arg.span, { what: name, value: formatNumber(arg.value) });
+      return undefined;
+    }
     call.report("argumentNotNumber", arg.span, {
       what: name,
       text: arg.text,
@@ -156,7 +161,7 @@ function readCount(arg: Located, name: string, call: LayerCall): number | undefi
     call.report("countBelowOne", arg.span, { name, value: arg.value });
     return undefined;
   }
-  return arg.value;
+  return withinIndex(arg.value, name, arg, call);
 }
 
 /** A kernel, stride or dilation: `3`, `3x3`, `[1, 2]`; each part a whole number >= 1. */
@@ -182,6 +187,7 @@ function readPair(arg: Located, name: string, call: LayerCall): [number, number]
       call.report(kind, arg.span, { text: arg.text, value });
       return undefined;
     }
+    if (withinIndex(p, name, arg, call) === undefined) return undefined;
   }
   return parts.length === 1 ? [parts[0], parts[0]] : [parts[0], parts[1]];
 }
@@ -196,6 +202,7 @@ function readPadding(arg: Located, _name: string, call: LayerCall): PadSpec | un
       call.report("paddingNotWhole", arg.span, { text: arg.text, value: describeValue(v) });
       return undefined;
     }
+    for (const p of parts) if (withinIndex(p, "pad", arg, call) === undefined) return undefined;
     const [top, bottom, left, right] =
       parts.length === 1
         ? [parts[0], parts[0], parts[0], parts[0]]
@@ -205,6 +212,17 @@ function readPadding(arg: Located, _name: string, call: LayerCall): PadSpec | un
     return { explicit: { top, bottom, left, right } };
   }
   call.report("argumentNotPadding", arg.span, { text: arg.text, value: describeValue(v) });
+  return undefined;
+}
+
+/** `n` if a 32-bit index holds it (see `limits.index`), else reported. */
+function withinIndex(n: number, name: string, arg: Located, call: LayerCall): number | undefined {
+  if (n <= limits.index) return n;
+  call.report("argumentTooLarge", arg.span, {
+    name,
+    value: formatNumber(n),
+    limit: formatNumber(limits.index),
+  });
   return undefined;
 }
 

@@ -1,17 +1,24 @@
 /** The candidate closest to `name` by edit distance, when it is close enough to be a typo. */
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  // Edit distance costs length × length: a 200,000-character name is no typo, and a candidate
+  // whose length differs by more than the allowed edits cannot be close enough.
+  if (name.length > MAX_TYPO_LENGTH) return undefined;
+  const allowed = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (Math.abs(candidate.length - name.length) > allowed) continue;
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const allowed = Math.max(1, Math.floor(name.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
+
+/** Names longer than this get no suggestion. */
+const MAX_TYPO_LENGTH = 100;
 
 /** Edit distance where swapping two neighbouring letters counts as one edit (`widht`, `width`). */
 function editDistance(a: string, b: string): number {

@@ -1,4 +1,5 @@
 import type { LayerCall, Incoming } from "./layer-call.js";
+import { limits } from "./limits.js";
 import { formatShape, type Padding } from "./network.js";
 import { resolvePadding, type PadSpec } from "./padding.js";
 
@@ -33,6 +34,21 @@ export function slidingWindow(
     d[1],
   );
   const padding = { top, bottom, left, right };
+  for (const [axis, n, before, after] of [
+    ["height", inH, top, bottom],
+    ["width", inW, left, right],
+  ] as const) {
+    if (n + before + after > limits.index) {
+      call.report("paddedTooLarge", call.span, {
+        call: call.text,
+        axis,
+        size: n,
+        padded: n + before + after,
+        limit: limits.index,
+      });
+      return undefined;
+    }
+  }
   const size = (n: number, before: number, after: number, kk: number, ss: number, dd: number) =>
     Math.floor((n + before + after - dd * (kk - 1) - 1) / ss) + 1;
   const h = size(inH, top, bottom, k[0], s[0], d[0]);

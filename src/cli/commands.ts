@@ -96,7 +96,8 @@ export function fmtCommand(
       code = EXIT_DIAGNOSTICS;
       continue;
     }
-    const formatted = printProgram(parsed.program);
+    // A byte-order mark the file starts with stays (parse skips it).
+    const formatted = (text.startsWith("\uFEFF") ? "\uFEFF" : "") + printProgram(parsed.program);
     if (options.check) {
       if (formatted !== text) {
         io.stdout(`${file}\n`);

@@ -208,6 +208,11 @@ export const catalogue = {
     message: "kernel must be at least 1, but `{text}` is {value}",
   },
   notFinite: { code: "DS3005", severity: "error", message: "`{text}` is not a finite number" },
+  notFloat32: {
+    code: "DS3005",
+    severity: "error",
+    message: "{what} {value} is beyond float32, which holds at most ±3.4e38",
+  },
   wrongFunctionArity: {
     code: "DS3006",
     severity: "error",
@@ -411,6 +416,11 @@ export const catalogue = {
     severity: "error",
     message: "{file} is larger than {limit} characters",
   },
+  tooManyTokens: {
+    code: "DS5004",
+    severity: "error",
+    message: "the file has more than {limit} tokens",
+  },
   nestingTooDeep: {
     code: "DS5005",
     severity: "error",
@@ -425,6 +435,33 @@ export const catalogue = {
     code: "DS5005",
     severity: "error",
     message: "the program is nested too deeply to parse",
+  },
+  nameTooLong: {
+    code: "DS5007",
+    severity: "error",
+    message: "a name of {length} characters is beyond the limit of {limit}",
+  },
+  listTooLong: {
+    code: "DS5007",
+    severity: "error",
+    message: "a list of {count} items is beyond the limit of {limit}",
+  },
+  repeatIterationsTooMany: {
+    code: "DS5002",
+    severity: "error",
+    message: "repeats run more than {limit} iterations in this network",
+  },
+  argumentTooLarge: {
+    code: "DS5006",
+    severity: "error",
+    message:
+      "{name} {value} is beyond the limit of {limit}, the largest index a backend can address",
+  },
+  paddedTooLarge: {
+    code: "DS5006",
+    severity: "error",
+    message:
+      "`{call}` pads the {axis} {size} to {padded}, beyond the limit of {limit}, the largest index a backend can address",
   },
 
   // --- command-line overrides (--set) -------------------------------------------------------

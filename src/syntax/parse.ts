@@ -19,7 +19,10 @@ export interface ParseResult {
  * Parses one file. Never throws: lexing and syntax errors come back as diagnostics (the parser
  * recovers, so one run reports many), together with the best AST that could be built.
  */
-export function parse(text: string, path = "<input>"): ParseResult {
+export function parse(given: string, path = "<input>"): ParseResult {
+  // Editors on Windows start a UTF-8 file with a byte-order mark; it is not part of the program,
+  // and leaving it out of the source keeps every column as the user sees it.
+  const text = given.startsWith(BYTE_ORDER_MARK) ? given.slice(1) : given;
   const source = new Source(path, text);
   const reporter = new Reporter();
   const lexed = lex(text);
@@ -29,11 +32,12 @@ export function parse(text: string, path = "<input>"): ParseResult {
     if (char === '"') {
       reporter.report("unterminatedString", span, {});
     } else {
-      const found = text.slice(error.offset, error.offset + error.length);
+      // A run of a million stray characters is quoted by its start.
+      const found = text.slice(error.offset, error.offset + Math.min(error.length, 20));
       reporter.report(
         "unexpectedCharacter",
         span,
-        { found: JSON.stringify(found) },
+        { found: JSON.stringify(found) + (error.length > 20 ? "…" : "") },
         {
           ...(/\p{L}/u.test(found)
             ? { help: "names are made of ASCII letters, digits and _" }
@@ -48,9 +52,25 @@ export function parse(text: string, path = "<input>"): ParseResult {
     endComments: [],
     span: { source, start: 0, end: 0 },
   };
+  const tooMany =
+    lexed.tokens.length > syntaxLimits.tokens ? lexed.tokens[syntaxLimits.tokens] : undefined;
+  if (tooMany) {
+    reporter.report("tooManyTokens", tokenSpan(source, tooMany), { limit: syntaxLimits.tokens });
+    return { program: empty, source, diagnostics: reporter.finish() };
+  }
+  const longName = lexed.tokens.find(
+    (t) => t.tokenType === T.Identifier && t.image.length > syntaxLimits.nameLength,
+  );
+  if (longName) {
+    reporter.report("nameTooLong", tokenSpan(source, longName), {
+      length: longName.image.length,
+      limit: syntaxLimits.nameLength,
+    });
+    return { program: empty, source, diagnostics: reporter.finish() };
+  }
   const tooDeep = findDeepNesting(lexed.tokens);
   if (tooDeep) {
-    reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), { limit: MAX_NESTING });
+    reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), { limit: syntaxLimits.nesting });
     return { program: empty, source, diagnostics: reporter.finish() };
   }
   const parser = sharedParser();
@@ -81,18 +101,38 @@ export function parse(text: string, path = "<input>"): ParseResult {
     reporter.report("tooDeepToParse", { source, start: 0, end: 0 }, {});
     return { program: empty, source, diagnostics: reporter.finish() };
   }
-  const deepExpression = findDeepExpression(program);
-  if (deepExpression) {
-    reporter.report("expressionTooDeep", deepExpression, { limit: MAX_EXPRESSION_DEPTH });
+  const large = findLargeExpression(program);
+  if (large?.kind === "deep") {
+    reporter.report("expressionTooDeep", large.span, { limit: syntaxLimits.expressionDepth });
+  } else if (large) {
+    reporter.report("listTooLong", large.span, {
+      count: large.count,
+      limit: syntaxLimits.listItems,
+    });
   }
   attachTrivia(program, lexed.comments, text);
   return { program, source, diagnostics: reporter.finish() };
 }
 
-/** Brackets and prefix operators nest this deep at most; the parser recurses once per level. */
-const MAX_NESTING = 100;
-/** Operator chains (`1 + 1 + ...`) build trees this deep at most; later phases recurse over them. */
-const MAX_EXPRESSION_DEPTH = 500;
+const BYTE_ORDER_MARK = "\uFEFF";
+
+/**
+ * What one file may hold, so that hostile or runaway text ends in a diagnostic in milliseconds
+ * rather than seconds of parsing (the whole file's size is `limits.sourceChars` in src/check).
+ * dsnet's largest example is 3.5 KB, about 1,000 tokens.
+ */
+export const syntaxLimits = {
+  /** Significant tokens in a file; checked before parsing, which takes 10 µs or more per token. */
+  tokens: 50_000,
+  /** Characters in a name: enough for any label, short of what file names derived from it hold. */
+  nameLength: 1_000,
+  /** Brackets and prefix operators nest this deep at most; the parser recurses once per level. */
+  nesting: 100,
+  /** Operator chains (`1 + 1 + ...`) build trees this deep at most; later phases recurse over them. */
+  expressionDepth: 500,
+  /** Items in one list (`pad=[...]`, `split=[...]`): four is the most any layer reads. */
+  listItems: 1_000,
+};
 
 function findDeepNesting(tokens: IToken[]): IToken | undefined {
   let depth = 0;
@@ -103,13 +143,15 @@ function findDeepNesting(tokens: IToken[]): IToken | undefined {
     else if (type === T.RParen || type === T.RBracket || type === T.RBrace)
       depth = Math.max(0, depth - 1);
     prefixRun = type === T.Minus || type === T.Plus || type === T.Not ? prefixRun + 1 : 0;
-    if (depth > MAX_NESTING || prefixRun > MAX_NESTING) return token;
+    if (depth > syntaxLimits.nesting || prefixRun > syntaxLimits.nesting) return token;
   }
   return undefined;
 }
 
-/** The span of an expression deeper than the limit, found without recursion. */
-function findDeepExpression(program: A.Program): Span | undefined {
+/** An expression deeper than the limit, or a list longer than it, found without recursion. */
+function findLargeExpression(
+  program: A.Program,
+): { kind: "deep"; span: Span } | { kind: "long"; span: Span; count: number } | undefined {
   const stack: { node: unknown; depth: number }[] = [{ node: program, depth: 0 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
@@ -117,7 +159,11 @@ function findDeepExpression(program: A.Program): Span | undefined {
     const kind = (node as { kind?: string }).kind;
     const isExpr = kind !== undefined && expressionKinds.has(kind);
     const next = isExpr ? depth + 1 : depth;
-    if (next > MAX_EXPRESSION_DEPTH) return (node as { span: Span }).span;
+    if (next > syntaxLimits.expressionDepth) return { kind: "deep", span: (node as A.Expr).span };
+    if (kind === "list" && (node as A.ListExpr).items.length > syntaxLimits.listItems) {
+      const list = node as A.ListExpr;
+      return { kind: "long", span: list.span, count: list.items.length };
+    }
     for (const [key, value] of Object.entries(node)) {
       if (key === "span" || key === "trivia") continue;
       if (Array.isArray(value)) for (const v of value) stack.push({ node: v, depth: next });

@@ -1,3 +1,4 @@
+import { inflateSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { FileError } from "./errors.js";
 
@@ -12,13 +13,22 @@ export interface Image {
 /** The largest image readPng decodes (64 Mpixels): a bound checked before pngjs allocates. */
 const MAX_PIXELS = 2 ** 26;
 
+/**
+ * The most pixels worth decoding for a network that takes `inputPixels`: 16 times those, or
+ * 4 Mpixels (2048×2048) if that is more, and never past MAX_PIXELS. An 8 KB file can declare
+ * 8192×8192 pixels; decoding that for a 4x4 network took 16 s and 1.1 GB.
+ */
+export function pixelBudget(inputPixels: number): number {
+  return Math.min(MAX_PIXELS, Math.max(16 * inputPixels, 2 ** 22));
+}
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
  * Reads a PNG as RGB values from 0 to 1, at the file's full bit depth. Grey is repeated into
  * the three channels; alpha is dropped.
  */
-export function readPng(bytes: Uint8Array): Image {
+export function readPng(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
   if (bytes.byteLength < 24 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
     const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
     throw new FileError(
@@ -31,11 +41,16 @@ export function readPng(bytes: Uint8Array): Image {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
-  if (width === 0 || height === 0 || width * height > MAX_PIXELS) {
+  const limit = Math.min(maxPixels, MAX_PIXELS);
+  if (width === 0 || height === 0 || width * height > limit) {
     throw new FileError(
-      `the PNG image is ${width}×${height}; dsnet reads images of 1 to ${MAX_PIXELS} pixels`,
+      `the PNG image is ${width}×${height}; dsnet reads images of 1 to ${limit} pixels` +
+        (limit < MAX_PIXELS
+          ? " for this network (16 times its input, at least 4 Mpixels): resize it first"
+          : ""),
     );
   }
+  checkImageData(bytes, view, width, height);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
@@ -44,15 +59,81 @@ export function readPng(bytes: Uint8Array): Image {
   } catch (e) {
     throw new FileError(`the PNG image is damaged (${e instanceof Error ? e.message : e})`);
   }
+  const pixels = png.width * png.height;
+  if (png.width !== width || png.height !== height || png.data.length < pixels * 4) {
+    throw new FileError("the PNG image is damaged (pngjs decoded fewer pixels than it declares)");
+  }
   // Without rescaling, samples run to 2^depth - 1; palette entries are always 8-bit.
   const max = png.palette ? 255 : 2 ** png.depth - 1;
   const rgba = png.data;
-  const pixels = png.width * png.height;
   const data = new Float32Array(pixels * 3);
   for (let p = 0; p < pixels; p++) {
     for (let k = 0; k < 3; k++) data[3 * p + k] = rgba[4 * p + k] / max;
   }
   return { width: png.width, height: png.height, channels: 3, data };
+}
+
+/** Channels per pixel of each PNG colour type: grey, RGB, palette, grey + alpha, RGBA. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Checks the image data before pngjs sees it: the IDAT chunks together must be one zlib stream
+ * that inflates to exactly the filtered rows the header declares. pngjs's synchronous inflate
+ * hands back its buffer unfilled for data that is not zlib, and accepts data that inflates to
+ * too little, so a damaged file would decode into whatever memory held.
+ */
+function checkImageData(bytes: Uint8Array, view: DataView, width: number, height: number) {
+  const depth = bytes[24];
+  const channels = CHANNELS[bytes[25]];
+  const interlaced = bytes[28] === 1;
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
+    throw new FileError(`the PNG image is damaged (colour type ${bytes[25]}, depth ${depth})`);
+  }
+  // Each row is a filter byte and its samples, whole bytes; Adam7 stores seven smaller passes.
+  const rowBytes = (w: number) => (w === 0 ? 0 : 1 + Math.ceil((w * channels * depth) / 8));
+  const passes = interlaced
+    ? [
+        [0, 0, 8, 8],
+        [4, 0, 8, 8],
+        [0, 4, 4, 8],
+        [2, 0, 4, 4],
+        [0, 2, 2, 4],
+        [1, 0, 2, 2],
+        [0, 1, 1, 2],
+      ]
+    : [[0, 0, 1, 1]];
+  let expected = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const w = Math.ceil((width - x0) / dx);
+    const h = Math.ceil((height - y0) / dy);
+    if (w > 0 && h > 0) expected += h * rowBytes(w);
+  }
+  const parts: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= bytes.byteLength;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const end = at + 12 + length;
+    if (end > bytes.byteLength) break; // pngjs reports the truncation
+    if (type === "IDAT") parts.push(bytes.subarray(at + 8, at + 8 + length));
+    if (type === "IEND") break;
+    at = end;
+  }
+  let inflated: Buffer;
+  try {
+    inflated = inflateSync(Buffer.concat(parts), { maxOutputLength: expected });
+  } catch (e) {
+    const tooLong = (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+    throw new FileError(
+      tooLong
+        ? `the PNG image is damaged (its image data inflates to more than the ${expected} bytes its ${width}×${height} pixels take)`
+        : `the PNG image is damaged (its image data is not a whole zlib stream: ${e instanceof Error ? e.message : e})`,
+    );
+  }
+  if (inflated.length !== expected) {
+    throw new FileError(
+      `the PNG image is damaged (its image data inflates to ${inflated.length} bytes, but its ${width}×${height} pixels take ${expected})`,
+    );
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { Network } from "../check/network.js";
 import { FileError } from "./errors.js";
-import { normalize, readPng, resizeBilinear } from "./image.js";
+import { normalize, pixelBudget, readPng, resizeBilinear } from "./image.js";
 import { initialWeights } from "./init.js";
 import { readNpy } from "./npy.js";
 import { readRawFloat32 } from "./raw.js";
@@ -107,7 +107,7 @@ export function loadInput(
     }
     if (extension === ".png") {
       if (c !== 3) throw new FileError(`a PNG gives 3 channels, but the network takes ${c}`);
-      const image = readPng(bytes);
+      const image = readPng(bytes, pixelBudget(h * w));
       const resized =
         image.height === h && image.width === w
           ? image.data

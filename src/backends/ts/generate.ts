@@ -135,7 +135,7 @@ class ModuleWriter {
       ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
       : `embedded (${commentText(this.options.weightsOrigin)})`;
     this.emit(
-      `// Network ${graph.name}${params ? ` (${params})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
+      `// Network ${commentText(graph.name)}${params ? ` (${commentText(params)})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
       `// ${commentText(sourcePath)}`,
       `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(graphMacs(graph))} multiply-adds per sample.`,
       `// Weights: ${mode}.`,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { formatShape, type Shape } from "../../ir/types.js";
 import { planBuffers } from "../../ir/buffers.js";
 import { checkAddressable } from "../errors.js";
@@ -150,12 +151,22 @@ function formatMacs(macs: number): string {
   return String(macs);
 }
 
-/** A file name from the step's layers: the first layer, and the pointwise one of a fused pair. */
+/**
+ * A file name from the step's layers: the first layer, and the pointwise one of a fused pair.
+ * Layer names can be long (a 300-character label, blocks nested 16 deep); past
+ * MAX_FILE_NAME characters the name keeps its start and a hash of the whole, which keeps it
+ * distinct and inside what file systems allow (255 bytes).
+ */
 function fileName(node: Node): string {
   const parts = node.op === "separable" ? [node.depthwise, node.pointwise] : [node];
   const names = parts.map((n) => n.layers[0] ?? n.op);
-  return names.join("+").replace(/[^A-Za-z0-9_.+-]/g, "_");
+  const name = names.join("+").replace(/[^A-Za-z0-9_.+-]/g, "_");
+  if (name.length <= MAX_FILE_NAME) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 10);
+  return `${name.slice(0, MAX_FILE_NAME - hash.length - 1)}-${hash}`;
 }
+
+const MAX_FILE_NAME = 80;
 
 function planListing(steps: WgslStep[]): string[] {
   const rows = steps.map((s) => [
@@ -164,7 +175,7 @@ function planListing(steps: WgslStep[]): string[] {
     `${s.inputShapes.map(formatShape).join(" + ")} -> ${formatShape(s.outputShape)}`,
     `dispatch ${s.workgroups.join("x")}`,
     s.macs > 0 ? `${formatMacs(s.macs)} MACs` : "",
-    s.layers.join(" "),
+    s.layers.map(commentText).join(" "),
   ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i].length))) ?? [];
   return rows.map((r) =>
