@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 import { integrationTests } from "./test/projects.js";
 import { soak } from "./test/runs.js";
@@ -11,6 +12,10 @@ import { soak } from "./test/runs.js";
 export default defineConfig({
   test: {
     setupFiles: ["test/setup.ts"],
+    // vitest's default, one worker fewer than the cores, is one worker on a 2-core machine; the
+    // WebGPU and child-process tests spend much of their time waiting, so two overlap well
+    // (npm test 2 min 58 s -> about 1 min 50 s here).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A soak run (DSNET_SOAK, see test/runs.ts) does proportionally more work per test.
     testTimeout: 120_000 * soak,
     hookTimeout: 120_000,
