@@ -393,6 +393,18 @@ const hostile: { name: string; bytes: () => Uint8Array; message: RegExp }[] = [
     message: /the zip entry archive\/data\/0 declares 4026531840 bytes from 24/,
   },
   {
+    name: "a zip directory that claims millions of entries (found by npm run fuzz)",
+    bytes: () => {
+      const zip = checkpoint(statePickle());
+      // The end-of-central-directory record's entry counts, at offsets 8 and 10 of it.
+      const end = zip.length - 22;
+      new DataView(zip.buffer, zip.byteOffset).setUint16(end + 8, 0xffff, true);
+      new DataView(zip.buffer, zip.byteOffset).setUint16(end + 10, 0xffff, true);
+      return zip;
+    },
+    message: /its zip directory claims 65535 entries/,
+  },
+  {
     name: "a storage smaller than it declares",
     bytes: () => checkpoint(statePickle(), new Uint8Array(8)),
     message: /storage 0 declares 6 elements but holds 2/,

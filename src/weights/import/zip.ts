@@ -22,6 +22,7 @@ export function readZipEntries(
   bytes: Uint8Array,
   wanted: (name: string) => boolean,
 ): Map<string, Uint8Array> {
+  checkCentralDirectory(bytes);
   const declared = new Map<string, number>();
   let files: Record<string, Uint8Array>;
   try {
@@ -62,4 +63,39 @@ export function readZipEntries(
     entries.set(name, data);
   }
   return entries;
+}
+
+/** Bytes of a central directory header with empty name, extra field and comment. */
+const CENTRAL_HEADER_BYTES = 46;
+
+/**
+ * Refuses an end-of-central-directory record whose entry count or directory extent cannot fit
+ * in the archive: fflate walks as many entries as the record claims, reading past the data
+ * without complaint, so a lying count of millions costs seconds (found by `npm run fuzz`).
+ */
+function checkCentralDirectory(bytes: Uint8Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u32 = (at: number) => (at + 4 <= bytes.byteLength ? view.getUint32(at, true) : -1);
+  // The record is 22 bytes plus a comment of at most 65,535, at the end of the archive.
+  let end = bytes.byteLength - 22;
+  while (end >= 0 && bytes.byteLength - end <= 65557 && u32(end) !== 0x06054b50) end--;
+  if (end < 0 || bytes.byteLength - end > 65557) return; // fflate says it is not a zip
+  let count = view.getUint16(end + 10, true);
+  let size = u32(end + 12);
+  let offset = u32(end + 16);
+  const locator = end - 20;
+  if (locator >= 0 && u32(locator) === 0x07064b50) {
+    const record = Number(view.getBigUint64(locator + 8, true));
+    if (record + 56 > bytes.byteLength || u32(record) !== 0x06064b50) {
+      throw new FileError("its zip64 directory record lies outside the archive");
+    }
+    count = Number(view.getBigUint64(record + 32, true));
+    size = Number(view.getBigUint64(record + 40, true));
+    offset = Number(view.getBigUint64(record + 48, true));
+  }
+  if (count * CENTRAL_HEADER_BYTES > bytes.byteLength || offset + size > bytes.byteLength) {
+    throw new FileError(
+      `its zip directory claims ${count} entries in ${size} bytes at ${offset}, more than the ${bytes.byteLength} bytes of the archive hold`,
+    );
+  }
 }
