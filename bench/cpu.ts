@@ -5,7 +5,7 @@ import { checkFile } from "../src/check/program.js";
 import { summarize } from "../src/cost/summarize.js";
 import { compileGraph } from "../src/compile.js";
 import { initialWeights, Random } from "../src/weights/init.js";
-import { heading, measure } from "./stats.js";
+import { heading, measure, median } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
 /**
@@ -23,7 +23,6 @@ export async function cpuBenchmarks(): Promise<void> {
   const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
   const macs = summarize(network).totals.macs;
   const rate = (ms: number) => ((2 * macs) / (ms * 1e6)).toFixed(1);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
   const plan = new CpuPlan(graph);
   const generated = (await importGeneratedModule(graph)).createModel({ batch: 1 });

@@ -3,7 +3,7 @@ import { checkFile } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
 import { graphMacs } from "../src/ir/graph.js";
 import { initialWeights, Random } from "../src/weights/init.js";
-import { heading, measure } from "./stats.js";
+import { heading, measure, median } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
 /**
@@ -40,7 +40,6 @@ export async function graphBenchmarks(): Promise<void> {
       peerTimes.push((await measure(() => peer.forward(input), 5, round === 0 ? 3 : 1)).medianMs);
     }
     peer.dispose();
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const [p, t] = [median(planTimes), median(peerTimes)];
     const rate = (ms: number) => ((2 * graphMacs(graph)) / (ms * 1e6)).toFixed(1);
     console.log(`dsnet CPU plan:      median ${p.toFixed(2)} ms, ${rate(p)} GFLOP/s`);

@@ -7,8 +7,12 @@ export async function measure(body: () => unknown, runs: number, warmup: number)
     await body();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0] };
+  return { medianMs: median(times), minMs: Math.min(...times) };
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 export function heading(text: string): void {

@@ -242,10 +242,6 @@ export function isPlainPointwise(node: ConvNode): boolean {
   );
 }
 
-export function hasActivation(node: Node): node is Node & { activation: Activation } {
-  return "activation" in node;
-}
-
 /** How many nodes read each value (the graph output counts as one reader). */
 export function readerCounts(graph: Graph): number[] {
   const counts = new Array<number>(graph.values.length).fill(0);

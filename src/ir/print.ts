@@ -1,4 +1,4 @@
-import { describeActivation, type Graph, type Node } from "./graph.js";
+import { describeActivation, type Graph, type Node, type TensorOrigin } from "./graph.js";
 import { formatShape, type Activation, type Padding } from "./types.js";
 
 /**
@@ -40,14 +40,10 @@ function describeNode(node: Node): string {
     case "globalavgpool":
     case "globalmaxpool":
       return node.op;
-    case "conv": {
-      const folds = node.tensors.folded.map((bn) => ` +bn(${bn.layer}, eps ${bn.eps})`).join("");
-      return `${describeConv(node)}${folds}${activation(node.activation)}`;
-    }
-    case "fc": {
-      const folds = node.tensors.folded.map((bn) => ` +bn(${bn.layer}, eps ${bn.eps})`).join("");
-      return `fc ${node.inFeatures}->${node.outFeatures}${node.bias ? " bias" : ""}${folds}${activation(node.activation)}`;
-    }
+    case "conv":
+      return `${describeConv(node)}${folds(node.tensors)}${activation(node.activation)}`;
+    case "fc":
+      return `fc ${node.inFeatures}->${node.outFeatures}${node.bias ? " bias" : ""}${folds(node.tensors)}${activation(node.activation)}`;
     case "separable":
       return `separable [${describeNode(node.depthwise)} ; ${describeNode(node.pointwise)}]`;
     case "batchnorm":
@@ -83,6 +79,11 @@ function describeConv(node: Extract<Node, { op: "conv" }>): string {
     node.bias ? "bias" : "",
   ].filter(Boolean);
   return `${node.role} ${geometry.join(" ")}`;
+}
+
+/** The batch norms folded into a node, as ` +bn(layer, eps e)` each. */
+function folds(tensors: TensorOrigin): string {
+  return tensors.folded.map((bn) => ` +bn(${bn.layer}, eps ${bn.eps})`).join("");
 }
 
 function padding(p: Padding): string {

@@ -99,7 +99,7 @@ interface WebAssemblyApi {
 /**
  * A fresh instance of the kernels with its own memory, grown to hold `elements` floats. The
  * module is compiled synchronously, which Chrome allows on the main thread up to 8 MB (4 KB
- * before; the module is about 7 KB).
+ * before; the module is about 8 KB).
  */
 export function instantiateKernels(
   wasmBase64: string,

@@ -1,6 +1,6 @@
 /*
  * dsnet's CPU runtime, shared by the CPU plan and the generated TypeScript modules: the
- * operations that move little arithmetic (activations, pooling, softmax...), weight packing for
+ * operations that move little arithmetic (pooling, softmax, channel copies...), weight packing for
  * the WebAssembly kernels (kernels.wat), batch-norm folding, base64 decoding, a safetensors
  * reader, and the kernels' instantiation. Operations work on one Float32Array over the
  * WebAssembly memory, offsets in elements.

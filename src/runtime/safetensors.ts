@@ -393,10 +393,13 @@ function float16(h: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
+/** One float's bits, shared: widening bfloat16 allocates nothing per element. */
+const widenBits = new Uint32Array(1);
+const widened = new Float32Array(widenBits.buffer);
+
 function bfloat16(b: number): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setUint32(0, b << 16);
-  return view.getFloat32(0);
+  widenBits[0] = b << 16;
+  return widened[0];
 }
 
 /** Strict UTF-8 to a string; throws on malformed input (TextDecoder is not in every runtime's types). */

@@ -43,8 +43,6 @@ export interface StepCalls {
    */
   tiles?: { pixels: number; rows: number };
   calls: Call[];
-  /** Once, after the calls: the activation of a step whose operation cannot apply it itself. */
-  after: Call[];
 }
 
 const batch: Expr = { symbol: "batch" };
@@ -55,7 +53,7 @@ const perBatch = (n: number): Expr => ({ mul: [batch, n] });
 
 /** The calls of one step; `w` holds the addresses (elements) of the node's packed weights. */
 export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
-  const once = (calls: Call[], after: Call[] = []): StepCalls => ({ calls, after });
+  const once = (calls: Call[]): StepCalls => ({ calls });
   const activate = (act: KernelActivation, out: number, length: number): Call[] =>
     act.code === 0 ? [] : [activation(out, out, length, act)];
   switch (step.kind) {
@@ -156,44 +154,36 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
           ),
         );
       }
-      return {
-        tiles: { pixels, rows: IM2COL_ROWS },
-        calls,
-        after: [],
-      };
+      return { tiles: { pixels, rows: IM2COL_ROWS }, calls };
     }
     case "affine": {
       const c = step.channels;
-      return once(
-        [
-          {
-            fn: "affine",
-            args: [
-              m,
-              value(step.x),
-              value(step.out),
-              perBatch(step.pixels),
-              c,
-              { subarray: [w[0], w[0] + c] },
-              { subarray: [w[1], w[1] + c] },
-            ],
-          },
-        ],
-        activate(step.act, step.out, step.pixels * c),
-      );
+      return once([
+        {
+          fn: "affine",
+          args: [
+            m,
+            value(step.x),
+            value(step.out),
+            perBatch(step.pixels),
+            c,
+            { subarray: [w[0], w[0] + c] },
+            { subarray: [w[1], w[1] + c] },
+          ],
+        },
+        ...activate(step.act, step.out, step.pixels * c),
+      ]);
     }
     case "activation":
       return once([activation(step.x, step.out, step.length, step.act)]);
     case "add":
-      return once(
-        [
-          {
-            fn: "add",
-            args: [m, value(step.a), value(step.b), value(step.out), perBatch(step.length)],
-          },
-        ],
-        activate(step.act, step.out, step.length),
-      );
+      return once([
+        {
+          fn: "add",
+          args: [m, value(step.a), value(step.b), value(step.out), perBatch(step.length)],
+        },
+        ...activate(step.act, step.out, step.length),
+      ]);
     case "pool": {
       const { padding } = step;
       const window: Expr = {

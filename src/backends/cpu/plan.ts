@@ -1,6 +1,6 @@
 import { planBuffers, type BufferPlan } from "../../ir/buffers.js";
 import { checkAddressable } from "../errors.js";
-import type { Graph } from "../../ir/graph.js";
+import { valueSize, type Graph } from "../../ir/graph.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
@@ -64,9 +64,8 @@ export class CpuPlan {
     }
     const descriptors = planSteps(graph);
     this.buffers = planBuffers(graph);
-    const size = (v: number) => graph.values[v].reduce((a, b) => a * b, 1);
-    this.inputLength = this.batch * size(graph.input);
-    this.outputLength = this.batch * size(graph.output);
+    this.inputLength = valueSize(graph, graph.input, this.batch);
+    this.outputLength = valueSize(graph, graph.output, this.batch);
 
     // Memory, in 4-byte elements, 16-byte aligned: weights, then the arena, then im2col scratch.
     // Address 0 stays unused: a zero pointer is always a bug.
@@ -108,33 +107,28 @@ export class CpuPlan {
 
   /** A step as a closure over this plan's memory and addresses (see calls.ts). */
   private bind(d: StepDescriptor, w: number[], scratch: number): Step {
-    const node = this.graph.nodes[d.node];
-    const role = node.op === "conv" ? node.role : "conv";
-    const kind: StepKind =
-      d.kind === "depthwise" || d.kind === "pointwise" || d.kind === "fc"
-        ? d.kind
-        : d.kind === "conv"
-          ? role === "dw"
-            ? "depthwise"
-            : role === "pw"
-              ? "pointwise"
-              : "conv"
-          : "other";
-    const { tiles, calls, after } = stepCalls(d, w);
+    const { tiles, calls } = stepCalls(d, w);
     const symbols = { batch: this.batch, scratch, m: this.memory, n: 0, p0: 0, rows: 0 };
-    const resolve = (e: Expr): unknown => resolveExpr(e, symbols, this.valueAt, this.memory);
-    // Arguments are resolved once; those that name the tile loop's variables again per tile.
+    // Arguments are resolved here, once; those that name the tile loop's variables become
+    // closures over `symbols`, so running a tile allocates nothing.
     const bind = ({ fn, args }: Call) => {
       const f = this.function(fn);
-      const values = args.map((a) => (mentionsTile(a) ? 0 : resolve(a)));
-      const varying = args.flatMap((a, i) => (mentionsTile(a) ? [[i, a] as const] : []));
+      const values = args.map((a) =>
+        mentionsTile(a) ? 0 : resolveExpr(a, symbols, this.valueAt, this.memory),
+      );
+      const at: number[] = [];
+      const varying: (() => number)[] = [];
+      args.forEach((a, i) => {
+        if (!mentionsTile(a)) return;
+        at.push(i);
+        varying.push(tileExpr(a, symbols, this.valueAt));
+      });
       return () => {
-        for (const [i, a] of varying) values[i] = resolve(a);
-        f(...values);
+        for (let i = 0; i < at.length; i++) values[at[i]] = varying[i]();
+        f.apply(undefined, values);
       };
     };
     const body = calls.map(bind);
-    const finish = after.map(bind);
     const run = tiles
       ? () => {
           for (let n = 0; n < this.batch; n++) {
@@ -145,13 +139,11 @@ export class CpuPlan {
               for (const call of body) call();
             }
           }
-          for (const call of finish) call();
         }
       : () => {
           for (const call of body) call();
-          for (const call of finish) call();
         };
-    return { layers: d.layers, kind, macs: this.batch * d.macs, run };
+    return { layers: d.layers, kind: stepKindOf(d, this.graph), macs: this.batch * d.macs, run };
   }
 
   /** The function a call names: a kernel, the memory's copyWithin, or a runtime operation. */
@@ -164,8 +156,11 @@ export class CpuPlan {
       if (!kernel) throw new Error(`internal: no kernel ${name}`);
       return kernel;
     }
-    if (name === "m.copyWithin")
-      return (...a) => m.copyWithin(a[0] as number, a[1] as number, a[2] as number);
+    if (name === "m.copyWithin") {
+      return ((to: number, from: number, end: number) => m.copyWithin(to, from, end)) as (
+        ...args: unknown[]
+      ) => void;
+    }
     const op = (rt as unknown as Record<string, (...a: unknown[]) => void>)[name];
     if (!op) throw new Error(`internal: no runtime operation ${name}`);
     return op;
@@ -196,4 +191,34 @@ function resolveExpr(
   if ("fields" in e) return Object.fromEntries(e.fields.map(([k, v]) => [k, r(v)]));
   if ("list" in e) return e.list.map(r);
   return memory.subarray(r(e.subarray[0]) as number, r(e.subarray[1]) as number);
+}
+
+/**
+ * A numeric argument that names the tile loop's variables, as a closure over `symbols` (which
+ * the loop updates): composed once, it allocates nothing when called.
+ */
+function tileExpr(e: Expr, symbols: Record<CallSymbol, unknown>, valueAt: number[]): () => number {
+  if (typeof e === "number") return () => e;
+  if (typeof e === "object" && "symbol" in e) {
+    const name = e.symbol;
+    return () => symbols[name] as number;
+  }
+  if (typeof e === "object" && "value" in e) {
+    const at = valueAt[e.value];
+    return () => at;
+  }
+  if (typeof e === "object" && ("add" in e || "mul" in e)) {
+    const [a, b] = ("add" in e ? e.add : e.mul).map((x) => tileExpr(x, symbols, valueAt));
+    return "add" in e ? () => a() + b() : () => a() * b();
+  }
+  throw new Error("internal: a tile argument is a sum or product of numbers and names");
+}
+
+/** What a step is, for timing by kind: a conv node's role decides for the im2col path. */
+function stepKindOf(d: StepDescriptor, graph: Graph): StepKind {
+  if (d.kind === "depthwise" || d.kind === "pointwise" || d.kind === "fc") return d.kind;
+  if (d.kind !== "conv") return "other";
+  const node = graph.nodes[d.node];
+  const role = node.op === "conv" ? node.role : "conv";
+  return role === "dw" ? "depthwise" : role === "pw" ? "pointwise" : "conv";
 }

@@ -2,6 +2,7 @@ import type { Padding } from "../../ir/types.js";
 import {
   isDepthwise,
   isPlainPointwise,
+  nodeMacs,
   type Activation,
   type Graph,
   type Node,
@@ -10,9 +11,9 @@ import { batchNormScaleShift, packConv, packFc, roundUp } from "../../runtime/ru
 
 /*
  * How the CPU runtime computes a graph: one step per node, saying which kernel or operation runs
- * with which constants. The CPU plan (plan.ts) binds these to closures over its memory; the
- * TypeScript generator (backends/ts) prints them as code with the constants as literals. Sizes
- * are per sample; both multiply by the batch.
+ * with which constants. `stepCalls` (calls.ts) turns each into the runtime calls it makes, which
+ * the CPU plan (plan.ts) binds to closures over its memory and the TypeScript generator
+ * (backends/ts) prints as code. Sizes are per sample; both multiply by the batch.
  */
 
 /** The sizes of a convolution that im2col needs. */
@@ -204,7 +205,7 @@ export function packNodeWeights(node: Node): Float32Array[] {
 }
 
 function describe(graph: Graph, node: Node, index: number): StepDescriptor | undefined {
-  const base = { node: index, layers: node.layers, macs: 0 };
+  const base = { node: index, layers: node.layers, macs: nodeMacs(graph, node) };
   const [oh, ow, oc] = graph.values[node.output];
   const [h, w, c] = node.inputs.length > 0 ? graph.values[node.inputs[0]] : [0, 0, 0];
   const x = node.inputs[0];
@@ -213,19 +214,16 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
     case "input":
       return undefined;
     case "conv": {
-      const [kh, kw] = node.kernel;
-      const macs = oh * ow * oc * kh * kw * (node.inChannels / node.groups);
       const act = kernelActivation(node.activation);
       const { kernel, stride, dilation, padding } = node;
       const geometry = { h, w, c, oh, ow, kernel, stride, dilation, padding };
-      if (isDepthwise(node)) return { ...base, macs, kind: "depthwise", x, out, geometry, act };
+      if (isDepthwise(node)) return { ...base, kind: "depthwise", x, out, geometry, act };
       if (isPlainPointwise(node)) {
-        return { ...base, macs, kind: "pointwise", x, out, pixels: h * w, inC: c, outC: oc, act };
+        return { ...base, kind: "pointwise", x, out, pixels: h * w, inC: c, outC: oc, act };
       }
       const cig = node.inChannels / node.groups;
       return {
         ...base,
-        macs,
         kind: "conv",
         x,
         out,
@@ -240,7 +238,6 @@ function describe(graph: Graph, node: Node, index: number): StepDescriptor | und
     case "fc":
       return {
         ...base,
-        macs: node.inFeatures * node.outFeatures,
         kind: "fc",
         x,
         out,

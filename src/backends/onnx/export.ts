@@ -297,7 +297,7 @@ class ModelBuilder {
         return this.written.get(node.inputs[0])!;
       case "separable":
         throw new Error(
-          `the ONNX backend takes the graph compiled for the CPU target, without separable nodes (${name})`,
+          `internal: the ONNX backend takes the graph compiled for the CPU target, without separable nodes (${name})`,
         );
     }
   }

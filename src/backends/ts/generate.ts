@@ -3,6 +3,7 @@ import { planBuffers } from "../../ir/buffers.js";
 import {
   graphMacs,
   isDepthwise,
+  valueSize,
   type FoldedBatchNorm,
   type Graph,
   type Node,
@@ -243,8 +244,8 @@ class ModuleWriter {
     }
     this.emit("");
     this.steps.forEach((step, i) => this.emitStep(step, i + 1, names, weightAt[step.node]));
-    const inputSize = graph.values[graph.input].reduce((a, b) => a * b, 1);
-    const outputSize = graph.values[graph.output].reduce((a, b) => a * b, 1);
+    const inputSize = valueSize(graph, graph.input);
+    const outputSize = valueSize(graph, graph.output);
     this.emit(
       "return {",
       "batch,",
@@ -303,7 +304,7 @@ class ModuleWriter {
       `/** ${commentText(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
       `function step${n}()${this.t(": void")} {`,
     );
-    const { tiles, calls, after } = stepCalls(step, w);
+    const { tiles, calls } = stepCalls(step, w);
     const print = (call: Call) =>
       `${call.fn}(${call.args.map((a) => printExpr(a, names)).join(", ")});`;
     if (tiles) {
@@ -318,7 +319,7 @@ class ModuleWriter {
     } else {
       this.emit(...calls.map(print));
     }
-    this.emit(...after.map(print), "}", "");
+    this.emit("}", "");
   }
 
   private stepShapes(step: StepDescriptor): string {

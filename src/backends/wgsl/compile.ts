@@ -60,7 +60,7 @@ export interface WgslProgram {
 }
 
 /**
- * Compiles an optimised graph (see `optimize`) to WGSL: one compute shader per step with shapes,
+ * Compiles a graph (`compileGraph` with target "wgsl") to WGSL: one compute shader per step with shapes,
  * offsets and filter geometry baked in as constants, the packed weights, and a host module that
  * runs them. Pure: nothing is read or written.
  */

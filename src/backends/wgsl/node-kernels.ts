@@ -17,7 +17,7 @@ import { matvecKernel } from "./kernels/matvec.js";
 import { globalPoolKernel, poolKernel } from "./kernels/pool.js";
 import { softmaxKernel } from "./kernels/softmax.js";
 import type { Kernel, KernelIO, Window } from "./kernels/tensor.js";
-import { packBias, packDepthwise, packMatrix, padTo4, type WeightPacker } from "./pack.js";
+import { packDepthwiseFilters, packMatrix, padVec4, type WeightPacker } from "./pack.js";
 
 /*
  * Which WGSL kernel each IR node runs as, with which constants, and its weights packed the way
@@ -66,12 +66,12 @@ export function kernelFor(
 ): { kind: WgslStepKind; kernel: Kernel; what: string } {
   if (node.op === "separable") {
     const { depthwise: dw, pointwise: pw } = node;
-    const dwWeights = weights.add(packDepthwise(dw));
-    const dwBias = weights.add(packBias(dw.bias, dw.outChannels));
+    const dwWeights = weights.add(packDepthwiseFilters(dw));
+    const dwBias = weights.add(padVec4(dw.bias, dw.outChannels));
     const pwWeights = weights.add(
       packMatrix(pw.inChannels, pw.outChannels, (k, n) => pw.weight[n * pw.inChannels + k]),
     );
-    const pwBias = weights.add(packBias(pw.bias, pw.outChannels));
+    const pwBias = weights.add(padVec4(pw.bias, pw.outChannels));
     return {
       kind: "fused-separable",
       what: `${describeConv(dw)}, then ${describeConv(pw)}, the depthwise result kept in workgroup memory`,
@@ -133,7 +133,7 @@ export function kernelFor(
     case "fc": {
       const { inFeatures: k, outFeatures: n, weight } = node;
       const b = weights.add(packMatrix(k, n, (i, o) => weight[o * k + i]));
-      const bias = weights.add(packBias(node.bias, n));
+      const bias = weights.add(padVec4(node.bias, n));
       const params = { outChannels: n, activation: node.activation, weights: b, bias };
       const columns = columnsFor(n, MATMUL_COLUMNS);
       return {
@@ -147,13 +147,13 @@ export function kernelFor(
       };
     }
     case "batchnorm":
-      throw new Error("unreachable: compileWgsl folds batch norms first");
+      throw new Error("internal: compileWgsl folds batch norms first");
     case "affine": {
       const c = io.output.shape[2];
       const op = {
         kind: "affine" as const,
-        scale: weights.add(padTo4(node.scale, c)),
-        shift: weights.add(padTo4(node.shift, c)),
+        scale: weights.add(padVec4(node.scale, c)),
+        shift: weights.add(padVec4(node.shift, c)),
       };
       return {
         kind: "affine",
@@ -206,10 +206,10 @@ function convStep(
   weights: WeightPacker,
 ): { kind: WgslStepKind; kernel: Kernel; what: string } {
   const what = describeConv(node);
-  const bias = () => weights.add(packBias(node.bias, node.outChannels));
+  const bias = () => weights.add(padVec4(node.bias, node.outChannels));
   // A 1x1 convolution of one channel is both; it is a pointwise one.
   if (isDepthwise(node) && !isPlainPointwise(node)) {
-    const w = weights.add(packDepthwise(node));
+    const w = weights.add(packDepthwiseFilters(node));
     return {
       kind: "depthwise",
       what,
@@ -258,7 +258,7 @@ function convStep(
         for (let i = 0; i < cig; i++)
           filters[((o * kh + ky) * kw + kx) * cig + i] =
             node.weight[((o * cig + i) * kh + ky) * kw + kx];
-  const w = weights.add(padTo4(filters, filters.length));
+  const w = weights.add(padVec4(filters, filters.length));
   return {
     kind: "grouped-conv",
     what,

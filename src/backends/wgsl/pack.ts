@@ -1,4 +1,5 @@
 import type { ConvNode } from "../../ir/graph.js";
+import { packDepthwise, padBias } from "../../runtime/runtime.js";
 import { vec4s } from "./kernels/common.js";
 
 /* Weights in the layouts the WGSL kernels read: vec4-aligned, zero-padded. */
@@ -27,26 +28,17 @@ export class WeightPacker {
   }
 }
 
-/** `data[0 .. length)` followed by zeros up to a multiple of 4. */
-export function padTo4(data: Float32Array, length: number): Float32Array {
-  const out = new Float32Array(vec4s(length) * 4);
-  out.set(data.subarray(0, length));
-  return out;
+/**
+ * A vector (a bias, a scale) padded with zeros to a whole number of vec4s; the runtime's
+ * padBias, which the CPU kernels use the same way.
+ */
+export function padVec4(data: Float32Array | null, length: number): Float32Array {
+  return padBias(data, length, 4);
 }
 
-export function packBias(bias: Float32Array | null, channels: number): Float32Array {
-  return bias ? padTo4(bias, channels) : new Float32Array(vec4s(channels) * 4);
-}
-
-/** Depthwise filters [c][1][kh][kw] as [kh][kw][c padded to vec4s]. */
-export function packDepthwise(node: ConvNode): Float32Array {
-  const [kh, kw] = node.kernel;
-  const c = node.outChannels;
-  const stride = vec4s(c) * 4;
-  const out = new Float32Array(kh * kw * stride);
-  for (let ch = 0; ch < c; ch++)
-    for (let t = 0; t < kh * kw; t++) out[t * stride + ch] = node.weight[ch * kh * kw + t];
-  return out;
+/** Depthwise filters [c][1][kh][kw] as [kh][kw][c padded to vec4s]: the CPU kernels' layout. */
+export function packDepthwiseFilters(node: ConvNode): Float32Array {
+  return packDepthwise(node.weight, node.outChannels, node.kernel[0], node.kernel[1]);
 }
 
 /** B of a matrix product as [k padded to vec4s][n padded to vec4s], zero in the padding. */
