@@ -551,6 +551,22 @@ const cases: Case[] = [
     message: "splits its input into 4 parts but has 2 branches",
   },
   {
+    name: "a product of three branches",
+    source: net("  mul { gap } { gap } { gap }"),
+    code: "DS4015",
+    line: 3,
+    column: 3,
+    message: "`mul` multiplies two values",
+  },
+  {
+    name: "split given twice",
+    source: net("  concat split=2 split=4 { } { }"),
+    code: "DS2009",
+    line: 3,
+    column: 18,
+    message: "`split` is given twice",
+  },
+  {
     name: "a slice past the channels",
     source: net("  slice 8 20"),
     code: "DS4016",

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -187,6 +187,25 @@ describe("hostile and inexpressible models: one clear error", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, "bad.safetensors"))).toBe(false);
+  });
+
+  it("names that read as other syntax become labels that do not (a network called s2)", () => {
+    const network = checkSources("input 6x6x4\npw 8 -> relu\n").networks[0];
+    const bytes = exportOnnx(onnxGraph(network)).bytes;
+    expect(imported(bytes, "s2").source).toContain("network s2_ {");
+  });
+
+  it("writes both files or neither: a folder in the way leaves the old weights alone", async () => {
+    const network = checkSources("input 6x6x4\npw 8 -> relu\n").networks[0];
+    const model = join(dir, "small.onnx");
+    writeFileSync(model, exportOnnx(onnxGraph(network)).bytes);
+    const folder = join(dir, "taken.dsnet");
+    mkdirSync(folder);
+    writeFileSync(join(dir, "taken.safetensors"), "old");
+    const r = await cli("import", model, "-o", folder);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dsnet: cannot write the network .*taken\.dsnet: it is a directory/);
+    expect(readFileSync(join(dir, "taken.safetensors"), "utf8")).toBe("old");
   });
 
   it("a file of another kind", () => {

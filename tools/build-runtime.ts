@@ -11,7 +11,7 @@
  * (tools/onnx-proto.ts).
  *
  *   npx tsx tools/build-runtime.ts           write them
- *   npx tsx tools/build-runtime.ts --check   exit 1 if either is out of date (the tests check too)
+ *   npx tsx tools/build-runtime.ts --check   exit 1 if any is out of date (the tests check too)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -18,6 +18,7 @@ import { compileWgsl } from "../src/backends/wgsl/compile.js";
 import { checkText } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
 import { FileError } from "../src/weights/errors.js";
+import { importModel } from "../src/import/index.js";
 import { readPng } from "../src/weights/image.js";
 import { readTorchCheckpoint } from "../src/weights/import/torch.js";
 import { initialWeights } from "../src/weights/init.js";
@@ -50,7 +51,17 @@ const samples: Record<string, { read: (b: Uint8Array) => unknown; files: Uint8Ar
   npy: { read: readNpy, files: small(files("test/fixtures", ".npy")) },
   png: { read: readPng, files: [new Uint8Array(PNG.sync.write(png))] },
   torch: { read: readTorchCheckpoint, files: small(files("test/fixtures", ".pth")) },
+  onnx: { read: (b) => importModel("fuzz.onnx", b, "fuzz"), files: [smallOnnxModel()] },
 };
+
+/** A small model with a residual, a gate and a concat: what the ONNX importer's mutations start from. */
+function smallOnnxModel(): Uint8Array {
+  const source =
+    "input 6x6x4\nconv 3x3 8 -> bn -> relu\nresidual { dw 3x3 -> pw 8 }\nmul { gap -> pw 8 -> sigmoid }\nconcat {} { dw 3x3 }\ngap -> fc 3\n";
+  const network = checkText(source, "fuzz.dsnet").networks[0];
+  const weights = initialWeights(network, 1).map((t) => t.data);
+  return exportOnnx(compileGraph(network, weights)).bytes;
+}
 
 const words = ["network", "block", "input", "repeat", "residual", "shortcut", "if", "else", "let"]
   .concat(["conv", "dw", "pw", "sep", "bn", "relu", "maxpool", "gap", "fc", "concat", "mul"])

@@ -17,7 +17,6 @@ import { describeValue, firstLine, sourceText, typeName, type Value } from "./va
 export type { NetworkSource } from "./arguments.js";
 
 /** The blocks visible to a network (all files of the program share one namespace). */
-export type { BlockTable };
 
 /** The tensor flowing from one stage to the next; undefined once a shape error poisoned it. */
 interface Cursor {
@@ -247,10 +246,13 @@ class Elaborator {
     const ctx = this.context(scope, flow);
     const args = bindBuiltin(call, spec.params, ctx);
     if (!args || !flow) return undefined;
-    const drafts = spec.build(new LayerCall(call.span, firstLine(call.span), args, ctx), {
-      shape: flow.shape,
-      producer: flow.producer,
-    });
+    const drafts = spec.build(
+      new LayerCall(call.span, call.callee.text, firstLine(call.span), args, ctx),
+      {
+        shape: flow.shape,
+        producer: flow.producer,
+      },
+    );
     if (!drafts) return undefined;
     const name = names.next(call.callee.text, call.label);
     let current = flow;
@@ -498,7 +500,8 @@ class Elaborator {
       case "mul": {
         if (operands.length !== 2) {
           // A product of three or more is a chain of products; dsnet keeps gates to two.
-          return mismatch("gateMismatch", 2);
+          this.report("gateBranchCount", stage.opSpan, { branches: stage.branches.length });
+          return undefined;
         }
         const [a, b] = operands;
         const gate = (x: Cursor, y: Cursor) =>
@@ -525,7 +528,13 @@ class Elaborator {
     name: string,
   ): Cursor[] | undefined {
     let sizes: number[] | undefined;
+    let given = false;
     for (const arg of stage.args) {
+      if (arg.name?.text === "split" && given) {
+        this.report("duplicateArgument", arg.name.span, { name: "split" });
+        return undefined;
+      }
+      given = true;
       if (arg.name?.text !== "split") {
         this.report("joinArgumentUnknown", arg.name?.span ?? arg.span, {
           op: stage.op,

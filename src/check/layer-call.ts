@@ -19,16 +19,13 @@ export interface Incoming {
 export class LayerCall {
   constructor(
     readonly span: Span,
+    /** The layer as the call names it (`pw`), without a label. */
+    readonly callee: string,
     /** The call as messages quote it: its first line, trimmed (`dw 3x3 s2`). */
     readonly text: string,
     private args: ReadonlyMap<string, Located>,
     readonly context: Pick<EvalContext, "reporter" | "expansion">,
   ) {}
-
-  /** The layer as the call names it (`pw`). */
-  get callee(): string {
-    return this.text.split(/\s/)[0];
-  }
 
   argument(name: string): Located | undefined {
     return this.args.get(name);

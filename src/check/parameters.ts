@@ -17,7 +17,7 @@ import { describeValue, formatNumber, typeName, type Located, type Value } from 
  * least 1, `pair` a kernel, stride or dilation (`3`, `3x3`, `[1, 2]`), `pad` a padding mode or
  * amounts.
  */
-export type ParamType = "channels" | "count" | "number" | "bool" | "pair" | "pad";
+type ParamType = "channels" | "count" | "number" | "bool" | "pair" | "pad";
 
 export interface ParamSpec {
   readonly name: string;
@@ -243,12 +243,13 @@ function defaultValue(param: ParamSpec, scope: Scope, call: LayerCall, input: In
   let expr = defaultExpressions.get(text);
   if (!expr) {
     const statement = parse(`let value = ${text}\n`, "<default>").program.items[0];
-    if (statement?.kind !== "let") throw new Error(`${param.name}: bad default ${text}`);
+    if (statement?.kind !== "let") throw new Error(`internal: ${param.name}: bad default ${text}`);
     expr = statement.value;
     defaultExpressions.set(text, expr);
   }
   const value = evaluate(expr, { ...call.context, scope, shape: input.shape });
   // Defaults are written in layers.ts, not by the user; test/layer-table.test.ts checks them.
-  if (value === undefined) throw new Error(`${param.name}: default ${text} does not evaluate`);
+  if (value === undefined)
+    throw new Error(`internal: ${param.name}: default ${text} does not evaluate`);
   return value;
 }

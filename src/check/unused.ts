@@ -8,22 +8,29 @@ import type * as A from "../syntax/ast.js";
  */
 export function reportUnusedLets(program: A.Program, reporter: Reporter): void {
   for (const body of bodiesIn(program)) {
-    body.forEach((statement, i) => {
-      if (statement.kind !== "let") return;
-      const name = statement.name.text;
-      const later = body.slice(i + 1);
+    // One walk per statement, then one pass from the end: linear in the body.
+    const letCounts = new Map<string, number>();
+    for (const s of body) {
+      if (s.kind === "let") letCounts.set(s.name.text, (letCounts.get(s.name.text) ?? 0) + 1);
+    }
+    const readLater = new Set<string>();
+    for (let i = body.length - 1; i >= 0; i--) {
+      const statement = body[i];
       // A second `let` of the name is an error of its own (DS2016): one report is enough.
-      const lets = body.filter((s) => s.kind === "let" && s.name.text === name);
-      if (lets.length > 1) return;
-      if (!later.some((s) => readsName(s, name))) {
+      if (
+        statement.kind === "let" &&
+        letCounts.get(statement.name.text) === 1 &&
+        !readLater.has(statement.name.text)
+      ) {
         reporter.report(
           "unusedValue",
           statement.name.span,
-          { name },
+          { name: statement.name.text },
           { help: "remove it, or use it in a layer's arguments" },
         );
       }
-    });
+      namesRead(statement, readLater);
+    }
   }
 }
 
@@ -38,7 +45,7 @@ function bodiesIn(program: A.Program): A.Statement[][] {
     if (Array.isArray(value)) value.forEach(visit);
     else if (isObject(value)) {
       if (Array.isArray(value.statements)) found.push(value.statements as A.Statement[]);
-      for (const [key, child] of Object.entries(value)) if (!isSpanKey(key)) visit(child);
+      for (const [key, child] of Object.entries(value)) if (!isSkipped(key)) visit(child);
     }
   };
   found.push(top);
@@ -46,18 +53,22 @@ function bodiesIn(program: A.Program): A.Statement[][] {
   return found;
 }
 
-function readsName(node: unknown, name: string): boolean {
-  if (Array.isArray(node)) return node.some((n) => readsName(n, name));
-  if (!isObject(node)) return false;
-  if (node.kind === "name" && node.name === name) return true;
-  return Object.entries(node).some(([key, child]) => !isSpanKey(key) && readsName(child, name));
+/** Adds every name an expression in `node` reads, nested bodies included, to `into`. */
+function namesRead(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) namesRead(n, into);
+    return;
+  }
+  if (!isObject(node)) return;
+  if (node.kind === "name") into.add(node.name as string);
+  for (const [key, child] of Object.entries(node)) if (!isSkipped(key)) namesRead(child, into);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-/** Spans point into the source: nothing to visit there. */
-function isSpanKey(key: string): boolean {
-  return key === "span" || key.endsWith("Span");
+/** Spans point into the source and trivia holds comments: nothing to visit there. */
+function isSkipped(key: string): boolean {
+  return key === "span" || key.endsWith("Span") || key === "trivia";
 }

@@ -6,7 +6,7 @@ import type { CliIO } from "./io.js";
  * shapes after elaboration, 2 also the IR after lowering and after each pass, 3 also the step
  * plan, 4 also the generated code. Any value also keeps internal errors' stack traces.
  */
-export function debugLevel(): number {
+function debugLevel(): number {
   const value = process.env.DSNET_DEBUG;
   if (value === undefined || value === "") return 0;
   const level = Number(value);

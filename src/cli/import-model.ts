@@ -1,10 +1,8 @@
-import { rmSync } from "node:fs";
 import { basename, extname, join, dirname } from "node:path";
 import { importModel } from "../import/index.js";
-import { writeWhole } from "../weights/import/import.js";
-import { readBytes } from "../weights/load.js";
+import { readBytes, writeWhole } from "../weights/load.js";
 import { writeSafetensors } from "../weights/safetensors.js";
-import { FileError } from "../weights/errors.js";
+import { withPath } from "./import.js";
 import { EXIT_OK, UsageError, type CliIO } from "./io.js";
 
 /**
@@ -18,21 +16,12 @@ export function importModelCommand(model: string, options: { output?: string }, 
   }
   const weightsPath = join(dirname(output), `${basename(output, ".dsnet")}.safetensors`);
   const bytes = readBytes(model, "model");
-  let imported;
-  try {
-    imported = importModel(model, bytes, basename(output, ".dsnet"));
-  } catch (e) {
-    if (e instanceof FileError) throw new FileError(`${model}: ${e.message}`);
-    throw e;
-  }
+  const imported = withPath(model, () => importModel(model, bytes, basename(output, ".dsnet")));
   const metadata = { dsnet: `${imported.name}, imported from ${basename(model)}` };
-  writeWhole(weightsPath, writeSafetensors(imported.tensors, metadata), "weights file");
-  try {
-    writeWhole(output, new TextEncoder().encode(imported.source), "network");
-  } catch (e) {
-    rmSync(weightsPath, { force: true });
-    throw e;
-  }
+  writeWhole(
+    { path: weightsPath, data: writeSafetensors(imported.tensors, metadata), what: "weights file" },
+    { path: output, data: new TextEncoder().encode(imported.source), what: "network" },
+  );
   io.stderr(
     `wrote ${output} and ${weightsPath} (${imported.tensors.length} tensors, from ${imported.format})\n`,
   );

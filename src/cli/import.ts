@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { FileError } from "../weights/errors.js";
-import { importWeights, readRenames, writeWhole } from "../weights/import/import.js";
+import { importWeights, readRenames } from "../weights/import/import.js";
 import { formatMapping } from "../weights/import/match.js";
-import { readBytes } from "../weights/load.js";
+import { readBytes, writeWhole } from "../weights/load.js";
 import { writeSafetensors } from "../weights/safetensors.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
 import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
@@ -34,7 +33,9 @@ export function weightsImportCommand(
   const renames =
     options.map === undefined
       ? undefined
-      : withPath(options.map, () => readRenames(readFileSync(options.map!, "utf8")));
+      : withPath(options.map, () =>
+          readRenames(new TextDecoder().decode(readBytes(options.map!, "map file"))),
+        );
   const result = withPath(source, () =>
     importWeights(readBytes(source, "weights file"), loaded.network, {
       renames,
@@ -45,21 +46,23 @@ export function weightsImportCommand(
   if (options.dryRun) return EXIT_OK;
   const output = options.output!;
   const metadata = { dsnet: `${loaded.network.name}, imported from ${source}` };
-  writeWhole(output, writeSafetensors(result.tensors, metadata), "weights file");
+  writeWhole({
+    path: output,
+    data: writeSafetensors(result.tensors, metadata),
+    what: "weights file",
+  });
   io.stderr(`wrote ${result.tensors.length} tensors to ${output}\n`);
   return EXIT_OK;
 }
 
 /** Runs `read`, naming `path` in front of any FileError it raises about the file's contents. */
-function withPath<T>(path: string, read: () => T): T {
+export function withPath<T>(path: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
     if (e instanceof FileError && !e.message.startsWith("cannot read")) {
       throw new FileError(`${path}: ${e.message}`);
     }
-    if ((e as NodeJS.ErrnoException).code)
-      throw new FileError(`cannot read ${path}: ${(e as Error).message}`);
     throw e;
   }
 }

@@ -81,7 +81,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       code = fmtCommand(files, options, io);
     });
 
-  const weights = program.command("weights").description("list or make weight files");
+  const weights = program.command("weights").description("list, make or import weight files");
   weights
     .command("list")
     .description("print every weight tensor's name and shape (PyTorch layout) in layer order")

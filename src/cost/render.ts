@@ -2,8 +2,6 @@ import { formatCount, formatShape } from "../ir/types.js";
 import { describeValue } from "../check/values.js";
 import type { Summary } from "./summarize.js";
 
-export { formatCount };
-
 /** 568740352 -> "568.74 M". */
 export function formatScaled(n: number): string {
   const units: [number, string][] = [

@@ -184,7 +184,7 @@ const transparent = new Set<Layer["op"]>([
  * a chain of element-wise layers that nothing else reads, or through a squeeze-and-excitation
  * gate: a `mul` whose gate is computed from the value it scales (returned third).
  */
-export function findSeparablePairs(network: Network): [ConvLayer, ConvLayer, Layer?][] {
+function findSeparablePairs(network: Network): [ConvLayer, ConvLayer, Layer?][] {
   const consumers = new Array<number>(network.layers.length).fill(0);
   for (const layer of network.layers) for (const i of layer.inputs) consumers[i]++;
   consumers[network.output]++;

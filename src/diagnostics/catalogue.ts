@@ -339,6 +339,12 @@ export const catalogue = {
     message:
       "`{op}` splits its input into {parts} parts but has {branches} {branchWord}: give one branch per part",
   },
+  gateBranchCount: {
+    code: "DS4015",
+    severity: "error",
+    message:
+      "`mul` multiplies two values, the current one by one branch or two branches together, but has {branches} branches",
+  },
   sliceOutOfRange: {
     code: "DS4016",
     severity: "error",

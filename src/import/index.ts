@@ -14,8 +14,6 @@ import {
 } from "./layer-graph.js";
 import { importOnnx } from "./onnx.js";
 
-export { ImportError } from "./errors.js";
-
 /*
  * `dsnet import`: a model file of another framework as a .dsnet network and its weights. Each
  * format has an importer that gives a LayerGraph (onnx.ts); the rest is shared: the graph is
@@ -81,8 +79,8 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   const checked = checkText(source, `${network}.dsnet`);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || checked.networks.length !== 1) {
-    throw new Error(
-      `the imported network does not check: ${errors.map((d) => `${locationOf(d.span).start.line}: ${d.message}`).join("; ")}`,
+    throw new ImportError(
+      `dsnet cannot write this model as a .dsnet that checks: ${errors.map((d) => `${locationOf(d.span).start.line}: ${d.message}`).join("; ")}`,
     );
   }
   const specs = expectedTensors(checked.networks[0]);

@@ -1,3 +1,4 @@
+import { syntaxLimits } from "../syntax/parse.js";
 import { reservedWords } from "../syntax/tokens.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
 import { ImportError } from "./errors.js";
@@ -104,7 +105,14 @@ export function structure(graph: LayerGraph): Statement[] {
       `the graph is not series-parallel (dsnet writes branches that fork from one value and meet at one add, mul or concat): ${what}`,
     );
   };
-  const pipeline = (start: number, target: number): Statement[] => {
+  const pipeline = (start: number, target: number, depth = 0): Statement[] => {
+    // Each level is a join in a branch, and a block in the .dsnet text, which nests this deep at
+    // most; refusing here also keeps this recursion (and render's) off the end of the stack.
+    if (depth > syntaxLimits.nesting) {
+      throw new ImportError(
+        `its branches nest more than ${syntaxLimits.nesting} deep, more than a .dsnet file may`,
+      );
+    }
     const out: Statement[] = [];
     let current = start;
     while (current !== target) {
@@ -138,7 +146,7 @@ export function structure(graph: LayerGraph): Statement[] {
         if (!producer.has(v) || !users.some((i) => reaches(i, producer.get(v)!))) {
           notSeriesParallel(`${describe(join)} joins a value that does not come from the branches`);
         }
-        return pipeline(current, v);
+        return pipeline(current, v, depth + 1);
       });
       mark(closing);
       out.push({ kind: "join", layer: join, branches, from: current });
@@ -193,14 +201,23 @@ export function labelJoins(statements: Statement[], used: Set<string>): void {
 
 /** A label from a source name (`features.1.conv.0.0` → `features_1_conv_0_0`), unique in `used`. */
 export function labelFor(name: string, used: Set<string>): string {
-  let base = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "") || "layer";
+  // The end of a long name is its most specific part.
+  let base =
+    name
+      .replace(/[^A-Za-z0-9_]+/g, "_")
+      .slice(-MAX_LABEL)
+      .replace(/^_+|_+$/g, "") || "layer";
   if (!/^[A-Za-z]/.test(base)) base = `l_${base}`;
-  if (reservedWords.includes(base)) base = `${base}_`;
+  // Keywords, and `s2` / `d2`, which read as stride and dilation.
+  if (reservedWords.includes(base) || /^[sd][0-9]+$/.test(base)) base = `${base}_`;
   let label = base;
   for (let n = 2; used.has(label); n++) label = `${base}_${n}`;
   used.add(label);
   return label;
 }
+
+/** The longest label written: the names stay readable and far from the parser's name limit. */
+const MAX_LABEL = 64;
 
 /**
  * The network as .dsnet text: one line per layer with weights (its unweighted followers chained

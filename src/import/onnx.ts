@@ -926,7 +926,7 @@ function foldConstant(
     case "Shape":
       return make([a.dims.length], a.dims, true);
     case "Gather": {
-      if (a.dims.length !== 1 || (attrs.get("axis")?.i ?? 0) !== 0) return undefined;
+      if (!b || a.dims.length !== 1 || (attrs.get("axis")?.i ?? 0) !== 0) return undefined;
       const picked = Array.from(b.data, (i) => a.data[i < 0 ? i + a.data.length : i]);
       if (picked.some((v) => v === undefined)) return undefined;
       return make(b.dims, picked);
@@ -954,6 +954,7 @@ function foldConstant(
     case "Sub":
     case "Mul":
     case "Div": {
+      if (!b) return undefined;
       const n = Math.max(a.data.length, b.data.length);
       if (a.data.length !== n && a.data.length !== 1) return undefined;
       if (b.data.length !== n && b.data.length !== 1) return undefined;
@@ -1012,7 +1013,7 @@ function transpose2d(data: Float64Array, rows: number, cols: number): Float32Arr
 }
 
 /** The shortest decimal that reads back as the same float32 (1e-3 for 0.0010000000475). */
-export function float32Text(x: number): string {
+function float32Text(x: number): string {
   for (let p = 1; p <= 9; p++) {
     const text = Number(x.toPrecision(p));
     if (Math.fround(text) === Math.fround(x)) return String(text);

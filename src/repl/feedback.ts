@@ -1,6 +1,6 @@
 import { formatShape, type Layer, type Network } from "../check/network.js";
 import { describeValue } from "../check/values.js";
-import { formatCount } from "../cost/render.js";
+import { formatCount } from "../ir/types.js";
 import { summarize, type SeparablePair } from "../cost/summarize.js";
 import type * as A from "../syntax/ast.js";
 import { printExpr } from "../syntax/printer.js";

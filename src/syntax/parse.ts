@@ -130,7 +130,7 @@ export const syntaxLimits = {
   nesting: 100,
   /** Operator chains (`1 + 1 + ...`) build trees this deep at most; later phases recurse over them. */
   expressionDepth: 500,
-  /** Items in one list (`pad=[...]`, `split=[...]`): four is the most any layer reads. */
+  /** Items in one list (`pad=[...]` reads four, `split=[...]` one per branch). */
   listItems: 1_000,
 };
 

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { extname } from "node:path";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 import type { Network } from "../check/network.js";
 import { FileError } from "./errors.js";
 import { normalize, pixelBudget, readPng, resizeBilinear } from "./image.js";
@@ -28,6 +28,51 @@ export function writeBytes(path: string, data: string | Uint8Array, what: string
     writeFileSync(path, data);
   } catch (e) {
     throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
+  }
+}
+
+/** A file to write whole: where, what, and how messages name it. */
+export interface WholeFile {
+  path: string;
+  data: Uint8Array;
+  what: string;
+}
+
+/**
+ * Writes files whole or not at all: each to a temporary file beside it, and only when every one
+ * is written are they renamed over their paths. A failure midway leaves no half-written file
+ * and no changed one; a path that is a folder is refused before anything is written.
+ */
+export function writeWhole(...files: WholeFile[]): void {
+  for (const { path, what } of files) {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      // Nothing there yet: the usual case.
+    }
+    if (folder) throw new FileError(`cannot write the ${what} ${path}: it is a directory`);
+  }
+  const temporary = files.map(({ path }) =>
+    join(dirname(path), `.${basename(path)}.${process.pid}.tmp`),
+  );
+  try {
+    files.forEach(({ path, data, what }, i) => {
+      try {
+        writeFileSync(temporary[i], data);
+      } catch (e) {
+        throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
+      }
+    });
+    files.forEach(({ path, what }, i) => {
+      try {
+        renameSync(temporary[i], path);
+      } catch (e) {
+        throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
+      }
+    });
+  } finally {
+    for (const t of temporary) rmSync(t, { force: true });
   }
 }
 

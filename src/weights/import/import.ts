@@ -1,9 +1,6 @@
-import { renameSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import type { Network } from "../../check/network.js";
 import { FileError } from "../errors.js";
 import { initialWeights } from "../init.js";
-import { writeBytes } from "../load.js";
 import type { TensorToWrite } from "../safetensors.js";
 import { expectedTensors } from "../tensors.js";
 import { type Mapping, matchSource, type MatchOptions } from "./match.js";
@@ -82,20 +79,4 @@ export function readRenames(text: string): Map<string, string | null> {
     add(words[0], words[1]);
   });
   return renames;
-}
-
-/**
- * Writes a file whole or not at all: to a temporary file beside it, then renamed over it, so
- * a failure midway leaves neither a half-written file nor a changed one.
- */
-export function writeWhole(path: string, data: Uint8Array, what: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeBytes(temporary, data, what);
-    renameSync(temporary, path);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    if (e instanceof FileError) throw new FileError(e.message.replace(temporary, path));
-    throw new FileError(`cannot write the ${what} ${path}: ${(e as Error).message}`);
-  }
 }

@@ -56,12 +56,12 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 /** The first pickle of the legacy format: the number 0x1950a86a20f9469cfc6c. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 
-export function isZip(bytes: Uint8Array): boolean {
+function isZip(bytes: Uint8Array): boolean {
   return ZIP_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 /** A pickle's first byte: PROTO 2 is what torch.save writes. */
-export function isPickle(bytes: Uint8Array): boolean {
+function isPickle(bytes: Uint8Array): boolean {
   return bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] <= 5;
 }
 

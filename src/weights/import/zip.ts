@@ -3,7 +3,7 @@ import { FileError } from "../errors.js";
 import { shorten } from "../elements.js";
 
 /** The most bytes one entry may declare: no weights entry dsnet can hold is larger. */
-export const MAX_ENTRY_BYTES = 2 ** 31;
+const MAX_ENTRY_BYTES = 2 ** 31;
 
 /**
  * The most deflate can expand: 258 bytes from one bit pattern of at least 2 bits, about 1032:1.
