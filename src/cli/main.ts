@@ -7,6 +7,7 @@ import { BackendUnavailableError } from "../backends/index.js";
 import { FileError } from "../weights/errors.js";
 import { EXIT_DIAGNOSTICS, EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 import { requireFile } from "./load.js";
+import type { GraphOptions } from "./graph.js";
 import { weightsImportCommand, type ImportOptions } from "./import.js";
 import {
   benchCommand,
@@ -242,6 +243,46 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description("list the built-in layers and their parameters")
     .action(() => {
       code = layersCommand(io);
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server for editors (JSON-RPC over standard input and output)")
+    .option("--stdio", "talk over standard input and output (the only transport, and the default)")
+    .action(async () => {
+      const { lspCommand } = await import("./lsp.js");
+      code = await lspCommand(io);
+    });
+
+  program
+    .command("graph")
+    .description("draw a network as SVG (or Graphviz dot): layers, shapes, blocks and cost")
+    .argument("<file>", ".dsnet file")
+    .option("--network <name>", "the network to draw (default: the file's only or last network)")
+    .addOption(setOption())
+    .option("-o, --output <file>", "where to write the picture (default: standard output)")
+    .addOption(new Option("--format <format>", "picture format").choices(["svg", "dot"]))
+    .action(async (file: string, options: GraphOptions) => {
+      const { graphCommand } = await import("./graph.js");
+      code = await graphCommand(file, options, io);
+    });
+
+  program
+    .command("playground")
+    .description("serve the browser playground on 127.0.0.1 (editor, summary, graph, run)")
+    .option("--port <n>", "port to listen on (default: any free port)")
+    .action(async (options: { port?: string }) => {
+      const { playgroundCommand } = await import("./playground.js");
+      code = await playgroundCommand(options, io);
+    });
+
+  program
+    .command("explain")
+    .description("explain a diagnostic code at length, with an example (dsnet explain DS4006)")
+    .argument("<code>", "a diagnostic code such as DS4006")
+    .action(async (diagnosticCode: string) => {
+      const { explainCommand } = await import("./explain.js");
+      code = explainCommand(diagnosticCode, io);
     });
 
   try {
