@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The dsnet command. The TypeScript sources are compiled to dist/ by `npm ci` (the prepare script).
-import { runCli } from "../dist/cli.mjs";
+import { readFileSync } from "node:fs";
+import { autoColor, runCli } from "../dist/cli.mjs";
 
-const color = process.stderr.isTTY && !process.env.NO_COLOR;
+const isTTY = Boolean(process.stderr.isTTY);
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  color,
+  stdoutBytes: (data) => process.stdout.write(data),
+  readStdin: () => readFileSync(0, "utf8"),
+  color: autoColor(process.env, isTTY),
+  isTTY,
 });
 process.exitCode = code;

@@ -54,8 +54,17 @@ export type {
 export type { Activation, Padding, Shape } from "./ir/types.js";
 export { createRunner, BACKENDS, type BackendName, type Runner } from "./backends/index.js";
 export { CpuPlan } from "./backends/cpu/plan.js";
-export { generateModule, type GenerateOptions } from "./backends/ts/generate.js";
-export { compileWgsl, writeWgslProgram, type WgslProgram } from "./backends/wgsl/index.js";
+export {
+  generateDeclarations,
+  generateModule,
+  type GenerateOptions,
+} from "./backends/ts/generate.js";
+export {
+  compileWgsl,
+  writeWgslProgram,
+  type WebGpuDevice,
+  type WgslProgram,
+} from "./backends/wgsl/index.js";
 export { expectedTensors, type TensorSpec } from "./weights/tensors.js";
 export { initialWeights } from "./weights/init.js";
 export { loadWeights, loadInput } from "./weights/load.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../src/check/program.js";
 import { parseOverrides } from "../src/check/overrides.js";
-import { summarize, type Summary } from "../src/cost/summarize.js";
+import { groupLayers, summarize, type Summary } from "../src/cost/summarize.js";
 import { checkSources } from "./helpers.js";
 
 function summaryOf(file: string, network: string, set: string[] = []): Summary {
@@ -167,5 +167,86 @@ describe("the product card's line", () => {
         ["pw", [56, 56, 64]],
       ]);
     }
+  });
+});
+
+describe("memory, as torchinfo counts it (float32, one sample)", () => {
+  // input 4x4x2; pw 3 and its relu 4x4x3; a residual of pw 3 -> relu, its add 4x4x3; gap 1x1x3;
+  // fc 5 (with bias). Outputs: 128 B for the input, 48 values = 192 B for each 4x4x3 layer,
+  // 12 B for gap and 20 B for fc.
+  const small = "input 4x4x2\npw 3 -> relu\nresidual {\n  pw 3 -> relu\n}\ngap -> fc 5\n";
+
+  it("adds up the input, parameters and every layer's output, worked by hand", () => {
+    const s = summarize(checkSources(small).networks[0]);
+    expect(s.layers.map((l) => l.outputBytes)).toEqual([128, 192, 192, 192, 192, 192, 12, 20]);
+    expect(s.memory).toEqual({
+      inputBytes: 128,
+      // pw 2x3 = 6, pw 3x3 = 9, fc 3x5 + 5 = 20: 35 parameters.
+      paramBytes: 35 * 4,
+      // Five 4x4x3 outputs, gap and fc; the input is counted as the input.
+      activationBytes: 5 * 192 + 12 + 20,
+      // At the residual's relu: relu1 (the add reads it), residual1.pw1 (the relu reads it)
+      // and the relu's own output.
+      peakActivationBytes: 3 * 192,
+      totalBytes: 128 + 140 + 992,
+    });
+  });
+
+  it("says what a residual's add joins, and names other joins' inputs", () => {
+    const s = summarize(checkSources(small).networks[0]);
+    const add = s.layers.find((l) => l.op === "add")!;
+    expect(add).toMatchObject({
+      name: "residual1.add",
+      inputs: ["residual1.relu1", "relu1"],
+      joins: "residual of residual1",
+    });
+    const concat = summarize(
+      checkSources("input 8x8x4\nconcat {\n  pw 2\n} {\n  dw 3x3\n}\n").networks[0],
+    ).layers.find((l) => l.op === "concat")!;
+    // Each branch is one layer, which takes the branch's name: concat1.branch1, concat1.branch2.
+    expect(concat.joins).toBe("branch1, branch2");
+    expect(s.layers.filter((l) => l.joins !== undefined)).toHaveLength(1);
+  });
+});
+
+describe("--depth: layers collapsed by their names", () => {
+  it("depth 1 is one row per top-level layer and block call, with summed cost", () => {
+    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2");
+    expect(s.layers).toHaveLength(154);
+    const rows = groupLayers(s, 1);
+    expect(rows.map((r) => r.name)).toEqual([
+      "input",
+      "conv1",
+      "bn1",
+      "relu6_1",
+      ...[1, 2, 3, 4, 5, 6, 7].map((i) => `bottleneck${i}`),
+      "pw1",
+      "bn2",
+      "relu6_2",
+      "gap1",
+      "dropout1",
+      "fc1",
+      "softmax1",
+    ]);
+    expect(rows.reduce((a, r) => a + r.macs, 0)).toBe(s.totals.macs);
+    expect(rows.reduce((a, r) => a + r.params, 0)).toBe(s.totals.params);
+    // Table 2's second row: two blocks of 24 channels at 56x56, the second with its residual.
+    expect(rows.find((r) => r.name === "bottleneck2")).toMatchObject({
+      layers: 17,
+      output: [56, 56, 24],
+      outputBytes: 56 * 56 * 24 * 4,
+    });
+    expect(rows.find((r) => r.name === "conv1")).toMatchObject({ op: "conv", layers: 1 });
+    expect(rows.find((r) => r.name === "bottleneck2")!.op).toBeUndefined();
+  });
+
+  it("depth 2 splits the repeats into their iterations", () => {
+    const s = summaryOf("examples/mobilenet_v2.dsnet", "mobilenet_v2");
+    const names = groupLayers(s, 2).map((r) => r.name);
+    expect(names.filter((n) => n.startsWith("bottleneck2"))).toEqual([
+      "bottleneck2.0",
+      "bottleneck2.1",
+    ]);
+    expect(groupLayers(s, 99)).toHaveLength(154);
   });
 });

@@ -55,7 +55,7 @@ function run(kernel: "depthwise" | "depthwise5x5", c: Case, seed: number): Float
   memory.set(bias, at[2]);
   memory.fill(SENTINEL, at[3], at[3] + outLength + 16);
   const args = [c.n, c.h, c.w, c.c, oh, ow] as const;
-  const geometry = [...c.stride, ...c.dilation, c.pad[0], c.pad[2], c.act, 0.1] as const;
+  const geometry = [...c.stride, ...c.dilation, c.pad[0], c.pad[2], c.act, 0.1, 0, oh] as const;
   const [px, pw, pb, po] = at.map((a) => a * 4);
   if (kernel === "depthwise") kernels.depthwise(px, pw, pb, po, ...args, 5, 5, ...geometry);
   else kernels.depthwise5x5(px, pw, pb, po, ...args, ...geometry);

@@ -72,10 +72,10 @@ const cases: Case[] = [
   {
     name: "reserved word as name",
     source: "let x = 1\n",
-    code: "DS1002",
+    code: "DS1004",
     line: 1,
     column: 5,
-    message: "expected a name but found 'x'",
+    message: "`x` cannot be a name: it is the size operator",
   },
   // --- names and declarations ---
   {
@@ -291,6 +291,14 @@ const cases: Case[] = [
     column: 1,
     message: "two layers are named `x1`",
   },
+  {
+    name: "in.c before the input",
+    source: "network n {\n  let w = in.c * 2\n  input 8x8x3\n  pw w\n}\n",
+    code: "DS2018",
+    line: 2,
+    column: 11,
+    message: "`in.c` is used before the network's input",
+  },
   // --- values ---
   {
     name: "division by zero",
@@ -371,6 +379,30 @@ const cases: Case[] = [
     line: 3,
     column: 10,
     message: "eps must not be negative, but is -1",
+  },
+  {
+    name: "normalize with both forms",
+    source: net("  normalize mean=0.5 scale=2"),
+    code: "DS3007",
+    line: 3,
+    column: 28,
+    message: "`normalize` takes mean= and std=, or scale= and shift=",
+  },
+  {
+    name: "normalize dividing by zero",
+    source: net("  normalize std=0"),
+    code: "DS3007",
+    line: 3,
+    column: 17,
+    message: "std must not be zero or too small to divide by, but is 0",
+  },
+  {
+    name: "normalize values that are not one per channel",
+    source: net("  normalize scale=[1, 2, 3]"),
+    code: "DS4007",
+    line: 3,
+    column: 19,
+    message: "`normalize` scale has 3 values: give one, or one per channel of its input",
   },
   {
     name: "pooling window made of padding",
@@ -613,6 +645,30 @@ const cases: Case[] = [
     line: 3,
     column: 7,
     message: "`let squeeze` is never used",
+  },
+  {
+    name: "a convolution in PyTorch's argument order (warning)",
+    source: net("  conv 3 32 s2"),
+    code: "DS4103",
+    line: 3,
+    column: 10,
+    message: "makes 3 output channels with a 32x32 kernel",
+  },
+  {
+    name: "a kernel written as a product (warning)",
+    source: net("  dw 3*3"),
+    code: "DS4104",
+    line: 3,
+    column: 6,
+    message: "`3*3` is the number 9, so this is a 9x9 kernel",
+  },
+  {
+    name: "an input written channels first (warning)",
+    source: "input 3x224x224\n",
+    code: "DS4105",
+    line: 1,
+    column: 7,
+    message: "`input 3x224x224` is 3 high and 224 wide with 224 channels",
   },
   // --- limits ---
   {

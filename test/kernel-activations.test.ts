@@ -255,7 +255,7 @@ describe("every kernel applies the new codes", () => {
           bias.set(uniform(c, 4));
           const outputs = runKernel([x, w, bias], batch * oh * ow * c, CODES, (kn, a, act) => {
             const sizes = [batch, h, width, c, oh, ow] as const;
-            const rest = [stride, stride, 1, 1, pt, pl, act, 0] as const;
+            const rest = [stride, stride, 1, 1, pt, pl, act, 0, 0, oh] as const;
             if (kernel === "depthwise")
               kn.depthwise(a[0], a[1], a[2], a[3], ...sizes, kh, kw, ...rest);
             else kn[kernel](a[0], a[1], a[2], a[3], ...sizes, ...rest);

@@ -1,8 +1,8 @@
 /**
  * The test files of the `integration` project (vitest.config.ts), slow by nature: the WebGPU
  * backend on SwiftShader, generated TypeScript modules imported and type-checked, the REPL in a
- * terminal, ONNX models in ONNX Runtime and ONNX's checker. Every other test file is a unit
- * test, run by `npm run test:unit`.
+ * terminal, ONNX models in ONNX Runtime and ONNX's checker, the browser playground in Chromium.
+ * Every other test file is a unit test, run by `npm run test:unit`.
  * test/projects.test.ts checks that every file that asks for a WebGPU device is listed here.
  */
 export const integrationTests = [
@@ -14,4 +14,9 @@ export const integrationTests = [
   "test/repl-pty.test.ts",
   "test/onnx-runtime.test.ts",
   "test/onnx-import-pytorch.test.ts",
+  "test/playground.test.ts",
+  "test/graph.test.ts",
+  "test/vscode-extension.test.ts",
+  "test/lsp.test.ts",
+  "test/package.test.ts",
 ];

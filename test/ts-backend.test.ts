@@ -1,12 +1,17 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
+import * as prettier from "prettier";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
-import { generateModule, type GenerateOptions } from "../src/backends/ts/generate.js";
+import {
+  generateDeclarations,
+  generateModule,
+  type GenerateOptions,
+} from "../src/backends/ts/generate.js";
 import type { GeneratedModule } from "../src/backends/ts/load.js";
 import type { Network } from "../src/check/network.js";
 import { checkFile } from "../src/check/program.js";
@@ -16,7 +21,7 @@ import { readSafetensors, matchTensors, writeSafetensors } from "../src/weights/
 import { expectedTensors } from "../src/weights/tensors.js";
 import { expectGolden, maskGeneratedModule } from "./golden.js";
 import { randomNetwork } from "./random-networks.js";
-import { exampleNetwork } from "./helpers.js";
+import { cli, exampleNetwork } from "./helpers.js";
 import { runs } from "./runs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-test-"));
@@ -41,21 +46,46 @@ async function load(text: string, extension: "mjs" | "ts"): Promise<GeneratedMod
   return (await import(pathToFileURL(file).href)) as GeneratedModule;
 }
 
-/** tsc --strict --noEmit with nothing but the ES2022 library: the module needs no DOM, no Node. */
-function typeErrors(text: string): string[] {
-  const file = join(dir, `check${counter++}.ts`);
-  writeFileSync(file, text);
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    lib: ["lib.es2022.d.ts"],
-    types: [],
-  });
+/**
+ * The strictest settings projects use (Vite's templates turn on the unused checks), with nothing
+ * but the ES2022 library: the module needs no DOM, no Node.
+ */
+const STRICTEST: ts.CompilerOptions = {
+  strict: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  noUncheckedIndexedAccess: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2022.d.ts"],
+  types: [],
+};
+
+/** The errors of tsc with STRICTEST on `files` (name to text), written to a folder of their own. */
+function typeErrorsOf(files: Record<string, string>): string[] {
+  const folder = join(dir, `check${counter++}`);
+  mkdirSync(folder);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  const roots = Object.keys(files)
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => join(folder, name));
   return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    .getPreEmitDiagnostics(ts.createProgram(roots, STRICTEST))
+    .map(
+      (d) =>
+        `${d.file ? `${d.file.fileName.slice(folder.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    );
+}
+
+function typeErrors(text: string): string[] {
+  return typeErrorsOf({ "model.ts": text });
+}
+
+/** The module as prettier would format it (print width 100, as dsnet's own code). */
+async function prettierFormat(text: string, javascript = false): Promise<string> {
+  return prettier.format(text, { parser: javascript ? "babel" : "typescript", printWidth: 100 });
 }
 
 function inputFor(network: Network, batch: number, seed = 5): Float32Array {
@@ -96,7 +126,7 @@ describe("generated TypeScript", () => {
     expectGolden("test/golden/ts/tiny.ts.golden", text, { mask: maskGeneratedModule });
   });
 
-  it("type-checks under strict, runs, and equals the CPU plan, as TypeScript and as JavaScript", async () => {
+  it("type-checks under the strictest flags, runs, and equals the CPU plan, as TypeScript and as JavaScript", async () => {
     const text = await generate(tiny, tinyWeights);
     expect(typeErrors(text)).toEqual([]);
     const js = await generate(tiny, tinyWeights, { javascript: true });
@@ -163,13 +193,84 @@ describe("generated TypeScript", () => {
     );
   });
 
-  it("random networks type-check under strict", async () => {
+  it("random networks type-check under the strictest flags and come out formatted", async () => {
     await fc.assert(
-      fc.asyncProperty(randomNetwork, async ({ source, network, weights }) => {
-        expect(typeErrors(await generate(network, weights)), source).toEqual([]);
+      fc.asyncProperty(randomNetwork, fc.boolean(), async ({ source, network, weights }, file) => {
+        const text = await generate(network, weights, { weightsFile: file });
+        expect(typeErrors(text), source).toEqual([]);
+        expect(text, source).toBe(await prettierFormat(text));
       }),
-      { numRuns: runs(4) },
+      { numRuns: runs(6) },
     );
+  });
+
+  it("come out formatted as prettier formats them, in TypeScript and JavaScript, without running it", async () => {
+    for (const javascript of [false, true]) {
+      for (const network of [tiny, exampleNetwork("examples/xception.dsnet", ["res=96"])]) {
+        const weights = initialWeights(network).map((t) => t.data);
+        const text = await generate(network, weights, { javascript, weightsFile: true });
+        expect(text).toBe(await prettierFormat(text, javascript));
+      }
+    }
+  });
+
+  it("carry only the parts of the runtime their network calls", async () => {
+    const text = await generate(tiny, tinyWeights);
+    expect(text).toMatch(/^function pool\(/m);
+    for (const unused of ["affine", "mulChannels", "shuffleChannels", "readSafetensorsTensors"]) {
+      expect(text).not.toMatch(new RegExp(`^function ${unused}\\(`, "m"));
+    }
+    const file = await generate(tiny, tinyWeights, { weightsFile: true });
+    expect(file).toMatch(/^function readSafetensorsTensors\(/m);
+    expect(file).not.toMatch(/^function splitTensors\(/m);
+  });
+
+  it("are generated in well under a second (no formatter at run time)", async () => {
+    const network = exampleNetwork("examples/mobilenet_v2.dsnet", ["res=96"]);
+    const weights = initialWeights(network).map((t) => t.data);
+    const graph = compileGraph(network, weights, { target: "ts" });
+    const start = performance.now();
+    await generateModule({ graph, weightsOrigin: "test" });
+    // A generous bound for a loaded machine; it takes tens of milliseconds.
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+
+  it("as JavaScript, come with declarations a strict TypeScript project imports", async () => {
+    for (const weightsFile of [false, true]) {
+      const options = {
+        graph: compileGraph(tiny, tinyWeights, { target: "ts" }),
+        weightsOrigin: "test",
+        weightsFile,
+      };
+      const use = weightsFile
+        ? "const model: Model = createModel(new Uint8Array(0), { batch: 2 });"
+        : "const model: Model = createModel({ batch: 2 });";
+      const errors = typeErrorsOf({
+        "model.js": await generateModule({ ...options, javascript: true }),
+        "model.d.ts": generateDeclarations(options),
+        "main.ts": [
+          'import { createModel, inputShape, outputShape, weightTensors, type Model } from "./model.js";',
+          use,
+          "const [h, w, c]: readonly [number, number, number] = inputShape;",
+          "const out: Float32Array = model.forward(new Float32Array(model.batch * h * w * c));",
+          "export const summary = [out.length, outputShape[2], weightTensors[0]?.[0]];",
+          "",
+        ].join("\n"),
+      });
+      expect(errors).toEqual([]);
+    }
+    // And the declarations say what the module is: a wrong use is an error.
+    expect(
+      typeErrorsOf({
+        "model.js": "",
+        "model.d.ts": generateDeclarations({
+          graph: compileGraph(tiny, tinyWeights, { target: "ts" }),
+          weightsOrigin: "test",
+        }),
+        "main.ts":
+          'import { createModel } from "./model.js";\ncreateModel("weights.safetensors");\n',
+      }),
+    ).toHaveLength(1);
   });
 });
 
@@ -305,5 +406,41 @@ describe("weights taken at load time", () => {
       expect(() => module.createModel(bytes), name).toThrow();
       expect(() => matchTensors(readSafetensors(bytes), specs), name).toThrow();
     }
+  });
+});
+
+describe("dsnet compile --target ts and weights init name their output by what it holds", () => {
+  const source = "test/golden/ts/tiny.dsnet";
+
+  it("-o model.js writes JavaScript (as --js does) and model.d.ts beside it", async () => {
+    const out = join(dir, "cli-model.js");
+    const r = await cli("compile", source, "--target", "ts", "-o", out);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text).not.toMatch(/: Float32Array|as const/);
+    const module = (await import(pathToFileURL(out).href)) as GeneratedModule;
+    expect(module.createModel().forward(new Float32Array(243))).toHaveLength(4);
+    expect(readFileSync(join(dir, "cli-model.d.ts"), "utf8")).toMatch(
+      /^export declare function createModel\(options\?: ModelOptions\): Model;$/m,
+    );
+    expect(r.stderr).toContain("cli-model.d.ts");
+  });
+
+  it("--js -o model.ts is refused, not JavaScript in a .ts file", async () => {
+    const out = join(dir, "cli-refused.ts");
+    const r = await cli("compile", source, "--target", "ts", "--js", "-o", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--js writes JavaScript, but .*cli-refused\.ts is named as TypeScript/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("weights init -o w.npy is refused: a network's weights are many tensors, an .npy one array", async () => {
+    const out = join(dir, "w.npy");
+    const r = await cli("weights", "init", source, "-o", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/weights init writes a safetensors file .*name it \.safetensors/);
+    expect(existsSync(out)).toBe(false);
   });
 });

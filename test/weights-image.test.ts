@@ -1,7 +1,10 @@
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { FileError } from "../src/weights/errors.js";
-import { normalize, readPng, resizeBilinear } from "../src/weights/image.js";
+import { normalize, readImage, readJpeg, readPng, resizeBilinear } from "../src/weights/image.js";
 
 /** Encodes 8-bit RGBA samples as a PNG of the given colour type with pngjs. */
 function encode(width: number, height: number, rgba: number[], colorType: 0 | 2 | 4 | 6) {
@@ -162,4 +165,68 @@ describe("normalize", () => {
       new FileError("cannot normalize: 4 values are not a whole number of 3-channel pixels"),
     );
   });
+});
+
+describe("readJpeg and readImage", () => {
+  // A 16×8 gradient, encoded by jpeg-js at full quality.
+  const width = 16;
+  const height = 8;
+  const rgba = Array.from({ length: width * height * 4 }, (_, i) =>
+    i % 4 === 3 ? 255 : ((i >> 2) * 7 + (i % 4) * 40) % 256,
+  );
+  const bytes = new Uint8Array(jpeg.encode({ width, height, data: Buffer.from(rgba) }, 100).data);
+
+  it("reads a JPEG as the RGB values jpeg-js decodes, from 0 to 1", () => {
+    const image = readImage(bytes);
+    expect([image.width, image.height, image.channels]).toEqual([width, height, 3]);
+    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+    close(
+      image.data,
+      Array.from(decoded.data, (v) => v / 255),
+    );
+  });
+
+  it("refuses a JPEG declaring more pixels than the budget, before decoding it", () => {
+    // The frame header says 60000×60000; the rest of the file is a few bytes.
+    const huge = Uint8Array.from([
+      0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0xea, 0x60, 0xea, 0x60, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11,
+      1, 0xff, 0xd9,
+    ]);
+    expect(() => readJpeg(huge, 2 ** 22)).toThrow(refusal("the JPEG image is 60000×60000"));
+  });
+
+  it("refuses a damaged JPEG with a FileError", () => {
+    expect(() => readJpeg(bytes.subarray(0, 200))).toThrow(refusal("the JPEG image is damaged"));
+  });
+
+  it("refuses what is neither a PNG nor a JPEG", () => {
+    expect(() => readImage(new TextEncoder().encode("GIF89a..."))).toThrow(
+      refusal("neither a PNG nor a JPEG"),
+    );
+  });
+});
+
+describe("resizeBilinear's modes match TF.js's resizeBilinear", () => {
+  const [h, w, c, outH, outW] = [5, 7, 2, 3, 11];
+  const data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 1.7));
+  it.each([
+    ["half-pixel", false, true],
+    ["align-corners", true, false],
+    ["asymmetric", false, false],
+  ] as const)(
+    "%s (alignCorners %s, halfPixelCenters %s)",
+    async (mode, alignCorners, halfPixel) => {
+      await tf.setBackend("cpu");
+      const expected = tf.image
+        .resizeBilinear(
+          tf.tensor(data, [1, h, w, c]) as tf.Tensor4D,
+          [outH, outW],
+          alignCorners,
+          halfPixel,
+        )
+        .dataSync();
+      const got = resizeBilinear(data, h, w, c, outH, outW, mode);
+      expect(Math.max(...got.map((v, i) => Math.abs(v - expected[i])))).toBeLessThan(1e-6);
+    },
+  );
 });

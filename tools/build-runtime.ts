@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
+import { format } from "prettier";
 import wabtInit from "wabt";
 import { hostRuntimeSourceModule } from "../src/backends/wgsl/host.js";
 import { onnxProtoModule } from "./onnx-proto.js";
@@ -51,7 +52,7 @@ export async function generateKernelsModule(): Promise<string> {
  * comment, then each part that runtime.ts re-exports, in its order, without the imports
  * between parts or the `export` keywords.
  */
-export function runtimeSources(): { typescript: string; javascript: string } {
+export async function runtimeSources(): Promise<{ typescript: string; javascript: string }> {
   const barrel = readFileSync("src/runtime/runtime.ts", "utf8");
   const header = /^\/\*[\s\S]*?\*\/\n/.exec(barrel);
   const parts = [...barrel.matchAll(/^export \* from "\.\/([\w-]+)\.js";$/gm)].map((m) => m[1]);
@@ -59,12 +60,16 @@ export function runtimeSources(): { typescript: string; javascript: string } {
     throw new Error("src/runtime/runtime.ts: expected a header comment and export * lines");
   }
   const typescript = [header[0], ...parts.map(runtimePart)].join("\n");
-  const javascript = transformSync(typescript, {
-    loader: "ts",
-    format: "esm",
-    target: "es2022",
-  }).code;
-  return { typescript, javascript };
+  return { typescript, javascript: await javascriptOf(typescript) };
+}
+
+/**
+ * TypeScript without its types, formatted as the TypeScript is: what `--js` modules and hosts
+ * carry. Formatting here, at build time, is what lets dsnet emit formatted code without prettier.
+ */
+export async function javascriptOf(typescript: string): Promise<string> {
+  const { code } = transformSync(typescript, { loader: "ts", format: "esm", target: "es2022" });
+  return format(code, { parser: "babel", printWidth: 100 });
 }
 
 /** One part of the runtime without its imports of other parts or its `export` keywords. */
@@ -83,8 +88,8 @@ function runtimePart(name: string): string {
   return text.replace(/^export /gm, "");
 }
 
-export function generateSourceModule(): string {
-  const { typescript, javascript } = runtimeSources();
+export async function generateSourceModule(): Promise<string> {
+  const { typescript, javascript } = await runtimeSources();
   return [
     ...HEADER,
     "/** src/runtime/runtime.ts and its parts, joined as generated TypeScript modules embed them. */",
@@ -97,11 +102,13 @@ export function generateSourceModule(): string {
 }
 
 export async function generatedFiles(): Promise<Record<string, string>> {
+  const hostRuntime = readFileSync("src/backends/wgsl/host-runtime.ts", "utf8");
   return {
     "src/runtime/kernels.generated.ts": await generateKernelsModule(),
-    "src/runtime/source.generated.ts": generateSourceModule(),
+    "src/runtime/source.generated.ts": await generateSourceModule(),
     "src/backends/wgsl/host-runtime.source.ts": hostRuntimeSourceModule(
-      readFileSync("src/backends/wgsl/host-runtime.ts", "utf8"),
+      hostRuntime,
+      await javascriptOf(hostRuntime),
     ),
     "src/backends/onnx/onnx-proto.generated.ts": await onnxProtoModule(
       readFileSync("src/backends/onnx/onnx.proto", "utf8"),

@@ -7,7 +7,7 @@
  *   - every file reader (safetensors, npy, PNG, PyTorch checkpoints) on a mutated valid file.
  * It reports exceptions that escape (anything but a diagnostic or a FileError), cases over 2 s,
  * and programs that check clean and then fail in a backend; exit 1 if there were any.
- * An hour: `npm run fuzz -- 1800000` (about 500 cases a second on one core).
+ * For a length of time rather than a count: `npm run fuzz -- --minutes 60 [seed]`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,8 +26,12 @@ import { readNpy } from "../src/weights/npy.js";
 import { readSafetensors } from "../src/weights/safetensors.js";
 import { PNG } from "pngjs";
 
-const cases = Number(process.argv[2] ?? 2000);
-const seed = Number(process.argv[3] ?? Date.now() % 1_000_000);
+const args = process.argv.slice(2);
+const minutes = args[0] === "--minutes" ? Number(args[1]) : undefined;
+const [count, seedArg] = minutes === undefined ? args : [undefined, args[2]];
+if (minutes !== undefined && !(minutes > 0)) throw new Error("usage: fuzz --minutes M [seed]");
+const cases = minutes === undefined ? Number(count ?? 2000) : Number.POSITIVE_INFINITY;
+const seed = Number(seedArg ?? Date.now() % 1_000_000);
 const SLOW_MS = 2000;
 
 const files = (dir: string, ext: string): string[] =>
@@ -152,8 +156,10 @@ function runCase(c: Case) {
 
 const started = performance.now();
 let slow = 0;
+let ran = 0;
 fc.assert(
   fc.property(anyCase, (c) => {
+    ran++;
     const t = performance.now();
     runCase(c);
     const ms = performance.now() - t;
@@ -162,11 +168,18 @@ fc.assert(
       report(`slow (${ms.toFixed(0)} ms)`, c);
     }
   }),
-  { numRuns: cases, seed },
+  minutes === undefined
+    ? { numRuns: cases, seed }
+    : {
+        numRuns: cases,
+        seed,
+        interruptAfterTimeLimit: minutes * 60_000,
+        markInterruptAsFailure: false,
+      },
 );
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `${cases} cases in ${seconds.toFixed(1)} s (seed ${seed}): ${findings.length} findings, ${slow} slow`,
+  `${ran} cases in ${seconds.toFixed(1)} s (seed ${seed}): ${findings.length} findings, ${slow} slow`,
 );
 for (const f of findings.slice(0, 50)) console.log(f);
 process.exitCode = findings.length > 0 ? 1 : 0;

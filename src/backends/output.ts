@@ -6,6 +6,7 @@ export function describeOutput(
   batch: number,
   shape: [number, number, number],
   top: number,
+  labels?: readonly string[],
 ): string {
   let min = Infinity;
   let max = -Infinity;
@@ -19,7 +20,7 @@ export function describeOutput(
     const sample = output.subarray(n * per, (n + 1) * per);
     const order = [...sample.keys()].sort((a, b) => sample[b] - sample[a]).slice(0, top);
     lines.push(
-      `sample ${n}: top ${order.length}: ${order.map((i) => `${i} (${format(sample[i])})`).join(", ")}`,
+      `sample ${n}: top ${order.length}: ${order.map((i) => `${i}${labels ? ` ${labels[i]}` : ""} (${format(sample[i])})`).join(", ")}`,
     );
   }
   return lines.join("\n") + "\n";

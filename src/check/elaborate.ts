@@ -4,7 +4,8 @@ import type { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/source.js";
 import { bindBlock, bindBuiltin, bindNetworkParams, type NetworkSource } from "./arguments.js";
-import { evaluate, Scope, type EvalContext } from "./evaluate.js";
+import { evaluate, Scope, type EvalContext, type Unknowns } from "./evaluate.js";
+import { warnChannelsFirst, warnConvOrder, warnKernelProduct } from "./habits.js";
 import { LayerCall } from "./layer-call.js";
 import { LayerCount, type BlockTable } from "./layer-count.js";
 import { layerSpecs, type LayerDraft } from "./layers.js";
@@ -21,6 +22,10 @@ export type { NetworkSource } from "./arguments.js";
 /** The tensor flowing from one stage to the next; undefined once a shape error poisoned it. */
 interface Cursor {
   id: number;
+  /**
+   * After a layer dsnet does not know, the parts of `shape` it would have made are NaN: later
+   * layers are still checked, for what does not depend on them (`guessesOf`).
+   */
   shape: Shape;
   /** How messages name the producer: "`pw 64` (line 7)", "block `sep` (line 12)". */
   producer: string;
@@ -41,15 +46,96 @@ export function elaborateNetwork(
   reporter: Reporter,
   overrides: ReadonlyMap<string, Value> = new Map(),
 ): Network | undefined {
+  return elaborateResumable(source, blocks, reporter, overrides).network;
+}
+
+/**
+ * Where a network's statements ended: what `extendNetwork` goes on from, so that statements
+ * added at the end (a REPL entry) are checked without elaborating the network again. The
+ * checkpoints of one network share its array of layers: extending one overwrites what was added
+ * after it, so only the newest of a line of history can be extended (as `:undo` leaves it).
+ */
+export interface NetworkCheckpoint {
+  readonly source: NetworkSource;
+  readonly blocks: BlockTable;
+  readonly shared: { layers: Layer[]; named: Map<string, Layer> };
+  /** Layers up to here. */
+  readonly length: number;
+  /** The network had no errors up to here. */
+  readonly complete: boolean;
+  readonly params: Record<string, Value>;
+  readonly scope: Scope;
+  readonly names: NameScope;
+  readonly flow: Flow;
+  readonly inputSeen: boolean;
+  readonly iterations: number;
+  /** Weight elements in the layers up to here. */
+  readonly weights: number;
+}
+
+export interface Elaboration {
+  network: Network | undefined;
+  /** Undefined when elaboration stopped early (a layer limit). */
+  checkpoint: NetworkCheckpoint | undefined;
+}
+
+/** `elaborateNetwork`, and the checkpoint its statements ended at. */
+export function elaborateResumable(
+  source: NetworkSource,
+  blocks: BlockTable,
+  reporter: Reporter,
+  overrides: ReadonlyMap<string, Value> = new Map(),
+): Elaboration {
+  return elaborate(new Elaborator(source, blocks, reporter), reporter, (e) => e.run(overrides));
+}
+
+/**
+ * Elaborates `statements` as if they followed the network's statements up to `from`: the same
+ * layers, names, shapes and diagnostics as elaborating the whole network again (the limits that
+ * look ahead aside: they only saw the statements up to `from`).
+ */
+export function extendNetwork(
+  from: NetworkCheckpoint,
+  statements: A.Statement[],
+  reporter: Reporter,
+): Elaboration {
+  const elaborator = new Elaborator(from.source, from.blocks, reporter);
+  return elaborate(elaborator, reporter, (e) => e.extend(from, statements));
+}
+
+/** The network as it stood at a checkpoint without errors. */
+export function networkAt(at: NetworkCheckpoint): Network | undefined {
+  if (!at.complete || !at.flow) return undefined;
+  const layers = at.shared.layers.slice(0, at.length);
+  return {
+    name: at.source.name,
+    file: at.source.span.source.path,
+    params: at.params,
+    input: layers[0].shape,
+    layers,
+    output: at.flow.id,
+    span: at.source.span,
+  };
+}
+
+function elaborate(
+  elaborator: Elaborator,
+  reporter: Reporter,
+  run: (e: Elaborator) => Network | undefined,
+): Elaboration {
   const before = reporter.errorCount;
-  const elaborator = new Elaborator(source, blocks, reporter);
   let network: Network | undefined;
   try {
-    network = elaborator.run(overrides);
+    network = run(elaborator);
   } catch (e) {
     if (!(e instanceof TooManyLayers)) throw e;
+    return { network: undefined, checkpoint: undefined };
   }
-  return reporter.errorCount === before ? network : undefined;
+  const ok = reporter.errorCount === before;
+  return {
+    network: ok ? network : undefined,
+    checkpoint: elaborator.checkpoint && { ...elaborator.checkpoint, complete: ok && !!network },
+  };
 }
 
 class Elaborator {
@@ -68,6 +154,10 @@ class Elaborator {
   private pending = 0;
   /** Repeat iterations run so far, for `limits.repeatIterations`. */
   private iterations = 0;
+  private shared = { layers: this.layers, named: this.named };
+  /** Weight elements in the layers before `weighed.layers` (those an extension starts from). */
+  private weighed = { layers: 0, elements: 0 };
+  checkpoint: NetworkCheckpoint | undefined;
 
   constructor(
     private source: NetworkSource,
@@ -79,8 +169,59 @@ class Elaborator {
 
   run(overrides: ReadonlyMap<string, Value>): Network | undefined {
     const scope = new Scope();
-    const params = bindNetworkParams(this.source, overrides, this.context(scope, undefined));
-    const flow = this.statements(this.source.statements, scope, undefined, new NameScope(""));
+    const params = bindNetworkParams(
+      this.source,
+      overrides,
+      this.context(scope, undefined, "in a network parameter's default"),
+    );
+    const names = new NameScope("");
+    const flow = this.statements(this.source.statements, scope, undefined, names);
+    return this.finish(params, scope, names, flow);
+  }
+
+  extend(from: NetworkCheckpoint, statements: A.Statement[]): Network | undefined {
+    this.shared = from.shared;
+    if (this.shared.layers.length !== from.length) {
+      // An extension since `from` was dropped (or undone): forget its layers.
+      this.shared.layers.length = from.length;
+      this.shared.named = new Map(this.shared.layers.map((l) => [l.name, l]));
+    }
+    this.layers = this.shared.layers;
+    this.named = this.shared.named;
+    this.inputSeen = from.inputSeen;
+    this.iterations = from.iterations;
+    this.weighed = { layers: from.length, elements: from.weights };
+    // Only a `let` binds in the network's own scope; a copy keeps `from`'s as it was.
+    const scope = statements.some((s) => s.kind === "let") ? from.scope.copy() : from.scope;
+    const names = from.names.copy();
+    const flow = this.statements(statements, scope, from.flow, names);
+    return this.finish(from.params, scope, names, flow);
+  }
+
+  private finish(
+    params: Record<string, Value>,
+    scope: Scope,
+    names: NameScope,
+    flow: Flow,
+  ): Network | undefined {
+    let weights = this.weighed.elements;
+    for (let i = this.weighed.layers; i < this.layers.length; i++) {
+      weights += weightElementsOf(this.layers[i]);
+    }
+    this.checkpoint = {
+      source: this.source,
+      blocks: this.blocks,
+      shared: this.shared,
+      length: this.layers.length,
+      complete: false,
+      params,
+      scope,
+      names,
+      flow,
+      inputSeen: this.inputSeen,
+      iterations: this.iterations,
+      weights,
+    };
     if (!this.inputSeen) {
       this.report(
         "missingInput",
@@ -91,7 +232,6 @@ class Elaborator {
       return undefined;
     }
     if (!flow) return undefined;
-    const weights = this.layers.reduce((a, l) => a + weightElementsOf(l), 0);
     if (weights > limits.networkWeightElements) {
       this.report("networkWeightsTooLarge", this.source.nameSpan, {
         network: this.source.name,
@@ -106,7 +246,8 @@ class Elaborator {
       file: this.source.span.source.path,
       params,
       input: first.shape,
-      layers: this.layers,
+      // A copy: extending a checkpoint appends to this array.
+      layers: this.layers.slice(),
       output: flow.id,
       span: this.source.span,
     };
@@ -122,12 +263,37 @@ class Elaborator {
     this.reporter.report(kind, span, args, { expansion: this.notes(), help, related });
   }
 
+  /**
+   * For a layer after an unknown one: drops what the unknown parts of the shape decide, and
+   * writes those parts as `?`.
+   */
+  private partialReporter(unknown: Unknowns) {
+    const dropped = codesOfGuesses(unknown);
+    return this.reporter.mapped((d) =>
+      dropped.has(d.code) ? undefined : { ...d, message: d.message.replaceAll("NaN", "?") },
+    );
+  }
+
   private notes(): RelatedLocation[] {
     return [...this.expansion].reverse();
   }
 
-  private context(scope: Scope, flow: Flow): EvalContext {
-    return { scope, shape: flow?.shape, reporter: this.reporter, expansion: this.notes() };
+  private context(scope: Scope, flow: Flow, noShape?: string): EvalContext {
+    const unknown = flow && guessesOf([flow]);
+    return {
+      scope,
+      shape: flow?.shape,
+      ...(unknown ? { unknown } : {}),
+      ...(noShape || !this.inputSeen ? { noShape: noShape ?? "before the network's input" } : {}),
+      layerKind: (name) =>
+        name in layerSpecs
+          ? "a layer"
+          : this.blocks.has(name)
+            ? `the block \`${name}\``
+            : undefined,
+      reporter: this.reporter,
+      expansion: this.notes(),
+    };
   }
 
   private statements(statements: A.Statement[], scope: Scope, flow: Flow, names: NameScope): Flow {
@@ -179,7 +345,10 @@ class Elaborator {
       return flow;
     }
     this.inputSeen = true;
-    const value = evaluate(statement.shape, this.context(scope, undefined));
+    const value = evaluate(
+      statement.shape,
+      this.context(scope, undefined, "in the input's own shape"),
+    );
     if (value === undefined) return undefined;
     const parts = typeof value === "object" && value.kind === "dims" ? value.parts : undefined;
     if (!parts || parts.length !== 3) {
@@ -201,6 +370,7 @@ class Elaborator {
     }
     const shape: Shape = [parts[0], parts[1], parts[2]];
     if (!this.fits(shape, statement.span)) return undefined;
+    warnChannelsFirst(shape, statement.shape.span, this.context(scope, undefined));
     const id = this.add({ op: "input", shape }, "input", [], statement.span);
     return {
       id,
@@ -240,14 +410,30 @@ class Elaborator {
         { name: call.callee.text },
         guess ? `did you mean \`${guess}\`?` : "`dsnet layers` lists the built-in layers",
       );
-      return undefined;
+      // Its arguments are still checked, and the layers after it are checked for what does not
+      // depend on the shape it would have made.
+      const ctx = this.context(scope, flow);
+      for (const arg of call.args) evaluate(arg.value, ctx);
+      return (
+        flow && {
+          ...flow,
+          shape: [NaN, NaN, NaN],
+          producer: `\`${firstLine(call.span)}\` (${this.lineOf(call.span)})`,
+        }
+      );
     }
     if (!spec) return this.blockCall(call, block!, scope, flow, names);
     const ctx = this.context(scope, flow);
     const args = bindBuiltin(call, spec.params, ctx);
     if (!args || !flow) return undefined;
+    warnKernelProduct(args, ctx);
+    if (call.callee.text === "conv") warnConvOrder(firstLine(call.span), args, ctx);
+    const unknown = guessesOf([flow]);
     const drafts = spec.build(
-      new LayerCall(call.span, call.callee.text, firstLine(call.span), args, ctx),
+      new LayerCall(call.span, call.callee.text, firstLine(call.span), args, {
+        ...ctx,
+        reporter: unknown ? this.partialReporter(unknown) : ctx.reporter,
+      }),
       {
         shape: flow.shape,
         producer: flow.producer,
@@ -388,12 +574,14 @@ class Elaborator {
     }
     const name = names.next("residual", stage.label);
     if (!flow) return undefined;
+    const firstOfBody = this.layers.length;
     const main = this.statements(
       stage.body.statements,
       new Scope(scope),
       flow,
-      names.child(name, stage.body.statements),
+      names.child(name, stage.body.statements, true),
     );
+    const endOfBody = this.layers.length;
     const skip = stage.shortcut
       ? this.statements(
           stage.shortcut.statements,
@@ -408,7 +596,8 @@ class Elaborator {
     const skipName = stage.shortcut
       ? `the shortcut ${skip.producer}`
       : `the residual's input ${skip.producer}`;
-    if (mc !== sc) {
+    const unknown = guessesOf([main, skip]);
+    if (mc !== sc && !unknown?.channels) {
       this.report(
         "residualChannelMismatch",
         residualHeader(stage),
@@ -419,19 +608,19 @@ class Elaborator {
       );
       return undefined;
     }
-    if (mh !== sh || mw !== sw) {
+    if ((mh !== sh || mw !== sw) && !unknown?.size) {
       this.report(
         "residualSpatialMismatch",
         residualHeader(stage),
         {
-          bodyShape: formatShape(main.shape),
+          bodyShape: shownShape(main.shape),
           bodyProducer: main.producer,
           skip: skipName,
-          skipShape: formatShape(skip.shape),
+          skipShape: shownShape(skip.shape),
         },
         stage.shortcut
           ? "give the shortcut the same stride as the body"
-          : "a strided body needs a strided shortcut, such as `shortcut { conv 1x1 out s2 }`",
+          : this.resizeHelp(this.layers.slice(firstOfBody, endOfBody), mc),
       );
       return undefined;
     }
@@ -441,7 +630,36 @@ class Elaborator {
       [main.id, skip.id],
       stage.span,
     );
-    return { id, shape: main.shape, producer: `\`residual\` (${this.lineOf(stage.span)})` };
+    return {
+      id,
+      shape: main.shape,
+      producer: `\`residual\` (${this.lineOf(stage.span)})`,
+    };
+  }
+
+  /**
+   * Why a residual body ends at another size than its input, and what to do: a stride wants a
+   * strided shortcut, a layer that pads less than `same` wants `pad=same`, a pool to 1x1 has
+   * no place in a residual body.
+   */
+  private resizeHelp(body: Layer[], channels: number): string {
+    const strided = body.find((l) => "stride" in l && (l.stride[0] > 1 || l.stride[1] > 1));
+    const at = (l: Layer) => `\`${firstLine(l.origin.span)}\` (${this.lineOf(l.origin.span)})`;
+    if (strided && "stride" in strided) {
+      const [sh, sw] = strided.stride;
+      return `${at(strided)} has stride ${sh === sw ? sh : `[${sh}, ${sw}]`}: a strided body needs a strided shortcut, such as \`shortcut { conv 1x1 ${channels} s${strided.stride[0]} }\`, or stride 1 in the body`;
+    }
+    const resized = body.find((l) => {
+      const input = this.layers[l.inputs[0]];
+      return input && (input.shape[0] !== l.shape[0] || input.shape[1] !== l.shape[1]);
+    });
+    if (!resized) return "make the body keep its input's height and width";
+    const from = this.layers[resized.inputs[0]].shape;
+    const change = `changes ${from[0]}x${from[1]} to ${resized.shape[0]}x${resized.shape[1]}`;
+    if (resized.op === "gap" || resized.op === "gmp" || resized.op === "flatten") {
+      return `${at(resized)} ${change}: a residual adds its body to its input, so pool after the residual, or gate with \`mul { ... }\``;
+    }
+    return `${at(resized)} ${change} with its padding: use pad=same in a residual body, or a \`shortcut { ... }\` that changes the size the same way`;
   }
 
   /**
@@ -453,6 +671,8 @@ class Elaborator {
   private join(stage: A.JoinStage, scope: Scope, flow: Flow, names: NameScope): Flow {
     const name = names.next(stage.op, stage.label);
     if (!flow) return undefined;
+    // A split of channels that are a guess cannot be checked, nor what follows from it.
+    if (guessesOf([flow])?.channels && stage.args.length > 0) return flow;
     const starts = this.splitStarts(stage, scope, flow, name);
     if (!starts) return undefined;
     const many = stage.branches.length > 1;
@@ -461,11 +681,14 @@ class Elaborator {
         branch.statements,
         new Scope(scope),
         starts[i],
-        names.child(many ? `${name}.branch${i + 1}` : name, branch.statements),
+        many
+          ? names.child(`${name}.branch${i + 1}`, branch.statements)
+          : names.child(name, branch.statements, true),
       ),
     );
     if (ends.some((end) => end === undefined)) return undefined;
     const operands = (many ? ends : [flow, ends[0]]) as Cursor[];
+    const unknown = guessesOf(operands);
     const describe = (c: Cursor, i: number) =>
       !many && i === 0 ? `the input ${c.producer}` : `the branch ending with ${c.producer}`;
     const mismatch = (
@@ -475,9 +698,9 @@ class Elaborator {
       const [a, b] = [operands[0], operands[i]];
       this.report(kind, stage.opSpan, {
         first: describe(a, 0),
-        firstShape: formatShape(a.shape),
+        firstShape: shownShape(a.shape),
         other: describe(b, i),
-        otherShape: formatShape(b.shape),
+        otherShape: shownShape(b.shape),
       });
       return undefined;
     };
@@ -487,13 +710,13 @@ class Elaborator {
     switch (stage.op) {
       case "concat": {
         const bad = operands.findIndex((o) => o.shape[0] !== h || o.shape[1] !== w);
-        if (bad >= 0) return mismatch("joinSizeMismatch", bad);
+        if (bad >= 0 && !unknown?.size) return mismatch("joinSizeMismatch", bad);
         shape = [h, w, operands.reduce((sum, o) => sum + o.shape[2], 0)];
         break;
       }
       case "add": {
         const bad = operands.findIndex((o) => formatShape(o.shape) !== formatShape([h, w, c]));
-        if (bad >= 0) return mismatch("addShapeMismatch", bad);
+        if (bad >= 0 && !unknown) return mismatch("addShapeMismatch", bad);
         shape = [h, w, c];
         break;
       }
@@ -506,7 +729,7 @@ class Elaborator {
         const [a, b] = operands;
         const gate = (x: Cursor, y: Cursor) =>
           x.shape[0] === 1 && x.shape[1] === 1 && x.shape[2] === y.shape[2];
-        if (formatShape(a.shape) === formatShape(b.shape)) shape = a.shape;
+        if (formatShape(a.shape) === formatShape(b.shape) || unknown) shape = a.shape;
         else if (gate(b, a)) shape = a.shape;
         else if (gate(a, b)) {
           shape = b.shape;
@@ -517,7 +740,11 @@ class Elaborator {
     }
     if (!this.fits(shape, stage.span)) return undefined;
     const id = this.add({ op: stage.op, shape }, `${name}.${stage.op}`, inputs, stage.span);
-    return { id, shape, producer: `\`${stage.op}\` (${this.lineOf(stage.span)})` };
+    return {
+      id,
+      shape,
+      producer: `\`${stage.op}\` (${this.lineOf(stage.span)})`,
+    };
   }
 
   /** Where each branch of a join starts: the current value, or a slice of it for `split=`. */
@@ -644,7 +871,8 @@ class Elaborator {
 
   private fits(shape: Shape, span: Span): boolean {
     const elements = shape[0] * shape[1] * shape[2];
-    if (elements <= limits.tensorElements) return true;
+    // NaN, a size not known after an unknown layer, fits.
+    if (!(elements > limits.tensorElements)) return true;
     this.report("tensorTooLarge", span, {
       shape: formatShape(shape),
       elements,
@@ -657,6 +885,25 @@ class Elaborator {
     const line = span.source.position(span.start).line;
     return span.source === this.source.span.source ? `line ${line}` : `${span.source.path}:${line}`;
   }
+}
+
+/** What is not known (NaN) in the shape of any of `values`; undefined when all is known. */
+function guessesOf(values: Cursor[]): Unknowns | undefined {
+  const size = values.some((v) => Number.isNaN(v.shape[0]) || Number.isNaN(v.shape[1]));
+  const channels = values.some((v) => Number.isNaN(v.shape[2]));
+  return size || channels ? { size, channels } : undefined;
+}
+
+/** A shape in a message; a part not known after an unknown layer is `?`. */
+function shownShape(shape: Shape): string {
+  return formatShape(shape).replaceAll("NaN", "?");
+}
+
+/** The codes whose checks read a part of the shape that is a guess: not reported then. */
+function codesOfGuesses(unknown: Unknowns): Set<string> {
+  const size = ["DS4002", "DS4008", "DS4010", "DS4011", "DS4101", "DS5001", "DS5006"];
+  const channels = ["DS4001", "DS4006", "DS4007", "DS4009", "DS4014", "DS4016", "DS4017", "DS5001"];
+  return new Set([...(unknown.size ? size : []), ...(unknown.channels ? channels : [])]);
 }
 
 /** Weights and batch-norm statistics a layer holds. */

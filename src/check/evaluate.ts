@@ -17,6 +17,13 @@ export class Scope {
     return this.values.get(name) ?? this.parent?.lookup(name);
   }
 
+  /** A scope with this one's bindings and parent; binding in it leaves this one as it is. */
+  copy(): Scope {
+    const copy = new Scope(this.parent);
+    for (const [name, binding] of this.values) copy.values.set(name, binding);
+    return copy;
+  }
+
   /** The binding of `name` in this scope alone (not its parents). */
   own(name: string): { value: Value | undefined; span?: Span } | undefined {
     return this.values.get(name);
@@ -25,6 +32,7 @@ export class Scope {
   /** Binds a name; `undefined` marks a value whose expression already failed (no more errors). */
   define(name: string, value: Value | undefined, span?: Span): void {
     this.values.set(name, { value, span });
+    if (observer && span && value !== undefined) observer(span, value);
   }
 
   names(): string[] {
@@ -32,12 +40,45 @@ export class Scope {
   }
 }
 
+/** Receives a value and where it was written: a name bound or read, or `in.c` and the like. */
+export type ValueObserver = (span: Span, value: Value) => void;
+let observer: ValueObserver | undefined;
+
+/**
+ * Runs `check` (synchronous) with `observe` told every value a name is bound to and every name
+ * and `in.*` field evaluated, in every expansion: the language server's hovers show them.
+ */
+export function observeValues<T>(observe: ValueObserver, check: () => T): T {
+  const previous = observer;
+  observer = observe;
+  try {
+    return check();
+  } finally {
+    observer = previous;
+  }
+}
+
 export interface EvalContext {
   scope: Scope;
   /** The shape flowing into the current stage, for `in.c` etc.; undefined after a shape error. */
   shape: Shape | undefined;
+  /**
+   * Why no shape flows here at all, as a message says where (`before the network's input`):
+   * `in.c` is then a mistake rather than the echo of an earlier one.
+   */
+  noShape?: string;
+  /** Which parts of `shape` are guesses, after a layer dsnet does not know: `in` reads nothing. */
+  unknown?: Unknowns;
+  /** What a name is when it is a layer or a block (`a layer`, `the block \`sep\``). */
+  layerKind?: (name: string) => string | undefined;
   reporter: Reporter;
   expansion: RelatedLocation[];
+}
+
+/** The parts of a shape not known after an unknown layer (its output is anybody's guess). */
+export interface Unknowns {
+  size: boolean;
+  channels: boolean;
 }
 
 /**
@@ -85,6 +126,16 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
       return { kind: "pad", mode: expr.mode };
     case "name": {
       const binding = ctx.scope.lookup(expr.name);
+      const layer = binding ? undefined : ctx.layerKind?.(expr.name);
+      if (layer) {
+        return fail(
+          ctx,
+          "layerAsValue",
+          expr.span,
+          { name: expr.name, what: layer },
+          "stages are joined with `->`, or written on lines of their own: `dw 3x3 -> pw 16`",
+        );
+      }
       if (!binding) {
         const guess = suggest(expr.name, ctx.scope.names());
         return fail(
@@ -95,6 +146,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           guess ? `did you mean \`${guess}\`?` : undefined,
         );
       }
+      if (observer && binding.value !== undefined) observer(expr.span, binding.value);
       return binding.value;
     }
     case "shape": {
@@ -108,7 +160,19 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           "use in.h, in.w or in.c",
         );
       }
-      return ctx.shape?.[index];
+      if (ctx.noShape !== undefined) {
+        return fail(
+          ctx,
+          "shapeBeforeInput",
+          expr.span,
+          { text: sourceText(expr.span), where: ctx.noShape },
+          "`in` is the shape flowing into a layer: write the number here, or use `in` after `input`",
+        );
+      }
+      if (ctx.unknown?.[index === 2 ? "channels" : "size"]) return undefined;
+      const field = ctx.shape?.[index];
+      if (observer && field !== undefined) observer(expr.span, field);
+      return field;
     }
     case "unary": {
       const operand = evaluate(expr.operand, ctx);

@@ -42,7 +42,8 @@ export class LayerCall {
 
   /** Reports weights beyond the limit. */
   weightsFit(count: number): boolean {
-    if (count <= limits.weightElements) return true;
+    // NaN, a count not known after an unknown layer, fits.
+    if (!(count > limits.weightElements)) return true;
     this.report("layerWeightsTooLarge", this.span, {
       call: this.text,
       count,

@@ -360,6 +360,65 @@ const specs: LayerSpec[] = [
       return [{ op: "bn", shape: input.shape, channels: c, eps }];
     },
   }),
+  layer("normalize", {
+    summary: "input scaling per channel: (x - mean) / std, or x * scale + shift",
+    params: [
+      { name: "mean", type: "numbers", doc: "subtracted: one value, or one per channel" },
+      { name: "std", type: "numbers", doc: "then divided by (one, or one per channel)" },
+      { name: "scale", type: "numbers", doc: "or instead: multiplied by (`scale=2/255`)" },
+      { name: "shift", type: "numbers", doc: "then added (`shift=-1`)" },
+    ],
+    rule(args, input, call) {
+      const c = input.shape[2];
+      const statistics = args.mean !== undefined || args.std !== undefined;
+      const affine = args.scale !== undefined || args.shift !== undefined;
+      if (statistics === affine) {
+        const span = affine ? (call.spanOf("scale") ?? call.spanOf("shift")!) : call.span;
+        call.report(
+          "normalizeForm",
+          span,
+          {},
+          "for example `normalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]` or `normalize scale=2/255 shift=-1`",
+        );
+        return;
+      }
+      const perChannel = (name: "mean" | "std" | "scale" | "shift", fallback: number) => {
+        const values = args[name] ?? [fallback];
+        if (values.length === 1) return new Array<number>(c).fill(values[0]);
+        if (values.length === c) return values;
+        call.report("normalizeChannels", call.spanOf(name)!, {
+          name,
+          count: values.length,
+          producer: input.producer,
+          channels: c,
+        });
+        return undefined;
+      };
+      if (statistics) {
+        const mean = perChannel("mean", 0);
+        const std = perChannel("std", 1);
+        if (!mean || !std) return;
+        if (std.some((s) => s === 0 || !Number.isFinite(Math.fround(1 / s)))) {
+          call.report("normalizeZeroStd", call.spanOf("std")!, {
+            value: formatNumber(std.find((s) => !Number.isFinite(Math.fround(1 / s)))!),
+          });
+          return;
+        }
+        return [
+          {
+            op: "normalize",
+            shape: input.shape,
+            scale: std.map((s) => 1 / s),
+            shift: mean.map((m, i) => -m / std[i]),
+          },
+        ];
+      }
+      const scale = perChannel("scale", 1);
+      const shift = perChannel("shift", 0);
+      if (!scale || !shift) return;
+      return [{ op: "normalize", shape: input.shape, scale, shift }];
+    },
+  }),
   activation("relu", "max(x, 0)"),
   activation("relu6", "min(max(x, 0), 6)"),
   layer("leaky_relu", {

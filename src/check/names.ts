@@ -11,20 +11,42 @@ export class NameScope {
   constructor(
     readonly prefix: string,
     private sole?: string,
+    /**
+     * A residual or join owning the body also names its own layer after `sole`
+     * (`residual1.add`): a residual or join that is the body's only stage would make a layer of
+     * the same name, so it is counted instead (`residual1.residual1.add`).
+     */
+    private soleJoined = false,
   ) {}
+
+  /** A scope that counts on from this one's counts; this one is left as it is. */
+  copy(): NameScope {
+    const copy = new NameScope(this.prefix, this.sole, this.soleJoined);
+    for (const [kind, n] of this.counters) copy.counters.set(kind, n);
+    return copy;
+  }
 
   next(kind: string, label: A.Name | undefined): string {
     if (label) return this.prefix + label.text;
-    if (this.sole !== undefined) return this.sole;
+    if (this.sole !== undefined && !(this.soleJoined && joinKinds.has(kind))) return this.sole;
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
     // `relu6_1` rather than `relu61`.
     return `${this.prefix}${kind}${/[0-9]$/.test(kind) ? "_" : ""}${n}`;
   }
 
-  child(name: string, statements: A.Statement[]): NameScope {
+  /**
+   * The names inside a stage called `name`. `joined`: the stage makes a join layer of its own
+   * under `name` (a residual's body, a join's one branch). A block call that took this scope's
+   * sole name passes the flag on, since its body's layers are named as if written here.
+   */
+  child(name: string, statements: A.Statement[], joined = false): NameScope {
     const stages = statements.flatMap((s) => (s.kind === "pipeline" ? s.stages : []));
     const sole = stages.length === 1 && stages[0].kind !== "if" ? name : undefined;
-    return new NameScope(`${name}.`, sole);
+    const inherited = this.soleJoined && name === this.sole;
+    return new NameScope(`${name}.`, sole, joined || inherited);
   }
 }
+
+/** Stages that make a layer named after themselves: `residual1.add`, `concat1.concat`. */
+const joinKinds = new Set(["residual", "concat", "add", "mul"]);

@@ -54,6 +54,17 @@ export interface BatchNormLayer extends LayerBase {
   eps: number;
 }
 
+/**
+ * Per-channel input scaling, y = x · scale[c] + shift[c] (`normalize mean= std=` is
+ * scale = 1/std, shift = -mean/std): preprocessing written in the network, no weights.
+ */
+export interface NormalizeLayer extends LayerBase {
+  op: "normalize";
+  /** One value per channel. */
+  scale: number[];
+  shift: number[];
+}
+
 export type ActivationOp =
   "relu" | "relu6" | "leaky_relu" | "sigmoid" | "tanh" | "silu" | "hardswish" | "hardsigmoid";
 
@@ -142,6 +153,7 @@ export type Layer =
   | ShuffleLayer
   | ConvLayer
   | BatchNormLayer
+  | NormalizeLayer
   | ActivationLayer
   | PoolLayer
   | GlobalPoolLayer

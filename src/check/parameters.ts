@@ -15,9 +15,9 @@ import { describeValue, formatNumber, typeName, type Located, type Value } from 
 /**
  * How an argument is read: `channels` a channel or feature count, `count` a whole number of at
  * least 1, `pair` a kernel, stride or dilation (`3`, `3x3`, `[1, 2]`), `pad` a padding mode or
- * amounts.
+ * amounts, `numbers` one number or a list of them (one per channel: `[0.485, 0.456, 0.406]`).
  */
-type ParamType = "channels" | "count" | "number" | "bool" | "pair" | "pad";
+type ParamType = "channels" | "count" | "number" | "bool" | "pair" | "pad" | "numbers";
 
 export interface ParamSpec {
   readonly name: string;
@@ -40,6 +40,7 @@ interface TypeOfParam {
   bool: boolean;
   pair: [number, number];
   pad: PadSpec;
+  numbers: number[];
 }
 
 /** The arguments a layer's shape rule receives: each parameter read as its type. */
@@ -112,7 +113,29 @@ const readers: Record<ParamType, Reader> = {
   },
   pair: readPair,
   pad: readPadding,
+  numbers: readNumbers,
 };
+
+/** A number or a list of numbers (`[0.5, 0.5]`, not `2x2`), each finite in float32. */
+function readNumbers(arg: Located, name: string, call: LayerCall): number[] | undefined {
+  const v = arg.value;
+  const parts = typeof v === "object" && v.kind === "dims" ? undefined : numberParts(v);
+  if (!parts) {
+    call.report("argumentNotNumber", arg.span, {
+      what: name,
+      text: arg.text,
+      type: typeName(v),
+    });
+    return undefined;
+  }
+  for (const p of parts) {
+    if (!Number.isFinite(Math.fround(p))) {
+      call.report("notFloat32", arg.span, { what: name, value: formatNumber(p) });
+      return undefined;
+    }
+  }
+  return parts;
+}
 
 /** A channel or feature count: a whole number of at least 1, within the tensor limit. */
 function readChannels(arg: Located, name: string, call: LayerCall): number | undefined {

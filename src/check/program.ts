@@ -6,7 +6,7 @@ import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import type { Span } from "../syntax/source.js";
-import { elaborateNetwork, type NetworkSource } from "./elaborate.js";
+import { elaborateResumable, type NetworkCheckpoint, type NetworkSource } from "./elaborate.js";
 import { layerSpecs } from "./layers.js";
 import { limits } from "./limits.js";
 import type { Network } from "./network.js";
@@ -68,6 +68,8 @@ export interface CheckResult {
   /** The networks that checked without errors. */
   networks: Network[];
   diagnostics: Diagnostic[];
+  /** Where each network elaborated ended, to check statements added at its end (`extendNetwork`). */
+  checkpoints: Map<string, NetworkCheckpoint>;
 }
 
 /**
@@ -78,8 +80,15 @@ export function checkFile(path: string, options: CheckOptions = {}): CheckResult
   return checkProgram(loadFile(path, options.host, options), options);
 }
 
-/** Like `checkFile` for text already in memory (the REPL, tests); imports resolve from `path`. */
-export function checkText(text: string, path: string, options: CheckOptions = {}): CheckResult {
+/**
+ * Like `checkFile` for text already in memory (the REPL, tests); imports resolve from `path`,
+ * which messages name (by default `<input>.dsnet` in the working directory).
+ */
+export function checkText(
+  text: string,
+  path = "<input>.dsnet",
+  options: CheckOptions = {},
+): CheckResult {
   const host = options.host ?? fileSystemHost;
   const inMemory: Host = { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) };
   return checkProgram(loadFile(path, inMemory, options), options);
@@ -125,6 +134,7 @@ export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): Ch
   const reporter = new Reporter();
   for (const d of loaded.diagnostics) reporter.add(d);
   const networks: Network[] = [];
+  const checkpoints = new Map<string, NetworkCheckpoint>();
   if (reporter.errorCount === 0) {
     const { entryNetworks } = loaded.program;
     // Overrides belong to one network: the one asked for, or the entry file's only one.
@@ -147,11 +157,17 @@ export function checkProgram(loaded: LoadResult, options: CheckOptions = {}): Ch
       const source = loaded.program.networks.get(name);
       if (!source) continue;
       const overrides = name === target ? options.overrides : undefined;
-      const network = elaborateNetwork(source, loaded.program.blocks, reporter, overrides);
+      const { network, checkpoint } = elaborateResumable(
+        source,
+        loaded.program.blocks,
+        reporter,
+        overrides,
+      );
       if (network) networks.push(network);
+      if (checkpoint) checkpoints.set(name, checkpoint);
     }
   }
-  return { program: loaded.program, networks, diagnostics: reporter.finish() };
+  return { program: loaded.program, networks, diagnostics: reporter.finish(), checkpoints };
 }
 
 /**

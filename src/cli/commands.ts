@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { writeBytes } from "../weights/load.js";
 import { loadFile, checkProgram } from "../check/program.js";
 import { parse } from "../syntax/parse.js";
@@ -7,17 +6,17 @@ import { diagnosticToJson, hasErrors, type Diagnostic } from "../diagnostics/dia
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { layerSpecs } from "../check/layers.js";
 import { renderSummary } from "../cost/render.js";
-import { summarize, type Summary } from "../cost/summarize.js";
+import { groupLayers, summarize, type Summary } from "../cost/summarize.js";
 import { describeValue } from "../check/values.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
-import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
+import { loadNetwork, sourceOf, sourceText, STDIN_NAME, type NetworkSelection } from "./load.js";
 
 /** `dsnet check FILE...`: every network of every file, with defaults. */
 export function checkCommand(files: string[], options: { json?: boolean }, io: CliIO): number {
   const all: Diagnostic[] = [];
-  for (const file of files) requireFile(file);
-  for (const file of files) {
-    const result = checkProgram(loadFile(file));
+  const sources = files.map((file) => sourceOf(file, io));
+  for (const source of sources) {
+    const result = checkProgram(loadFile(source.path, source.host));
     all.push(...result.diagnostics);
     if (!options.json && result.diagnostics.length > 0) {
       io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
@@ -36,19 +35,25 @@ export function checkCommand(files: string[], options: { json?: boolean }, io: C
 /** `dsnet summary FILE`: the cost table, or one JSON object. */
 export function summaryCommand(
   file: string,
-  options: NetworkSelection & { json?: boolean },
+  options: NetworkSelection & { json?: boolean; depth?: string },
   io: CliIO,
 ): number {
+  const depth = options.depth === undefined ? undefined : Number(options.depth);
+  if (depth !== undefined && (!Number.isInteger(depth) || depth < 1))
+    throw new UsageError(`--depth takes a whole number of at least 1, got ${options.depth}`);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const summary = summarize(loaded.network);
   io.stdout(
-    options.json ? JSON.stringify(summaryToJson(summary), null, 2) + "\n" : renderSummary(summary),
+    options.json
+      ? JSON.stringify(summaryToJson(summary, depth), null, 2) + "\n"
+      : renderSummary(summary, { depth }),
   );
   return EXIT_OK;
 }
 
-export function summaryToJson(summary: Summary) {
+/** The summary as JSON; with a depth, `groups` holds the collapsed rows the table shows. */
+export function summaryToJson(summary: Summary, depth?: number) {
   return {
     network: summary.network,
     file: summary.file,
@@ -63,8 +68,13 @@ export function summaryToJson(summary: Summary) {
       trainableParams: l.trainableParams,
       nonTrainableParams: l.nonTrainableParams,
       macs: l.macs,
+      outputBytes: l.outputBytes,
+      inputs: l.inputs,
+      ...(l.joins !== undefined ? { joins: l.joins } : {}),
     })),
+    ...(depth !== undefined ? { depth, groups: groupLayers(summary, depth) } : {}),
     totals: summary.totals,
+    memory: summary.memory,
     separable: summary.separable,
   };
 }
@@ -83,13 +93,17 @@ export function fmtCommand(
   options: { check?: boolean; write?: boolean },
   io: CliIO,
 ): number {
-  for (const file of files) requireFile(file);
   if (!options.check && !options.write && files.length > 1) {
     throw new UsageError("formatting several files needs --write or --check");
   }
+  const sources = files.map((file) => sourceOf(file, io));
+  if (options.write && sources.some((s) => s.path === STDIN_NAME)) {
+    throw new UsageError("--write rewrites files; standard input is formatted to standard output");
+  }
   let code = EXIT_OK;
-  for (const file of files) {
-    const text = readFileSync(file, "utf8");
+  for (const source of sources) {
+    const file = source.path;
+    const text = sourceText(source);
     const parsed = parse(text, file);
     if (hasErrors(parsed.diagnostics)) {
       io.stderr(renderDiagnostics(parsed.diagnostics, { color: io.color }));
@@ -112,8 +126,24 @@ export function fmtCommand(
   return code;
 }
 
-/** `dsnet layers`: the built-in layers and their parameters. */
-export function layersCommand(io: CliIO): number {
+/** `dsnet layers`: the built-in layers and their parameters, as text or JSON. */
+export function layersCommand(options: { json?: boolean }, io: CliIO): number {
+  if (options.json) {
+    const layers = Object.values(layerSpecs).map((spec) => ({
+      name: spec.name,
+      summary: spec.summary,
+      params: spec.params.map((p) => ({
+        name: p.name,
+        type: p.type,
+        doc: p.doc,
+        positional: p.positional ?? false,
+        required: p.required ?? false,
+        ...(p.default !== undefined ? { default: p.default } : {}),
+      })),
+    }));
+    io.stdout(JSON.stringify(layers, null, 2) + "\n");
+    return EXIT_OK;
+  }
   const lines: string[] = [];
   for (const spec of Object.values(layerSpecs)) {
     lines.push(`${spec.name}  ${spec.summary}`);

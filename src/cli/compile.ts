@@ -1,13 +1,24 @@
-import { basename } from "node:path";
-import { describeModulePlan, generateModule } from "../backends/ts/generate.js";
+import { basename, extname } from "node:path";
+import {
+  describeModulePlan,
+  generateDeclarations,
+  generateModule,
+} from "../backends/ts/generate.js";
 import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
 import { compileGraph, type GraphTarget } from "../compile.js";
 import { printGraph } from "../ir/print.js";
 import { debugTrace } from "./debug.js";
 import { initialWeights } from "../weights/init.js";
 import { loadWeights, writeBytes } from "../weights/load.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
-import { loadNetwork, type NetworkSelection } from "./load.js";
+import {
+  EXIT_DIAGNOSTICS,
+  EXIT_OK,
+  STANDARD_OUTPUT,
+  UsageError,
+  writeOutput,
+  type CliIO,
+} from "./io.js";
+import { loadNetwork, sourceName, type NetworkSelection } from "./load.js";
 import { NO_WEIGHTS_NOTE } from "./run.js";
 import { checkOnnxOptions, writeOnnx, type OnnxCliOptions } from "./onnx.js";
 
@@ -42,17 +53,25 @@ export async function compileCommand(
     );
   }
   if (!options.output) throw new UsageError("compile needs -o FILE");
+  if (options.output === STANDARD_OUTPUT && target !== "ts") {
+    throw new UsageError(
+      target === "wgsl"
+        ? "-o - writes one file to standard output; --target wgsl writes several (shaders, host.ts, weights.bin): give -o DIR"
+        : "-o -: --target onnx writes its model to a file: give -o model.onnx",
+    );
+  }
   checkOnnxOptions(options);
   if (target === "onnx" && (options.js || options.weightsFile)) {
     throw new UsageError(
       "--js and --weights-file are for --target ts; an ONNX model holds its weights",
     );
   }
-  if (target === "wgsl" && (options.js || options.weightsFile)) {
+  if (target === "wgsl" && options.weightsFile) {
     throw new UsageError(
-      "--js and --weights-file are for --target ts; the WGSL host takes weights.bin when it is created",
+      "--weights-file is for --target ts; the WGSL host takes weights.bin when it is created",
     );
   }
+  if (target === "ts") checkModuleName(options);
   if (target === "ts" && options.batch !== undefined) {
     throw new UsageError(
       "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
@@ -66,15 +85,24 @@ export async function compileCommand(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",
     );
   }
+  io.progress?.(`checking ${sourceName(file)}`);
   const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const { network, weights } = loaded;
   if (!options.weights && !options.weightsFile) io.stderr(NO_WEIGHTS_NOTE);
   const trace = debugTrace(io);
+  io.progress?.(`lowering ${network.name} for ${target}`);
   const graph = compileGraph(network, weights, { target: graphTarget(target), trace });
+  io.progress?.(
+    `generating ${target === "onnx" ? "the ONNX model" : target === "wgsl" ? "the shaders" : "the module"}`,
+  );
   if (target === "onnx") return writeOnnx(graph, options, io, trace);
   if (target === "wgsl") {
-    const program = compileWgsl(graph, { batch, sourceFile: file });
+    const program = compileWgsl(graph, {
+      batch,
+      sourceFile: sourceName(file),
+      javascript: options.js,
+    });
     trace?.(3, "WGSL steps", () => program.plan.join("\n") + "\n");
     trace?.(4, "WGSL shaders", () =>
       program.steps.map((s) => `// ---- ${s.name}.wgsl\n${s.code}`).join("\n"),
@@ -93,14 +121,52 @@ export async function compileCommand(
     weightsOrigin: origin,
     weightsFile: options.weightsFile,
     javascript: options.js,
-    sourcePath: file,
+    sourcePath: sourceName(file),
     command: commandLine(file, options),
   });
   trace?.(4, "generated module", () => text);
-  writeBytes(options.output!, text, "module");
+  writeOutput(io, options.output!, text, "module");
   if (options.verbose) io.stderr(describeModulePlan(graph));
-  io.stderr(`wrote ${options.output} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+  const written =
+    options.output === STANDARD_OUTPUT ? "the module to standard output" : options.output;
+  io.stderr(`wrote ${written} (${(text.length / 1024).toFixed(0)} KiB)\n`);
+  if (options.js && options.output !== STANDARD_OUTPUT) {
+    // TypeScript projects importing the JavaScript find its types beside it.
+    const declarations = declarationsPath(options.output!);
+    writeBytes(
+      declarations,
+      generateDeclarations({
+        graph,
+        weightsOrigin: origin,
+        weightsFile: options.weightsFile,
+        sourcePath: sourceName(file),
+      }),
+      "declarations",
+    );
+    io.stderr(`wrote ${declarations}\n`);
+  }
   return EXIT_OK;
+}
+
+/**
+ * The output's name says what it holds: `-o model.js` (or .mjs) means JavaScript, as `--js`
+ * does, and is taken so; `--js -o model.ts` is refused rather than JavaScript in a .ts file.
+ */
+function checkModuleName(options: CompileOptions): void {
+  const extension = extname(options.output!).toLowerCase();
+  if (extension === ".js" || extension === ".mjs") options.js = true;
+  else if (options.js && (extension === ".ts" || extension === ".mts")) {
+    throw new UsageError(
+      `--js writes JavaScript, but ${options.output} is named as TypeScript: name it .js, or leave out --js`,
+    );
+  }
+}
+
+/** model.js -> model.d.ts, model.mjs -> model.d.mts (what TypeScript looks for beside each). */
+function declarationsPath(output: string): string {
+  const extension = extname(output);
+  const stem = extension ? output.slice(0, -extension.length) : output;
+  return extension.toLowerCase() === ".mjs" ? `${stem}.d.mts` : `${stem}.d.ts`;
 }
 
 /** The checked network and its weights (--weights, or dsnet's initial ones); undefined on errors. */

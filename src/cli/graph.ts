@@ -1,16 +1,57 @@
-import { UsageError, type CliIO } from "./io.js";
-import type { NetworkSelection } from "./load.js";
+import { graphDot, graphSvg, type GraphPictureOptions } from "../graph/index.js";
+import { writeBytes } from "../weights/load.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { loadNetwork, type NetworkSelection } from "./load.js";
 
 export interface GraphOptions extends NetworkSelection {
   output?: string;
   format?: "svg" | "dot";
+  depth?: string;
+  collapse?: string[];
 }
 
-/** `dsnet graph FILE`: placeholder until the graph pictures land (src/graph/). */
+/**
+ * `dsnet graph FILE`: the network as an SVG picture, or Graphviz dot with `--format dot` (or an
+ * output file ending in .dot or .gv).
+ */
 export async function graphCommand(
-  _file: string,
-  _options: GraphOptions,
-  _io: CliIO,
+  file: string,
+  options: GraphOptions,
+  io: CliIO,
 ): Promise<number> {
-  throw new UsageError("graph pictures are not built yet");
+  const picture: GraphPictureOptions = {
+    depth: depthOf(options.depth),
+    collapse: options.collapse,
+  };
+  const toFile = options.output !== undefined && options.output !== "-";
+  const format = options.format ?? (toFile && /\.(dot|gv)$/i.test(options.output!) ? "dot" : "svg");
+  const loaded = loadNetwork(file, options, io);
+  if (!loaded) return EXIT_DIAGNOSTICS;
+  const known = new Set(loaded.network.layers.flatMap((l) => prefixes(l.name)));
+  for (const name of options.collapse ?? []) {
+    if (!known.has(name)) throw new UsageError(`--collapse: no block named ${name} in ${file}`);
+  }
+  const text =
+    format === "dot" ? graphDot(loaded.network, picture) : graphSvg(loaded.network, picture);
+  if (toFile) {
+    writeBytes(options.output!, text, "picture");
+    io.stderr(`wrote ${options.output}\n`);
+  } else {
+    io.stdout(text);
+  }
+  return EXIT_OK;
+}
+
+function depthOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--depth takes a whole number (0 or more), got ${text}`);
+  return n;
+}
+
+/** `a.b.c` -> `a`, `a.b`: the clusters a layer's name puts it in. */
+function prefixes(name: string): string[] {
+  const parts = name.split(".");
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("."));
 }

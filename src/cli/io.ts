@@ -1,9 +1,25 @@
+import { writeBytes } from "../weights/load.js";
+
 /** Where a command writes; tests pass buffers, the binary passes the process's streams. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Colour diagnostics (a terminal that wants it). */
+  /**
+   * Colour diagnostics. The binary sets it as `--color auto` decides (`autoColor`); runCli
+   * overrides it for `--color always` and `--color never`.
+   */
   color: boolean;
+  /** Standard error is a terminal: progress lines are drawn only there. */
+  isTTY?: boolean;
+  /**
+   * Says what long work is under way (runCli gives every command one: `withProgress`); a
+   * command calls it between phases and in long loops.
+   */
+  progress?: (text: string) => void;
+  /** Bytes to standard output, for `-o -` with a binary file (default: process.stdout). */
+  stdoutBytes?: (data: Uint8Array) => void;
+  /** Standard input, whole, for a file named `-` (default: read from file descriptor 0). */
+  readStdin?: () => string;
 }
 
 /**
@@ -17,3 +33,64 @@ export const EXIT_INTERNAL = 3;
 
 /** A mistake on the command line: printed as `dsnet: message`, exit code 2. */
 export class UsageError extends Error {}
+
+export const COLOR_CHOICES = ["auto", "always", "never"] as const;
+export type ColorChoice = (typeof COLOR_CHOICES)[number];
+
+/**
+ * What `--color auto` means, as Node and the `supports-color` package read the environment:
+ * `FORCE_COLOR` (set, and not `0` or `false`) turns colour on and wins over `NO_COLOR` (set and
+ * not empty, https://no-color.org), which turns it off; otherwise colour when standard error is
+ * a terminal that is not `TERM=dumb`.
+ */
+export function autoColor(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+/** `--color`: always and never decide; auto keeps what the caller found (`autoColor`). */
+export function colorFor(choice: ColorChoice, auto: boolean): boolean {
+  return choice === "always" ? true : choice === "never" ? false : auto;
+}
+
+/**
+ * The io a command gets: `progress(text)` draws one line on standard error, redrawn in place,
+ * while long work runs (`progress("")` clears it), and any other output clears it first. When
+ * standard error is not a terminal (a pipe, a log file) progress prints nothing, so what a
+ * script captures holds only the results.
+ */
+export function withProgress(io: CliIO): CliIO & { progress(text: string): void } {
+  let shown = false;
+  const clear = () => {
+    if (shown) io.stderr("\r\x1b[2K");
+    shown = false;
+  };
+  return {
+    ...io,
+    stdout: (text) => (clear(), io.stdout(text)),
+    stderr: (text) => (clear(), io.stderr(text)),
+    stdoutBytes: (data) => (clear(), (io.stdoutBytes ?? writeStandardOutput)(data)),
+    progress(text) {
+      if (!io.isTTY) return;
+      if (!text) return clear();
+      io.stderr(`\r\x1b[2Kdsnet: ${text}`);
+      shown = true;
+    },
+  };
+}
+
+/** `-o -`: the output goes to standard output. */
+export const STANDARD_OUTPUT = "-";
+
+/** Writes a command's one output file, or, for `-o -`, its text or bytes to standard output. */
+export function writeOutput(io: CliIO, path: string, data: string | Uint8Array, what: string) {
+  if (path !== STANDARD_OUTPUT) return writeBytes(path, data, what);
+  if (typeof data === "string") io.stdout(data);
+  else (io.stdoutBytes ?? writeStandardOutput)(data);
+}
+
+function writeStandardOutput(data: Uint8Array): void {
+  process.stdout.write(data);
+}

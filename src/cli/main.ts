@@ -5,7 +5,17 @@ import { startRepl } from "../repl/repl.js";
 import { compileCommand, type CompileOptions } from "./compile.js";
 import { BackendUnavailableError } from "../backends/index.js";
 import { FileError } from "../weights/errors.js";
-import { EXIT_DIAGNOSTICS, EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import {
+  COLOR_CHOICES,
+  colorFor,
+  EXIT_DIAGNOSTICS,
+  EXIT_INTERNAL,
+  EXIT_USAGE,
+  UsageError,
+  type CliIO,
+  type ColorChoice,
+  withProgress,
+} from "./io.js";
 import { requireFile } from "./load.js";
 import type { GraphOptions } from "./graph.js";
 import { weightsImportCommand, type ImportOptions } from "./import.js";
@@ -18,6 +28,9 @@ import {
   type RunOptions,
 } from "./run.js";
 
+// bin/dsnet.js reads the environment with it.
+export { autoColor } from "./io.js";
+
 const VERSION = "0.1.0";
 
 function collect(value: string, previous: string[]): string[] {
@@ -28,11 +41,24 @@ function collect(value: string, previous: string[]): string[] {
  * Runs the command line. Returns the exit code rather than exiting, so tests can drive the CLI
  * in process. Never throws for a user's mistake: usage errors print `dsnet: ...` and give 2.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], given: CliIO): Promise<number> {
   let code = 0;
+  // --color decides before a command runs; the caller's io stays as it was.
+  const io = withProgress(given);
   const program = new Command("dsnet")
     .description("A compiler for depthwise-separable convolutional networks")
     .version(VERSION)
+    .addOption(
+      new Option(
+        "--color <when>",
+        "colour diagnostics: auto (a terminal; FORCE_COLOR and NO_COLOR honoured), always or never",
+      )
+        .choices(COLOR_CHOICES)
+        .default("auto"),
+    )
+    .hook("preAction", () => {
+      io.color = colorFor(program.opts<{ color: ColorChoice }>().color, given.color);
+    })
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,
@@ -63,10 +89,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network to summarise (needed when the file has several)")
     .addOption(setOption())
+    .option("--depth <n>", "collapse blocks and repeats: one row per name of up to N parts")
     .option("--json", "print one JSON object")
-    .action((file: string, options: { network?: string; set: string[]; json?: boolean }) => {
-      code = summaryCommand(file, options, io);
-    });
+    .action(
+      (
+        file: string,
+        options: { network?: string; set: string[]; json?: boolean; depth?: string },
+      ) => {
+        code = summaryCommand(file, options, io);
+      },
+    );
 
   program
     .command("fmt")
@@ -139,7 +171,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
     .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
-    .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, or .png")
+    .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, .png or .jpg")
     .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
     .option("--top <k>", "how many top entries to print per sample", "5")
     .option(
@@ -147,8 +179,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       "cpu, ts (the generated module) or webgpu (the WGSL shaders, on Dawn)",
       "cpu",
     )
-    .option("--mean <r,g,b>", "subtract from PNG pixels (scaled to 0..1)")
-    .option("--std <r,g,b>", "then divide PNG pixels by")
+    .option("--mean <r,g,b>", "subtract from image pixels (scaled to 0..1)")
+    .option("--std <r,g,b>", "then divide image pixels by")
+    .option(
+      "--resize <mode>",
+      "how an image of another size is resized: half-pixel (PyTorch, Pillow), align-corners, or asymmetric (TF.js's resizeBilinear default)",
+      "half-pixel",
+    )
+    .option("--labels <file>", "class names, one a line, printed with the top entries")
+    .option("--json", "print the output as JSON: the top entries of each sample (and --all)")
+    .option("--all", "with --json: every value of the output too")
     .action(async (file: string, options: RunOptions) => {
       code = await runCommand(file, options, io);
     });
@@ -241,8 +281,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   program
     .command("layers")
     .description("list the built-in layers and their parameters")
-    .action(() => {
-      code = layersCommand(io);
+    .option("--json", "print an array of { name, summary, params }")
+    .action((options: { json?: boolean }) => {
+      code = layersCommand(options, io);
     });
 
   program
@@ -262,6 +303,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addOption(setOption())
     .option("-o, --output <file>", "where to write the picture (default: standard output)")
     .addOption(new Option("--format <format>", "picture format").choices(["svg", "dot"]))
+    .option("--depth <n>", "draw blocks nested deeper than N levels as one box with their totals")
+    .addOption(
+      new Option("--collapse <block>", "draw this block as one box (repeatable)")
+        .argParser(collect)
+        .default([]),
+    )
     .action(async (file: string, options: GraphOptions) => {
       const { graphCommand } = await import("./graph.js");
       code = await graphCommand(file, options, io);
@@ -287,6 +334,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
   try {
     await program.parseAsync(argv, { from: "user" });
+    io.progress("");
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {

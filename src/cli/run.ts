@@ -14,7 +14,8 @@ import {
 import { summarize } from "../cost/summarize.js";
 import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
-import { loadInput, loadWeights, writeBytes } from "../weights/load.js";
+import { RESIZE_MODES, type ResizeMode } from "../weights/image.js";
+import { loadInput, loadWeights, readBytes, writeBytes } from "../weights/load.js";
 import { writeNpy } from "../weights/npy.js";
 import { writeRawFloat32 } from "../weights/raw.js";
 import { writeSafetensors } from "../weights/safetensors.js";
@@ -56,6 +57,10 @@ function channelValues(text: string | undefined, option: string): number[] | und
   return values;
 }
 
+function isResizeMode(mode: string): mode is ResizeMode {
+  return (RESIZE_MODES as readonly string[]).includes(mode);
+}
+
 export const NO_WEIGHTS_NOTE =
   "dsnet: no --weights given: using deterministic initial weights (seed 0)\n";
 
@@ -87,6 +92,12 @@ export function weightsInitCommand(
   io: CliIO,
 ): number {
   if (!options.output) throw new UsageError("weights init needs -o FILE.safetensors");
+  if (options.output.toLowerCase().endsWith(".npy")) {
+    // An .npy file holds one array; a network's weights are many named tensors.
+    throw new UsageError(
+      `weights init writes a safetensors file (many named tensors; .npy holds one array): name it .safetensors, not ${options.output}`,
+    );
+  }
   const seed = options.seed === undefined ? 0 : Number(options.seed);
   if (!Number.isInteger(seed) || seed < 0)
     throw new UsageError(`--seed takes a whole number, got ${options.seed}`);
@@ -112,6 +123,54 @@ export interface RunOptions extends NetworkSelection {
   backend?: string;
   mean?: string;
   std?: string;
+  resize?: string;
+  labels?: string;
+  json?: boolean;
+  all?: boolean;
+}
+
+/** Most class names a --labels file may give (ImageNet-21k has 21,843). */
+const MAX_LABELS = 1_000_000;
+
+/** `--labels FILE`: one class name a line; blank lines at the end are dropped. */
+function readLabels(path: string, classes: number): string[] {
+  const bytes = readBytes(path, "labels file");
+  if (bytes.byteLength > 64 * 2 ** 20)
+    throw new FileError(`${path}: a labels file of ${bytes.byteLength} bytes is too large`);
+  const labels = new TextDecoder().decode(bytes).split(/\r?\n/);
+  while (labels.length > 0 && labels[labels.length - 1].trim() === "") labels.pop();
+  if (labels.length > MAX_LABELS) throw new FileError(`${path}: more than ${MAX_LABELS} labels`);
+  if (labels.length !== classes) {
+    throw new FileError(
+      `${path} has ${labels.length} labels, but the network's output has ${classes} values per sample`,
+    );
+  }
+  return labels.map((l) => l.trim());
+}
+
+/** The output as JSON: each sample's top entries (with labels), and every value with `all`. */
+function outputJson(
+  output: Float32Array,
+  batch: number,
+  shape: [number, number, number],
+  top: number,
+  labels: string[] | undefined,
+  all: boolean,
+): string {
+  const per = output.length / batch;
+  const samples = Array.from({ length: batch }, (_, n) => {
+    const sample = output.subarray(n * per, (n + 1) * per);
+    const order = [...sample.keys()].sort((a, b) => sample[b] - sample[a]).slice(0, top);
+    return {
+      top: order.map((i) => ({
+        index: i,
+        score: sample[i],
+        ...(labels ? { label: labels[i] } : {}),
+      })),
+      ...(all ? { output: Array.from(sample) } : {}),
+    };
+  });
+  return JSON.stringify({ shape: [batch, ...shape], samples }, null, 2) + "\n";
 }
 
 /** `dsnet run FILE --input X`: one forward pass, written to --output or summarised. */
@@ -120,8 +179,13 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const top = positiveInt(options.top, "--top", 5);
   const mean = channelValues(options.mean, "--mean");
   const std = channelValues(options.std, "--std");
+  const resize = options.resize ?? "half-pixel";
+  if (!isResizeMode(resize)) {
+    throw new UsageError(`--resize takes ${RESIZE_MODES.join(", ")}, got ${resize}`);
+  }
+  if (options.all && !options.json) throw new UsageError("--all goes with --json");
   if (!options.input)
-    throw new UsageError("run needs --input FILE (.npy, .png or raw float32 .bin)");
+    throw new UsageError("run needs --input FILE (.npy, .png, .jpg or raw float32 .bin)");
   if (
     options.output &&
     ![".npy", ".bin", ".f32", ".raw"].includes(extname(options.output).toLowerCase())
@@ -132,10 +196,12 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   if (!loaded) return EXIT_DIAGNOSTICS;
   const network = loaded.network;
   const weights = loadWeights(network, options.weights);
-  const input = loadInput(network, options.input!, { mean, std });
-  if ((mean || std) && extname(options.input!).toLowerCase() !== ".png") {
-    io.stderr("dsnet: --mean and --std apply to PNG inputs only; the input is used as it is\n");
+  const input = loadInput(network, options.input!, { mean, std, resize });
+  if ((mean || std) && ![".png", ".jpg", ".jpeg"].includes(extname(options.input!).toLowerCase())) {
+    io.stderr("dsnet: --mean and --std apply to image inputs only; the input is used as it is\n");
   }
+  const [oh, ow, oc] = network.layers[network.output].shape;
+  const labels = options.labels ? readLabels(options.labels, oh * ow * oc) : undefined;
   if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
   const runner = await compile(network, weights, {
     backend,
@@ -152,8 +218,10 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
         : writeRawFloat32(output);
     writeBytes(options.output, bytes, "output");
     io.stderr(`wrote ${input.batch}x${formatShape([h, w, c])} to ${options.output}\n`);
+  } else if (options.json) {
+    io.stdout(outputJson(output, input.batch, [h, w, c], top, labels, options.all ?? false));
   } else {
-    io.stdout(describeOutput(output, input.batch, [h, w, c], top));
+    io.stdout(describeOutput(output, input.batch, [h, w, c], top, labels));
   }
   return EXIT_OK;
 }
@@ -198,6 +266,7 @@ export async function benchCommand(
     warmup,
     batch,
     weights: options.weights,
+    progress: io.progress,
   });
   io.stdout(options.json ? JSON.stringify(result, null, 2) + "\n" : describeBench(result));
   return EXIT_OK;
@@ -206,18 +275,29 @@ export async function benchCommand(
 export async function benchmark(
   network: Network,
   backend: BackendName,
-  options: { runs: number; warmup: number; batch: number; weights?: string },
+  options: {
+    runs: number;
+    warmup: number;
+    batch: number;
+    weights?: string;
+    progress?: (text: string) => void;
+  },
 ): Promise<BenchResult> {
   const weights = loadWeights(network, options.weights);
+  options.progress?.(`compiling ${network.name} for ${backend}`);
   const runner = await compile(network, weights, { backend, batch: options.batch });
   const [h, w, c] = network.input;
   const random = new Random(1);
   const input = Float32Array.from({ length: options.batch * h * w * c }, () =>
     random.uniform(-1, 1),
   );
-  for (let i = 0; i < options.warmup; i++) await runner.forward(input);
+  for (let i = 0; i < options.warmup; i++) {
+    options.progress?.(`warm-up ${i + 1}/${options.warmup}`);
+    await runner.forward(input);
+  }
   const times: number[] = [];
   for (let i = 0; i < options.runs; i++) {
+    options.progress?.(`run ${i + 1}/${options.runs}`);
     const start = performance.now();
     await runner.forward(input);
     times.push(performance.now() - start);
@@ -235,6 +315,7 @@ export async function benchmark(
     macs,
     gflops: (2 * macs) / (medianMs * 1e6),
   };
+  options.progress?.("timing each step");
   if (runner.steps) result.perKind = timeByKind(runner, input, options.runs);
   runner.dispose?.();
   return result;

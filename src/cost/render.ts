@@ -1,6 +1,6 @@
 import { formatCount, formatShape } from "../ir/types.js";
 import { describeValue } from "../check/values.js";
-import type { Summary } from "./summarize.js";
+import { groupLayers, type Summary } from "./summarize.js";
 
 /** 568740352 -> "568.74 M". */
 export function formatScaled(n: number): string {
@@ -14,12 +14,28 @@ export function formatScaled(n: number): string {
   return String(n);
 }
 
+/** 1605632 -> "1.61 MB", 32768 -> "32.8 kB", 512 -> "512 B" (SI units, as torchinfo's MB). */
+export function formatBytes(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} B`;
+}
+
+export interface RenderOptions {
+  /**
+   * Collapse layers to this many parts of their names (`groupLayers`): depth 1 is one row per
+   * top-level layer, block call and repeat. Default: every layer.
+   */
+  depth?: number;
+}
+
 /**
  * The summary as a table in the manner of Keras' `model.summary()` and torchinfo: one row per
- * layer with its output shape, parameters and multiply-adds, the totals, then the
- * depthwise-separable pairs against the standard convolutions they replace.
+ * layer (or per block, to a depth) with its output shape and size, parameters and
+ * multiply-adds, and what a join joins; the totals and memory; then the depthwise-separable
+ * pairs against the standard convolutions they replace.
  */
-export function renderSummary(summary: Summary): string {
+export function renderSummary(summary: Summary, options: RenderOptions = {}): string {
   const params = Object.entries(summary.params)
     .map(([k, v]) => `${k}=${describeValue(v)}`)
     .join(", ");
@@ -27,15 +43,28 @@ export function renderSummary(summary: Summary): string {
   lines.push(`Network ${summary.network}${params ? ` (${params})` : ""} from ${summary.file}`);
   lines.push(`Input ${formatShape(summary.input)}, output ${formatShape(summary.output)}`);
   lines.push("");
-  const rows = summary.layers.map((l) => [
+  const rows =
+    options.depth === undefined
+      ? summary.layers.map((l) => ({ ...l, layers: 1 }))
+      : groupLayers(summary, options.depth);
+  const cells = rows.map((l) => [
     l.name,
-    l.op,
+    l.op ?? `${l.layers} layers`,
     formatShape(l.output),
+    formatBytes(l.outputBytes),
     l.params ? formatCount(l.params) : "0",
     l.macs ? formatCount(l.macs) : "0",
+    l.joins ?? "",
   ]);
+  const headers = ["Layer", "Op", "Output", "Memory", "Params", "MACs", "Joins"];
+  // The Joins column only where something joins.
+  const columns = cells.some((c) => c[6]) ? 7 : 6;
   lines.push(
-    ...table(["Layer", "Op", "Output", "Params", "MACs"], rows, [false, false, false, true, true]),
+    ...table(
+      headers.slice(0, columns),
+      cells.map((c) => c.slice(0, columns)),
+      [false, false, false, true, true, true, false],
+    ),
   );
   const t = summary.totals;
   lines.push("");
@@ -45,6 +74,20 @@ export function renderSummary(summary: Summary): string {
     `  non-trainable:      ${formatCount(t.nonTrainableParams)} (batch-norm running statistics)`,
   );
   lines.push(`Total MACs:           ${formatCount(t.macs)} (${formatScaled(t.macs)})`);
+  const m = summary.memory;
+  lines.push("");
+  lines.push("Memory, one sample in float32 (1 MB = 10^6 bytes):");
+  lines.push(`  input:              ${formatBytes(m.inputBytes)}`);
+  lines.push(`  parameters:         ${formatBytes(m.paramBytes)}`);
+  lines.push(
+    `  activations:        ${formatBytes(m.activationBytes)} (every layer's output, as torchinfo's forward pass size)`,
+  );
+  lines.push(
+    `  peak activations:   ${formatBytes(m.peakActivationBytes)} (the most held at once, layer by layer, each freed after its last reader)`,
+  );
+  lines.push(
+    `  estimated total:    ${formatBytes(m.totalBytes)} (input + parameters + activations)`,
+  );
 
   const sep = summary.separable;
   if (sep.pairs.length > 0) {

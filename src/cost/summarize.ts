@@ -12,7 +12,23 @@ export interface LayerCost {
   /** Batch-norm running mean and variance, as Keras counts them. */
   nonTrainableParams: number;
   macs: number;
+  /** The output's size in bytes: one sample, float32. */
+  outputBytes: number;
 }
+
+/** A summary's row: a layer's cost and what it reads. */
+export interface LayerRow extends LayerCost {
+  /** The layers it reads, by name. */
+  inputs: string[];
+  /**
+   * What a layer reading several values joins: `residual of X` for the add that ends residual
+   * X, otherwise its inputs' names.
+   */
+  joins?: string;
+}
+
+/** dsnet computes in float32. */
+export const BYTES_PER_VALUE = 4;
 
 /**
  * A depthwise layer followed (through batch norm, activations or dropout only) by a pointwise
@@ -51,8 +67,23 @@ export interface Summary {
   params: Record<string, Value>;
   input: Shape;
   output: Shape;
-  layers: LayerCost[];
+  layers: LayerRow[];
   totals: { macs: number; params: number; trainableParams: number; nonTrainableParams: number };
+  /** Memory for one sample in float32, as torchinfo reports it (without a backward pass). */
+  memory: {
+    inputBytes: number;
+    /** Every parameter, batch norm's running statistics included. */
+    paramBytes: number;
+    /** Every layer's output added up (the input not counted): torchinfo's forward pass size. */
+    activationBytes: number;
+    /**
+     * The most activation memory held at once when the layers run one after another and each
+     * output is freed after its last reader (the input included).
+     */
+    peakActivationBytes: number;
+    /** input + parameters + activations: torchinfo's estimated total. */
+    totalBytes: number;
+  };
   separable: {
     pairs: SeparablePair[];
     /** MACs and parameters of all pairs as built. */
@@ -99,12 +130,43 @@ export function layerCost(layer: Layer): LayerCost {
     trainableParams: trainable,
     nonTrainableParams: nonTrainable,
     macs,
+    outputBytes: valueBytes(layer.shape),
   };
+}
+
+function layerRow(layer: Layer, layers: readonly Layer[]): LayerRow {
+  return {
+    ...layerCost(layer),
+    inputs: layer.inputs.map((i) => layers[i].name),
+    ...(layer.inputs.length > 1 ? { joins: joinedBy(layer, layers) } : {}),
+  };
+}
+
+function valueBytes(shape: Shape): number {
+  return shape[0] * shape[1] * shape[2] * BYTES_PER_VALUE;
+}
+
+/**
+ * `residual of X` for the add that ends residual X (`X.add`, reading one value from outside X:
+ * the residual's input, or one from X's shortcut); otherwise the inputs' names, written from X
+ * when all are inside it (`branch1.relu1, branch2.relu2` for `X.concat`).
+ */
+function joinedBy(layer: Layer, layers: readonly Layer[]): string {
+  const names = layer.inputs.map((i) => layers[i].name);
+  const scope = layer.name.slice(0, layer.name.lastIndexOf(".") + 1);
+  const inside = (name: string) => scope !== "" && name.startsWith(scope);
+  if (layer.op === "add" && scope !== "") {
+    const residual = scope.slice(0, -1);
+    if (names.filter((n) => !inside(n)).length === 1) return `residual of ${residual}`;
+    if (names.some((n) => n.startsWith(`${scope}shortcut.`)))
+      return `residual of ${residual}, with its shortcut`;
+  }
+  return (names.every(inside) ? names.map((n) => n.slice(scope.length)) : names).join(", ");
 }
 
 /** Per-layer cost, totals, and the separable pairs with their standard-convolution equivalents. */
 export function summarize(network: Network): Summary {
-  const layers = network.layers.map(layerCost);
+  const layers = network.layers.map((l) => layerRow(l, network.layers));
   const totals = { macs: 0, params: 0, trainableParams: 0, nonTrainableParams: 0 };
   for (const c of layers) {
     totals.macs += c.macs;
@@ -151,6 +213,7 @@ export function summarize(network: Network): Summary {
     output: network.layers[network.output].shape,
     layers,
     totals,
+    memory: memoryOf(network, layers, totals.params),
     separable: {
       pairs,
       macs: pairMacs,
@@ -163,6 +226,104 @@ export function summarize(network: Network): Summary {
       },
     },
   };
+}
+
+function memoryOf(network: Network, costs: LayerRow[], params: number): Summary["memory"] {
+  const inputBytes = valueBytes(network.input);
+  const paramBytes = params * BYTES_PER_VALUE;
+  const activationBytes = costs.reduce((a, c) => a + (c.op === "input" ? 0 : c.outputBytes), 0);
+  return {
+    inputBytes,
+    paramBytes,
+    activationBytes,
+    peakActivationBytes: peakActivationBytes(network, costs),
+    totalBytes: inputBytes + paramBytes + activationBytes,
+  };
+}
+
+/**
+ * Runs the layers in order: each output is allocated while its inputs are still held, and a
+ * value is freed after its last reader (the network's output is held to the end).
+ */
+function peakActivationBytes(network: Network, costs: LayerCost[]): number {
+  const lastReader = network.layers.map((l) => l.id);
+  for (const layer of network.layers)
+    for (const i of layer.inputs) lastReader[i] = Math.max(lastReader[i], layer.id);
+  lastReader[network.output] = network.layers.length;
+  const freedAfter = network.layers.map(() => [] as number[]);
+  lastReader.forEach((reader, value) => {
+    if (reader < network.layers.length) freedAfter[reader].push(value);
+  });
+  let held = 0;
+  let peak = 0;
+  for (const layer of network.layers) {
+    held += costs[layer.id].outputBytes;
+    peak = Math.max(peak, held);
+    for (const value of freedAfter[layer.id]) held -= costs[value].outputBytes;
+  }
+  return peak;
+}
+
+/**
+ * A row of a summary collapsed to a depth: the layers whose names share their first `depth`
+ * parts (a block call, a repeat, one iteration of it), or one layer.
+ */
+export interface LayerGroup {
+  name: string;
+  /** The layer's op, for a group of one layer named `name`; undefined for a block. */
+  op?: Layer["op"];
+  layers: number;
+  /** The output of its last layer, the group's result. */
+  output: Shape;
+  outputBytes: number;
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  macs: number;
+  joins?: string;
+}
+
+/**
+ * The layers collapsed to `depth` parts of their names (`--depth`): `bottleneck2.1.pw1` is in
+ * row `bottleneck2` at depth 1 and `bottleneck2.1` at depth 2. Rows come in layer order.
+ */
+export function groupLayers(summary: Summary, depth: number): LayerGroup[] {
+  const groups = new Map<string, LayerGroup>();
+  for (const layer of summary.layers) {
+    const name = layer.name.split(".").slice(0, depth).join(".");
+    let group = groups.get(name);
+    if (!group) {
+      group = {
+        name,
+        layers: 0,
+        output: layer.output,
+        outputBytes: 0,
+        params: 0,
+        trainableParams: 0,
+        nonTrainableParams: 0,
+        macs: 0,
+      };
+      groups.set(name, group);
+    }
+    group.layers++;
+    group.output = layer.output;
+    group.outputBytes = layer.outputBytes;
+    group.params += layer.params;
+    group.trainableParams += layer.trainableParams;
+    group.nonTrainableParams += layer.nonTrainableParams;
+    group.macs += layer.macs;
+    if (layer.name === name) {
+      group.op = layer.op;
+      if (layer.joins !== undefined) group.joins = layer.joins;
+    }
+  }
+  for (const group of groups.values()) {
+    if (group.layers > 1) {
+      delete group.op;
+      delete group.joins;
+    }
+  }
+  return [...groups.values()];
 }
 
 /** Layers that sit between a depthwise and a pointwise layer without breaking the pair. */

@@ -5,7 +5,8 @@ import type { Severity } from "./diagnostic.js";
  * diagnosticMessages.json keeps them. A code names one kind of problem and may have several
  * messages (a type mismatch in a repeat count reads differently from one in a condition).
  * Codes are grouped by phase: DS1xxx syntax, DS2xxx names and declarations, DS3xxx values and
- * expressions, DS4xxx shapes, DS5xxx limits, DS6xxx command-line overrides. A code is never
+ * expressions, DS4xxx shapes, DS5xxx limits, DS6xxx command-line overrides, DS7xxx weights
+ * imported from a model file that disagree with the .dsnet (`dsnet weights import`). A code is never
  * reused for another meaning.
  *
  * `{name}` in a message is a placeholder; `report` takes a value for each, checked by the
@@ -24,6 +25,16 @@ export const catalogue = {
     code: "DS1003",
     severity: "error",
     message: "this string is not closed before the end of the line",
+  },
+  assignInCondition: {
+    code: "DS1002",
+    severity: "error",
+    message: "`=` in a condition: `=` gives a value to a name, and `==` compares",
+  },
+  reservedName: {
+    code: "DS1004",
+    severity: "error",
+    message: "`{word}` cannot be a name: it is {meaning}",
   },
 
   // --- names and declarations ---------------------------------------------------------------
@@ -89,6 +100,11 @@ export const catalogue = {
   duplicateArgument: { code: "DS2009", severity: "error", message: "`{name}` is given twice" },
   unknownName: { code: "DS2010", severity: "error", message: "unknown name `{name}`" },
   unknownShapeField: { code: "DS2010", severity: "error", message: "`in` has no field `{field}`" },
+  layerAsValue: {
+    code: "DS2010",
+    severity: "error",
+    message: "unknown name `{name}`: `{name}` is {what}, so a `->` is probably missing before it",
+  },
   unknownFunction: { code: "DS2011", severity: "error", message: "unknown function `{name}`" },
   shadowsBuiltin: {
     code: "DS2012",
@@ -117,6 +133,11 @@ export const catalogue = {
     message: "`{name}` is already defined in this scope",
   },
   noNetwork: { code: "DS2017", severity: "error", message: "{file} declares no network" },
+  shapeBeforeInput: {
+    code: "DS2018",
+    severity: "error",
+    message: "`{text}` is used {where}, where no shape flows yet",
+  },
 
   // --- values and expressions ---------------------------------------------------------------
   divisionByZero: {
@@ -239,6 +260,16 @@ export const catalogue = {
     severity: "error",
     message: "dropout probability must be in [0, 1), but is {value}",
   },
+  normalizeForm: {
+    code: "DS3007",
+    severity: "error",
+    message: "`normalize` takes mean= and std=, or scale= and shift=: one of the two forms",
+  },
+  normalizeZeroStd: {
+    code: "DS3007",
+    severity: "error",
+    message: "std must not be zero or too small to divide by, but is {value}",
+  },
   poolWindowOfPadding: {
     code: "DS3007",
     severity: "error",
@@ -288,6 +319,12 @@ export const catalogue = {
     code: "DS4007",
     severity: "error",
     message: "`{call}` expects {asked} channels, but its input {producer} has {channels} ({shape})",
+  },
+  normalizeChannels: {
+    code: "DS4007",
+    severity: "error",
+    message:
+      "`normalize` {name} has {count} values: give one, or one per channel of its input {producer} ({channels})",
   },
   notFlat: {
     code: "DS4008",
@@ -367,6 +404,23 @@ export const catalogue = {
     code: "DS4102",
     severity: "warning",
     message: "`let {name}` is never used",
+  },
+  convArgumentOrder: {
+    code: "DS4103",
+    severity: "warning",
+    message:
+      "`{call}` makes {out} output channels with a {kernel}x{kernel} kernel, not {kernel} channels from {out} as PyTorch's Conv2d({out}, {kernel}) does",
+  },
+  kernelProduct: {
+    code: "DS4104",
+    severity: "warning",
+    message: "`{text}` is the number {value}, so this is a {value}x{value} kernel",
+  },
+  inputChannelsFirst: {
+    code: "DS4105",
+    severity: "warning",
+    message:
+      "`input {shape}` is {h} high and {w} wide with {c} channels: dsnet's input is height x width x channels",
   },
 
   // --- limits -------------------------------------------------------------------------------
@@ -480,6 +534,25 @@ export const catalogue = {
     code: "DS6001",
     severity: "error",
     message: "--set needs a network to apply to, and {file} declares {networks}",
+  },
+
+  // --- weights imported from a model file (dsnet weights import) ----------------------------
+  importedEps: {
+    code: "DS7001",
+    severity: "warning",
+    message: "the imported batch norm {source} has eps {eps}, but this `bn` uses {layerEps}",
+  },
+  importedPadding: {
+    code: "DS7002",
+    severity: "warning",
+    message:
+      "the imported {source} pads this {size} input by {pads} ({rule}), but this layer pads it by {layerPads}",
+  },
+  importedStride: {
+    code: "DS7003",
+    severity: "warning",
+    message:
+      "the imported {source} has stride {stride} and dilation {dilation}, but this layer {layerStride} and {layerDilation}",
   },
 } as const satisfies Record<string, { code: string; severity: Severity; message: string }>;
 

@@ -53,6 +53,20 @@ export class Reporter {
     this.diagnostics.push(diagnostic);
   }
 
+  /**
+   * A reporter that passes this one what `map` makes of each diagnostic: the same, another, or
+   * nothing (undefined), for checks made on partial knowledge.
+   */
+  mapped(map: (diagnostic: Diagnostic) => Diagnostic | undefined): Reporter {
+    const target = this;
+    return new (class extends Reporter {
+      override add(diagnostic: Diagnostic): void {
+        const kept = map(diagnostic);
+        if (kept) target.add(kept);
+      }
+    })();
+  }
+
   get errorCount(): number {
     return this.diagnostics.filter((d) => d.severity === "error").length;
   }

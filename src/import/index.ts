@@ -7,16 +7,18 @@ import { ImportError } from "./errors.js";
 import {
   labelFor,
   labelJoins,
+  layersInOrder,
   render,
   structure,
   type LayerGraph,
-  type Statement,
 } from "./layer-graph.js";
 import { importOnnx } from "./onnx.js";
+import { importTfjs } from "./tfjs/index.js";
+import { isTfjsModelJson } from "./tfjs/model-json.js";
 
 /*
  * `dsnet import`: a model file of another framework as a .dsnet network and its weights. Each
- * format has an importer that gives a LayerGraph (onnx.ts); the rest is shared: the graph is
+ * format has an importer that gives a LayerGraph (onnx.ts, tfjs/); the rest is shared: the graph is
  * written as nested pipelines, the text is checked by dsnet's own checker, and the weights are
  * paired with the tensors the checked network expects, in order, every shape compared.
  */
@@ -35,7 +37,8 @@ interface Format {
   name: string;
   /** Whether the file is of this format, by its extension or its first bytes. */
   recognises: (path: string, bytes: Uint8Array) => boolean;
-  read: (bytes: Uint8Array) => { graph: LayerGraph; notes: string[] };
+  /** The model at `path` (whose bytes are `bytes`; a format may read files beside it). */
+  read: (bytes: Uint8Array, path: string) => { graph: LayerGraph; notes: string[] };
 }
 
 const FORMATS: Format[] = [
@@ -44,6 +47,12 @@ const FORMATS: Format[] = [
     // A ModelProto starts with ir_version (field 1, varint: 0x08) in every exporter we know.
     recognises: (path, bytes) => extname(path).toLowerCase() === ".onnx" || bytes[0] === 0x08,
     read: importOnnx,
+  },
+  {
+    name: "TF.js",
+    // model.json: a JSON object with modelTopology; its weights are in shards beside it.
+    recognises: (_path, bytes) => isTfjsModelJson(bytes),
+    read: importTfjs,
   },
 ];
 
@@ -55,10 +64,10 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   const format = FORMATS.find((f) => f.recognises(path, bytes));
   if (!format) {
     throw new ImportError(
-      `cannot tell what kind of model this is: dsnet imports ${FORMATS.map((f) => f.name).join(", ")} (.onnx)`,
+      `cannot tell what kind of model this is: dsnet imports ${FORMATS.map((f) => f.name).join(", ")} (.onnx, TF.js model.json)`,
     );
   }
-  const { graph, notes } = format.read(bytes);
+  const { graph, notes } = format.read(bytes, path);
   const network = labelFor(name, new Set());
   const [h, w, c] = graph.inputShape;
   const statements = structure(graph);
@@ -84,7 +93,7 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
     );
   }
   const specs = expectedTensors(checked.networks[0]);
-  const ordered = tensorsInOrder(statements);
+  const ordered = layersInOrder(statements).flatMap((l) => l.tensors);
   if (specs.length !== ordered.length) {
     throw new Error(`internal: ${specs.length} tensors expected, ${ordered.length} imported`);
   }
@@ -98,10 +107,3 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   return { source, tensors, name: network, format: format.name };
 }
 
-/** The layers' tensors in the order the text writes the layers (dsnet's weight order). */
-function tensorsInOrder(statements: Statement[]): TensorToWrite[] {
-  return statements.flatMap((s) => [
-    ...(s.kind === "join" ? s.branches.flatMap(tensorsInOrder) : []),
-    ...s.layer.tensors,
-  ]);
-}

@@ -1,3 +1,4 @@
+import { resolvePadding } from "../check/padding.js";
 import { syntaxLimits } from "../syntax/parse.js";
 import { reservedWords } from "../syntax/tokens.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
@@ -27,6 +28,105 @@ export interface ImportedLayer {
   tensors: TensorToWrite[];
   /** For `slice`: the channels it keeps, so that a concat over slices can be written split=. */
   slice?: { start: number; end: number; of: number };
+  /** A batch norm's eps as the source gives it. */
+  eps?: number;
+  /** A convolution's window as the source computes it, whatever the input's size. */
+  window?: SourceWindow;
+}
+
+/** Pixels of padding: [top, bottom, left, right]. */
+export type Pads = [number, number, number, number];
+
+/**
+ * How a source's convolution pads, as a rule rather than amounts, so that `dsnet weights
+ * import` can compare it with a hand-written .dsnet run at another size.
+ */
+export interface SourceWindow {
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  /** TF's and ONNX's SAME (resolved on the input after `before`), VALID, or amounts. */
+  padding: "same_upper" | "valid" | Pads;
+  /** Zeros added first, whatever the padding (Keras's ZeroPadding2D before the layer). */
+  before: Pads;
+}
+
+/** The pixels a source's window pads an h x w input with. */
+export function padsAt(window: SourceWindow, h: number, w: number): Pads {
+  const { padding, before: b, kernel, stride, dilation } = window;
+  const size = [h + b[0] + b[1], w + b[2] + b[3]];
+  const [[t, bo], [l, r]] = [0, 1].map((a) =>
+    Array.isArray(padding)
+      ? [padding[2 * a], padding[2 * a + 1]]
+      : resolvePadding({ mode: padding }, undefined, size[a], kernel[a], stride[a], dilation[a]),
+  );
+  return [b[0] + t, b[1] + bo, b[2] + l, b[3] + r];
+}
+
+/**
+ * How dsnet writes `pads` on a window over an h x w input: "" for the layer's default
+ * (`same` for convolutions, `valid` for pools), ` valid`, ` pad=same_upper`, ` pad=N` or
+ * ` pad=[top, bottom, left, right]`.
+ */
+export function padText(
+  pads: readonly number[],
+  [h, w]: [number, number],
+  window: Pick<SourceWindow, "kernel" | "stride" | "dilation">,
+  fallback: "same" | "valid",
+): string {
+  const modeOf = (mode: "same" | "same_upper") =>
+    [0, 1].flatMap((a) =>
+      resolvePadding(
+        { mode },
+        undefined,
+        [h, w][a],
+        window.kernel[a],
+        window.stride[a],
+        window.dilation[a],
+      ),
+    );
+  const equal = (p: number[]) => p.every((v, i) => v === pads[i]);
+  if (fallback === "same" && equal(modeOf("same"))) return "";
+  if (pads.every((p) => p === 0)) return fallback === "valid" ? "" : " valid";
+  if (equal(modeOf("same_upper"))) return " pad=same_upper";
+  if (pads.every((p) => p === pads[0])) return ` pad=${pads[0]}`;
+  return ` pad=[${pads.join(", ")}]`;
+}
+
+/**
+ * A `normalize` layer computing x · scale + shift per channel: written `mean= std=` when the
+ * source wrote (x - mean) / std (`statistics`), else `scale= shift=`.
+ */
+export function normalizeText({
+  scale,
+  shift,
+  statistics = false,
+}: {
+  scale: number[];
+  shift: number[];
+  statistics?: boolean;
+}): string {
+  const list = (v: number[]) =>
+    v.every((x) => Math.fround(x) === Math.fround(v[0]))
+      ? float32Text(v[0])
+      : `[${v.map(float32Text).join(", ")}]`;
+  if (!statistics) return `normalize scale=${list(scale)} shift=${list(shift)}`;
+  const std = scale.map((s) => 1 / s);
+  const mean = shift.map((b, i) => -b * std[i]);
+  const parts = [
+    ...(mean.some((m) => m !== 0) ? [`mean=${list(mean)}`] : []),
+    ...(std.some((s) => s !== 1) ? [`std=${list(std)}`] : []),
+  ];
+  return `normalize ${parts.length > 0 ? parts.join(" ") : "mean=0"}`;
+}
+
+/** The shortest decimal that reads back as the same float32 (1e-3 for 0.0010000000475). */
+export function float32Text(x: number): string {
+  for (let p = 1; p <= 9; p++) {
+    const text = Number(x.toPrecision(p));
+    if (Math.fround(text) === Math.fround(x)) return String(text);
+  }
+  return String(x);
 }
 
 export interface LayerGraph {
@@ -168,6 +268,14 @@ export function structure(graph: LayerGraph): Statement[] {
     notSeriesParallel(`left over: ${left.join(", ")}`);
   }
   return body;
+}
+
+/** The layers in the order the text writes them (dsnet's weight order): a join after its branches. */
+export function layersInOrder(statements: Statement[]): ImportedLayer[] {
+  return statements.flatMap((s) => [
+    ...(s.kind === "join" ? s.branches.flatMap(layersInOrder) : []),
+    s.layer,
+  ]);
 }
 
 function describe(layer: ImportedLayer): string {

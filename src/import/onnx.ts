@@ -2,15 +2,23 @@ import { decodeModel } from "../backends/onnx/proto.js";
 import { limits } from "../check/limits.js";
 import { ImportError } from "./errors.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
-import { labelFor, type ImportedLayer, type LayerGraph } from "./layer-graph.js";
+import {
+  float32Text,
+  labelFor,
+  normalizeText,
+  type ImportedLayer,
+  type LayerGraph,
+} from "./layer-graph.js";
 
 /*
  * ONNX models (NCHW, as PyTorch exports them) as a graph of dsnet layers. Each ONNX node becomes
  * a layer, or folds into one (Sigmoid·Mul into silu, HardSigmoid·Mul into hardswish, MatMul and
  * its bias Add into fc, Reshape-Transpose-Reshape into shuffle, Split into slices), or is
  * evaluated here when it computes constants (Shape, Gather, Unsqueeze, Concat and arithmetic on
- * them: the chunk sizes PyTorch computes from a tensor's shape). Every tensor is checked against
- * its dims before use; everything the file holds is distrusted.
+ * them: the chunk sizes PyTorch computes from a tensor's shape). Arithmetic by constants on a
+ * feature map (the input's `(x - mean) / std`, or dsnet's own `normalize` exported as Mul and
+ * Add) becomes `normalize`. Every tensor is checked against its dims before use; everything the
+ * file holds is distrusted.
  */
 
 /** The decoded protobuf, as far as the importer reads it (onnx.proto's field names). */
@@ -125,6 +133,11 @@ class OnnxTranslator {
   private readonly readers = new Map<string, number>();
   private readonly labels = new Set<string>();
   private readonly unsupported: string[] = [];
+  /** Each `normalize` layer's scale and shift, and whether only Sub and Div made it. */
+  private readonly scaling = new Map<
+    ImportedLayer,
+    { scale: number[]; shift: number[]; statistics: boolean }
+  >();
   private readonly opset: number;
   private nextId = 0;
   private hasBatchNorm = false;
@@ -321,6 +334,10 @@ class OnnxTranslator {
       return { kind: "const", dims: [dims.length], data: Float64Array.from(dims), int: true };
     }
     if (x?.kind === "grouped") return this.grouped(op, x, inputs, attrs);
+    if ((op === "Add" || op === "Mul") && x?.kind === "const" && inputs[1]?.kind === "map") {
+      // c + x, c · x: the same as x + c, x · c
+      return this.binary(op, inputs[1], x, { ...node, input: [...(node.input ?? [])].reverse() });
+    }
     if (x?.kind !== "map")
       return x === undefined ? "no data input" : "a constant where dsnet needs a feature map";
     const spatial = [x.c, x.h, x.w];
@@ -441,6 +458,8 @@ class OnnxTranslator {
       }
       case "Add":
       case "Mul":
+      case "Sub":
+      case "Div":
         return this.binary(op, x, inputs[1], node);
       case "Concat": {
         const axis = int("axis", 1);
@@ -654,9 +673,10 @@ class OnnxTranslator {
         fc.text = fc.text.replace(" bias=false", "");
         return x;
       }
-      return `a constant operand; dsnet's ${op === "Add" ? "add" : "mul"} joins two computed values`;
+      return this.normalize(op, x, y, this.readers.get(node.input![0]) === 1);
     }
     if (y?.kind !== "map") return "no second operand";
+    if (op === "Sub" || op === "Div") return "two feature maps; dsnet subtracts and divides by constants";
     if (op === "Mul") {
       for (const [a, gate, gateName] of [
         [x, y, node.input![1]],
@@ -680,6 +700,50 @@ class OnnxTranslator {
     const big = x.h * x.w >= y.h * y.w ? x : y;
     const join = op === "Add" ? "add" : "mul";
     return this.layer(join, [x, y], [big.c, big.h, big.w], { join }, x.flat && y.flat);
+  }
+
+  /**
+   * x + c, x - c, x · c or x / c by a constant of one value or one per channel, as `normalize`:
+   * merged into the normalize layer that computed x when nothing else reads x (`alone`), so that
+   * `(x - mean) / std` and dsnet's own export (Mul, then Add) are one layer.
+   */
+  private normalize(
+    op: string,
+    x: Feature,
+    c: Extract<Value, { kind: "const" }>,
+    alone: boolean,
+  ): Value | string {
+    const rank = x.flat ? 2 : 4;
+    const dims = [...new Array<number>(Math.max(0, rank - c.dims.length)).fill(1), ...c.dims];
+    const perChannel = dims.length === rank && dims.every((d, i) => d === 1 || (i === 1 && d === x.c));
+    if (!perChannel) {
+      return `a constant of dims [${c.dims.join(", ")}]; dsnet scales by one value or one per channel ([C, 1, 1])`;
+    }
+    const v = Array.from({ length: x.c }, (_, i) => c.data[c.data.length === 1 ? 0 : i]);
+    const [scale, shift] =
+      op === "Mul"
+        ? [v, v.map(() => 0)]
+        : op === "Div"
+          ? [v.map((d) => 1 / d), v.map(() => 0)]
+          : [v.map(() => 1), op === "Sub" ? v.map((d) => -d) : v];
+    if (!scale.every((s) => Number.isFinite(s) && s !== 0)) {
+      return "a scale of zero or a division by zero";
+    }
+    const statistics = op === "Sub" || op === "Div";
+    const before = this.producerOf.get(x.id);
+    const merged = before && this.scaling.get(before);
+    if (before && merged && alone) {
+      // (x·a + b)·s + t
+      merged.scale = merged.scale.map((a, i) => a * scale[i]);
+      merged.shift = merged.shift.map((b, i) => b * scale[i] + shift[i]);
+      merged.statistics &&= statistics;
+      before.text = normalizeText(merged);
+      return x;
+    }
+    const values = { scale, shift, statistics };
+    const out = this.layer(normalizeText(values), [x], [x.c, x.h, x.w], {}, x.flat);
+    this.scaling.set(this.producerOf.get(out.id)!, values);
+    return out;
   }
 
   private flatten(x: Feature): Feature {
@@ -1010,15 +1074,6 @@ function transpose2d(data: Float64Array, rows: number, cols: number): Float32Arr
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
   return out;
-}
-
-/** The shortest decimal that reads back as the same float32 (1e-3 for 0.0010000000475). */
-function float32Text(x: number): string {
-  for (let p = 1; p <= 9; p++) {
-    const text = Number(x.toPrecision(p));
-    if (Math.fround(text) === Math.fround(x)) return String(text);
-  }
-  return String(x);
 }
 
 /**

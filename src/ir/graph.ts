@@ -83,14 +83,17 @@ export interface BatchNormNode extends NodeBase {
   tensors: FoldedBatchNorm;
 }
 
-/** y = x * scale + shift, per channel: a batch norm that had no convolution to fold into. */
+/**
+ * y = x * scale + shift, per channel: a batch norm that had no convolution to fold into, or a
+ * `normalize` layer's constant scaling of the input.
+ */
 export interface AffineNode extends NodeBase {
   op: "affine";
   scale: Float32Array;
   shift: Float32Array;
   activation: Activation;
-  /** The batch norm it computes. */
-  tensors: FoldedBatchNorm;
+  /** The batch norm it computes; absent for constants (`normalize`), which have no tensors. */
+  tensors?: FoldedBatchNorm;
 }
 
 export interface ActivationNode extends NodeBase {

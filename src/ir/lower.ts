@@ -105,6 +105,14 @@ function lowerLayer(layer: Layer, all: Tensor[], roles: Map<string, number>): No
           variance: index("running_var"),
         },
       };
+    case "normalize":
+      return {
+        ...base,
+        op: "affine",
+        scale: Float32Array.from(layer.scale),
+        shift: Float32Array.from(layer.shift),
+        activation: none,
+      };
     case "relu":
     case "relu6":
     case "sigmoid":

@@ -49,7 +49,7 @@ function describeNode(node: Node): string {
     case "batchnorm":
       return `batchnorm ${node.channels} eps ${node.eps}${activation(node.activation)}`;
     case "affine":
-      return `affine ${node.scale.length} (bn ${node.tensors.layer}, eps ${node.tensors.eps})${activation(node.activation)}`;
+      return `affine ${node.scale.length} (${node.tensors ? `bn ${node.tensors.layer}, eps ${node.tensors.eps}` : "constant"})${activation(node.activation)}`;
     case "activation":
       return describeActivation(node.activation);
     case "maxpool":

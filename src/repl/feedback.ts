@@ -1,7 +1,7 @@
 import { formatShape, type Layer, type Network } from "../check/network.js";
 import { describeValue } from "../check/values.js";
 import { formatCount } from "../ir/types.js";
-import { summarize, type SeparablePair } from "../cost/summarize.js";
+import { summarize, type SeparablePair, type Summary } from "../cost/summarize.js";
 import type * as A from "../syntax/ast.js";
 import { printExpr } from "../syntax/printer.js";
 
@@ -14,11 +14,15 @@ const MAX_PAIRS = 3;
  * What an entry added to the network: one row per new layer with its shape and cost, the
  * depthwise-separable pairs it completed against the standard convolutions they replace, then
  * the new output shape with the added and total cost. Nothing for an entry that added no layer
- * (a `let`, a comment).
+ * (a `let`, a comment). `summary` is of the network, or of its end from `recentLayers`; `totals`
+ * are the whole network's.
  */
-export function describeAddition(before: Network | undefined, after: Network): string {
-  const summary = summarize(after);
-  const added = new Set(addedLayers(before, after).map((l) => l.name));
+export function describeAddition(
+  addedLayers: readonly Layer[],
+  summary: Summary,
+  totals: { macs: number; params: number },
+): string {
+  const added = new Set(addedLayers.map((l) => l.name));
   if (added.size === 0) return "";
   const costs = summary.layers.filter((l) => added.has(l.name) && l.op !== "input");
   const lines = alignColumns(
@@ -53,7 +57,7 @@ export function describeAddition(before: Network | undefined, after: Network): s
   const macs = costs.reduce((a, c) => a + c.macs, 0);
   const params = costs.reduce((a, c) => a + c.params, 0);
   lines.push(
-    `${formatShape(summary.output)}  +${formatCount(macs)} MACs, +${formatCount(params)} params  (network: ${formatCount(summary.totals.macs)} MACs, ${formatCount(summary.totals.params)} params)`,
+    `${formatShape(summary.output)}  +${formatCount(macs)} MACs, +${formatCount(params)} params  (network: ${formatCount(totals.macs)} MACs, ${formatCount(totals.params)} params)`,
   );
   return lines.join("\n") + "\n";
 }
@@ -88,7 +92,7 @@ export function blockSignature(block: A.BlockDecl): string {
  * The layers `after` has beyond `before`. Entries only append to the current network and layer
  * names count up from the start, so the layers both share are a common prefix.
  */
-function addedLayers(before: Network | undefined, after: Network): Layer[] {
+export function addedLayers(before: Network | undefined, after: Network): Layer[] {
   if (!before || before.name !== after.name) return after.layers;
   let shared = 0;
   while (
@@ -100,6 +104,46 @@ function addedLayers(before: Network | undefined, after: Network): Layer[] {
     shared++;
   }
   return after.layers.slice(shared);
+}
+
+/** Ops a separable pair's chain cannot pass (the cost model's chains are element-wise layers and gates). */
+const pairEnds = new Set<Layer["op"]>(["conv", "dw", "pw", "fc", "input"]);
+
+/**
+ * The network's layers from `from` on, and those before that a separable pair ending at one of
+ * them can start at, as a network of their own: enough for `describeAddition` to summarize
+ * without summarizing the whole network. Ids shift down; whatever is read from earlier layers
+ * is read from a stand-in input layer.
+ */
+export function recentLayers(network: Network, from: number): Network {
+  const { layers } = network;
+  let start = from;
+  for (let i = from; i < layers.length; i++) {
+    if (layers[i].op !== "pw") continue;
+    let current = layers[layers[i].inputs[0]];
+    while (!pairEnds.has(current.op) && (current.inputs.length === 1 || current.op === "mul")) {
+      current = layers[current.inputs[0]];
+    }
+    start = Math.min(start, current.id);
+  }
+  const shift = (id: number) => (id < start ? 0 : id - start + 1);
+  const before: Layer = {
+    op: "input",
+    id: 0,
+    name: "(earlier layers)",
+    inputs: [],
+    shape: [1, 1, 1],
+    origin: layers[0].origin,
+  };
+  const recent = layers
+    .slice(start)
+    .map((l) => ({ ...l, id: shift(l.id), inputs: l.inputs.map(shift) }) as Layer);
+  return {
+    ...network,
+    input: before.shape,
+    layers: [before, ...recent],
+    output: shift(network.output),
+  };
 }
 
 function plural(n: number, noun: string): string {

@@ -1,11 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { compile } from "../compile.js";
+import { extendNetwork, networkAt, type NetworkCheckpoint } from "../check/elaborate.js";
+import { limits } from "../check/limits.js";
 import type { Network } from "../check/network.js";
 import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import {
   checkText,
   fileSystemHost,
+  type CheckResult,
   IMPLICIT_NETWORK,
   type LoadedProgram,
 } from "../check/program.js";
@@ -13,21 +16,30 @@ import { suggest } from "../check/suggest.js";
 import type { Value } from "../check/values.js";
 import { describeOutput } from "../backends/output.js";
 import { renderSummary } from "../cost/render.js";
-import { summarize } from "../cost/summarize.js";
+import { layerCost, summarize } from "../cost/summarize.js";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
+import { MAX_DIAGNOSTICS, Reporter } from "../diagnostics/reporter.js";
+import { lex } from "../syntax/lexer.js";
 import type * as A from "../syntax/ast.js";
-import { parse } from "../syntax/parse.js";
+import { parse, syntaxLimits } from "../syntax/parse.js";
 import { printProgram } from "../syntax/printer.js";
-import type { Source } from "../syntax/source.js";
+import { Source } from "../syntax/source.js";
 import { FileError } from "../weights/errors.js";
 import { initialWeights, Random } from "../weights/init.js";
 import { loadInput } from "../weights/load.js";
 import { complete } from "./complete.js";
 import { entryState, isDeclaration } from "./continuation.js";
 import { REPL_PATH, SessionDocument, Transcript, type DocumentLine } from "./document.js";
-import { blockSignature, describeAddition, describeNetwork, describeParams } from "./feedback.js";
+import {
+  addedLayers,
+  blockSignature,
+  describeAddition,
+  describeNetwork,
+  describeParams,
+  recentLayers,
+} from "./feedback.js";
 
 /**
  * Code generators, given by whoever builds the session (the CLI); a session without one says
@@ -42,6 +54,12 @@ export interface SessionOptions {
   codegen?: Codegen;
   /** Colour diagnostics with ANSI codes. */
   color?: boolean;
+  /**
+   * Check an entry added at the end of the current network against where the network stood
+   * (default); false checks the whole document for every entry, which the incremental check is
+   * tested against.
+   */
+  incremental?: boolean;
 }
 
 /** What a line produced. The front end writes `output` to stdout and `messages` to stderr. */
@@ -62,13 +80,28 @@ const RUN_INPUT_SEED = 1;
 
 const PROMPT = "dsnet> ";
 
-/** A checked document: what the checker found, and the current network when it built. */
+/**
+ * A checked document: what the checker found, and where the current network stood. An entry
+ * that extends the network is checked from `checkpoint` alone; the rest is the last whole check's.
+ */
 interface Checked {
   program: LoadedProgram;
   diagnostics: Diagnostic[];
   /** The document as the checker read it: diagnostics in it have this source. */
   source: Source | undefined;
-  built: Network | undefined;
+  checkpoint: NetworkCheckpoint | undefined;
+  /** The current network's MACs and parameters, when it built. */
+  totals: { macs: number; params: number } | undefined;
+  /** At least the tokens in the document, and the diagnostics a whole check would report. */
+  tokens: number;
+  diagnosticsBound: number;
+  /** The offset of the current `network { }`'s closing brace, when it is declared in the document. */
+  brace: number | undefined;
+}
+
+/** The current network, when it built. */
+function built(checked: Checked): Network | undefined {
+  return checked.checkpoint && networkAt(checked.checkpoint);
 }
 
 interface State {
@@ -262,7 +295,7 @@ export class ReplSession {
     const text = entry.map((l) => l.text).join("\n");
     const previous = this.state;
     const declaration = isDeclaration(text);
-    const brace = declaration ? undefined : this.currentNetworkBrace();
+    const brace = declaration ? undefined : previous.checked.brace;
     const document =
       brace === undefined
         ? previous.document.append(entry)
@@ -274,8 +307,15 @@ export class ReplSession {
       ? declared[declared.length - 1].name.text
       : (previous.network ?? (declaration ? undefined : IMPLICIT_NETWORK));
     const overrides = network === previous.network ? previous.overrides : new Map();
-    const checked = check(document, network, overrides);
-    const problems = this.render(document, checked, previous);
+    // Top-level statements are the implicit network's, so an entry appended to the document
+    // extends it; one inserted before a `}` extends that network when nothing follows it.
+    const atEnd =
+      brace === undefined
+        ? network === IMPLICIT_NETWORK
+        : previous.document.text.slice(brace + 1).trim() === "";
+    const extended = !declaration && atEnd ? this.extend(entry, text, document) : undefined;
+    const checked = extended ?? check(document, network, overrides);
+    const problems = extended ? "" : this.render(document, checked, previous);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network, overrides, checked }, firstLine(text));
 
@@ -287,22 +327,82 @@ export class ReplSession {
       }
     }
     if (declared.length > 0) out.push(`network \`${network}\` is current\n`);
-    if (checked.built) out.push(describeAddition(previous.checked.built, checked.built));
-    else if (network !== undefined && checked.program.networks.has(network)) {
+    const after = built(checked);
+    if (after && extended) {
+      const from = previous.checked.checkpoint!.length;
+      const recent = summarize(recentLayers(after, from));
+      out.push(describeAddition(after.layers.slice(from), recent, checked.totals!));
+    } else if (after) {
+      const summary = summarize(after);
+      out.push(
+        describeAddition(addedLayers(built(previous.checked), after), summary, summary.totals),
+      );
+    }
+    if (!after && network !== undefined && checked.program.networks.has(network)) {
       out.push(`network \`${network}\` has no input yet: start it with \`input HxWxC\`\n`);
     }
     return reply(out.join(""), problems);
   }
 
-  /** The offset of the current `network { }`'s closing brace, when it is declared in the document. */
-  private currentNetworkBrace(): number | undefined {
-    const { checked, network, document } = this.state;
-    const program = checked.program.modules[0]?.program;
-    const decl = program?.items.find(
-      (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
+  /**
+   * Checks an entry that adds statements to the end of the current network from where the
+   * network stood, without checking the document again; undefined when only a whole check
+   * gives the same answer: the entry is not statements alone, or has any diagnostic (a whole
+   * check reports those, with the limits that look ahead), or the document nears a size limit.
+   */
+  private extend(
+    entry: DocumentLine[],
+    text: string,
+    document: SessionDocument,
+  ): Checked | undefined {
+    const previous = this.state.checked;
+    if (this.options.incremental === false || !previous.checkpoint) return undefined;
+    const parsed = parse(text + "\n", document.path);
+    const statements = parsed.program.items.filter(
+      (i): i is A.Statement => i.kind === "let" || i.kind === "input" || i.kind === "pipeline",
     );
-    const brace = decl ? decl.body.span.end - 1 : -1;
-    return document.text[brace] === "}" ? brace : undefined;
+    if (parsed.diagnostics.length > 0 || statements.length !== parsed.program.items.length)
+      return undefined;
+    const tokens = previous.tokens + lex(text + "\n").tokens.length;
+    const lets = statements.filter((s) => s.kind === "let").length;
+    const diagnosticsBound = previous.diagnosticsBound + lets;
+    if (
+      tokens > syntaxLimits.tokens * 0.9 ||
+      document.text.length > limits.sourceChars * 0.9 ||
+      diagnosticsBound >= MAX_DIAGNOSTICS - 2
+    ) {
+      return undefined;
+    }
+    // The entry's spans count document lines, as a whole check's would.
+    const source = new EntrySource(
+      document.path,
+      parsed.source.text,
+      document.lines.indexOf(entry[0]) + 1,
+    );
+    moveSpans(parsed.program, parsed.source, source);
+    const reporter = new Reporter();
+    const { checkpoint } = extendNetwork(previous.checkpoint, statements, reporter);
+    const found = reporter.finish().filter((d) => d.code !== catalogue.missingInput.code);
+    if (!checkpoint || found.length > 0) return undefined;
+    const added = checkpoint.shared.layers.slice(previous.checkpoint.length, checkpoint.length);
+    const totals = { ...(previous.totals ?? { macs: 0, params: 0 }) };
+    for (const layer of added) {
+      const cost = layerCost(layer);
+      totals.macs += cost.macs;
+      totals.params += cost.params;
+    }
+    const brace =
+      previous.brace === undefined
+        ? undefined
+        : previous.brace + document.text.length - this.state.document.text.length;
+    return {
+      ...previous,
+      checkpoint,
+      totals: checkpoint.complete ? totals : undefined,
+      tokens,
+      diagnosticsBound,
+      brace,
+    };
   }
 
   private change(next: State, label: string) {
@@ -368,7 +468,7 @@ export class ReplSession {
     const document = SessionDocument.fromFile(file, text);
     const all = check(document, undefined, new Map());
     const network = all.program.entryNetworks[all.program.entryNetworks.length - 1];
-    const checked = { ...all, built: all.networks.find((n) => n.name === network) };
+    const checked = checkedAs(all.result, network, document.text);
     const problems = this.render(document, checked);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network, overrides: new Map(), checked }, `:load ${file}`);
@@ -386,13 +486,13 @@ export class ReplSession {
   }
 
   private summary(): Reply {
-    const network = this.state.checked.built;
+    const network = built(this.state.checked);
     if (!network) return this.noNetwork();
     return reply(renderSummary(summarize(network)));
   }
 
   private async run(file: string): Promise<Reply> {
-    const network = this.state.checked.built;
+    const network = built(this.state.checked);
     if (!network) return this.noNetwork();
     try {
       const weights = initialWeights(network, RUN_WEIGHT_SEED).map((t) => t.data);
@@ -412,7 +512,7 @@ export class ReplSession {
   }
 
   private async generate(kind: "typescript" | "wgsl", name: string): Promise<Reply> {
-    const network = this.state.checked.built;
+    const network = built(this.state.checked);
     if (!network) return this.noNetwork();
     const codegen = this.options.codegen;
     if (!codegen?.[kind]) return failure(`${name} is not available in this build`);
@@ -471,8 +571,9 @@ export class ReplSession {
     const { document, network, checked: current } = this.state;
     const declaration = network !== undefined ? current.program.networks.get(network) : undefined;
     if (args === "") {
-      if (!current.built) return this.noNetwork();
-      const params = describeParams(current.built.params);
+      const network = built(current);
+      if (!network) return this.noNetwork();
+      const params = describeParams(network.params);
       return reply(params ? `${params}\n` : `network \`${network}\` has no parameters\n`);
     }
     if (!declaration) return this.noNetwork();
@@ -509,7 +610,8 @@ export class ReplSession {
 
   private describeCurrent(): string {
     const { network, checked } = this.state;
-    if (checked.built) return describeNetwork(checked.built);
+    const current = built(checked);
+    if (current) return describeNetwork(current);
     return network === undefined ? "no network yet\n" : `network \`${network}\` has no input yet\n`;
   }
 
@@ -552,15 +654,62 @@ function check(
   document: SessionDocument,
   network: string | undefined,
   overrides: ReadonlyMap<string, Value>,
-): Checked & { networks: Network[] } {
-  const result = checkText(document.text, document.path, { network, overrides });
+): Checked & { result: CheckResult } {
+  const { text } = document;
+  const result = checkText(text, document.path, { network, overrides });
+  return { ...checkedAs(result, network, text), result };
+}
+
+/** A whole check's result, with `network` as the current one. */
+function checkedAs(result: CheckResult, network: string | undefined, text: string): Checked {
+  const current = result.networks.find((n) => n.name === network);
+  const summary = current && summarize(current);
+  const program = result.program.modules[0]?.program;
+  const decl = program?.items.find(
+    (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
+  );
+  const brace = decl ? decl.body.span.end - 1 : -1;
   return {
     program: result.program,
     diagnostics: result.diagnostics,
-    source: result.program.modules[0]?.program.span.source,
-    built: result.networks.find((n) => n.name === network),
-    networks: result.networks,
+    source: program?.span.source,
+    checkpoint: network === undefined ? undefined : result.checkpoints.get(network),
+    totals: summary && { macs: summary.totals.macs, params: summary.totals.params },
+    tokens: lex(text).tokens.length,
+    diagnosticsBound: result.diagnostics.length + 1,
+    brace: text[brace] === "}" ? brace : undefined,
   };
+}
+
+/** A REPL entry parsed alone: its offsets are its own, its lines the document's. */
+class EntrySource extends Source {
+  constructor(
+    path: string,
+    text: string,
+    private firstLine: number,
+  ) {
+    super(path, text);
+  }
+
+  override position(offset: number) {
+    const at = super.position(offset);
+    return { ...at, line: at.line + this.firstLine - 1 };
+  }
+
+  override lineText(line: number): string {
+    return super.lineText(line - this.firstLine + 1);
+  }
+}
+
+/** Points every span of a freshly parsed tree at `to` rather than `from`. */
+function moveSpans(tree: object, from: Source, to: Source) {
+  const stack: unknown[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null || node instanceof Source) continue;
+    if ((node as { source?: unknown }).source === from) (node as { source: Source }).source = to;
+    for (const value of Object.values(node)) if (typeof value === "object") stack.push(value);
+  }
 }
 
 /**

@@ -11,10 +11,10 @@ export function decodeBase64(text: string): Uint8Array {
   const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let j = 0;
   for (let i = 0; i + 1 < clean.length; i += 4) {
-    const a = lookup[clean.charCodeAt(i)];
-    const b = lookup[clean.charCodeAt(i + 1)];
-    const c = i + 2 < clean.length ? lookup[clean.charCodeAt(i + 2)] : 0;
-    const d = i + 3 < clean.length ? lookup[clean.charCodeAt(i + 3)] : 0;
+    const a = lookup[clean.charCodeAt(i)]!;
+    const b = lookup[clean.charCodeAt(i + 1)]!;
+    const c = i + 2 < clean.length ? lookup[clean.charCodeAt(i + 2)]! : 0;
+    const d = i + 3 < clean.length ? lookup[clean.charCodeAt(i + 3)]! : 0;
     const triple = (a << 18) | (b << 12) | (c << 6) | d;
     if (j < bytes.length) bytes[j++] = (triple >> 16) & 255;
     if (j < bytes.length) bytes[j++] = (triple >> 8) & 255;

@@ -14,9 +14,9 @@ export function batchNormScaleShift(
   const scale = new Float32Array(gamma.length);
   const shift = new Float32Array(gamma.length);
   for (let c = 0; c < gamma.length; c++) {
-    const s = gamma[c] / Math.sqrt(variance[c] + eps);
+    const s = gamma[c]! / Math.sqrt(variance[c]! + eps);
     scale[c] = s;
-    shift[c] = beta[c] - mean[c] * s;
+    shift[c] = beta[c]! - mean[c]! * s;
   }
   return { scale, shift };
 }
@@ -39,9 +39,9 @@ export function foldBatchNormWeights(
   const folded = new Float32Array(weight.length);
   const foldedBias = new Float32Array(outChannels);
   for (let o = 0; o < outChannels; o++) {
-    const s = gamma[o] / Math.sqrt(variance[o] + eps);
-    for (let k = 0; k < perOutput; k++) folded[o * perOutput + k] = weight[o * perOutput + k] * s;
-    foldedBias[o] = ((bias ? bias[o] : 0) - mean[o]) * s + beta[o];
+    const s = gamma[o]! / Math.sqrt(variance[o]! + eps);
+    for (let k = 0; k < perOutput; k++) folded[o * perOutput + k] = weight[o * perOutput + k]! * s;
+    foldedBias[o] = ((bias ? bias[o]! : 0) - mean[o]!) * s + beta[o]!;
   }
   return { weight: folded, bias: foldedBias };
 }

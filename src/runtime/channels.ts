@@ -18,7 +18,7 @@ export function flattenChannelMajor(
     const src = x + b * size;
     const dst = out + b * size;
     for (let p = 0; p < h * w; p++) {
-      for (let ch = 0; ch < c; ch++) m[dst + ch * h * w + p] = m[src + p * c + ch];
+      for (let ch = 0; ch < c; ch++) m[dst + ch * h * w + p] = m[src + p * c + ch]!;
     }
   }
 }
@@ -28,20 +28,20 @@ export function softmax(m: Float32Array, x: number, out: number, pixels: number,
   for (let p = 0; p < pixels; p++) {
     const base = p * c;
     let max = -Infinity;
-    for (let i = 0; i < c; i++) max = Math.max(max, m[x + base + i]);
+    for (let i = 0; i < c; i++) max = Math.max(max, m[x + base + i]!);
     let sum = 0;
     for (let i = 0; i < c; i++) {
-      const e = Math.exp(m[x + base + i] - max);
+      const e = Math.exp(m[x + base + i]! - max);
       m[out + base + i] = e;
       sum += e;
     }
-    for (let i = 0; i < c; i++) m[out + base + i] /= sum;
+    for (let i = 0; i < c; i++) m[out + base + i]! /= sum;
   }
 }
 
 /** out = a · b, element by element. */
 export function mul(m: Float32Array, a: number, b: number, out: number, length: number): void {
-  for (let i = 0; i < length; i++) m[out + i] = m[a + i] * m[b + i];
+  for (let i = 0; i < length; i++) m[out + i] = m[a + i]! * m[b + i]!;
 }
 
 /** out = x · gate[c]: `n` samples of NHWC data times one 1x1xC gate per sample. */
@@ -57,7 +57,7 @@ export function mulChannels(
   for (let b = 0; b < n; b++) {
     const g = gate + b * c;
     for (let p = 0, i = b * pixels * c; p < pixels; p++, i += c) {
-      for (let ch = 0; ch < c; ch++) m[out + i + ch] = m[x + i + ch] * m[g + ch];
+      for (let ch = 0; ch < c; ch++) m[out + i + ch] = m[x + i + ch]! * m[g + ch]!;
     }
   }
 }
@@ -79,7 +79,7 @@ export function copyChannels(
   for (let p = 0; p < pixels; p++) {
     const src = from + p * fromStride;
     const dst = to + p * toStride;
-    for (let ch = 0; ch < channels; ch++) m[dst + ch] = m[src + ch];
+    for (let ch = 0; ch < channels; ch++) m[dst + ch] = m[src + ch]!;
   }
 }
 
@@ -99,7 +99,7 @@ export function shuffleChannels(
   for (let p = 0, base = 0; p < pixels; p++, base += c) {
     for (let g = 0; g < groups; g++) {
       for (let j = 0; j < perGroup; j++)
-        m[out + base + j * groups + g] = m[x + base + g * perGroup + j];
+        m[out + base + j * groups + g] = m[x + base + g * perGroup + j]!;
     }
   }
 }

@@ -16,10 +16,10 @@ export function affine(
 ): void {
   for (let p = 0; p < pixels; p++) {
     const base = p * channels;
-    for (let c = 0; c < channels; c++) m[out + base + c] = m[x + base + c] * scale[c] + shift[c];
+    for (let c = 0; c < channels; c++) m[out + base + c] = m[x + base + c]! * scale[c]! + shift[c]!;
   }
 }
 
 export function add(m: Float32Array, a: number, b: number, out: number, length: number): void {
-  for (let i = 0; i < length; i++) m[out + i] = m[a + i] + m[b + i];
+  for (let i = 0; i < length; i++) m[out + i] = m[a + i]! + m[b + i]!;
 }

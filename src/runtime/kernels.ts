@@ -42,6 +42,9 @@ export interface Kernels {
     padLeft: number,
     act: number,
     slope: number,
+    /** Output rows [oy0, oy1) of every sample; the whole output is 0, oh. */
+    oy0: number,
+    oy1: number,
   ): void;
   depthwise3x3(
     x: number,
@@ -62,6 +65,8 @@ export interface Kernels {
     padLeft: number,
     act: number,
     slope: number,
+    oy0: number,
+    oy1: number,
   ): void;
   /** `depthwise3x3` for 5x5 filters. */
   depthwise5x5: Kernels["depthwise3x3"];

@@ -325,12 +325,15 @@
   ;; vector. w is [KH][KW][Cp] and bias [Cp], Cp = C rounded up to a multiple of 4, zero padded.
   ;;
   ;; Output pixels whose window lies inside the input (the interior) take a path without any
-  ;; bounds check; the border path tests each tap.
+  ;; bounds check; the border path tests each tap. Only output rows [$oy0, $oy1) of each sample
+  ;; are computed (all of them: 0 and OH), so that threads can split a step by rows; the other
+  ;; depthwise kernels take the same range.
   (func (export "depthwise")
     (param $x i32) (param $w i32) (param $bias i32) (param $out i32)
     (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32)
     (param $PT i32) (param $PL i32) (param $act i32) (param $slope f32)
+    (param $oy0 i32) (param $oy1 i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32)
     (local $iy i32) (local $ix i32) (local $ky i32) (local $kx i32)
     (local $rows_inside i32) (local $pix i32) (local $row i32) (local $tap i32)
@@ -343,13 +346,15 @@
     (local.set $cbytes (local.get $pix))
     (local.set $dxb (i32.mul (local.get $DW) (local.get $pix)))
     (local.set $dyb (i32.mul (local.get $DH) (local.get $row)))
-    (local.set $obase (local.get $out))
     (local.set $n (i32.const 0))
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
-      (local.set $oy (i32.const 0))
+      (local.set $oy (local.get $oy0))
       (block $oy_done (loop $oy_loop
-        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $oy1)))
+        (local.set $obase
+          (i32.add (local.get $out)
+            (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $pix))))
         (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT)))
         (local.set $rows_inside
           (i32.and
@@ -518,6 +523,7 @@
     (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32)
     (param $PT i32) (param $PL i32) (param $act i32) (param $slope f32)
+    (param $oy0 i32) (param $oy1 i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32)
     (local $rows_inside i32) (local $lo i32) (local $hi i32) (local $lanes i32)
     (local $pix i32) (local $rowb i32) (local $tap i32) (local $cb i32)
@@ -550,9 +556,9 @@
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
       (local.set $plane (i32.add (local.get $x) (i32.mul (i32.mul (local.get $n) (local.get $H)) (local.get $rowb))))
-      (local.set $oy (i32.const 0))
+      (local.set $oy (local.get $oy0))
       (block $oy_done (loop $oy_loop
-        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $oy1)))
         (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT)))
         (local.set $rows_inside
           (i32.and (i32.ge_s (local.get $iy0) (i32.const 0))
@@ -714,6 +720,7 @@
     (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32)
     (param $PT i32) (param $PL i32) (param $act i32) (param $slope f32)
+    (param $oy0 i32) (param $oy1 i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32) (local $iy i32)
     (local $ky i32) (local $lo i32) (local $hi i32) (local $lanes i32)
     (local $pix i32) (local $rowb i32) (local $tap i32) (local $tap2 i32) (local $tap3 i32) (local $tap4 i32) (local $tap5 i32)
@@ -746,9 +753,9 @@
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
       (local.set $plane (i32.add (local.get $x) (i32.mul (i32.mul (local.get $n) (local.get $H)) (local.get $rowb))))
-      (local.set $oy (i32.const 0))
+      (local.set $oy (local.get $oy0))
       (block $oy_done (loop $oy_loop
-        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $oy1)))
         (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT)))
         (local.set $row0 (i32.add (local.get $plane) (i32.mul (local.get $iy0) (local.get $rowb))))
         (local.set $cb (i32.const 0))

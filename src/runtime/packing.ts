@@ -47,7 +47,7 @@ export function packDepthwise(
   const cp = roundUp(channels, 4);
   const packed = new Float32Array(kh * kw * cp);
   for (let c = 0; c < channels; c++) {
-    for (let t = 0; t < kh * kw; t++) packed[t * cp + c] = weight[c * kh * kw + t];
+    for (let t = 0; t < kh * kw; t++) packed[t * cp + c] = weight[c * kh * kw + t]!;
   }
   return packed;
 }
@@ -79,7 +79,7 @@ export function packConv(
         const ky = Math.floor(i / (kw * cig));
         const kx = Math.floor(i / cig) % kw;
         const ci = i % cig;
-        return weight[(((g * cog + c) * cig + ci) * kh + ky) * kw + kx];
+        return weight[(((g * cog + c) * cig + ci) * kh + ky) * kw + kx]!;
       }),
     );
     packed.push(padBias(bias ? bias.subarray(g * cog, (g + 1) * cog) : null, cog, GEMM_PANEL));
@@ -95,7 +95,7 @@ export function packFc(
   inFeatures: number,
 ): Float32Array[] {
   return [
-    packPanels(inFeatures, outFeatures, (i, c) => weight[c * inFeatures + i]),
+    packPanels(inFeatures, outFeatures, (i, c) => weight[c * inFeatures + i]!),
     padBias(bias, outFeatures, GEMM_PANEL),
   ];
 }

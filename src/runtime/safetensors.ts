@@ -399,7 +399,7 @@ const widened = new Float32Array(widenBits.buffer);
 
 function bfloat16(b: number): number {
   widenBits[0] = b << 16;
-  return widened[0];
+  return widened[0]!;
 }
 
 /** Strict UTF-8 to a string; throws on malformed input (TextDecoder is not in every runtime's types). */
@@ -407,7 +407,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   const chunks: string[] = [];
   const codes: number[] = [];
   for (let i = 0; i < bytes.length;) {
-    const b = bytes[i];
+    const b = bytes[i]!;
     const extra =
       b < 0x80
         ? 0
@@ -421,7 +421,7 @@ function decodeUtf8(bytes: Uint8Array): string {
     if (extra < 0 || i + extra >= bytes.length) throw new Error("malformed UTF-8");
     let code = extra === 0 ? b : b & (0x3f >> extra);
     for (let k = 1; k <= extra; k++) {
-      const c = bytes[i + k];
+      const c = bytes[i + k]!;
       if ((c & 0xc0) !== 0x80) throw new Error("malformed UTF-8");
       code = (code << 6) | (c & 0x3f);
     }

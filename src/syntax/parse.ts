@@ -1,4 +1,4 @@
-import type { IToken } from "chevrotain";
+import { EOF, type IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "./ast.js";
@@ -73,12 +73,60 @@ export function parse(given: string, path = "<input>"): ParseResult {
     reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), { limit: syntaxLimits.nesting });
     return { program: empty, source, diagnostics: reporter.finish() };
   }
+  const tokens = repairConditions(lexed.tokens, source, reporter);
   const parser = sharedParser();
-  parser.input = lexed.tokens;
+  parser.input = tokens;
   let program: A.Program;
   try {
     const cst = parser.program();
+    const index = new Map(tokens.map((t, i) => [t.startOffset, i]));
+    /** Reserved words written as names: what later errors next to them stem from. */
+    const misused = new Set<string>();
     for (const error of parser.errors) {
+      const at = index.get(error.token.startOffset) ?? tokens.length;
+      const word = error.token.image;
+      if (error.message.startsWith("expected a name") && T.isKeyword(error.token.tokenType)) {
+        misused.add(word);
+        reporter.report(
+          "reservedName",
+          tokenSpan(source, error.token),
+          { word, meaning: reservedMeaning(word) },
+          { help: `choose another name, such as \`${word === "x" ? "width" : `${word}_value`}\`` },
+        );
+        continue;
+      }
+      // `let x = 16` then `conv 3x3 x s2`: the second error is the first one's echo.
+      if (misused.has(word) || (at > 0 && misused.has(tokens[at - 1].image))) continue;
+      const declaration =
+        error.token.tokenType === T.Network ||
+        error.token.tokenType === T.Block ||
+        error.token.tokenType === T.Import;
+      // Reached a declaration or the end with a body still open: the `{` is what needs a look
+      // (a stray `)` in a body is another matter).
+      if (
+        error.message.startsWith("expected '}'") &&
+        (declaration || error.token.tokenType === EOF)
+      ) {
+        const open = unclosedBrace(tokens, at);
+        reporter.report(
+          "syntaxError",
+          tokenSpan(source, error.token),
+          { detail: error.message },
+          {
+            ...(open
+              ? {
+                  related: [{ message: "this `{` is not closed", span: tokenSpan(source, open) }],
+                  ...(declaration
+                    ? {
+                        help: `\`${word}\` starts a declaration of its own: close the body with \`}\` before it`,
+                      }
+                    : {}),
+                }
+              : {}),
+          },
+        );
+        continue;
+      }
       const shorthand =
         error.token.tokenType === T.StrideShort || error.token.tokenType === T.DilationShort;
       reporter.report(
@@ -174,6 +222,52 @@ function findLargeExpression(
 }
 
 const expressionKinds = new Set(["unary", "binary", "ternary", "callexpr", "list", "dims"]);
+
+/** What a reserved word is, for a message saying it cannot be a name. */
+function reservedMeaning(word: string): string {
+  if (word === "x") return "the size operator, as in `224 x 224 x 3`";
+  if (word === "in") return "the shape flowing into a layer, as in `in.c`";
+  if (word === "same" || word === "same_upper" || word === "valid") return "a padding mode";
+  return "a keyword";
+}
+
+/** The innermost `{` still open before `tokens[at]`. */
+function unclosedBrace(tokens: IToken[], at: number): IToken | undefined {
+  const open: IToken[] = [];
+  for (const token of tokens.slice(0, at)) {
+    if (token.tokenType === T.LBrace) open.push(token);
+    else if (token.tokenType === T.RBrace) open.pop();
+  }
+  return open[open.length - 1];
+}
+
+/**
+ * `if s = 1 {`: an `=` between `if` and its body can only be a comparison. Each is reported
+ * once, with the condition as it should read, and parsed as `==`, so that the rest of the file
+ * is read as meant rather than as a cascade of errors.
+ */
+function repairConditions(tokens: IToken[], source: Source, reporter: Reporter): IToken[] {
+  let condition: number | undefined;
+  const repaired = tokens.map((token, i) => {
+    const type = token.tokenType;
+    if (type === T.If) condition = i;
+    else if (type === T.LBrace || type === T.Newline || type === T.Semicolon || type === T.RBrace)
+      condition = undefined;
+    if (type !== T.Equals || condition === undefined) return token;
+    const start = tokens[condition + 1]?.startOffset ?? token.startOffset;
+    const end = tokens.slice(i).find((t) => t.tokenType === T.LBrace || t.tokenType === T.Newline);
+    const text = source.text.slice(start, end ? end.startOffset : token.endOffset! + 1).trim();
+    const at = token.startOffset - start;
+    reporter.report(
+      "assignInCondition",
+      tokenSpan(source, token),
+      {},
+      { help: `did you mean \`==\`? write \`if ${text.slice(0, at)}==${text.slice(at + 1)}\`` },
+    );
+    return { ...token, tokenType: T.EqEq, tokenTypeIdx: T.EqEq.tokenTypeIdx!, image: "==" };
+  });
+  return repaired;
+}
 
 /** The span of the token an error was reported at; at the end of the file, the last character. */
 function tokenSpan(source: Source, token: IToken) {

@@ -13,10 +13,11 @@ export const Identifier = createToken({
 
 /** Every keyword, in the order declared: the words that cannot be names. */
 const keywords: string[] = [];
+const keywordTypes = new Set<TokenType>();
 
 function keyword(word: string, categories?: TokenType[]): TokenType {
   keywords.push(word);
-  return createToken({
+  const type = createToken({
     name:
       word[0].toUpperCase() + word.slice(1).replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
     pattern: new RegExp(word),
@@ -24,6 +25,13 @@ function keyword(word: string, categories?: TokenType[]): TokenType {
     label: `'${word}'`,
     ...(categories ? { categories } : {}),
   });
+  keywordTypes.add(type);
+  return type;
+}
+
+/** True for a keyword's token (`x`, `in`, `let`, ...): one that cannot be a name. */
+export function isKeyword(type: TokenType): boolean {
+  return keywordTypes.has(type);
 }
 
 /** Padding-mode keywords (`same`, `same_upper`, `valid`) share one category. */

@@ -1,4 +1,5 @@
 import { inflateSync } from "node:zlib";
+import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { FileError } from "./errors.js";
 
@@ -10,7 +11,7 @@ export interface Image {
   data: Float32Array;
 }
 
-/** The largest image readPng decodes (64 Mpixels): a bound checked before pngjs allocates. */
+/** The largest image decoded (64 Mpixels): a bound checked before pngjs or jpeg-js allocates. */
 const MAX_PIXELS = 2 ** 26;
 
 /**
@@ -136,10 +137,97 @@ function checkImageData(bytes: Uint8Array, view: DataView, width: number, height
   }
 }
 
+const SOI = [0xff, 0xd8, 0xff];
+
+/** A PNG or a JPEG, told apart by their first bytes; anything else is refused. */
+export function readImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
+  if (SOI.every((b, i) => bytes[i] === b)) return readJpeg(bytes, maxPixels);
+  if (SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new FileError("the image is neither a PNG nor a JPEG (by its first bytes)");
+  }
+  return readPng(bytes, maxPixels);
+}
+
 /**
- * Resizes an image (height × width × channels) by bilinear interpolation with half-pixel
- * centres, as PyTorch's `F.interpolate(mode="bilinear", align_corners=False)` without
- * antialiasing.
+ * Reads a baseline or progressive JPEG with jpeg-js as RGB values from 0 to 1. The size its
+ * frame header declares is checked before jpeg-js allocates, and jpeg-js's own resolution and
+ * memory caps are set to the same bound.
+ */
+export function readJpeg(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
+  const declared = jpegSize(bytes);
+  const limit = Math.min(maxPixels, MAX_PIXELS);
+  if (!declared) throw new FileError("the JPEG image is damaged (it has no frame header)");
+  const { width, height } = declared;
+  if (width === 0 || height === 0 || width * height > limit) {
+    throw new FileError(
+      `the JPEG image is ${width}×${height}; dsnet reads images of 1 to ${limit} pixels` +
+        (limit < MAX_PIXELS
+          ? " for this network (16 times its input, at least 4 Mpixels): resize it first"
+          : ""),
+    );
+  }
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: limit / 1e6,
+      // Components at full resolution and the RGB output, with room for jpeg-js's tables.
+      maxMemoryUsageInMB: Math.ceil((limit * 8) / 2 ** 20) + 64,
+    });
+  } catch (e) {
+    throw new FileError(`the JPEG image is damaged (${e instanceof Error ? e.message : e})`);
+  }
+  const pixels = decoded.width * decoded.height;
+  if (decoded.width !== width || decoded.height !== height || decoded.data.length < pixels * 3) {
+    throw new FileError(
+      "the JPEG image is damaged (jpeg-js decoded fewer pixels than it declares)",
+    );
+  }
+  const data = new Float32Array(pixels * 3);
+  for (let i = 0; i < data.length; i++) data[i] = decoded.data[i] / 255;
+  return { width, height, channels: 3, data };
+}
+
+/** The width and height a JPEG's first frame header (SOF0 to SOF15) declares. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  for (let at = 2; at + 9 < bytes.byteLength;) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    const frame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+    if (frame) {
+      return {
+        height: (bytes[at + 5] << 8) | bytes[at + 6],
+        width: (bytes[at + 7] << 8) | bytes[at + 8],
+      };
+    }
+    if (marker === 0xda || length < 2) return undefined;
+    at += 2 + length;
+  }
+  return undefined;
+}
+
+/**
+ * Where the output pixels of a resize sample the input:
+ * - `half-pixel`: pixel centres at +0.5 (source = (o + 0.5)·in/out − 0.5): PyTorch's
+ *   `align_corners=False`, TF's `half_pixel_centers=True`, Pillow and OpenCV;
+ * - `align-corners`: the corner pixels of both coincide (source = o·(in − 1)/(out − 1)): PyTorch's
+ *   and TF's `align_corners=True`;
+ * - `asymmetric`: source = o·in/out, TF.js's `tf.image.resizeBilinear` with its defaults
+ *   (alignCorners and halfPixelCenters both false), as older TF code resized.
+ */
+export type ResizeMode = "half-pixel" | "align-corners" | "asymmetric";
+
+export const RESIZE_MODES: readonly ResizeMode[] = ["half-pixel", "align-corners", "asymmetric"];
+
+/**
+ * Resizes an image (height × width × channels) by bilinear interpolation, without
+ * antialiasing, sampling as `mode` says (PyTorch's `F.interpolate(mode="bilinear")` by default).
  */
 export function resizeBilinear(
   hwc: Float32Array,
@@ -148,6 +236,7 @@ export function resizeBilinear(
   c: number,
   outH: number,
   outW: number,
+  mode: ResizeMode = "half-pixel",
 ): Float32Array {
   for (const [name, n] of Object.entries({ h, w, c, outH, outW })) {
     if (!Number.isSafeInteger(n) || n < 1) {
@@ -159,8 +248,8 @@ export function resizeBilinear(
       `cannot resize: a ${h}×${w}×${c} image has ${h * w * c} values, not ${hwc.length}`,
     );
   }
-  const ys = samplePoints(h, outH);
-  const xs = samplePoints(w, outW);
+  const ys = samplePoints(h, outH, mode);
+  const xs = samplePoints(w, outW, mode);
   const out = new Float32Array(outH * outW * c);
   for (let oy = 0; oy < outH; oy++) {
     const y0 = ys.low[oy];
@@ -184,14 +273,15 @@ export function resizeBilinear(
   return out;
 }
 
-/** Where each output position samples the input along one axis, as PyTorch computes it. */
-function samplePoints(inSize: number, outSize: number) {
+/** Where each output position samples the input along one axis. */
+function samplePoints(inSize: number, outSize: number, mode: ResizeMode) {
   const low = new Int32Array(outSize);
   const high = new Int32Array(outSize);
   const fraction = new Float64Array(outSize);
-  const scale = inSize / outSize;
+  const corners = mode === "align-corners" && outSize > 1;
+  const scale = corners ? (inSize - 1) / (outSize - 1) : inSize / outSize;
   for (let o = 0; o < outSize; o++) {
-    const source = Math.max(0, (o + 0.5) * scale - 0.5);
+    const source = Math.max(0, mode === "half-pixel" ? (o + 0.5) * scale - 0.5 : o * scale);
     low[o] = Math.min(Math.floor(source), inSize - 1);
     high[o] = Math.min(low[o] + 1, inSize - 1);
     fraction[o] = source - low[o];

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, extname, join } from "node:path";
 import type { Network } from "../check/network.js";
 import { FileError } from "./errors.js";
-import { normalize, pixelBudget, readPng, resizeBilinear } from "./image.js";
+import { normalize, pixelBudget, readImage, resizeBilinear, type ResizeMode } from "./image.js";
 import { initialWeights } from "./init.js";
 import { readNpy } from "./npy.js";
 import { readRawFloat32 } from "./raw.js";
@@ -120,12 +120,18 @@ export interface InputOptions {
   mean?: number[];
   /** Per-channel standard deviation PNG pixels are divided by. */
   std?: number[];
+  /** How an image of another size is resized to the input's (half-pixel centres by default). */
+  resize?: ResizeMode;
 }
+
+/** The input files loadInput reads, by extension. */
+const INPUT_TYPES = [".npy", ".png", ".jpg", ".jpeg", ".bin", ".f32", ".raw"];
 
 /**
  * A network input from a file: `.npy` (H x W x C or N x H x W x C, any float or integer type),
- * raw float32 (`.bin`, `.f32`, `.raw`: a whole number of H·W·C samples) or `.png` (resized to
- * H x W, scaled to 0..1, then normalised with mean and std). Returns the data and the batch.
+ * raw float32 (`.bin`, `.f32`, `.raw`: a whole number of H·W·C samples) or an image, `.png` or
+ * `.jpg` (resized to H x W, scaled to 0..1, then normalised with mean and std). Any other
+ * extension is refused. Returns the data and the batch.
  */
 export function loadInput(
   network: Network,
@@ -135,6 +141,11 @@ export function loadInput(
   const [h, w, c] = network.input;
   const sample = h * w * c;
   const extension = extname(path).toLowerCase();
+  if (!INPUT_TYPES.includes(extension)) {
+    throw new FileError(
+      `${path}: dsnet does not know this kind of input (${extension || "no extension"}); inputs are .npy, .png, .jpg or raw float32 (.bin)`,
+    );
+  }
   const bytes = readBytes(path, "input");
   try {
     if (extension === ".npy") {
@@ -150,13 +161,13 @@ export function loadInput(
       }
       return { data: array.data, batch: shape.length === 4 ? shape[0] : 1 };
     }
-    if (extension === ".png") {
-      if (c !== 3) throw new FileError(`a PNG gives 3 channels, but the network takes ${c}`);
-      const image = readPng(bytes, pixelBudget(h * w));
+    if (extension === ".png" || extension === ".jpg" || extension === ".jpeg") {
+      if (c !== 3) throw new FileError(`an image gives 3 channels, but the network takes ${c}`);
+      const image = readImage(bytes, pixelBudget(h * w));
       const resized =
         image.height === h && image.width === w
           ? image.data
-          : resizeBilinear(image.data, image.height, image.width, 3, h, w);
+          : resizeBilinear(image.data, image.height, image.width, 3, h, w, options.resize);
       const mean = options.mean ?? [0, 0, 0];
       const std = options.std ?? [1, 1, 1];
       if (mean.length !== 3 || std.length !== 3)
@@ -165,10 +176,7 @@ export function loadInput(
     }
     if (bytes.byteLength % (sample * 4) !== 0 || bytes.byteLength === 0) {
       throw new FileError(
-        `${bytes.byteLength} bytes is not a whole number of ${h}x${w}x${c} float32 samples (${sample * 4} bytes each)` +
-          (extension === ".bin" || extension === ".f32" || extension === ".raw"
-            ? ""
-            : "; inputs are .npy, .png or raw float32 (.bin)"),
+        `${bytes.byteLength} bytes is not a whole number of ${h}x${w}x${c} float32 samples (${sample * 4} bytes each)`,
       );
     }
     const batch = bytes.byteLength / (sample * 4);

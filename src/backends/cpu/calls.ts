@@ -84,6 +84,8 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
             g.padding.left,
             step.act.code,
             step.act.slope,
+            0,
+            g.oh,
           ],
         },
       ]);

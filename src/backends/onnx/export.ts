@@ -1,5 +1,6 @@
 import type {
   Activation,
+  AffineNode,
   ConvNode,
   FcNode,
   FoldedBatchNorm,
@@ -219,7 +220,10 @@ class ModelBuilder {
       case "batchnorm":
       case "affine": {
         const x = this.written.get(node.inputs[0])!;
-        const bn = this.batchNorm(x, node.tensors, x.flat ? [c] : spatial);
+        const shape = x.flat ? [c] : spatial;
+        const bn = node.tensors
+          ? this.batchNorm(x, node.tensors, shape)
+          : this.scaleShift(x, node as AffineNode, shape);
         return this.activation(node, { name: bn, flat: x.flat }, node.layers.slice(1));
       }
       case "activation":
@@ -338,6 +342,21 @@ class ModelBuilder {
     return this.emit("BatchNormalization", bn.layer, [x.name, ...inputs], shape, [bn.layer], {
       epsilon: bn.eps,
     });
+  }
+
+  /** A `normalize` layer's constant scale and shift: Mul, then Add, by [C, 1, 1] constants. */
+  private scaleShift(x: Written, node: AffineNode, shape: number[]): string {
+    const name = node.layers[0];
+    const dims = x.flat ? [node.scale.length] : [node.scale.length, 1, 1];
+    const scaled = this.emit(
+      "Mul",
+      `${name}/scale`,
+      [x.name, this.floats(`${name}.scale`, dims, node.scale)],
+      shape,
+      [name],
+    );
+    const shift = this.floats(`${name}.shift`, dims, node.shift);
+    return this.emit("Add", name, [scaled, shift], shape, [name]);
   }
 
   /**

@@ -11,7 +11,9 @@ import {
 import { formatCount } from "../../ir/types.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
-import { stepCalls, type Call, type Expr } from "../cpu/calls.js";
+import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
+import { CodeWriter, flat, type Doc } from "./layout.js";
+import { runtimeFor } from "./runtime-parts.js";
 import {
   packNodeWeights,
   placeWeights,
@@ -40,32 +42,97 @@ export interface GenerateOptions {
 
 /**
  * `dsnet compile --target ts`: one standalone module for a network. It depends on nothing: the
- * module carries dsnet's CPU runtime (src/runtime, its parts joined) and its WebAssembly
- * kernels (kernels.wat, assembled), and one function per step of the plan with every shape,
- * stride, padding and channel count written as a literal. Batch norm is folded and the weights
- * packed when the model is created; the buffers follow the IR's buffer plan.
+ * module carries the parts of dsnet's CPU runtime its network calls (src/runtime, its parts
+ * joined) and its WebAssembly kernels (kernels.wat, assembled), and one function per step of the
+ * plan with every shape, stride, padding and channel count written as a literal. Batch norm is
+ * folded and the weights packed when the model is created; the buffers follow the IR's buffer
+ * plan.
  *
- * Returns the module's text, formatted with prettier.
+ * The text is laid out as prettier would lay it out (layout.ts), without running it.
  */
 export async function generateModule(options: GenerateOptions): Promise<string> {
   const { graph } = options;
-  const writer = new ModuleWriter(options, graph);
-  const code = writer.write();
-  const prettier = await import("prettier");
-  const formatted = await prettier.format(code, {
-    parser: options.javascript ? "babel" : "typescript",
-    printWidth: 100,
-  });
-  // Long base64 strings are spliced in after formatting: prettier need not look at megabytes.
-  return formatted
-    .replace(`"${KERNELS_PLACEHOLDER}"`, () => base64Lines(KERNELS_WASM_BASE64))
-    .replace(`"${WEIGHTS_PLACEHOLDER}"`, () =>
+  const network = new ModuleWriter(options, graph).write();
+  const runtime = runtimeFor(options.javascript ? RUNTIME_JAVASCRIPT : RUNTIME_TYPESCRIPT, network);
+  // Long base64 strings are spliced in last: nothing else need look at megabytes.
+  return [
+    header(options),
+    "// ---- dsnet's CPU runtime: the parts this network uses (src/runtime/*.ts in dsnet) ----",
+    "",
+    runtime,
+    "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
+    "",
+    `const KERNELS = ${base64Lines(KERNELS_WASM_BASE64)};`,
+    "",
+    network.replace(WEIGHTS_PLACEHOLDER, () =>
       base64Lines(rawWeightsBase64(graph.tensors.map((t) => t.data))),
-    );
+    ),
+  ].join("\n");
 }
 
-const KERNELS_PLACEHOLDER = "@@KERNELS@@";
+/**
+ * The declarations of the module `generateModule` writes with `javascript` (model.d.ts beside
+ * model.js), so that TypeScript projects can import it.
+ */
+export function generateDeclarations(options: GenerateOptions): string {
+  const { graph } = options;
+  const tuple = (shape: readonly number[]) => `readonly [${shape.join(", ")}]`;
+  const code = new CodeWriter();
+  code.line(
+    `// The types of the JavaScript module beside this file: network ${commentText(graph.name)}, compiled by`,
+    `// dsnet ${DSNET_VERSION} from ${commentText(options.sourcePath ?? graph.source.file)}. Generated with it: regenerate rather than edit.`,
+    "",
+    INPUT_SHAPE_DOC,
+    `export declare const inputShape: ${tuple(graph.values[graph.input])};`,
+    OUTPUT_SHAPE_DOC,
+    `export declare const outputShape: ${tuple(graph.values[graph.output])};`,
+    WEIGHT_TENSORS_DOC,
+    `export declare const weightTensors: ${WEIGHT_TENSORS_TYPE};`,
+    "",
+    ...MODEL_TYPES,
+    "",
+  );
+  if (options.weightsFile) {
+    code.line(
+      CREATE_FROM_FILE_DOC,
+      "export declare function createModel(safetensors: Uint8Array, options?: ModelOptions): Model;",
+    );
+  } else {
+    code.line(
+      CREATE_EMBEDDED_DOC,
+      "export declare function createModel(options?: ModelOptions): Model;",
+    );
+  }
+  return code.text();
+}
+
 const WEIGHTS_PLACEHOLDER = "@@WEIGHTS@@";
+
+const INPUT_SHAPE_DOC = "/** Height, width and channels of one input sample (NHWC without N). */";
+const OUTPUT_SHAPE_DOC = "/** Height, width and channels of one output sample. */";
+const WEIGHT_TENSORS_DOC =
+  "/** The weight tensors the network has, in order, with their PyTorch-layout shapes. */";
+const WEIGHT_TENSORS_TYPE = "ReadonlyArray<readonly [string, readonly number[]]>";
+const CREATE_FROM_FILE_DOC =
+  "/** A model from the bytes of a safetensors file (PyTorch layouts, names as in weightTensors). */";
+const CREATE_EMBEDDED_DOC = "/** A model with the embedded weights. */";
+
+/** What a module exports besides its constants and createModel: in the module and its .d.ts. */
+const MODEL_TYPES = [
+  "export interface ModelOptions {",
+  "  /** Samples per forward pass (default 1). */",
+  "  batch?: number;",
+  "}",
+  "",
+  "export interface Model {",
+  "  readonly batch: number;",
+  "  /**",
+  "   * Runs the network on batch x H x W x C floats (NHWC). The result is a view into the",
+  "   * model's memory, overwritten by the next call: copy it to keep it.",
+  "   */",
+  "  forward(input: Float32Array): Float32Array;",
+  "}",
+];
 
 /**
  * Base64 as a template literal of 100-character lines: decodeBase64 skips the line breaks. One
@@ -76,20 +143,57 @@ function base64Lines(base64: string): string {
   return `\`\n${lines.join("\n")}\n\``;
 }
 
+/** The tensors' float32 values, little-endian, one after the other, as base64. */
 function rawWeightsBase64(weights: Float32Array[]): string {
-  const total = weights.reduce((a, w) => a + w.length, 0);
-  const bytes = new Uint8Array(total * 4);
-  const view = new DataView(bytes.buffer);
+  const all = new Float32Array(weights.reduce((a, w) => a + w.length, 0));
   let at = 0;
-  for (const w of weights)
-    for (let i = 0; i < w.length; i++, at += 4) view.setFloat32(at, w[i], true);
-  return Buffer.from(bytes).toString("base64");
+  for (const w of weights) {
+    all.set(w, at);
+    at += w.length;
+  }
+  const bytes = Buffer.from(all.buffer);
+  if (LITTLE_ENDIAN) return bytes.toString("base64");
+  return bytes.swap32().toString("base64");
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** The module's header comment: what it is, where it came from, how to use it. */
+function header(options: GenerateOptions): string {
+  const graph = options.graph;
+  const sourcePath = options.sourcePath ?? graph.source.file;
+  const params = graph.source.params.map(([k, v]) => `${k} = ${v}`).join(", ");
+  const input = graph.values[graph.input].join("x");
+  const output = graph.values[graph.output].join("x");
+  const mode = options.weightsFile
+    ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
+    : `embedded (${commentText(options.weightsOrigin)})`;
+  return [
+    `// Network ${commentText(graph.name)}${params ? ` (${commentText(params)})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
+    `// ${commentText(sourcePath)}`,
+    `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(graphMacs(graph))} multiply-adds per sample.`,
+    `// Weights: ${mode}.`,
+    "//",
+    "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
+      (options.command ? ", with" : "."),
+    ...(options.command ? [`//   ${commentText(options.command)}`] : []),
+    "//",
+    "// Usage:",
+    options.weightsFile
+      ? "//   const model = createModel(safetensorsBytes, { batch: 1 });"
+      : "//   const model = createModel({ batch: 1 });",
+    `//   const output = model.forward(input); // Float32Array: batch x ${input} in, batch x ${output} out`,
+    "",
+  ].join("\n");
+}
+
+/** The network's part of a module: its API, then buildModel with one function per step. */
 class ModuleWriter {
-  private lines: string[] = [];
+  private code = new CodeWriter();
   private ts: boolean;
   private steps: StepDescriptor[];
+  /** Whether any weight code reads the raw tensors `t`. */
+  private readsTensors = false;
 
   constructor(
     private options: GenerateOptions,
@@ -104,162 +208,123 @@ class ModuleWriter {
     return this.ts ? annotation : "";
   }
 
-  private emit(...lines: string[]) {
-    this.lines.push(...lines);
-  }
-
   write(): string {
-    this.header();
-    this.emit(
-      "// ---- dsnet's CPU runtime (src/runtime/*.ts in dsnet, joined unchanged by tools/build-runtime.ts) ----",
-      "",
-    );
-    this.emit(this.ts ? RUNTIME_TYPESCRIPT : RUNTIME_JAVASCRIPT, "");
-    this.emit(
-      "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
-      "",
-      `const KERNELS = "${KERNELS_PLACEHOLDER}";`,
-      "",
-    );
-    this.api();
-    this.build();
-    return this.lines.join("\n") + "\n";
+    const build = new ModuleWriter(this.options, this.graph);
+    build.build();
+    this.api(build.readsTensors);
+    return this.code.text() + "\n" + build.code.text();
   }
 
-  private header() {
+  private api(readsTensors: boolean) {
     const graph = this.graph;
-    const sourcePath = this.options.sourcePath ?? graph.source.file;
-    const params = graph.source.params.map(([k, v]) => `${k} = ${v}`).join(", ");
-    const input = graph.values[graph.input].join("x");
-    const output = graph.values[graph.output].join("x");
-    const mode = this.options.weightsFile
-      ? "taken at load time: createModel(safetensorsBytes) checks and folds them"
-      : `embedded (${commentText(this.options.weightsOrigin)})`;
-    this.emit(
-      `// Network ${commentText(graph.name)}${params ? ` (${commentText(params)})` : ""}, compiled by dsnet ${DSNET_VERSION} from`,
-      `// ${commentText(sourcePath)}`,
-      `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(graphMacs(graph))} multiply-adds per sample.`,
-      `// Weights: ${mode}.`,
-      "//",
-      "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
-        (this.options.command ? ", with" : "."),
-      ...(this.options.command ? [`//   ${commentText(this.options.command)}`] : []),
-      "//",
-      "// Usage:",
-      this.options.weightsFile
-        ? "//   const model = createModel(safetensorsBytes, { batch: 1 });"
-        : "//   const model = createModel({ batch: 1 });",
-      `//   const output = model.forward(input); // Float32Array: batch x ${input} in, batch x ${output} out`,
-      "",
-    );
-  }
-
-  private api() {
-    const graph = this.graph;
-    const out = graph.values[graph.output];
-    const tensors = graph.tensors.map(
-      (s) => `  [${JSON.stringify(s.name)}, [${s.shape.join(", ")}]],`,
-    );
-    this.emit(
+    const code = this.code;
+    const shape = (v: number) => `[${graph.values[v].join(", ")}]${this.t(" as const")}`;
+    code.line(
       "// ---- the network ----",
       "",
-      "/** Height, width and channels of one input sample (NHWC without N). */",
-      `export const inputShape = [${graph.values[graph.input].join(", ")}]${this.t(" as const")};`,
-      "/** Height, width and channels of one output sample. */",
-      `export const outputShape = [${out.join(", ")}]${this.t(" as const")};`,
-      "/** The weight tensors the network has, in order, with their PyTorch-layout shapes. */",
-      `export const weightTensors${this.t(": ReadonlyArray<readonly [string, readonly number[]]>")} = [`,
-      ...tensors,
-      "];",
-      "",
+      INPUT_SHAPE_DOC,
+      `export const inputShape = ${shape(graph.input)};`,
+      OUTPUT_SHAPE_DOC,
+      `export const outputShape = ${shape(graph.output)};`,
+      WEIGHT_TENSORS_DOC,
     );
-    if (this.ts) {
-      this.emit(
-        "export interface ModelOptions {",
-        "  /** Samples per forward pass (default 1). */",
-        "  batch?: number;",
-        "}",
-        "",
-        "export interface Model {",
-        "  readonly batch: number;",
-        "  /**",
-        "   * Runs the network on batch x H x W x C floats (NHWC). The result is a view into the",
-        "   * model's memory, overwritten by the next call: copy it to keep it.",
-        "   */",
-        "  forward(input: Float32Array): Float32Array;",
-        "}",
-        "",
-      );
-    }
+    code.statement(`export const weightTensors${this.t(`: ${WEIGHT_TENSORS_TYPE}`)} = `, {
+      array: graph.tensors.map((s) => ({
+        array: [JSON.stringify(s.name), { array: s.shape.map(String) }],
+      })),
+    });
+    code.line("");
+    if (this.ts) code.line(...MODEL_TYPES, "");
+    // A network without weights (pools only, say) still checks the file it is given.
+    const build = (tensors: string) =>
+      readsTensors
+        ? `return buildModel(${tensors}, options.batch ?? 1);`
+        : `${tensors};\nreturn buildModel(options.batch ?? 1);`;
     if (this.options.weightsFile) {
-      this.emit(
-        "/** A model from the bytes of a safetensors file (PyTorch layouts, names as in weightTensors). */",
+      code.line(CREATE_FROM_FILE_DOC);
+      code.open(
         `export function createModel(safetensors${this.t(": Uint8Array")}, options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
-        "  return buildModel(readSafetensorsTensors(safetensors, weightTensors), options.batch ?? 1);",
-        "}",
-        "",
       );
+      code.line(...build("readSafetensorsTensors(safetensors, weightTensors)").split("\n"));
     } else {
-      this.emit(
-        `const WEIGHTS = "${WEIGHTS_PLACEHOLDER}";`,
-        "",
-        "/** A model with the embedded weights. */",
+      if (readsTensors) code.line(`const WEIGHTS = ${WEIGHTS_PLACEHOLDER};`, "");
+      code.line(CREATE_EMBEDDED_DOC);
+      code.open(
         `export function createModel(options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
-        "  return buildModel(splitTensors(decodeBase64(WEIGHTS), weightTensors), options.batch ?? 1);",
-        "}",
-        "",
+      );
+      code.line(
+        readsTensors
+          ? "return buildModel(splitTensors(decodeBase64(WEIGHTS), weightTensors), options.batch ?? 1);"
+          : "return buildModel(options.batch ?? 1);",
       );
     }
+    code.close();
   }
 
   private build() {
     const graph = this.graph;
+    const code = this.code;
     const buffers = planBuffers(graph);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end: arena } = placeWeights(packed);
     const scratch = scratchElements(this.steps);
-    this.emit(
-      `function buildModel(t${this.t(": Float32Array[]")}, batch${this.t(": number")})${this.t(": Model")} {`,
-      "if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);",
+    // The weight code comes first in the function, but whether it reads `t` decides the signature.
+    const weights = new CodeWriter(1);
+    graph.nodes.forEach((node, i) => {
+      if (packed[i]!.length > 0) this.emitWeights(weights, node, weightAt[i]!);
+    });
+    const steps = this.steps.map((step) => stepCalls(step, weightAt[step.node]!));
+    const usesKernels = steps.some((s) => s.calls.some((c) => c.fn.startsWith("k.")));
+    const tensors = this.readsTensors ? `t${this.t(": Float32Array[]")}, ` : "";
+    code.open(`function buildModel(${tensors}batch${this.t(": number")})${this.t(": Model")} {`);
+    code.open("if (!Number.isInteger(batch) || batch < 1) {");
+    code.line("throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);");
+    code.close();
+    code.line(
       "",
       `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
       `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
       `// ${formatCount(scratch)} of im2col scratch.`,
       `const arena = ${arena};`,
       `const scratch = arena + batch * ${buffers.arenaElements} + 4;`,
-      `const { kernels: k, memory: m } = instantiateKernels(KERNELS, scratch + ${scratch + 4});`,
-      "",
-      "// Weights: batch norm folded, packed for the kernels.",
     );
-    graph.nodes.forEach((node, i) => {
-      if (packed[i].length > 0) this.emitWeights(node, weightAt[i]);
+    code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
+      call: "instantiateKernels",
+      args: ["KERNELS", `scratch + ${scratch + 4}`],
     });
-    this.emit("", "// Activations: each value's offset in the arena, per sample times the batch.");
+    code.line("", "// Weights: batch norm folded, packed for the kernels.");
+    code.append(weights);
+    code.line("", "// Activations: each value's offset in the arena, per sample times the batch.");
     const names = new Map<number, string>();
     for (const [v, offset] of buffers.offsets.entries()) {
       if (offset < 0) continue;
       const name = `v${v}`;
       names.set(v, name);
-      this.emit(`const ${name} = arena + batch * ${offset}; // ${this.describeValue(v)}`);
+      code.line(`const ${name} = arena + batch * ${offset}; // ${this.describeValue(v)}`);
     }
-    this.emit("");
-    this.steps.forEach((step, i) => this.emitStep(step, i + 1, names, weightAt[step.node]));
+    code.line("");
+    this.steps.forEach((step, i) => this.emitStep(step, i + 1, steps[i]!, names));
     const inputSize = valueSize(graph, graph.input);
     const outputSize = valueSize(graph, graph.output);
-    this.emit(
-      "return {",
-      "batch,",
-      `forward(input${this.t(": Float32Array")})${this.t(": Float32Array")} {`,
-      `if (input.length !== batch * ${inputSize}) {`,
-      `throw new RangeError(\`the input must have \${batch} x ${graph.values[graph.input].join("x")} = \${batch * ${inputSize}} values, got \${input.length}\`);`,
-      "}",
-      `m.set(input, ${names.get(graph.input)});`,
-      ...this.steps.map((_, i) => `step${i + 1}();`),
-      `return m.subarray(${names.get(graph.output)}, ${names.get(graph.output)} + batch * ${outputSize});`,
-      "},",
-      "};",
-      "}",
-    );
+    const input = graph.values[graph.input].join("x");
+    code.open("return {");
+    code.line("batch,");
+    code.open(`forward(input${this.t(": Float32Array")})${this.t(": Float32Array")} {`);
+    code.open(`if (input.length !== batch * ${inputSize}) {`);
+    code.statement("", {
+      call: "throw new RangeError",
+      args: [
+        `\`the input must have \${batch} x ${input} = \${batch * ${inputSize}} values, got \${input.length}\``,
+      ],
+    });
+    code.close();
+    code.line(`m.set(input, ${names.get(graph.input)});`);
+    code.line(...this.steps.map((_, i) => `step${i + 1}();`));
+    const output = names.get(graph.output);
+    code.line(`return m.subarray(${output}, ${output} + batch * ${outputSize});`);
+    code.close("},");
+    code.close("};");
+    code.close();
   }
 
   private describeValue(v: number): string {
@@ -268,62 +333,122 @@ class ModuleWriter {
     return commentText(`${layers} ${this.graph.values[v].join("x")}`.trim());
   }
 
+  /** Raw tensor `i` (checked to be there when the tensors were read or split). */
+  private tensor(i: number): string {
+    this.readsTensors = true;
+    return `t[${i}]${this.t("!")}`;
+  }
+
   /** How a node's tensors are made from the raw ones (`t[i]`), then packed and placed. */
-  private emitWeights(node: Node, offsets: number[]) {
-    const bnArgs = (bn: FoldedBatchNorm) =>
-      `t[${bn.gamma}], t[${bn.beta}], t[${bn.mean}], t[${bn.variance}], ${bn.eps}`;
-    const at = `[${offsets.join(", ")}]`;
-    this.emit(`// ${commentText(node.layers.join(" + "))}`);
+  private emitWeights(code: CodeWriter, node: Node, offsets: number[]) {
+    const bnArgs = (bn: FoldedBatchNorm) => [
+      this.tensor(bn.gamma),
+      this.tensor(bn.beta),
+      this.tensor(bn.mean),
+      this.tensor(bn.variance),
+      String(bn.eps),
+    ];
+    const at: Doc = { array: offsets.map(String) };
+    code.line(`// ${commentText(node.layers.join(" + "))}`);
     if (node.op === "affine" || node.op === "batchnorm") {
-      this.emit(
-        `{ const s = batchNormScaleShift(${bnArgs(node.tensors)}); place(m, ${at}, [s.scale, s.shift]); }`,
-      );
+      code.open("{");
+      if (node.op === "affine" && !node.tensors) {
+        // A `normalize` layer's constants: in the code, since no weights file holds them.
+        const floats = (v: Float32Array): Doc => ({
+          call: "Float32Array.of",
+          args: Array.from(v, String),
+        });
+        code.statement("const scale = ", floats(node.scale));
+        code.statement("const shift = ", floats(node.shift));
+      } else {
+        code.statement("const { scale, shift } = ", {
+          call: "batchNormScaleShift",
+          args: bnArgs(node.tensors!),
+        });
+      }
+      code.statement("", { call: "place", args: ["m", at, "[scale, shift]"] });
+      code.close();
       return;
     }
     if (node.op !== "conv" && node.op !== "fc") return;
     const { weight, bias, folded } = node.tensors;
-    // Every batch norm the IR folded into this layer, in order (`pw -> bn -> bn` folds both).
-    const folds = folded.map((bn) => `w = foldBatchNormWeights(w.weight, w.bias, ${bnArgs(bn)});`);
-    const pack =
+    const pack = (w: string, b: string): Doc =>
       node.op === "conv"
-        ? `packConv(w.weight, w.bias, ${node.outChannels}, ${node.inChannels}, ${node.kernel[0]}, ${node.kernel[1]}, ${node.groups}, ${isDepthwise(node)})`
-        : `packFc(w.weight, w.bias, ${node.outFeatures}, ${node.inFeatures})`;
-    const type = this.t(": { weight: Float32Array; bias: Float32Array | null }");
-    this.emit(
-      "{",
-      `${folds.length ? "let" : "const"} w${type} = { weight: t[${weight}], bias: ${bias === null ? "null" : `t[${bias}]`} };`,
-      ...folds,
-      `place(m, ${at}, ${pack});`,
-      "}",
-    );
+        ? {
+            call: "packConv",
+            args: [
+              w,
+              b,
+              ...[
+                node.outChannels,
+                node.inChannels,
+                node.kernel[0],
+                node.kernel[1],
+                node.groups,
+                isDepthwise(node),
+              ].map(String),
+            ],
+          }
+        : { call: "packFc", args: [w, b, String(node.outFeatures), String(node.inFeatures)] };
+    const raw = [this.tensor(weight), bias === null ? "null" : this.tensor(bias)] as const;
+    if (folded.length === 0) {
+      code.statement("", { call: "place", args: ["m", at, pack(...raw)] });
+      return;
+    }
+    // Every batch norm the IR folded into this layer, in order (`pw -> bn -> bn` folds both).
+    code.open("{");
+    folded.forEach((bn, i) => {
+      const from = i === 0 ? raw : (["w.weight", "w.bias"] as const);
+      const head = i > 0 ? "w = " : folded.length > 1 ? "let w = " : "const w = ";
+      code.statement(head, { call: "foldBatchNormWeights", args: [...from, ...bnArgs(bn)] });
+    });
+    code.statement("", { call: "place", args: ["m", at, pack("w.weight", "w.bias")] });
+    code.close();
   }
 
-  private emitStep(step: StepDescriptor, n: number, names: Map<number, string>, w: number[]) {
-    const shapes = this.stepShapes(step);
-    this.emit(
-      `/** ${commentText(step.layers.join(" + "))}: ${shapes}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
-      `function step${n}()${this.t(": void")} {`,
+  /**
+   * A step as a function. Arguments that are objects or views (a pool's window, an affine's
+   * scale) are made once, before it, so that a forward pass allocates nothing.
+   */
+  private emitStep(
+    step: StepDescriptor,
+    n: number,
+    { tiles, calls }: StepCalls,
+    names: Map<number, string>,
+  ) {
+    const code = this.code;
+    const print = (call: Call) => {
+      const args = call.args.map((arg, i): Doc => {
+        if (typeof arg !== "object" || !("fields" in arg || "subarray" in arg))
+          return printExpr(arg, names);
+        const { name: parameterName, type } = parameter(call.fn, i);
+        const name = `step${n}${capitalized(parameterName)}`;
+        code.statement(`const ${name}${this.t(`: ${type}`)} = `, printExpr(arg, names));
+        return name;
+      });
+      return { call: call.fn, args };
+    };
+    const body = calls.map(print);
+    code.line(
+      `/** ${commentText(step.layers.join(" + "))}: ${this.stepShapes(step)}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
     );
-    const { tiles, calls } = stepCalls(step, w);
-    const print = (call: Call) =>
-      `${call.fn}(${call.args.map((a) => printExpr(a, names)).join(", ")});`;
+    code.open(`function step${n}()${this.t(": void")} {`);
     if (tiles) {
-      this.emit(
-        "for (let n = 0; n < batch; n++) {",
-        `for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`,
-        `const rows = Math.min(${tiles.rows}, ${tiles.pixels} - p0);`,
-        ...calls.map(print),
-        "}",
-        "}",
-      );
-    } else {
-      this.emit(...calls.map(print));
+      code.open("for (let n = 0; n < batch; n++) {");
+      code.open(`for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`);
+      code.line(`const rows = Math.min(${tiles.rows}, ${tiles.pixels} - p0);`);
     }
-    this.emit("}", "");
+    for (const call of body) code.statement("", call);
+    if (tiles) {
+      code.close();
+      code.close();
+    }
+    code.close();
+    code.line("");
   }
 
   private stepShapes(step: StepDescriptor): string {
-    const node = this.graph.nodes[step.node];
+    const node = this.graph.nodes[step.node]!;
     const input = node.inputs.map((i) => this.graph.values[i].join("x")).join(" + ");
     const output = this.graph.values[node.output].join("x");
     const what =
@@ -336,11 +461,28 @@ class ModuleWriter {
   }
 }
 
+function capitalized(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** The name and type the runtime gives parameter `i` of function `fn` (`window: Window` of `pool`). */
+function parameter(fn: string, i: number): { name: string; type: string } {
+  const signature = new RegExp(`function ${fn}\\(([^)]*)\\)`).exec(RUNTIME_TYPESCRIPT);
+  const [name, type] =
+    signature?.[1]!
+      .split(",")
+      [i]?.split(":")
+      .map((s) => s.trim()) ?? [];
+  if (!name || !type) throw new Error(`internal: the runtime has no parameter ${i} of ${fn}`);
+  return { name, type };
+}
+
 /** An argument as code: values by their names in the module (`v3`), the rest as written. */
-function printExpr(e: Expr, names: Map<number, string>): string {
+function printExpr(e: Expr, names: Map<number, string>): Doc {
   const p = (x: Expr) => printExpr(x, names);
+  const text = (x: Expr) => flat(p(x));
   // A sum inside a product needs parentheses; nothing else does.
-  const factor = (x: Expr) => (typeof x === "object" && "add" in x ? `(${p(x)})` : p(x));
+  const factor = (x: Expr) => (typeof x === "object" && "add" in x ? `(${text(x)})` : text(x));
   if (typeof e === "number" || typeof e === "boolean") return String(e);
   if ("symbol" in e) return e.symbol;
   if ("value" in e) {
@@ -348,11 +490,11 @@ function printExpr(e: Expr, names: Map<number, string>): string {
     if (!name) throw new Error(`internal: value ${e.value} has no buffer`);
     return name;
   }
-  if ("add" in e) return `${p(e.add[0])} + ${p(e.add[1])}`;
+  if ("add" in e) return `${text(e.add[0])} + ${text(e.add[1])}`;
   if ("mul" in e) return `${factor(e.mul[0])} * ${factor(e.mul[1])}`;
-  if ("fields" in e) return `{ ${e.fields.map(([k, v]) => `${k}: ${p(v)}`).join(", ")} }`;
-  if ("list" in e) return `[${e.list.map(p).join(", ")}]`;
-  return `m.subarray(${p(e.subarray[0])}, ${p(e.subarray[1])})`;
+  if ("fields" in e) return { object: e.fields.map(([k, v]) => [k, p(v)]) };
+  if ("list" in e) return { array: e.list.map(p) };
+  return { call: "m.subarray", args: [p(e.subarray[0]), p(e.subarray[1])] };
 }
 
 /** One line per step of the plan a generated module runs: `dsnet compile --verbose`. */

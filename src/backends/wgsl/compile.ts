@@ -9,7 +9,7 @@ import { gridOf, vec4s } from "./kernels/common.js";
 import type { ArenaTensor, KernelIO } from "./kernels/tensor.js";
 import { kernelFor, type WgslStepKind } from "./node-kernels.js";
 import { WeightPacker } from "./pack.js";
-import { hostModule, readme } from "./host.js";
+import { hostFileName, hostModule, readme } from "./host.js";
 import type { WgslManifest } from "./host-runtime.js";
 
 export interface WgslOptions {
@@ -19,6 +19,8 @@ export interface WgslOptions {
   sourceFile?: string;
   /** The network's name in comments and file headers; default the graph's. */
   networkName?: string;
+  /** The host as plain JavaScript (host.js) instead of TypeScript (host.ts). */
+  javascript?: boolean;
 }
 
 export type { WgslStepKind };
@@ -46,8 +48,10 @@ export interface WgslProgram {
   steps: WgslStep[];
   /** What the host runtime takes; host.ts embeds the same object. */
   manifest: WgslManifest;
-  /** The host module (host.ts): the runtime and the manifest, depending only on WebGPU. */
+  /** The host module: the runtime and the manifest, depending only on WebGPU. */
   host: string;
+  /** Its file name: host.ts, or host.js with the `javascript` option. */
+  hostFile: string;
   /** How to use host.ts (README.md). */
   readme: string;
   /** The packed weights (weights.bin). */
@@ -139,8 +143,9 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
   };
   return {
     ...program,
-    host: hostModule(manifest, sourceFile),
-    readme: readme(program, sourceFile),
+    host: hostModule(manifest, sourceFile, options.javascript),
+    hostFile: hostFileName(options.javascript ?? false),
+    readme: readme(program, sourceFile, options.javascript),
   };
 }
 

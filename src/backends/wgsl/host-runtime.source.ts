@@ -66,12 +66,21 @@ export function requiredLimits(manifest: WgslManifest): Record<string, number> {
   return limits;
 }
 
+/**
+ * WebGPU's GPUDevice where the program has WebGPU's types (@webgpu/types, which the \`webgpu\`
+ * package brings along), and any object where it has not: dsnet's declarations name the device
+ * this way so that they type-check in projects without WebGPU's types.
+ */
+export type WebGpuDevice = typeof globalThis extends { GPUDevice: { prototype: infer D } }
+  ? D
+  : object;
+
 export class WgslNetwork {
   private queued: Promise<unknown> = Promise.resolve();
   private readonly packedInput: Float32Array | undefined;
 
   private constructor(
-    readonly device: GPUDevice,
+    readonly device: WebGpuDevice,
     readonly manifest: WgslManifest,
     private readonly pipelines: GPUComputePipeline[],
     private readonly bindGroup: GPUBindGroup,
@@ -83,7 +92,7 @@ export class WgslNetwork {
 
   /** Compiles every step and uploads \`weights\` (the contents of weights.bin). */
   static async create(
-    device: GPUDevice,
+    device: WebGpuDevice,
     manifest: WgslManifest,
     weights: ArrayBuffer,
   ): Promise<WgslNetwork> {
@@ -270,4 +279,204 @@ async function checkCompilation(module: GPUShaderModule, step: ShaderStep): Prom
     .join("\\n");
   throw new Error(\`WGSL compilation failed:\\n\${text}\`);
 }
+`;
+
+// Generated host.js files (`--js`) start with this text.
+export const HOST_RUNTIME_JAVASCRIPT = `const BUFFER_MAP_READ = 1;
+const BUFFER_COPY_SRC = 4;
+const BUFFER_COPY_DST = 8;
+const BUFFER_STORAGE = 128;
+const MAP_MODE_READ = 1;
+const SHADER_STAGE_COMPUTE = 4;
+function requiredLimits(manifest) {
+  const largest = Math.max(manifest.arenaBytes, manifest.weightBytes);
+  const limits = {};
+  if (largest > 134217728) limits.maxStorageBufferBindingSize = largest;
+  if (largest > 268435456) limits.maxBufferSize = largest;
+  return limits;
+}
+class WgslNetwork {
+  constructor(device, manifest, pipelines, bindGroup, buffers) {
+    this.device = device;
+    this.manifest = manifest;
+    this.pipelines = pipelines;
+    this.bindGroup = bindGroup;
+    this.buffers = buffers;
+    const [n, h, w, c] = manifest.input.shape;
+    if (c % 4 !== 0) this.packedInput = new Float32Array(n * h * w * paddedChannels(c));
+  }
+  device;
+  manifest;
+  pipelines;
+  bindGroup;
+  buffers;
+  queued = Promise.resolve();
+  packedInput;
+  /** Compiles every step and uploads \`weights\` (the contents of weights.bin). */
+  static async create(device, manifest, weights) {
+    if (weights.byteLength !== manifest.weightBytes) {
+      throw new Error(
+        \`\${manifest.network}: the weights are \${weights.byteLength} bytes, the network needs \${manifest.weightBytes}\`,
+      );
+    }
+    for (const [what, bytes] of [
+      ["activation arena", manifest.arenaBytes],
+      ["weights", manifest.weightBytes],
+    ]) {
+      if (
+        bytes > device.limits.maxStorageBufferBindingSize ||
+        bytes > device.limits.maxBufferSize
+      ) {
+        throw new Error(
+          \`\${manifest.network}: the \${what} take \${bytes} bytes, more than this device allows in one storage buffer (maxStorageBufferBindingSize \${device.limits.maxStorageBufferBindingSize}, maxBufferSize \${device.limits.maxBufferSize}); request the adapter's limits with requiredLimits(manifest), or use a smaller batch\`,
+        );
+      }
+    }
+    device.pushErrorScope("out-of-memory");
+    device.pushErrorScope("validation");
+    const popBoth = () => Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    const built = await build(device, manifest, weights).catch(async (e) => {
+      await popBoth();
+      throw e;
+    });
+    const errors = (await popBoth()).filter((e) => e !== null);
+    if (errors.length > 0) {
+      for (const buffer of Object.values(built.buffers)) buffer.destroy();
+      throw new Error(
+        \`\${manifest.network}: WebGPU failed: \${errors.map((e) => e.message).join("; ")}\`,
+      );
+    }
+    return new WgslNetwork(device, manifest, built.pipelines, built.bindGroup, built.buffers);
+  }
+  /**
+   * Runs the network on \`input\` (batch x height x width x channels floats, NHWC) and resolves to
+   * the output in the same layout. Calls run one after the other.
+   */
+  forward(input) {
+    const run = this.queued.then(() => this.run(input));
+    this.queued = run.catch(() => void 0);
+    return run;
+  }
+  /** Frees the buffers; the device stays the caller's. */
+  destroy() {
+    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+  }
+  async run(input) {
+    const { manifest, device, buffers } = this;
+    const [n, h, w, c] = manifest.input.shape;
+    if (input.length !== n * h * w * c) {
+      throw new RangeError(
+        \`\${manifest.network} takes \${n}x\${h}x\${w}x\${c} = \${n * h * w * c} floats, got \${input.length}\`,
+      );
+    }
+    const data = this.packedInput ? padChannels(input, c, this.packedInput) : input;
+    const source = data.buffer;
+    device.queue.writeBuffer(
+      buffers.arena,
+      manifest.input.offset,
+      source,
+      data.byteOffset,
+      data.byteLength,
+    );
+    const encoder = device.createCommandEncoder({ label: manifest.network });
+    const pass = encoder.beginComputePass();
+    pass.setBindGroup(0, this.bindGroup);
+    this.pipelines.forEach((pipeline, i) => {
+      pass.setPipeline(pipeline);
+      pass.dispatchWorkgroups(...manifest.steps[i].workgroups);
+    });
+    pass.end();
+    const bytes = arenaBytesOf(manifest.output);
+    encoder.copyBufferToBuffer(buffers.arena, manifest.output.offset, buffers.readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await buffers.readback.mapAsync(MAP_MODE_READ, 0, bytes);
+    const padded = new Float32Array(buffers.readback.getMappedRange(0, bytes).slice(0));
+    buffers.readback.unmap();
+    const oc = manifest.output.shape[3];
+    return oc % 4 === 0 ? padded : unpadChannels(padded, oc);
+  }
+}
+async function build(device, manifest, weights) {
+  const modules = manifest.steps.map((step) =>
+    device.createShaderModule({ label: step.name, code: step.code }),
+  );
+  await Promise.all(modules.map((module, i) => checkCompilation(module, manifest.steps[i])));
+  const layout = device.createBindGroupLayout({
+    label: \`\${manifest.network} bindings\`,
+    entries: [
+      { binding: 0, visibility: SHADER_STAGE_COMPUTE, buffer: { type: "read-only-storage" } },
+      { binding: 1, visibility: SHADER_STAGE_COMPUTE, buffer: { type: "storage" } },
+    ],
+  });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+  const pipelines = modules.map((module, i) =>
+    device.createComputePipeline({
+      label: manifest.steps[i].name,
+      layout: pipelineLayout,
+      compute: { module, entryPoint: "main" },
+    }),
+  );
+  const weightBuffer = device.createBuffer({
+    label: \`\${manifest.network} weights\`,
+    size: Math.max(manifest.weightBytes, 16),
+    usage: BUFFER_STORAGE | BUFFER_COPY_DST,
+    mappedAtCreation: true,
+  });
+  new Uint8Array(weightBuffer.getMappedRange()).set(new Uint8Array(weights));
+  weightBuffer.unmap();
+  const arena = device.createBuffer({
+    label: \`\${manifest.network} arena\`,
+    size: Math.max(manifest.arenaBytes, 16),
+    usage: BUFFER_STORAGE | BUFFER_COPY_SRC | BUFFER_COPY_DST,
+  });
+  const readback = device.createBuffer({
+    label: \`\${manifest.network} output\`,
+    size: arenaBytesOf(manifest.output),
+    usage: BUFFER_MAP_READ | BUFFER_COPY_DST,
+  });
+  const bindGroup = device.createBindGroup({
+    layout,
+    entries: [
+      { binding: 0, resource: { buffer: weightBuffer } },
+      { binding: 1, resource: { buffer: arena } },
+    ],
+  });
+  return { pipelines, bindGroup, buffers: { weights: weightBuffer, arena, readback } };
+}
+function paddedChannels(c) {
+  return Math.ceil(c / 4) * 4;
+}
+function arenaBytesOf(value) {
+  const [n, h, w, c] = value.shape;
+  return n * h * w * paddedChannels(c) * 4;
+}
+function padChannels(input, c, out) {
+  const stride = paddedChannels(c);
+  for (let p = 0, q = 0; p < input.length; p += c, q += stride) {
+    out.set(input.subarray(p, p + c), q);
+  }
+  return out;
+}
+function unpadChannels(padded, c) {
+  const stride = paddedChannels(c);
+  const pixels = padded.length / stride;
+  const out = new Float32Array(pixels * c);
+  for (let p = 0; p < pixels; p++) out.set(padded.subarray(p * stride, p * stride + c), p * c);
+  return out;
+}
+async function checkCompilation(module, step) {
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === "error");
+  if (errors.length === 0) return;
+  const lines = step.code.split("\\n");
+  const text = errors
+    .map(
+      (m) => \`\${step.name}.wgsl:\${m.lineNum}:\${m.linePos}: \${m.message}
+  \${lines[m.lineNum - 1] ?? ""}\`,
+    )
+    .join("\\n");
+  throw new Error(\`WGSL compilation failed:
+\${text}\`);
+}
+export { WgslNetwork, requiredLimits };
 `;

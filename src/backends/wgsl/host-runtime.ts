@@ -63,12 +63,21 @@ export function requiredLimits(manifest: WgslManifest): Record<string, number> {
   return limits;
 }
 
+/**
+ * WebGPU's GPUDevice where the program has WebGPU's types (@webgpu/types, which the `webgpu`
+ * package brings along), and any object where it has not: dsnet's declarations name the device
+ * this way so that they type-check in projects without WebGPU's types.
+ */
+export type WebGpuDevice = typeof globalThis extends { GPUDevice: { prototype: infer D } }
+  ? D
+  : object;
+
 export class WgslNetwork {
   private queued: Promise<unknown> = Promise.resolve();
   private readonly packedInput: Float32Array | undefined;
 
   private constructor(
-    readonly device: GPUDevice,
+    readonly device: WebGpuDevice,
     readonly manifest: WgslManifest,
     private readonly pipelines: GPUComputePipeline[],
     private readonly bindGroup: GPUBindGroup,
@@ -80,7 +89,7 @@ export class WgslNetwork {
 
   /** Compiles every step and uploads `weights` (the contents of weights.bin). */
   static async create(
-    device: GPUDevice,
+    device: WebGpuDevice,
     manifest: WgslManifest,
     weights: ArrayBuffer,
   ): Promise<WgslNetwork> {

@@ -16,5 +16,6 @@ export {
   WgslNetwork,
   type ArenaValue,
   type ShaderStep,
+  type WebGpuDevice,
   type WgslManifest,
 } from "./host-runtime.js";

@@ -1,22 +1,61 @@
+import { existsSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { makeFolder, writeBytes } from "../../weights/load.js";
 import type { WgslProgram } from "./compile.js";
 
 /**
- * Writes a compiled program to `dir` (created if needed): `NN_<name>.wgsl` per step, `host.ts`,
- * `weights.bin` and `README.md`. Returns the paths written; a failure to write is a FileError.
+ * The list of what dsnet wrote into an output folder, kept there so that compiling into the
+ * same folder again removes the shaders of the last network (and nothing of anyone else's).
+ */
+export const WRITTEN_LIST = "dsnet-files.json";
+
+/**
+ * Writes a compiled program to `dir` (created if needed): `NN_<name>.wgsl` per step, the host
+ * (host.ts, or host.js), `weights.bin`, `README.md`, and the list of them. Files an earlier
+ * compile wrote there (as its list says) that this one does not write are removed. Returns the
+ * paths written; a failure to write is a FileError.
  */
 export function writeWgslProgram(program: WgslProgram, dir: string): string[] {
   makeFolder(dir, "output folder");
   const files: [string, string | Uint8Array][] = [
     ...program.steps.map((s): [string, string] => [`${s.name}.wgsl`, s.code]),
-    ["host.ts", program.host],
+    [program.hostFile, program.host],
     ["weights.bin", new Uint8Array(program.weights)],
     ["README.md", program.readme],
   ];
-  return files.map(([name, data]) => {
+  const names = new Set(files.map(([name]) => name));
+  for (const stale of writtenBefore(dir)) {
+    if (names.has(stale)) continue;
+    try {
+      unlinkSync(join(dir, stale)); // a file, never a folder
+    } catch {
+      // Gone already, or a folder now: nothing of the last compile to remove.
+    }
+  }
+  const list = `${JSON.stringify({ writtenBy: "dsnet compile --target wgsl", files: [...names] }, null, 2)}\n`;
+  return [...files, [WRITTEN_LIST, list] as [string, string]].map(([name, data]) => {
     const path = join(dir, name);
     writeBytes(path, data, "output file");
     return path;
   });
+}
+
+/** The files the list in `dir` names: plain names only, so that nothing outside `dir` is touched. */
+function writtenBefore(dir: string): string[] {
+  const path = join(dir, WRITTEN_LIST);
+  if (!existsSync(path)) return [];
+  try {
+    const { files } = JSON.parse(readFileSync(path, "utf8")) as { files?: unknown };
+    if (!Array.isArray(files)) return [];
+    return files.filter(
+      (f): f is string =>
+        typeof f === "string" &&
+        /^[^/\\]+$/.test(f) &&
+        f !== "." &&
+        f !== ".." &&
+        f !== WRITTEN_LIST,
+    );
+  } catch {
+    return []; // not a list dsnet wrote: leave the folder as it is
+  }
 }

@@ -117,7 +117,7 @@ function roleOf(name: string): string | undefined {
 }
 
 function agrees(source: SourceTensor, target: TensorSpec): boolean {
-  const role = roleOf(source.name);
+  const role = source.role ?? roleOf(source.name);
   return (
     (role === undefined || role === target.role) &&
     source.shape.length === target.shape.length &&

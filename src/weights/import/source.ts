@@ -1,12 +1,14 @@
+import { isTfjsModelJson } from "../../import/tfjs/model-json.js";
 import { readSafetensors } from "../safetensors.js";
 import type { SourceTensor } from "./tensor.js";
+import { readTfjsSource } from "./tfjs.js";
 import { readTorchCheckpoint } from "./torch.js";
 
 export type { SourceTensor } from "./tensor.js";
 
 /** A file's tensors, in the orders worth trying, the most likely first. */
 export interface ImportSource {
-  /** What the file is, in words: "a PyTorch checkpoint", "a safetensors file". */
+  /** What the file is, in words: "a PyTorch checkpoint", "a safetensors file", "a TF.js model". */
   kind: string;
   /** Each a complete list of the tensors, named for the table (`"the file's order"`, ...). */
   orders: { name: string; tensors: SourceTensor[] }[];
@@ -22,10 +24,12 @@ const MAX_PERMUTED = 6;
 
 /**
  * The tensors of a weights file of any naming: a PyTorch checkpoint (its state_dict's order
- * is the order modules run) or a safetensors file (its data's order, then the order of its
- * names: libraries other than PyTorch's own write safetensors sorted by name).
+ * is the order modules run), a safetensors file (its data's order, then the order of its
+ * names: libraries other than PyTorch's own write safetensors sorted by name), or a TF.js
+ * model.json at `path` with its shards (see readTfjsSource).
  */
-export function readSource(bytes: Uint8Array): ImportSource {
+export function readSource(bytes: Uint8Array, path = ""): ImportSource {
+  if (isTfjsModelJson(bytes)) return readTfjsSource(bytes, path);
   // safetensors starts with its header's length and then `{`; anything else is torch.save's
   if (!isSafetensors(bytes)) {
     const { tensors, prefix } = stripPrefix(readTorchCheckpoint(bytes));

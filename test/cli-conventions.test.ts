@@ -1,0 +1,292 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
+import { autoColor, type CliIO } from "../src/cli/io.js";
+import { vulkanDriverManifests } from "../src/backends/wgsl/runner.js";
+
+/** Runs the CLI in process with a fake terminal (or pipe) and standard input. */
+async function dsnet(
+  argv: string[],
+  options: { stdin?: string; isTTY?: boolean; color?: boolean } = {},
+) {
+  let stdout = "";
+  let stderr = "";
+  let stdinReads = 0;
+  const io: CliIO = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdoutBytes: (b) => (stdout += Buffer.from(b).toString("latin1")),
+    readStdin: () => {
+      stdinReads++;
+      if (options.stdin === undefined) throw new Error("the test gave no standard input");
+      return options.stdin;
+    },
+    color: options.color ?? false,
+    isTTY: options.isTTY ?? false,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr, stdinReads };
+}
+
+/** The built binary, as a user's shell runs it: every stream a pipe. */
+function binary(argv: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  // The test runner's own colour settings must not leak into the child.
+  for (const name of ["FORCE_COLOR", "NO_COLOR"])
+    if (!(name in (options.env ?? {}))) delete env[name];
+  const r = spawnSync(process.execPath, ["bin/dsnet.js", ...argv], {
+    input: options.input ?? "",
+    encoding: "utf8",
+    env,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const TYPO = "input 8x8x3\nconv 3x3 4 -> widht\n";
+const TINY = "input 8x8x3\ndw 3x3 -> pw 8 -> relu\n";
+const ESC = "\x1b[";
+
+describe("standard input: `-` and /dev/stdin", () => {
+  it.each(["-", "/dev/stdin"])("check %s names the file <stdin> in diagnostics", async (name) => {
+    const r = await dsnet(["check", name], { stdin: TYPO });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("<stdin>:2:15: error DS2001: unknown layer or block `widht`");
+  });
+
+  it("summary reads it, and says where the network came from", async () => {
+    const r = await dsnet(["summary", "-"], { stdin: TINY });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Network main from <stdin>");
+    const json = await dsnet(["summary", "-", "--json"], { stdin: TINY });
+    expect(JSON.parse(json.stdout)).toMatchObject({ file: "<stdin>", output: [8, 8, 8] });
+  });
+
+  it("resolves imports from the current directory", async () => {
+    const stdin = 'import "examples/separable_block.dsnet"\ninput 8x8x3\nseparable(16)\n';
+    const r = await dsnet(["summary", "-", "--json"], { stdin });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).output).toEqual([8, 8, 16]);
+  });
+
+  it("is read once: `check - -` checks the same text twice", async () => {
+    const r = await dsnet(["check", "-", "-"], { stdin: TYPO });
+    expect(r.stdinReads).toBe(1);
+    expect(r.stderr.match(/<stdin>:2:15/g)).toHaveLength(2);
+  });
+
+  it("fmt prints it formatted, and --write refuses it", async () => {
+    const r = await dsnet(["fmt", "-"], { stdin: "input   8x8x3\ndw 3x3->pw 8\n" });
+    expect(r).toMatchObject({ code: 0, stdout: "input 8x8x3\ndw 3x3 -> pw 8\n" });
+    const write = await dsnet(["fmt", "--write", "-"], { stdin: TINY });
+    expect(write.code).toBe(2);
+    expect(write.stderr).toContain("dsnet: --write rewrites files");
+  });
+
+  it("a file named on the command line still has to exist", async () => {
+    const r = await dsnet(["check", "no/such.dsnet"]);
+    expect(r).toMatchObject({ code: 2, stderr: "dsnet: cannot find no/such.dsnet\n" });
+  });
+
+  it("the binary reads a pipe: cat net.dsnet | dsnet check -", () => {
+    const r = binary(["check", "-"], { input: TYPO });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("<stdin>:2:15: error DS2001");
+    const summary = binary(["summary", "/dev/stdin", "--json"], { input: TINY });
+    expect(JSON.parse(summary.stdout).file).toBe("<stdin>");
+  });
+});
+
+describe("-o - writes standard output where the output is one file", () => {
+  it("compile --target ts -o - prints the module and writes no file named -", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-stdout-"));
+    const cwd = process.cwd();
+    writeFileSync(join(dir, "net.dsnet"), TINY);
+    process.chdir(dir);
+    try {
+      const r = await dsnet(["compile", "net.dsnet", "--target", "ts", "-o", "-"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("export function createModel");
+      expect(r.stderr).toMatch(/wrote the module to standard output \(\d+ KiB\)/);
+      expect(existsSync("-")).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it.each([
+    ["wgsl", "--target wgsl writes several (shaders, host.ts, weights.bin): give -o DIR"],
+    ["onnx", "--target onnx writes its model to a file"],
+  ])("compile --target %s -o - is refused: %s", async (target, message) => {
+    const r = await dsnet(["compile", "-", "--target", target, "-o", "-"], { stdin: TINY });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdinReads).toBe(0);
+  });
+});
+
+describe("colour: --color, FORCE_COLOR, NO_COLOR", () => {
+  it.each([
+    [{}, true, true],
+    [{}, false, false],
+    [{ TERM: "dumb" }, true, false],
+    [{ NO_COLOR: "1" }, true, false],
+    // no-color.org: an empty NO_COLOR is not set.
+    [{ NO_COLOR: "" }, true, true],
+    [{ FORCE_COLOR: "1" }, false, true],
+    [{ FORCE_COLOR: "" }, false, true],
+    [{ FORCE_COLOR: "0" }, true, false],
+    [{ FORCE_COLOR: "false" }, true, false],
+    // As in Node, FORCE_COLOR wins over NO_COLOR.
+    [{ FORCE_COLOR: "1", NO_COLOR: "1" }, false, true],
+  ])("auto with %o, stderr a terminal: %s -> %s", (env, isTTY, expected) => {
+    expect(autoColor(env, isTTY)).toBe(expected);
+  });
+
+  it("--color always and never override what auto found, before or after the command", async () => {
+    const always = await dsnet(["check", "-", "--color", "always"], { stdin: TYPO });
+    expect(always.stderr).toContain(`${ESC}1;31merror`);
+    const before = await dsnet(["--color", "always", "check", "-"], { stdin: TYPO });
+    expect(before.stderr).toBe(always.stderr);
+    const never = await dsnet(["check", "-", "--color=never"], { stdin: TYPO, color: true });
+    expect(never.stderr).not.toContain(ESC);
+    const auto = await dsnet(["check", "-"], { stdin: TYPO, color: true });
+    expect(auto.stderr).toContain(ESC);
+  });
+
+  it("rejects other values as a usage error", async () => {
+    const r = await dsnet(["--color", "sometimes", "check", "-"], { stdin: TYPO });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Allowed choices are auto, always, never");
+  });
+
+  it("the binary honours FORCE_COLOR and NO_COLOR on a pipe", () => {
+    expect(binary(["check", "-"], { input: TYPO }).stderr).not.toContain(ESC);
+    expect(binary(["check", "-"], { input: TYPO, env: { FORCE_COLOR: "1" } }).stderr).toContain(
+      ESC,
+    );
+    const off = binary(["check", "-"], { input: TYPO, env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(off.stderr).toContain(ESC);
+    const noColor = binary(["check", "-", "--color", "always"], {
+      input: TYPO,
+      env: { NO_COLOR: "1" },
+    });
+    expect(noColor.stderr).toContain(ESC);
+    expect(
+      binary(["check", "-", "--color", "never"], {
+        input: TYPO,
+        env: { FORCE_COLOR: "1" },
+      }).stderr,
+    ).not.toContain(ESC);
+  });
+});
+
+describe("--json", () => {
+  it("layers --json lists every layer with its parameters", async () => {
+    const r = await dsnet(["layers", "--json"]);
+    const layers = JSON.parse(r.stdout) as {
+      name: string;
+      params: { name: string; required: boolean; default?: string }[];
+    }[];
+    const dw = layers.find((l) => l.name === "dw")!;
+    expect(dw.params.find((p) => p.name === "kernel")).toMatchObject({ required: true });
+    expect(dw.params.find((p) => p.name === "mult")).toHaveProperty("default");
+    expect(layers.map((l) => l.name)).toContain("fc");
+  });
+
+  it("summary --json --depth holds the collapsed rows and the memory", async () => {
+    const r = await dsnet(["summary", "examples/mobilenet_v2.dsnet", "--json", "--depth", "1"]);
+    const s = JSON.parse(r.stdout);
+    expect(s.depth).toBe(1);
+    expect(s.layers).toHaveLength(154);
+    const bottleneck2 = s.groups.find((g: { name: string }) => g.name === "bottleneck2");
+    expect(bottleneck2).toMatchObject({ layers: 17, output: [56, 56, 24], macs: 54_942_720 });
+    expect(s.memory.paramBytes).toBe(3_538_984 * 4);
+  });
+});
+
+describe("progress on a terminal, nothing on a pipe", () => {
+  const PROGRESS = "\r\x1b[2K";
+
+  it("compile draws a progress line on a terminal and clears it before its last word", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "dsnet-progress-")), "net.ts");
+    const r = await dsnet(["compile", "-", "--target", "ts", "-o", out], {
+      stdin: TINY,
+      isTTY: true,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${PROGRESS}dsnet: lowering main for ts`);
+    expect(r.stderr).toContain(`${PROGRESS}dsnet: generating the module`);
+    // Cleared before the last line, which stands alone.
+    expect(r.stderr).toMatch(new RegExp(`\\r\\x1b\\[2Kwrote ${out} \\(\\d+ KiB\\)\\n$`));
+    expect(readFileSync(out, "utf8")).toContain("createModel");
+  });
+
+  it("compile on a pipe prints no progress", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "dsnet-progress-")), "net.ts");
+    const r = await dsnet(["compile", "-", "--target", "ts", "-o", out], { stdin: TINY });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("\r");
+    expect(r.stderr).not.toContain("lowering");
+  });
+
+  it("bench counts its runs on a terminal", async () => {
+    const r = await dsnet(["bench", "-", "--runs", "2", "--warmup", "1"], {
+      stdin: TINY,
+      isTTY: true,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${PROGRESS}dsnet: warm-up 1/1`);
+    expect(r.stderr).toContain(`${PROGRESS}dsnet: run 2/2`);
+    expect(r.stderr.endsWith(PROGRESS)).toBe(true);
+    expect(r.stdout).toMatch(/^main on cpu, batch 1: median/);
+  });
+
+  it("the binary, piped, prints results and no progress", () => {
+    const r = binary(["bench", "-", "--runs", "2", "--warmup", "1"], { input: TINY });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "dsnet: no --weights given: using deterministic initial weights (seed 0)\n",
+    );
+    expect(r.stdout).toMatch(/^main on cpu/);
+  });
+});
+
+describe("WebGPU without a Vulkan driver", () => {
+  it("finds driver manifests where the Vulkan loader looks", () => {
+    const root = mkdtempSync(join(tmpdir(), "dsnet-vulkan-"));
+    const data = join(root, "share");
+    mkdirSync(join(data, "vulkan/icd.d"), { recursive: true });
+    const env = { HOME: root, XDG_CONFIG_DIRS: join(root, "etc"), XDG_DATA_DIRS: data };
+    const withoutSystem = (found: string[]) => found.filter((f) => f.startsWith(root));
+    expect(withoutSystem(vulkanDriverManifests(env))).toEqual([]);
+    writeFileSync(join(data, "vulkan/icd.d/gpu_icd.json"), "{}");
+    expect(withoutSystem(vulkanDriverManifests(env))).toEqual([
+      join(data, "vulkan/icd.d/gpu_icd.json"),
+    ]);
+    // VK_ICD_FILENAMES (and VK_DRIVER_FILES) replace the usual folders.
+    expect(vulkanDriverManifests({ ...env, VK_ICD_FILENAMES: join(root, "none.json") })).toEqual(
+      [],
+    );
+    expect(vulkanDriverManifests({ ...env, VK_DRIVER_FILES: join(data, "vulkan/icd.d") })).toEqual([
+      join(data, "vulkan/icd.d/gpu_icd.json"),
+    ]);
+  });
+
+  it("says so in dsnet's words alone, before Dawn prints anything", () => {
+    const r = binary(["bench", "-", "--backend", "webgpu", "--runs", "1"], {
+      input: TINY,
+      env: { VK_ICD_FILENAMES: "/nonexistent/icd.json", VK_DRIVER_FILES: "/nonexistent/icd.json" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("vkCreateInstance");
+    expect(r.stderr).toMatch(/^dsnet: no --weights given.*\ndsnet: /);
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("dsnet:"));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      /^dsnet: (no WebGPU adapter: no Vulkan driver|the WebGPU backend needs)/,
+    );
+  });
+});

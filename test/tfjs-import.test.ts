@@ -1,0 +1,481 @@
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { loadGraphModel } from "@tensorflow/tfjs-converter";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkText } from "../src/check/program.js";
+import { compile } from "../src/compile.js";
+import { loadWeights } from "../src/weights/load.js";
+import { readNpy, writeNpy } from "../src/weights/npy.js";
+import { cli } from "./helpers.js";
+
+/*
+ * TF.js models built here with TF.js itself, imported with `dsnet import` and run by dsnet on
+ * the input TF.js gets; TF.js's answer (TF.js loading the same model.json, quantised weights
+ * and all) is the reference.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "dsnet-tfjs-"));
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+/** A seeded uniform in [lo, hi). */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return (lo: number, hi: number) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
+  };
+}
+
+interface Artifacts {
+  modelTopology: object;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+  format?: string;
+}
+
+/** Writes model.json and one shard into a new folder; returns model.json's path. */
+function writeModel(name: string, a: Artifacts, extra: Record<string, unknown> = {}): string {
+  const folder = join(dir, name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "group1-shard1of1.bin"), new Uint8Array(a.weightData));
+  const json = {
+    format: a.format ?? "layers-model",
+    generatedBy: "test",
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: a.weightSpecs }],
+    ...extra,
+  };
+  const path = join(folder, "model.json");
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+/** Every float32 weight quantised to uint8 as the TF.js spec says: q = round((w - min) / scale). */
+function quantise(a: Artifacts): Artifacts {
+  const floats = new Float32Array(a.weightData);
+  let at = 0;
+  const chunks: Uint8Array[] = [];
+  const weightSpecs = a.weightSpecs.map((spec) => {
+    const n = spec.shape.reduce((x, y) => x * y, 1);
+    const w = floats.subarray(at, at + n);
+    at += n;
+    const min = Math.min(...w);
+    const max = Math.max(...w);
+    const scale = max > min ? (max - min) / 255 : 1;
+    chunks.push(Uint8Array.from(w, (v) => Math.round((v - min) / scale)));
+    return { ...spec, quantization: { dtype: "uint8" as const, scale, min } };
+  });
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    bytes.set(c, o);
+    o += c.length;
+  }
+  return { ...a, weightSpecs, weightData: bytes.buffer };
+}
+
+async function saved(model: tfl.LayersModel): Promise<Artifacts> {
+  let artifacts: Artifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a as Artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  return artifacts!;
+}
+
+/** Random weights for every variable, the batch norms' variances positive. */
+function randomise(model: tfl.LayersModel, seed: number) {
+  const r = random(seed);
+  model.setWeights(
+    model.weights.map((w) => {
+      const n = w.shape.reduce((x, y) => x! * y!, 1)!;
+      const variance = w.name.includes("moving_variance");
+      return tf.tensor(
+        Array.from({ length: n }, () => (variance ? r(0.5, 2) : r(-0.5, 0.5))),
+        w.shape as number[],
+      );
+    }),
+  );
+}
+
+/** dsnet's answer: the .dsnet and weights `dsnet import` wrote, run on the CPU backend. */
+async function runDsnet(dsnet: string, input: Float32Array, batch: number) {
+  const checked = checkText(readFileSync(dsnet, "utf8"), dsnet);
+  expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const network = checked.networks[0];
+  const weights = loadWeights(network, dsnet.replace(/\.dsnet$/, ".safetensors"));
+  const runner = await compile(network, weights, { backend: "cpu", batch });
+  return Float32Array.from(await runner.forward(input));
+}
+
+function maxError(a: Float32Array, b: ArrayLike<number>) {
+  let e = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    e = Math.max(e, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return { error: e, tolerance: 1e-4 * Math.max(1, m) };
+}
+
+describe("dsnet import of a TF.js layers model", () => {
+  it("matches TF.js on the uint8-quantised model (Rescaling, ZeroPadding2D, SAME stride 2, BN eps 1e-3, separable, residual)", async () => {
+    const input = tfl.input({ shape: [16, 16, 3] });
+    let x = tfl.layers
+      .rescaling({ scale: 1 / 127.5, offset: -1 })
+      .apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+      })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .conv2d({
+        filters: 8,
+        kernelSize: 3,
+        strides: 2,
+        padding: "valid",
+        useBias: false,
+        name: "conv1",
+      })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .batchNormalization({ epsilon: 1e-3, name: "conv1_bn" })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.reLU({ maxValue: 6 }).apply(x) as tfl.SymbolicTensor;
+    const y = tfl.layers
+      .depthwiseConv2d({ kernelSize: 3, padding: "same", name: "dw1" })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.add().apply([x, y]) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .separableConv2d({
+        filters: 12,
+        kernelSize: 3,
+        strides: 2,
+        padding: "same",
+        activation: "relu",
+        name: "sep1",
+      })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "same", name: "conv2" })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.activation({ activation: "relu" }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.dropout({ rate: 0.2 }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .dense({ units: 10, activation: "softmax", name: "logits" })
+      .apply(x) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: x });
+    randomise(model, 7);
+    const artifacts = quantise(await saved(model));
+    const path = writeModel("layers-uint8", artifacts);
+
+    // TF.js's own answer: the same model.json, dequantised by TF.js.
+    const reference = await tfl.loadLayersModel({ load: async () => artifacts });
+    const r = random(3);
+    const batch = 2;
+    const data = Float32Array.from({ length: batch * 16 * 16 * 3 }, () => Math.round(r(0, 255)));
+    const expected = (
+      reference.predict(tf.tensor(data, [batch, 16, 16, 3])) as tf.Tensor
+    ).dataSync();
+
+    const out = join(dir, "layers.dsnet");
+    const result = await cli("import", path, "-o", out);
+    expect(result.stderr).toContain("from TF.js");
+    expect(result.code).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text).toContain("normalize scale=");
+    // ZeroPadding2D [[0, 1], [0, 1]] then VALID on 16x16: TF's SAME, which dsnet writes so.
+    expect(text).toContain("conv1: conv 3x3 8 s2 pad=same_upper\n");
+    expect(text).toContain("bn eps=0.001");
+    expect(text).toMatch(/sep 12 3x3 s2 pad=same_upper bias=true/);
+    const got = await runDsnet(out, data, batch);
+    const { error, tolerance } = maxError(got, expected);
+    console.log(
+      `layers model (uint8): max error ${error.toExponential(2)} (tolerance ${tolerance})`,
+    );
+    expect(error).toBeLessThan(tolerance);
+
+    // And through `dsnet run` itself, on the same input as .npy.
+    const npy = join(dir, "layers-input.npy");
+    writeFileSync(npy, writeNpy([batch, 16, 16, 3], data));
+    const outNpy = join(dir, "layers-output.npy");
+    expect(
+      (
+        await cli(
+          "run",
+          out,
+          "--weights",
+          out.replace(".dsnet", ".safetensors"),
+          "--input",
+          npy,
+          "--output",
+          outNpy,
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      maxError(readNpy(readFileSync(outNpy)).data as Float32Array, expected).error,
+    ).toBeLessThan(tolerance);
+  });
+
+  it("matches TF.js on a Sequential model whose Flatten feeds a Dense (TF's row-major order)", async () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [6, 5, 3],
+          filters: 4,
+          kernelSize: 3,
+          padding: "valid",
+          activation: "relu6",
+        }),
+        tfl.layers.maxPooling2d({ poolSize: 2, padding: "same" }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 7 }),
+      ],
+    });
+    randomise(model, 11);
+    const artifacts = await saved(model);
+    const path = writeModel("sequential", artifacts);
+    const r = random(5);
+    const data = Float32Array.from({ length: 6 * 5 * 3 }, () => r(-1, 1));
+    const expected = (model.predict(tf.tensor(data, [1, 6, 5, 3])) as tf.Tensor).dataSync();
+    const out = join(dir, "sequential.dsnet");
+    expect((await cli("import", path, "-o", out)).code).toBe(0);
+    const { error, tolerance } = maxError(await runDsnet(out, data, 1), expected);
+    expect(error).toBeLessThan(tolerance);
+  });
+});
+
+/** A GraphDef node as TF.js's converter writes it. */
+const node = (name: string, op: string, input: string[], attr: Record<string, unknown> = {}) => ({
+  name,
+  op,
+  input,
+  attr,
+});
+const s = (text: string) => ({ s: Buffer.from(text).toString("base64") });
+const list = (...i: number[]) => ({ list: { i: i.map(String) } });
+const f32 = { type: "DT_FLOAT" };
+
+/** A graph model: MobileNet's x * 2 - 1, fused conv, depthwise, batch norm, residual, head. */
+function graphModel(seed: number) {
+  const r = random(seed);
+  const weights: { name: string; shape: number[]; dtype: "float32" | "int32"; data: number[] }[] =
+    [];
+  const constant = (
+    name: string,
+    shape: number[],
+    data?: number[],
+    dtype: "float32" | "int32" = "float32",
+  ) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    weights.push({
+      name,
+      shape,
+      dtype,
+      data: data ?? Array.from({ length: n }, () => r(-0.5, 0.5)),
+    });
+    return node(name, "Const", [], {
+      dtype: { type: dtype === "int32" ? "DT_INT32" : "DT_FLOAT" },
+    });
+  };
+  const conv = {
+    strides: list(1, 2, 2, 1),
+    padding: s("SAME"),
+    dilations: list(1, 1, 1, 1),
+    data_format: s("NHWC"),
+    T: f32,
+  };
+  const nodes = [
+    node("input", "Placeholder", [], {
+      dtype: f32,
+      shape: { shape: { dim: [{ size: "-1" }, { size: "12" }, { size: "12" }, { size: "3" }] } },
+    }),
+    constant("two", [], [2]),
+    constant("one", [], [1]),
+    node("mul", "Mul", ["input", "two"], { T: f32 }),
+    node("sub", "Sub", ["mul", "one"], { T: f32 }),
+    constant("conv1/weights", [3, 3, 3, 8]),
+    constant("conv1/bias", [8]),
+    node("conv1/Relu6", "_FusedConv2D", ["sub", "conv1/weights", "conv1/bias"], {
+      ...conv,
+      num_args: { i: "1" },
+      fused_ops: { list: { s: [s("BiasAdd").s, s("Relu6").s] } },
+      epsilon: { f: 0 },
+    }),
+    constant("dw1/weights", [3, 3, 8, 1]),
+    node("dw1/depthwise", "DepthwiseConv2dNative", ["conv1/Relu6", "dw1/weights"], {
+      ...conv,
+      strides: list(1, 1, 1, 1),
+    }),
+    constant("dw1/gamma", [8]),
+    constant("dw1/beta", [8]),
+    constant("dw1/mean", [8]),
+    constant(
+      "dw1/variance",
+      [8],
+      Array.from({ length: 8 }, () => r(0.5, 2)),
+    ),
+    node(
+      "dw1/bn",
+      "FusedBatchNormV3",
+      ["dw1/depthwise", "dw1/gamma", "dw1/beta", "dw1/mean", "dw1/variance"],
+      {
+        T: f32,
+        U: f32,
+        epsilon: { f: 0.001 },
+        is_training: { b: false },
+        data_format: s("NHWC"),
+      },
+    ),
+    node("dw1/Relu", "Relu", ["dw1/bn"], { T: f32 }),
+    node("residual", "AddV2", ["conv1/Relu6", "dw1/Relu"], { T: f32 }),
+    constant("axes", [2], [1, 2], "int32"),
+    node("pool", "Mean", ["residual", "axes"], {
+      T: f32,
+      keep_dims: { b: false },
+      Tidx: { type: "DT_INT32" },
+    }),
+    constant("fc/weights", [8, 5]),
+    constant("fc/bias", [5]),
+    node("fc/MatMul", "MatMul", ["pool", "fc/weights"], {
+      T: f32,
+      transpose_a: { b: false },
+      transpose_b: { b: false },
+    }),
+    node("fc/BiasAdd", "BiasAdd", ["fc/MatMul", "fc/bias"], { T: f32, data_format: s("NHWC") }),
+    node("Identity", "Softmax", ["fc/BiasAdd"], { T: f32 }),
+  ];
+  const bytes: number[] = [];
+  const view = new DataView(new ArrayBuffer(4));
+  for (const w of weights) {
+    for (const v of w.data) {
+      if (w.dtype === "int32") view.setInt32(0, v, true);
+      else view.setFloat32(0, v, true);
+      bytes.push(...new Uint8Array(view.buffer));
+    }
+  }
+  return {
+    format: "graph-model",
+    modelTopology: { node: nodes, versions: { producer: 1 } },
+    weightSpecs: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
+    weightData: Uint8Array.from(bytes).buffer,
+  };
+}
+
+describe("dsnet import of a TF.js graph model", () => {
+  it("carries x * 2 - 1 into normalize and matches TF.js's loadGraphModel", async () => {
+    const artifacts = graphModel(21);
+    const path = writeModel("graph", artifacts);
+    const reference = await loadGraphModel({ load: async () => artifacts as tf.io.ModelArtifacts });
+    const r = random(9);
+    const batch = 2;
+    const data = Float32Array.from({ length: batch * 12 * 12 * 3 }, () => r(0, 1));
+    const expected = (
+      reference.predict(tf.tensor(data, [batch, 12, 12, 3])) as tf.Tensor
+    ).dataSync();
+    const out = join(dir, "graph.dsnet");
+    const result = await cli("import", path, "-o", out);
+    expect(result.code).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text).toContain("normalize scale=2 shift=-1");
+    expect(text).toContain("pad=same_upper");
+    expect(text).toContain("bn eps=0.001");
+    const { error, tolerance } = maxError(await runDsnet(out, data, batch), expected);
+    console.log(`graph model: max error ${error.toExponential(2)} (tolerance ${tolerance})`);
+    expect(error).toBeLessThan(tolerance);
+  });
+});
+
+describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written", () => {
+  const base = () => graphModel(1);
+  const rows: [string, (folder: string) => string, RegExp][] = [
+    [
+      "a truncated shard",
+      (name) => {
+        const path = writeModel(name, base());
+        const shard = join(dir, name, "group1-shard1of1.bin");
+        writeFileSync(shard, readFileSync(shard).subarray(0, 100));
+        return path;
+      },
+      /need \d+ bytes but its shards .* hold 100 \(truncated\?\)/,
+    ],
+    [
+      "a shard longer than its weights (a lying manifest)",
+      (name) => {
+        const a = base();
+        const path = writeModel(name, { ...a, weightSpecs: a.weightSpecs.slice(0, -1) });
+        return path;
+      },
+      /need \d+ bytes but its shards .* hold \d+$/,
+    ],
+    [
+      "a shard path outside the folder",
+      (name) =>
+        writeModel(name, base(), {
+          weightsManifest: [
+            { paths: ["../graph/group1-shard1of1.bin"], weights: base().weightSpecs },
+          ],
+        }),
+      /outside the model's folder/,
+    ],
+    [
+      "an absolute shard path",
+      (name) =>
+        writeModel(name, base(), {
+          weightsManifest: [{ paths: ["/etc/passwd"], weights: base().weightSpecs }],
+        }),
+      /outside the model's folder/,
+    ],
+    [
+      "a huge declared shape",
+      (name) =>
+        writeModel(name, base(), {
+          weightsManifest: [
+            {
+              paths: ["group1-shard1of1.bin"],
+              weights: [{ name: "w", shape: [1e6, 1e6, 1e6], dtype: "float32" }],
+            },
+          ],
+        }),
+      /more than \d+ values/,
+    ],
+    [
+      "an unknown op",
+      (name) => {
+        const a = base();
+        const nodes = (a.modelTopology.node as { op: string; name: string }[]).map((n) =>
+          n.name === "dw1/Relu" ? { ...n, op: "Elu" } : n,
+        );
+        return writeModel(name, { ...a, modelTopology: { ...a.modelTopology, node: nodes } });
+      },
+      /cannot express in dsnet: Elu \(1 node: Elu \(dw1\/Relu\)\)/,
+    ],
+  ];
+  it.each(rows)("%s", async (name, make, message) => {
+    const path = make(name.replace(/\W+/g, "-"));
+    const out = join(dir, `${name.replace(/\W+/g, "-")}.dsnet`);
+    const result = await cli("import", path, "-o", out);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dsnet: /);
+    expect(lines[0]).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(out.replace(".dsnet", ".safetensors"))).toBe(false);
+  });
+});
