@@ -64,11 +64,11 @@ export function compileGraph(
 export function compile(
   network: Network,
   weights: Float32Array[],
-  options: { backend: BackendName; batch?: number; trace?: Trace },
+  options: { backend: BackendName; batch?: number; threads?: number; trace?: Trace },
 ): Promise<Runner> {
   const target = options.backend === "webgpu" ? "wgsl" : options.backend;
   const graph = compileGraph(network, weights, { target, trace: options.trace });
-  return createRunner(options.backend, graph, options.batch ?? 1);
+  return createRunner(options.backend, graph, options.batch ?? 1, { threads: options.threads });
 }
 
 /** One line per layer: name, operation, output shape. */

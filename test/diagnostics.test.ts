@@ -4,6 +4,10 @@ import type { CheckOptions } from "../src/check/program.js";
 import { limits } from "../src/check/limits.js";
 import { allCodes } from "../src/diagnostics/catalogue.js";
 import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
+import { conventionWarnings } from "../src/weights/import/conventions.js";
+import { matchSource } from "../src/weights/import/match.js";
+import type { SourceLayer } from "../src/weights/import/tensor.js";
+import { expectedTensors } from "../src/weights/tensors.js";
 import { checkSources } from "./helpers.js";
 
 /**
@@ -781,6 +785,88 @@ const cases: Case[] = [
   },
 ];
 
+/**
+ * The warnings of `dsnet weights import` where a model file says what the .dsnet contradicts:
+ * the network's own tensors as the file, `says` giving what the file says of the layer whose
+ * first tensor has that index.
+ */
+const importCases: {
+  name: string;
+  source: string;
+  says: Record<number, SourceLayer>;
+  code: string;
+  line: number;
+  column: number;
+  message: RegExp;
+}[] = [
+  {
+    name: "a batch norm's eps",
+    source: "network n {\n  input 8x8x3\n  conv 3x3 4 -> bn\n}\n",
+    says: { 1: { name: "bn_a", eps: 1e-3 } },
+    code: "DS7001",
+    line: 3,
+    column: 17,
+    message: /batch norm bn_a has eps 0\.001, but this `bn` uses 0\.00001/,
+  },
+  {
+    name: "TF's SAME at stride 2",
+    source: "network n {\n  input 8x8x3\n  conv 3x3 4 s2\n}\n",
+    says: {
+      0: {
+        name: "stem",
+        window: {
+          kernel: [3, 3],
+          stride: [2, 2],
+          dilation: [1, 1],
+          padding: "same_upper",
+          before: [0, 0, 0, 0],
+        },
+      },
+    },
+    code: "DS7002",
+    line: 3,
+    column: 3,
+    message: /stem pads this 8x8 input by \[0, 1, 0, 1\] \(TF's SAME/,
+  },
+  {
+    name: "a stride",
+    source: "network n {\n  input 8x8x3\n  pw 4\n  dw 3x3\n}\n",
+    says: {
+      1: {
+        name: "dw",
+        window: {
+          kernel: [3, 3],
+          stride: [2, 2],
+          dilation: [1, 1],
+          padding: "valid",
+          before: [0, 0, 0, 0],
+        },
+      },
+    },
+    code: "DS7003",
+    line: 4,
+    column: 3,
+    message: /dw has stride 2 and dilation 1, but this layer 1 and 1/,
+  },
+];
+
+function importWarnings(source: string, says: Record<number, SourceLayer>) {
+  const network = checkSources(source).networks[0];
+  const expected = expectedTensors(network);
+  const tensors = expected.map((t, i) => ({
+    name: `t${i}`,
+    shape: t.shape,
+    dtype: "F32",
+    data: new Float32Array(t.shape.reduce((a, b) => a * b, 1)),
+    layer: says[i],
+  }));
+  const mapping = matchSource(
+    { kind: "a test file", orders: [{ name: "its order", tensors }], prefix: "" },
+    expected,
+  );
+  return conventionWarnings(mapping, network).map(diagnosticToJson);
+}
+
 describe("diagnostics", () => {
   it.each(cases)("$name → $code at $line:$column", (c) => {
     const diagnostics = diagnosticsOf(c);
@@ -796,8 +882,18 @@ describe("diagnostics", () => {
     if (c.file) expect(first.file).toContain(c.file);
   });
 
+  it.each(importCases)("weights import: $name → $code at $line:$column", (c) => {
+    const [first] = importWarnings(c.source, c.says);
+    expect({ code: first?.code, line: first?.line, column: first?.column }).toEqual({
+      code: c.code,
+      line: c.line,
+      column: c.column,
+    });
+    expect(first.message).toMatch(c.message);
+  });
+
   it("has a row for every code in the catalogue", () => {
-    const tested = new Set(cases.map((c) => c.code));
+    const tested = new Set([...cases, ...importCases].map((c) => c.code));
     expect(allCodes().filter((code) => !tested.has(code))).toEqual([]);
   });
 

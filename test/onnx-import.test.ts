@@ -9,6 +9,7 @@ import { checkText } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
 import { summarize } from "../src/cost/summarize.js";
 import { importModel } from "../src/import/index.js";
+import type { Graph } from "../src/ir/graph.js";
 import { compareToReference } from "./fixtures.js";
 import { checkSources, cli } from "./helpers.js";
 import { onnxGraph, onnxNetwork } from "./onnx-networks.js";
@@ -23,6 +24,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function inputOf(length: number): Float32Array {
   return Float32Array.from({ length }, (_, i) => Math.sin(i * 12.9898) * 1.5);
+}
+
+/** The imported network's output against the exported graph's, on the CPU plan. */
+function sameOutput(graph: Graph, back: ReturnType<typeof imported>) {
+  const input = inputOf(graph.values[graph.input].reduce((a, b) => a * b, 1));
+  const expected = new CpuPlan(graph, { batch: 1 }).forward(input);
+  const importedGraph = compileGraph(
+    back.network,
+    back.tensors.map((t) => t.data),
+    { target: "cpu" },
+  );
+  return compareToReference(new CpuPlan(importedGraph, { batch: 1 }).forward(input), expected);
 }
 
 /** Imports a model and checks the text it writes; returns the network and its weights. */
@@ -49,15 +62,7 @@ describe("round trip: compile --target onnx, then import", () => {
         macs: before.macs,
         params: before.params,
       });
-      const input = inputOf(graph.values[graph.input].reduce((a, b) => a * b, 1));
-      const expected = new CpuPlan(graph, { batch: 1 }).forward(input);
-      const importedGraph = compileGraph(
-        back.network,
-        back.tensors.map((t) => t.data),
-        { target: "cpu" },
-      );
-      const actual = new CpuPlan(importedGraph, { batch: 1 }).forward(input);
-      const { maxError, tolerance } = compareToReference(actual, expected);
+      const { maxError, tolerance } = sameOutput(graph, back);
       expect(maxError).toBeLessThanOrEqual(tolerance);
     });
   }
@@ -260,5 +265,68 @@ describe("the structure it writes", () => {
     ).forward(input);
     const { maxError, tolerance } = compareToReference(actual, expected);
     expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+});
+
+describe("the input's scaling imports as normalize", () => {
+  /** The network, exported to ONNX (`edit` changing the model) and imported back, both run. */
+  function roundTrip(source: string, edit?: (m: ModelMessage) => void) {
+    const network = checkSources(source).networks[0];
+    const graph = onnxGraph(network);
+    const model = decodeModel(exportOnnx(graph).bytes);
+    edit?.(model);
+    const back = imported(encodeModel(model));
+    return { text: back.source, ...sameOutput(graph, back) };
+  }
+
+  it("dsnet's own normalize (Mul, then Add) comes back as the same layer, the same output", () => {
+    const layer = "normalize scale=[2, 0.5, 4] shift=[-1, 0.25, -2]";
+    const { text, maxError, tolerance } = roundTrip(
+      `input 8x8x3\n${layer}\nconv 3x3 4 -> bn -> relu\ngap -> fc 2\n`,
+    );
+    expect(text).toContain(`  ${layer}\n`);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+
+  it("PyTorch's (x - mean) / std (Sub, then Div) is `normalize mean= std=`", () => {
+    const layer = "normalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]";
+    const mean = [0.485, 0.456, 0.406];
+    const std = [0.229, 0.224, 0.225];
+    const { text, maxError, tolerance } = roundTrip(
+      `input 8x8x3\n${layer}\nconv 3x3 4 -> bn -> relu\ngap -> fc 2\n`,
+      (m) => {
+        // dsnet writes x · (1/std) + (-mean/std); make it x - mean, then / std.
+        const [mul, add] = m.graph.node.filter((n) => n.op_type === "Mul" || n.op_type === "Add");
+        mul.op_type = "Sub";
+        add.op_type = "Div";
+        for (const [name, values] of [
+          [mul.input[1], mean],
+          [add.input[1], std],
+        ] as const) {
+          const init = m.graph.initializer.find((t) => t.name === name)!;
+          init.raw_data = new Uint8Array(Float32Array.from(values).buffer);
+        }
+      },
+    );
+    expect(text).toContain(`  ${layer}\n`);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+
+  it("a constant on the left (2 · x) and a broadcast over width, not channels, is an error", () => {
+    const { text } = roundTrip("input 8x8x3\nnormalize scale=2 shift=0\npw 4\n", (m) => {
+      const mul = m.graph.node.find((n) => n.op_type === "Mul")!;
+      mul.input = [mul.input[1], mul.input[0]];
+    });
+    expect(text).toContain("  normalize scale=2 shift=0\n");
+    const model = decodeModel(
+      exportOnnx(
+        onnxGraph(checkSources("input 8x8x3\nnormalize scale=2 shift=0\npw 4\n").networks[0]),
+      ).bytes,
+    );
+    const scale = model.graph.initializer.find((t) => t.name.endsWith(".scale"))!;
+    scale.dims = [3];
+    expect(() => importModel("net.onnx", encodeModel(model), "net")).toThrow(
+      /a constant of dims \[3\]; dsnet scales by one value or one per channel/,
+    );
   });
 });

@@ -93,6 +93,10 @@ const separableBlock = program(
   { "separable_block.dsnet": readFileSync("examples/separable_block.dsnet", "utf8") },
 );
 const ops = program(ONNX_OP_PROGRAM);
+// The input's scaling: Mul and Add by [C, 1, 1] constants before the first convolution.
+const normalized = program(
+  "input 12x10x3\nnormalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]\nconv 3x3 8 s2 -> bn -> relu\ngap -> fc 5\n",
+);
 const both = [1, 2];
 
 const CASES: ModelCase[] = [
@@ -106,6 +110,7 @@ const CASES: ModelCase[] = [
   }),
   { file: "separable_block.onnx", graph: separableBlock, options: {}, batches: both },
   { file: "ops.onnx", graph: ops, options: {}, batches: both },
+  { file: "normalize.onnx", graph: normalized, options: {}, batches: both },
   { file: "ops-folded.onnx", graph: ops, options: { foldBatchNorm: true }, batches: both },
   // Opset 13 has no HardSwish: HardSigmoid and Mul instead.
   { file: "ops-opset13.onnx", graph: ops, options: { opset: 13 }, batches: both },

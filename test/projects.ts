@@ -10,6 +10,7 @@ export const integrationTests = [
   "test/wgsl-graph-ops.test.ts",
   "test/wgsl-cli.test.ts",
   "test/ts-backend.test.ts",
+  "test/ts-kernels-js.test.ts",
   "test/graph-networks-pytorch.test.ts",
   "test/repl-pty.test.ts",
   "test/onnx-runtime.test.ts",
@@ -19,4 +20,6 @@ export const integrationTests = [
   "test/vscode-extension.test.ts",
   "test/lsp.test.ts",
   "test/package.test.ts",
+  "test/threads.test.ts",
+  "test/hostile-rss.test.ts",
 ];

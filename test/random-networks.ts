@@ -6,9 +6,9 @@ import { checkSources } from "./helpers.js";
 /*
  * Random small networks for property tests of the backends: dsnet source text over odd sizes,
  * channel counts that are not multiples of 4 or 8, strides, dilations, every padding mode,
- * depth multipliers, residuals with and without projections, every activation, and the graph
+ * depth multipliers, residuals with and without projections, every activation, the graph
  * operations: squeeze-and-excitation gates (mul), concatenated branches, channel splits, slices
- * and shuffles.
+ * and shuffles, and the input's scaling (`normalize`, in both forms, one value or one per channel).
  */
 
 const activation = fc.constantFrom(
@@ -85,8 +85,21 @@ const layer: fc.Arbitrary<string> = fc.oneof(
         `residual {\n  conv 3x3 ${c} ${s} -> bn -> relu\n} shortcut {\n  conv 1x1 ${c} ${s}\n}`,
     ),
   fc.constant("dropout 0.3"),
+  fc.constant("normalize scale=-0.5 shift=0.25"),
   { arbitrary: graphLayer, weight: 2 },
 );
+
+/** What may come right after `input`: nothing, or a scaling of `c` channels. */
+const scaling = (c: number) =>
+  fc.constantFrom(
+    [],
+    [],
+    ["normalize scale=2 shift=-1"],
+    ["normalize mean=0.5 std=0.25"],
+    [
+      `normalize mean=[${Array.from({ length: c }, (_, i) => 0.1 * i).join(", ")}] std=[${Array.from({ length: c }, (_, i) => 0.5 + 0.25 * i).join(", ")}]`,
+    ],
+  );
 
 const head = fc.constantFrom(
   "",
@@ -106,18 +119,25 @@ const labelled = fc
 
 /** Source text of a small random network (not every one checks: see `randomNetwork`). */
 export const networkSource = fc
-  .tuple(
-    fc.integer({ min: 1, max: 11 }),
-    fc.integer({ min: 1, max: 11 }),
-    fc.integer({ min: 1, max: 9 }),
-    fc.array(labelled, { minLength: 1, maxLength: 6 }),
-    head,
+  .integer({ min: 1, max: 9 })
+  .chain((c) =>
+    fc.tuple(
+      fc.integer({ min: 1, max: 11 }),
+      fc.integer({ min: 1, max: 11 }),
+      fc.constant(c),
+      scaling(c),
+      fc.array(labelled, { minLength: 1, maxLength: 6 }),
+      head,
+    ),
   )
   .map(
-    ([h, w, c, layers, tail]) =>
-      [`input ${h}x${w}x${c}`, ...layers.map((l, i) => l.replaceAll("@c", `c${i}`)), tail].join(
-        "\n",
-      ) + "\n",
+    ([h, w, c, first, layers, tail]) =>
+      [
+        `input ${h}x${w}x${c}`,
+        ...first,
+        ...layers.map((l, i) => l.replaceAll("@c", `c${i}`)),
+        tail,
+      ].join("\n") + "\n",
   );
 
 /** A random network that checks, with seeded weights and input: shrinks to small failures. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
@@ -11,6 +11,20 @@ import { compile } from "../src/compile.js";
 import { loadWeights } from "../src/weights/load.js";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
 import { cli } from "./helpers.js";
+import {
+  f32,
+  GraphWeights,
+  list,
+  maxError,
+  node,
+  placeholder,
+  random,
+  randomise,
+  s,
+  saved,
+  writeModel,
+  type Artifacts,
+} from "./tfjs-models.js";
 
 /*
  * TF.js models built here with TF.js itself, imported with `dsnet import` and run by dsnet on
@@ -23,39 +37,6 @@ const dir = mkdtempSync(join(tmpdir(), "dsnet-tfjs-"));
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
-
-/** A seeded uniform in [lo, hi). */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return (lo: number, hi: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  };
-}
-
-interface Artifacts {
-  modelTopology: object;
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  weightData: ArrayBuffer;
-  format?: string;
-}
-
-/** Writes model.json and one shard into a new folder; returns model.json's path. */
-function writeModel(name: string, a: Artifacts, extra: Record<string, unknown> = {}): string {
-  const folder = join(dir, name);
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "group1-shard1of1.bin"), new Uint8Array(a.weightData));
-  const json = {
-    format: a.format ?? "layers-model",
-    generatedBy: "test",
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: a.weightSpecs }],
-    ...extra,
-  };
-  const path = join(folder, "model.json");
-  writeFileSync(path, JSON.stringify(json));
-  return path;
-}
 
 /** Every float32 weight quantised to uint8 as the TF.js spec says: q = round((w - min) / scale). */
 function quantise(a: Artifacts): Artifacts {
@@ -81,32 +62,6 @@ function quantise(a: Artifacts): Artifacts {
   return { ...a, weightSpecs, weightData: bytes.buffer };
 }
 
-async function saved(model: tfl.LayersModel): Promise<Artifacts> {
-  let artifacts: Artifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a as Artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  return artifacts!;
-}
-
-/** Random weights for every variable, the batch norms' variances positive. */
-function randomise(model: tfl.LayersModel, seed: number) {
-  const r = random(seed);
-  model.setWeights(
-    model.weights.map((w) => {
-      const n = w.shape.reduce((x, y) => x! * y!, 1)!;
-      const variance = w.name.includes("moving_variance");
-      return tf.tensor(
-        Array.from({ length: n }, () => (variance ? r(0.5, 2) : r(-0.5, 0.5))),
-        w.shape as number[],
-      );
-    }),
-  );
-}
-
 /** dsnet's answer: the .dsnet and weights `dsnet import` wrote, run on the CPU backend. */
 async function runDsnet(dsnet: string, input: Float32Array, batch: number) {
   const checked = checkText(readFileSync(dsnet, "utf8"), dsnet);
@@ -115,16 +70,6 @@ async function runDsnet(dsnet: string, input: Float32Array, batch: number) {
   const weights = loadWeights(network, dsnet.replace(/\.dsnet$/, ".safetensors"));
   const runner = await compile(network, weights, { backend: "cpu", batch });
   return Float32Array.from(await runner.forward(input));
-}
-
-function maxError(a: Float32Array, b: ArrayLike<number>) {
-  let e = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return { error: e, tolerance: 1e-4 * Math.max(1, m) };
 }
 
 describe("dsnet import of a TF.js layers model", () => {
@@ -181,7 +126,7 @@ describe("dsnet import of a TF.js layers model", () => {
     const model = tfl.model({ inputs: input, outputs: x });
     randomise(model, 7);
     const artifacts = quantise(await saved(model));
-    const path = writeModel("layers-uint8", artifacts);
+    const path = writeModel(dir, "layers-uint8", artifacts);
 
     // TF.js's own answer: the same model.json, dequantised by TF.js.
     const reference = await tfl.loadLayersModel({ load: async () => artifacts });
@@ -249,7 +194,7 @@ describe("dsnet import of a TF.js layers model", () => {
     });
     randomise(model, 11);
     const artifacts = await saved(model);
-    const path = writeModel("sequential", artifacts);
+    const path = writeModel(dir, "sequential", artifacts);
     const r = random(5);
     const data = Float32Array.from({ length: 6 * 5 * 3 }, () => r(-1, 1));
     const expected = (model.predict(tf.tensor(data, [1, 6, 5, 3])) as tf.Tensor).dataSync();
@@ -260,39 +205,11 @@ describe("dsnet import of a TF.js layers model", () => {
   });
 });
 
-/** A GraphDef node as TF.js's converter writes it. */
-const node = (name: string, op: string, input: string[], attr: Record<string, unknown> = {}) => ({
-  name,
-  op,
-  input,
-  attr,
-});
-const s = (text: string) => ({ s: Buffer.from(text).toString("base64") });
-const list = (...i: number[]) => ({ list: { i: i.map(String) } });
-const f32 = { type: "DT_FLOAT" };
-
 /** A graph model: MobileNet's x * 2 - 1, fused conv, depthwise, batch norm, residual, head. */
 function graphModel(seed: number) {
   const r = random(seed);
-  const weights: { name: string; shape: number[]; dtype: "float32" | "int32"; data: number[] }[] =
-    [];
-  const constant = (
-    name: string,
-    shape: number[],
-    data?: number[],
-    dtype: "float32" | "int32" = "float32",
-  ) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    weights.push({
-      name,
-      shape,
-      dtype,
-      data: data ?? Array.from({ length: n }, () => r(-0.5, 0.5)),
-    });
-    return node(name, "Const", [], {
-      dtype: { type: dtype === "int32" ? "DT_INT32" : "DT_FLOAT" },
-    });
-  };
+  const weights = new GraphWeights(r);
+  const constant = weights.constant.bind(weights);
   const conv = {
     strides: list(1, 2, 2, 1),
     padding: s("SAME"),
@@ -301,10 +218,7 @@ function graphModel(seed: number) {
     T: f32,
   };
   const nodes = [
-    node("input", "Placeholder", [], {
-      dtype: f32,
-      shape: { shape: { dim: [{ size: "-1" }, { size: "12" }, { size: "12" }, { size: "3" }] } },
-    }),
+    placeholder("input", [12, 12, 3]),
     constant("two", [], [2]),
     constant("one", [], [1]),
     node("mul", "Mul", ["input", "two"], { T: f32 }),
@@ -360,27 +274,13 @@ function graphModel(seed: number) {
     node("fc/BiasAdd", "BiasAdd", ["fc/MatMul", "fc/bias"], { T: f32, data_format: s("NHWC") }),
     node("Identity", "Softmax", ["fc/BiasAdd"], { T: f32 }),
   ];
-  const bytes: number[] = [];
-  const view = new DataView(new ArrayBuffer(4));
-  for (const w of weights) {
-    for (const v of w.data) {
-      if (w.dtype === "int32") view.setInt32(0, v, true);
-      else view.setFloat32(0, v, true);
-      bytes.push(...new Uint8Array(view.buffer));
-    }
-  }
-  return {
-    format: "graph-model",
-    modelTopology: { node: nodes, versions: { producer: 1 } },
-    weightSpecs: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
-    weightData: Uint8Array.from(bytes).buffer,
-  };
+  return weights.artifacts(nodes);
 }
 
 describe("dsnet import of a TF.js graph model", () => {
   it("carries x * 2 - 1 into normalize and matches TF.js's loadGraphModel", async () => {
     const artifacts = graphModel(21);
-    const path = writeModel("graph", artifacts);
+    const path = writeModel(dir, "graph", artifacts);
     const reference = await loadGraphModel({ load: async () => artifacts as tf.io.ModelArtifacts });
     const r = random(9);
     const batch = 2;
@@ -407,7 +307,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
     [
       "a truncated shard",
       (name) => {
-        const path = writeModel(name, base());
+        const path = writeModel(dir, name, base());
         const shard = join(dir, name, "group1-shard1of1.bin");
         writeFileSync(shard, readFileSync(shard).subarray(0, 100));
         return path;
@@ -418,7 +318,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
       "a shard longer than its weights (a lying manifest)",
       (name) => {
         const a = base();
-        const path = writeModel(name, { ...a, weightSpecs: a.weightSpecs.slice(0, -1) });
+        const path = writeModel(dir, name, { ...a, weightSpecs: a.weightSpecs.slice(0, -1) });
         return path;
       },
       /need \d+ bytes but its shards .* hold \d+$/,
@@ -426,7 +326,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
     [
       "a shard path outside the folder",
       (name) =>
-        writeModel(name, base(), {
+        writeModel(dir, name, base(), {
           weightsManifest: [
             { paths: ["../graph/group1-shard1of1.bin"], weights: base().weightSpecs },
           ],
@@ -436,7 +336,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
     [
       "an absolute shard path",
       (name) =>
-        writeModel(name, base(), {
+        writeModel(dir, name, base(), {
           weightsManifest: [{ paths: ["/etc/passwd"], weights: base().weightSpecs }],
         }),
       /outside the model's folder/,
@@ -444,7 +344,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
     [
       "a huge declared shape",
       (name) =>
-        writeModel(name, base(), {
+        writeModel(dir, name, base(), {
           weightsManifest: [
             {
               paths: ["group1-shard1of1.bin"],
@@ -461,7 +361,7 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
         const nodes = (a.modelTopology.node as { op: string; name: string }[]).map((n) =>
           n.name === "dw1/Relu" ? { ...n, op: "Elu" } : n,
         );
-        return writeModel(name, { ...a, modelTopology: { ...a.modelTopology, node: nodes } });
+        return writeModel(dir, name, { ...a, modelTopology: { ...a.modelTopology, node: nodes } });
       },
       /cannot express in dsnet: Elu \(1 node: Elu \(dw1\/Relu\)\)/,
     ],

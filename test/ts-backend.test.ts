@@ -13,6 +13,8 @@ import {
   type GenerateOptions,
 } from "../src/backends/ts/generate.js";
 import type { GeneratedModule } from "../src/backends/ts/load.js";
+import { runtimeFor, runtimePieces } from "../src/backends/ts/runtime-parts.js";
+import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../src/runtime/source.generated.js";
 import type { Network } from "../src/check/network.js";
 import { checkFile } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
@@ -215,6 +217,12 @@ describe("generated TypeScript", () => {
   });
 
   it("carry only the parts of the runtime their network calls", async () => {
+    // Cut into its declarations and joined again whole, the runtime is unchanged.
+    for (const runtime of [RUNTIME_TYPESCRIPT, RUNTIME_JAVASCRIPT]) {
+      const names = runtimePieces(runtime).flatMap((p) => p.names);
+      expect(names.length).toBeGreaterThan(20);
+      expect(runtimeFor(runtime, names.join(" "))).toBe(runtime);
+    }
     const text = await generate(tiny, tinyWeights);
     expect(text).toMatch(/^function pool\(/m);
     for (const unused of ["affine", "mulChannels", "shuffleChannels", "readSafetensorsTensors"]) {

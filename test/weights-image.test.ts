@@ -83,7 +83,7 @@ describe("readPng", () => {
     const jpeg = new Uint8Array(64);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
     expect(() => readPng(jpeg)).toThrow(
-      new FileError("the image is a JPEG; dsnet reads PNG images only"),
+      new FileError("the image is a JPEG, not a PNG: readImage reads both"),
     );
   });
 

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
 import { checkFile } from "../src/check/program.js";
@@ -104,6 +105,48 @@ describe("dsnet compile --target wgsl --js", () => {
     expect(typeof module.requiredLimits).toBe("function");
     expect(module.manifest.steps.length).toBeGreaterThan(0);
   });
+
+  it("writes host.d.ts, which a strict project type-checks against, with or without WebGPU's types", async () => {
+    const out = join(dir, "js-types");
+    expect(
+      (await cli("compile", "examples/seed_block.dsnet", "--target", "wgsl", "--js", "-o", out))
+        .code,
+    ).toBe(0);
+    const main = join(out, "main.ts");
+    writeFileSync(
+      main,
+      [
+        'import { createNetwork, manifest, requiredLimits, type WgslNetwork } from "./host.js";',
+        "export async function start(device: Parameters<typeof createNetwork>[0]): Promise<WgslNetwork> {",
+        "  const limits: Record<string, number> = requiredLimits(manifest);",
+        "  console.log(limits, manifest.input.shape[3]);",
+        "  return createNetwork(device, new ArrayBuffer(manifest.weightBytes));",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    for (const types of [[], ["@webgpu/types"]]) {
+      const program = ts.createProgram([main], {
+        strict: true,
+        noUnusedLocals: true,
+        noUncheckedIndexedAccess: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+        types,
+        typeRoots: [
+          join(process.cwd(), "node_modules", "@types"),
+          join(process.cwd(), "node_modules"),
+        ],
+      });
+      const errors = ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(errors, `types: ${types.join(", ") || "none"}`).toEqual([]);
+    }
+  });
 });
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -160,6 +203,9 @@ describe.skipIf(noChromium)(
             reference,
           );
           expect(maxError).toBeLessThanOrEqual(tolerance);
+          console.info(
+            `host.js ran in Chromium's WebGPU: max error ${maxError} (tolerance ${tolerance})`,
+          );
         } else {
           console.warn(`test/wgsl-cli.test.ts: host.js loaded, not run: ${result.gpu}`);
         }

@@ -2,11 +2,13 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileWgsl } from "../src/backends/wgsl/compile.js";
+import { compileGraph } from "../src/compile.js";
 import { createWebGpuRunner, requestWebGpuDevice } from "../src/backends/wgsl/runner.js";
 import type { Activation, Graph, Shape } from "../src/ir/graph.js";
-import { Random } from "../src/weights/init.js";
+import { initialWeights, Random } from "../src/weights/init.js";
 import { compareToReference } from "./fixtures.js";
 import { GraphBuilder } from "./graph-builder.js";
+import { checkSources } from "./helpers.js";
 import { referenceForward } from "./reference.js";
 import { runs } from "./runs.js";
 
@@ -173,6 +175,17 @@ describe.skipIf(skipped)(`WGSL graph operations${skipNote}`, () => {
       }),
       { numRuns: runs(15) },
     );
+  });
+
+  it("a network that scales its input with normalize (a constant affine node)", async () => {
+    const network = checkSources(
+      "input 9x7x3\nnormalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]\nconv 3x3 6 s2 -> bn -> relu\nnormalize scale=-0.5 shift=0.25\ngap -> fc 5\n",
+    ).networks[0];
+    const weights = initialWeights(network, 3).map((t) => t.data);
+    for (const batch of [1, 2]) {
+      const graph = compileGraph(network, weights, { target: "cpu" });
+      await expectMatchesReference(graph, batch, `normalize, batch ${batch}`);
+    }
   });
 
   // Whole networks made of them (the examples at small widths) run on WebGPU against PyTorch

@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
+import ts from "typescript";
 import { format } from "prettier";
 import wabtInit from "wabt";
 import { hostRuntimeSourceModule } from "../src/backends/wgsl/host.js";
@@ -30,8 +31,11 @@ const HEADER = [
 export async function generateKernelsModule(): Promise<string> {
   const path = "src/runtime/kernels.wat";
   const wabt = await wabtInit();
-  const module = wabt.parseWat(path, readFileSync(path, "utf8"), { simd: true });
-  module.validate();
+  // threads: the kernels' memory is shared (src/runtime/threads.ts).
+  const features = { simd: true, threads: true };
+  const module = wabt.parseWat(path, readFileSync(path, "utf8"), features);
+  // wabt's types omit validate's features, without which it refuses a shared memory.
+  (module.validate as (features: object) => void).call(module, features);
   const { buffer } = module.toBinary({});
   module.destroy();
   const lines =
@@ -88,6 +92,19 @@ function runtimePart(name: string): string {
   return text.replace(/^export /gm, "");
 }
 
+/** The declarations of a module (its .d.ts), formatted: what `--js` hosts have beside them. */
+async function declarationsOf(typescript: string): Promise<string> {
+  const { outputText, diagnostics } = ts.transpileDeclaration(typescript, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    reportDiagnostics: true,
+  });
+  if (diagnostics?.length) {
+    const messages = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    throw new Error(`the host runtime's declarations: ${messages.join("; ")}`);
+  }
+  return format(outputText, { parser: "typescript", printWidth: 100 });
+}
+
 export async function generateSourceModule(): Promise<string> {
   const { typescript, javascript } = await runtimeSources();
   return [
@@ -109,6 +126,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
     "src/backends/wgsl/host-runtime.source.ts": hostRuntimeSourceModule(
       hostRuntime,
       await javascriptOf(hostRuntime),
+      await declarationsOf(hostRuntime),
     ),
     "src/backends/onnx/onnx-proto.generated.ts": await onnxProtoModule(
       readFileSync("src/backends/onnx/onnx.proto", "utf8"),

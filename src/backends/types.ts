@@ -4,6 +4,8 @@ import type { Step } from "./cpu/plan.js";
 export interface Runner {
   readonly backend: BackendName;
   readonly batch: number;
+  /** Threads the CPU runtime runs on (cpu and ts); absent elsewhere. */
+  readonly threads?: number;
   /** N x H x W x C in, N x h x w x c out; the result may be reused by the next call. */
   forward(input: Float32Array): Promise<Float32Array>;
   /** The plan's steps, where the backend has them (per-kind timing in `dsnet bench`). */

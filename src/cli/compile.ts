@@ -28,12 +28,16 @@ export interface CompileOptions extends NetworkSelection, OnnxCliOptions {
   weights?: string;
   weightsFile?: boolean;
   js?: boolean;
+  kernels?: string;
   verbose?: boolean;
   batch?: string;
   emit?: string;
 }
 
 export const TARGETS = ["ts", "wgsl", "onnx"] as const;
+
+/** `--kernels`: the WebAssembly SIMD kernels, or plain TypeScript loops (for --target ts). */
+export const KERNELS = ["wasm", "js"] as const;
 
 /**
  * `dsnet compile FILE --target ts -o model.ts`: a standalone module for the network.
@@ -72,6 +76,15 @@ export async function compileCommand(
     );
   }
   if (target === "ts") checkModuleName(options);
+  const kernels = options.kernels ?? "wasm";
+  if (!(KERNELS as readonly string[]).includes(kernels)) {
+    throw new UsageError(`--kernels takes ${KERNELS.join(" or ")}, not ${kernels}`);
+  }
+  if (kernels === "js" && target !== "ts") {
+    throw new UsageError(
+      `--kernels js is for --target ts (plain TypeScript loops); --target ${target} has its own code`,
+    );
+  }
   if (target === "ts" && options.batch !== undefined) {
     throw new UsageError(
       "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
@@ -123,6 +136,7 @@ export async function compileCommand(
     javascript: options.js,
     sourcePath: sourceName(file),
     command: commandLine(file, options),
+    kernels: kernels as (typeof KERNELS)[number],
   });
   trace?.(4, "generated module", () => text);
   writeOutput(io, options.output!, text, "module");
@@ -218,6 +232,7 @@ function commandLine(file: string, options: CompileOptions): string {
   if (options.weights) args.push("--weights", options.weights);
   if (options.weightsFile) args.push("--weights-file");
   if (options.js) args.push("--js");
+  if (options.kernels === "js") args.push("--kernels", "js");
   args.push("-o", options.output!);
   return args.map(quote).join(" ");
 }

@@ -1,3 +1,4 @@
+import { renderDiagnostics } from "../diagnostics/render.js";
 import { FileError } from "../weights/errors.js";
 import { importWeights, readRenames } from "../weights/import/import.js";
 import { formatMapping } from "../weights/import/match.js";
@@ -14,9 +15,11 @@ export interface ImportOptions extends NetworkSelection {
 }
 
 /**
- * `dsnet weights import SOURCE NET.dsnet -o W.safetensors`: a PyTorch checkpoint or a
- * safetensors file of any naming, paired with the network's tensors by structure, written
- * under dsnet's names. Prints the mapping table; `--dry-run` prints it and writes nothing.
+ * `dsnet weights import SOURCE NET.dsnet -o W.safetensors`: a PyTorch checkpoint, a
+ * safetensors file of any naming or a TF.js model.json, paired with the network's tensors by
+ * structure, written under dsnet's names. Prints the mapping table, and a warning at each
+ * layer whose eps or padding the model file contradicts; `--dry-run` prints them and writes
+ * nothing.
  */
 export function weightsImportCommand(
   source: string,
@@ -37,12 +40,16 @@ export function weightsImportCommand(
           readRenames(new TextDecoder().decode(readBytes(options.map!, "map file"))),
         );
   const result = withPath(source, () =>
-    importWeights(readBytes(source, "weights file"), loaded.network, {
-      renames,
-      partial: options.partial,
-    }),
+    importWeights(
+      readBytes(source, "weights file"),
+      loaded.network,
+      { renames, partial: options.partial },
+      source,
+    ),
   );
   io.stdout(formatMapping(result.mapping));
+  if (result.warnings.length > 0)
+    io.stderr(renderDiagnostics(result.warnings, { color: io.color }));
   if (options.dryRun) return EXIT_OK;
   const output = options.output!;
   const metadata = { dsnet: `${loaded.network.name}, imported from ${source}` };

@@ -147,9 +147,9 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
   weights
     .command("import")
     .description(
-      "import a PyTorch checkpoint (.pt/.pth) or a safetensors file of any naming: tensors paired with the network's by structure, in order, every shape checked; prints the mapping",
+      "import a PyTorch checkpoint (.pt/.pth), a safetensors file of any naming or a TF.js model.json: tensors paired with the network's by structure, in order, every shape checked; prints the mapping, and warns where the model's eps or padding disagree with the .dsnet",
     )
-    .argument("<source>", "the weights to import: .pth, .pt or .safetensors")
+    .argument("<source>", "the weights to import: .pth, .pt, .safetensors or a TF.js model.json")
     .argument("<file>", ".dsnet file")
     .option("--network <name>", "the network (needed when the file has several)")
     .addOption(setOption())
@@ -174,6 +174,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, .png or .jpg")
     .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
     .option("--top <k>", "how many top entries to print per sample", "5")
+    .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
     .option(
       "--backend <name>",
       "cpu, ts (the generated module) or webgpu (the WGSL shaders, on Dawn)",
@@ -207,6 +208,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .option("--runs <n>", "timed passes", "30")
     .option("--warmup <n>", "untimed passes first", "5")
     .option("--batch <n>", "samples per pass", "1")
+    .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
     .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
     .option("--json", "print { backend, medianMs, minMs, runs, gflops, ... }")
     .action(async (file: string, options: BenchOptions) => {
@@ -232,6 +234,10 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     )
     .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
     .option("--js", "plain ES module JavaScript instead of TypeScript")
+    .option(
+      "--kernels <kernels>",
+      "ts: wasm (default), the WebAssembly SIMD kernels; js, every step as plain TypeScript loops, no WebAssembly (Hermes, strict CSP pages)",
+    )
     .option(
       "--batch <n>",
       "wgsl: samples per pass, baked into the shaders (default 1); onnx: a fixed batch dimension (default symbolic N)",

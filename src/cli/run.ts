@@ -40,6 +40,11 @@ function positiveInt(text: string | undefined, option: string, fallback: number)
   return n;
 }
 
+/** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
+function threadsOption(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : positiveInt(text, "--threads", 1);
+}
+
 /** `--mean` and `--std`: one finite number per colour channel (`--std` not zero). */
 function channelValues(text: string | undefined, option: string): number[] | undefined {
   if (text === undefined) return undefined;
@@ -127,6 +132,7 @@ export interface RunOptions extends NetworkSelection {
   labels?: string;
   json?: boolean;
   all?: boolean;
+  threads?: string;
 }
 
 /** Most class names a --labels file may give (ImageNet-21k has 21,843). */
@@ -206,6 +212,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const runner = await compile(network, weights, {
     backend,
     batch: input.batch,
+    threads: threadsOption(options.threads),
     trace: debugTrace(io),
   });
   const output = Float32Array.from(await runner.forward(input.data));
@@ -231,6 +238,7 @@ export interface BenchOptions extends NetworkSelection {
   runs?: string;
   warmup?: string;
   batch?: string;
+  threads?: string;
   weights?: string;
   json?: boolean;
 }
@@ -239,6 +247,8 @@ export interface BenchResult {
   backend: BackendName;
   network: string;
   batch: number;
+  /** cpu and ts: the threads it ran on. */
+  threads?: number;
   runs: number;
   medianMs: number;
   minMs: number;
@@ -265,6 +275,7 @@ export async function benchCommand(
     runs,
     warmup,
     batch,
+    threads: threadsOption(options.threads),
     weights: options.weights,
     progress: io.progress,
   });
@@ -279,13 +290,18 @@ export async function benchmark(
     runs: number;
     warmup: number;
     batch: number;
+    threads?: number;
     weights?: string;
     progress?: (text: string) => void;
   },
 ): Promise<BenchResult> {
   const weights = loadWeights(network, options.weights);
   options.progress?.(`compiling ${network.name} for ${backend}`);
-  const runner = await compile(network, weights, { backend, batch: options.batch });
+  const runner = await compile(network, weights, {
+    backend,
+    batch: options.batch,
+    threads: options.threads,
+  });
   const [h, w, c] = network.input;
   const random = new Random(1);
   const input = Float32Array.from({ length: options.batch * h * w * c }, () =>
@@ -309,6 +325,7 @@ export async function benchmark(
     backend,
     network: network.name,
     batch: options.batch,
+    ...(runner.threads === undefined ? {} : { threads: runner.threads }),
     runs: options.runs,
     medianMs,
     minMs: times[0],
@@ -351,7 +368,7 @@ function timeByKind(runner: Runner, input: Float32Array, runs: number) {
 
 export function describeBench(r: BenchResult): string {
   const lines = [
-    `${r.network} on ${r.backend}, batch ${r.batch}: median ${r.medianMs.toFixed(2)} ms, min ${r.minMs.toFixed(2)} ms over ${r.runs} runs; ${r.gflops.toFixed(1)} GFLOP/s (${(r.macs / 1e6).toFixed(1)} M MACs)`,
+    `${r.network} on ${r.backend}, batch ${r.batch}: median ${r.medianMs.toFixed(2)} ms, min ${r.minMs.toFixed(2)} ms over ${r.runs} runs; ${r.gflops.toFixed(1)} GFLOP/s (${(r.macs / 1e6).toFixed(1)} M MACs)${r.threads === undefined ? "" : `; ${r.threads} thread${r.threads === 1 ? "" : "s"}`}`,
   ];
   if (r.perKind) {
     for (const [kind, t] of Object.entries(r.perKind)) {

@@ -5,9 +5,9 @@ import type { Severity } from "./diagnostic.js";
  * diagnosticMessages.json keeps them. A code names one kind of problem and may have several
  * messages (a type mismatch in a repeat count reads differently from one in a condition).
  * Codes are grouped by phase: DS1xxx syntax, DS2xxx names and declarations, DS3xxx values and
- * expressions, DS4xxx shapes, DS5xxx limits, DS6xxx command-line overrides, DS7xxx weights
- * imported from a model file that disagree with the .dsnet (`dsnet weights import`). A code is never
- * reused for another meaning.
+ * expressions, DS4xxx shapes, DS5xxx limits, DS6xxx command-line overrides, DS7xxx what a
+ * model file's weights imply and the .dsnet contradicts (`dsnet weights import`). A code is
+ * never reused for another meaning.
  *
  * `{name}` in a message is a placeholder; `report` takes a value for each, checked by the
  * compiler (see `MessageArgs`). The values are inserted as they are, so a caller quotes code

@@ -106,4 +106,3 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   });
   return { source, tensors, name: network, format: format.name };
 }
-

@@ -676,7 +676,8 @@ class OnnxTranslator {
       return this.normalize(op, x, y, this.readers.get(node.input![0]) === 1);
     }
     if (y?.kind !== "map") return "no second operand";
-    if (op === "Sub" || op === "Div") return "two feature maps; dsnet subtracts and divides by constants";
+    if (op === "Sub" || op === "Div")
+      return "two feature maps; dsnet subtracts and divides by constants";
     if (op === "Mul") {
       for (const [a, gate, gateName] of [
         [x, y, node.input![1]],
@@ -715,7 +716,8 @@ class OnnxTranslator {
   ): Value | string {
     const rank = x.flat ? 2 : 4;
     const dims = [...new Array<number>(Math.max(0, rank - c.dims.length)).fill(1), ...c.dims];
-    const perChannel = dims.length === rank && dims.every((d, i) => d === 1 || (i === 1 && d === x.c));
+    const perChannel =
+      dims.length === rank && dims.every((d, i) => d === 1 || (i === 1 && d === x.c));
     if (!perChannel) {
       return `a constant of dims [${c.dims.join(", ")}]; dsnet scales by one value or one per channel ([C, 1, 1])`;
     }

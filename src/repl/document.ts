@@ -39,35 +39,101 @@ export class Transcript {
 }
 
 /**
+ * Lines shared by a document and the documents made from it, append-only: a session's undo
+ * states hold how many of them are theirs, not a copy. Appending to a document that is not the
+ * newest one made from these lines forgets the lines after it, as `extendNetwork` forgets the
+ * layers of an extension that was dropped or undone: the session keeps only the documents of
+ * its current state and the undo states before it, each a prefix of the next.
+ */
+class SharedLines {
+  readonly lines: DocumentLine[] = [];
+  /** Where each line starts in the document's text, and after the last one, its end. */
+  readonly starts: number[] = [0];
+
+  push(line: DocumentLine): void {
+    this.lines.push(line);
+    this.starts.push(this.starts[this.starts.length - 1] + line.text.length + 1);
+  }
+
+  truncate(length: number): void {
+    this.lines.length = length;
+    this.starts.length = length + 1;
+  }
+}
+
+/**
  * The program a session has built, held as a real .dsnet file: the checker sees `text`, with the
  * path `path` (imports resolve from it). Each line remembers where it was written, so a
  * diagnostic found in the document is shown at the line the user typed or loaded. Immutable:
- * every change makes a new document, which is what `:undo` goes back to.
+ * every change makes a new document, which is what `:undo` goes back to. A document is the first
+ * `sharedLength` of its shared lines, then lines of its own (`tail`: from the current network's
+ * closing brace on), so an entry costs what it adds, not what the document holds.
  */
 export class SessionDocument {
-  readonly text: string;
+  /** The length of `text`, without building it. */
+  readonly textLength: number;
 
-  constructor(
+  private constructor(
     readonly path: string,
-    readonly lines: readonly DocumentLine[],
+    private readonly shared: SharedLines,
+    private readonly sharedLength: number,
+    private readonly tail: readonly DocumentLine[],
   ) {
-    this.text = lines.map((line) => line.text + "\n").join("");
+    let length = shared.starts[sharedLength];
+    for (const line of tail) length += line.text.length + 1;
+    this.textLength = length;
+  }
+
+  static empty(path: string): SessionDocument {
+    return new SessionDocument(path, new SharedLines(), 0, []);
   }
 
   static fromFile(path: string, text: string): SessionDocument {
     const file = new Source(path, text);
-    const lines: DocumentLine[] = [];
+    const shared = new SharedLines();
     let offset = 0;
-    for (const line of text.split("\n")) {
-      lines.push({ text: line, file, offset });
+    const lines = text.split("\n");
+    if (text.endsWith("\n")) lines.pop();
+    for (const line of lines) {
+      shared.push({ text: line, file, offset });
       offset += line.length + 1;
     }
-    if (text.endsWith("\n")) lines.pop();
-    return new SessionDocument(path, lines);
+    return new SessionDocument(path, shared, shared.lines.length, []);
+  }
+
+  get lineCount(): number {
+    return this.sharedLength + this.tail.length;
+  }
+
+  /** The document's text, built afresh (documents do not keep it: undo states would each hold one). */
+  get text(): string {
+    const shared = this.shared.lines.slice(0, this.sharedLength);
+    return [...shared, ...this.tail].map((line) => line.text + "\n").join("");
+  }
+
+  /** The 1-based number of a line of the document (searched from the end, where entries go). */
+  lineNumber(line: DocumentLine): number {
+    for (let i = this.lineCount - 1; i >= 0; i--) if (this.line(i) === line) return i + 1;
+    return 0;
+  }
+
+  /** Whether nothing but spaces and line breaks follows the document offset `at`. */
+  onlySpaceAfter(at: number): boolean {
+    const { index, column } = this.locate(at + 1);
+    if (
+      this.line(index)
+        .text.slice(column - 1)
+        .trim() !== ""
+    )
+      return false;
+    for (let i = index + 1; i < this.lineCount; i++) {
+      if (this.line(i).text.trim() !== "") return false;
+    }
+    return true;
   }
 
   append(entry: readonly DocumentLine[]): SessionDocument {
-    return new SessionDocument(this.path, [...this.lines, ...entry]);
+    return this.derive(this.lineCount, entry, []);
   }
 
   /**
@@ -76,24 +142,41 @@ export class SessionDocument {
    */
   insertBefore(brace: number, entry: readonly DocumentLine[]): SessionDocument {
     const { index, column } = this.locate(brace);
-    const line = this.lines[index];
+    const line = this.line(index);
     const before = line.text.slice(0, column - 1);
-    if (before.trim() === "") {
-      return new SessionDocument(this.path, [
-        ...this.lines.slice(0, index),
-        ...entry,
-        ...this.lines.slice(index),
-      ]);
-    }
+    const after: DocumentLine[] = [];
+    for (let i = index + 1; i < this.lineCount; i++) after.push(this.line(i));
+    if (before.trim() === "") return this.derive(index, entry, [line, ...after]);
     const head = { ...line, text: before };
-    const tail = { ...line, text: line.text.slice(column - 1), offset: line.offset + column - 1 };
-    return new SessionDocument(this.path, [
-      ...this.lines.slice(0, index),
-      head,
-      ...entry,
-      tail,
-      ...this.lines.slice(index + 1),
-    ]);
+    const rest = { ...line, text: line.text.slice(column - 1), offset: line.offset + column - 1 };
+    return this.derive(index, [head, ...entry], [rest, ...after]);
+  }
+
+  /**
+   * This document's first `keep` lines, then `added`, then `tail`: the first two in shared lines,
+   * this document's own unless `keep` cuts into them (then a copy of those kept).
+   */
+  private derive(
+    keep: number,
+    added: readonly DocumentLine[],
+    tail: readonly DocumentLine[],
+  ): SessionDocument {
+    let shared = this.shared;
+    if (keep < this.sharedLength) {
+      shared = new SharedLines();
+      for (let i = 0; i < keep; i++) shared.push(this.shared.lines[i]);
+    } else {
+      shared.truncate(this.sharedLength);
+      for (let i = this.sharedLength; i < keep; i++) shared.push(this.tail[i - this.sharedLength]);
+    }
+    for (const line of added) shared.push(line);
+    return new SessionDocument(this.path, shared, shared.lines.length, tail);
+  }
+
+  private line(index: number): DocumentLine {
+    return index < this.sharedLength
+      ? this.shared.lines[index]
+      : this.tail[index - this.sharedLength];
   }
 
   /**
@@ -122,9 +205,9 @@ export class SessionDocument {
   }
 
   private relocateSpan(span: Span, transcript: Source): Span {
-    if (this.lines.length === 0) return span;
+    if (this.lineCount === 0) return span;
     const start = this.locate(span.start);
-    const line = this.lines[start.index];
+    const line = this.line(start.index);
     const source = line.file ?? transcript;
     const offset = line.offset + start.column - 1;
     // A span that runs onto later lines is shown to the end of its first, as the renderer does.
@@ -136,20 +219,41 @@ export class SessionDocument {
   }
 
   private lineOrigin(line: number, transcript: Source) {
-    const found = this.lines[line - 1];
+    const found = line >= 1 && line <= this.lineCount ? this.line(line - 1) : undefined;
     return found && { source: found.file ?? transcript, offset: found.offset };
   }
 
   /** The line holding a document offset (0-based) and the 1-based column; clamps to the end. */
   private locate(offset: number): { index: number; column: number } {
-    let start = 0;
-    for (let index = 0; index < this.lines.length; index++) {
-      const length = this.lines[index].text.length;
-      if (offset <= start + length || index === this.lines.length - 1) {
-        return { index, column: Math.max(0, Math.min(offset - start, length)) + 1 };
+    if (this.lineCount === 0) return { index: 0, column: 1 };
+    const { starts } = this.shared;
+    let index: number;
+    let start: number;
+    if (this.sharedLength > 0 && offset < starts[this.sharedLength]) {
+      // The last shared line starting at or before the offset.
+      let lo = 0;
+      let hi = this.sharedLength - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
       }
-      start += length + 1;
+      index = lo;
+      start = starts[lo];
+    } else {
+      index = this.sharedLength;
+      start = starts[this.sharedLength];
+      while (index < this.lineCount - 1 && offset > start + this.line(index).text.length) {
+        start += this.line(index).text.length + 1;
+        index++;
+      }
+      if (index === this.lineCount) {
+        // No tail: the offset is at or past the end of the last shared line.
+        index--;
+        start = starts[index];
+      }
     }
-    return { index: 0, column: 1 };
+    const length = this.line(index).text.length;
+    return { index, column: Math.max(0, Math.min(offset - start, length)) + 1 };
   }
 }

@@ -310,9 +310,7 @@ export class ReplSession {
     // Top-level statements are the implicit network's, so an entry appended to the document
     // extends it; one inserted before a `}` extends that network when nothing follows it.
     const atEnd =
-      brace === undefined
-        ? network === IMPLICIT_NETWORK
-        : previous.document.text.slice(brace + 1).trim() === "";
+      brace === undefined ? network === IMPLICIT_NETWORK : previous.document.onlySpaceAfter(brace);
     const extended = !declaration && atEnd ? this.extend(entry, text, document) : undefined;
     const checked = extended ?? check(document, network, overrides);
     const problems = extended ? "" : this.render(document, checked, previous);
@@ -368,7 +366,7 @@ export class ReplSession {
     const diagnosticsBound = previous.diagnosticsBound + lets;
     if (
       tokens > syntaxLimits.tokens * 0.9 ||
-      document.text.length > limits.sourceChars * 0.9 ||
+      document.textLength > limits.sourceChars * 0.9 ||
       diagnosticsBound >= MAX_DIAGNOSTICS - 2
     ) {
       return undefined;
@@ -377,7 +375,7 @@ export class ReplSession {
     const source = new EntrySource(
       document.path,
       parsed.source.text,
-      document.lines.indexOf(entry[0]) + 1,
+      document.lineNumber(entry[0]),
     );
     moveSpans(parsed.program, parsed.source, source);
     const reporter = new Reporter();
@@ -394,7 +392,7 @@ export class ReplSession {
     const brace =
       previous.brace === undefined
         ? undefined
-        : previous.brace + document.text.length - this.state.document.text.length;
+        : previous.brace + document.textLength - this.state.document.textLength;
     return {
       ...previous,
       checkpoint,
@@ -641,7 +639,7 @@ export class ReplSession {
 }
 
 function emptyState(): State {
-  const document = new SessionDocument(REPL_PATH, []);
+  const document = SessionDocument.empty(REPL_PATH);
   return {
     document,
     network: undefined,

@@ -7,7 +7,6 @@ import { decodeBase64 } from "./base64.js";
 
 /** The exports of kernels.wat. Pointers and strides are byte offsets into `memory`. */
 export interface Kernels {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   gemm(
     x: number,
     ldx: number,
@@ -68,6 +67,35 @@ export interface Kernels {
     oy0: number,
     oy1: number,
   ): void;
+  /**
+   * A standard convolution (one group) on few input channels, without im2col: `w` and `bias`
+   * packed as for gemm (packConv); output rows [oy0, oy1) of every sample.
+   */
+  conv_direct(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    n: number,
+    h: number,
+    width: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    outC: number,
+    act: number,
+    slope: number,
+    oy0: number,
+    oy1: number,
+  ): void;
   /** `depthwise3x3` for 5x5 filters. */
   depthwise5x5: Kernels["depthwise3x3"];
   /** out = act(x) for `length` floats (act and slope as the other kernels take them). */
@@ -99,23 +127,73 @@ export interface Kernels {
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (limits: { initial: number; maximum: number; shared: boolean }) => {
+    readonly buffer: ArrayBufferLike;
+  };
+}
+
+/** The kernels' instance and its memory, with what worker threads need to join them. */
+export interface KernelInstance {
+  kernels: Kernels;
+  /** The whole memory as floats. */
+  memory: Float32Array;
+  /** The compiled module and its WebAssembly.Memory, which worker threads instantiate again. */
+  module: object;
+  wasmMemory: object;
 }
 
 /**
- * A fresh instance of the kernels with its own memory, grown to hold `elements` floats. The
- * module is compiled synchronously, which Chrome allows on the main thread up to 8 MB (4 KB
- * before; the module is about 8 KB).
+ * A fresh instance of the kernels with a memory of `elements` floats, which cannot grow: shared
+ * (for threads, src/runtime/threads.ts) or not. The module is compiled synchronously, which
+ * Chrome allows on the main thread up to 8 MB (4 KB before; the module is about 8 KB).
  */
 export function instantiateKernels(
   wasmBase64: string,
   elements: number,
-): { kernels: Kernels; memory: Float32Array } {
+  sharedMemory = false,
+): KernelInstance {
   const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  const module = new wasm.Module(decodeBase64(wasmBase64));
-  const kernels = new wasm.Instance(module, {}).exports as Kernels;
-  const pages = Math.ceil((elements * 4) / 65536) - kernels.memory.buffer.byteLength / 65536;
-  if (pages > 0) kernels.memory.grow(pages);
-  return { kernels, memory: new Float32Array(kernels.memory.buffer) };
+  const bytes = decodeBase64(wasmBase64);
+  if (!sharedMemory) unshareMemory(bytes);
+  const module = new wasm.Module(bytes);
+  const pages = Math.max(1, Math.ceil((elements * 4) / 65536));
+  const wasmMemory = new wasm.Memory({ initial: pages, maximum: pages, shared: sharedMemory });
+  const kernels = new wasm.Instance(module, { env: { memory: wasmMemory } }).exports as Kernels;
+  return { kernels, memory: new Float32Array(wasmMemory.buffer), module, wasmMemory };
+}
+
+/**
+ * kernels.wat imports a shared memory, and an import's sharing must match the memory given. A
+ * page without cross-origin isolation has no shared memory, and one thread needs none: clear
+ * the flag in the module's one import (sections: an id, then their size; the import section is
+ * 2; an import is two names, its kind, 2 for a memory, then the limits' flags, 2 = shared).
+ */
+function unshareMemory(bytes: Uint8Array): void {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++]!;
+    const end = leb() + at;
+    if (id === 2 && leb() === 1) {
+      for (let name = 0; name < 2; name++) {
+        const length = leb();
+        at += length;
+      }
+      if (bytes[at++] === 2) {
+        bytes[at] = bytes[at]! & ~2;
+        return;
+      }
+    }
+    at = end;
+  }
+  throw new Error("internal: the kernels import no memory");
 }
 
 /** Copies packed tensors into memory at their offsets (in elements). */

@@ -34,7 +34,7 @@ export function readPng(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
     const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
     throw new FileError(
       jpeg
-        ? "the image is a JPEG; dsnet reads PNG images only"
+        ? "the image is a JPEG, not a PNG: readImage reads both"
         : "the image is not a PNG (it does not start with the PNG signature)",
     );
   }
@@ -166,6 +166,12 @@ export function readJpeg(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
           : ""),
     );
   }
+  const scans = jpegScans(bytes);
+  if (scans > MAX_SCANS) {
+    throw new FileError(
+      `the JPEG image has more than ${MAX_SCANS} scans; dsnet reads at most ${MAX_SCANS} (encoders write about 10)`,
+    );
+  }
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {
@@ -187,6 +193,38 @@ export function readJpeg(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
   const data = new Float32Array(pixels * 3);
   for (let i = 0; i < data.length; i++) data[i] = decoded.data[i] / 255;
   return { width, height, channels: 3, data };
+}
+
+/**
+ * The most scans a JPEG may have: encoders write one (baseline) or about 10 (progressive), and
+ * jpeg-js walks every block of the image for each scan, so 50,000 scans of 13 bytes each in a
+ * 650 KB file took seconds (libjpeg-turbo recommends a limit of 500 for the same reason).
+ */
+const MAX_SCANS = 500;
+
+/** How many scans (SOS markers) a JPEG has, counting to one past MAX_SCANS at most. */
+function jpegScans(bytes: Uint8Array): number {
+  let scans = 0;
+  for (let at = 2; at + 3 < bytes.byteLength && scans <= MAX_SCANS;) {
+    if (bytes[at] !== 0xff) return scans; // jpeg-js reports what is wrong
+    const marker = bytes[at + 1];
+    if (marker === 0xff || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    if (marker === 0xd9) return scans;
+    at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+    if (marker !== 0xda) continue;
+    scans++;
+    // The entropy-coded data runs to the next marker: 0xFF not followed by a stuffed 0 or a restart.
+    while (
+      at + 1 < bytes.byteLength &&
+      !(bytes[at] === 0xff && bytes[at + 1] !== 0 && (bytes[at + 1] < 0xd0 || bytes[at + 1] > 0xd7))
+    ) {
+      at++;
+    }
+  }
+  return scans;
 }
 
 /** The width and height a JPEG's first frame header (SOF0 to SOF15) declares. */

@@ -1,6 +1,7 @@
 import {
   depthwiseKernel,
   IM2COL_ROWS,
+  isDirectConv,
   type KernelActivation,
   type StepDescriptor,
 } from "./steps.js";
@@ -102,9 +103,41 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       return once([gemm(x, k * 4, w, out, columns * 4, rows, k, columns, step.act)]);
     }
     case "conv": {
+      const g = step.geometry;
+      if (isDirectConv(step)) {
+        return once([
+          {
+            fn: "k.conv_direct",
+            args: [
+              bytes(value(step.x)),
+              w[0] * 4,
+              w[1] * 4,
+              bytes(value(step.out)),
+              batch,
+              g.h,
+              g.w,
+              g.c,
+              g.oh,
+              g.ow,
+              g.kernel[0],
+              g.kernel[1],
+              g.stride[0],
+              g.stride[1],
+              g.dilation[0],
+              g.dilation[1],
+              g.padding.top,
+              g.padding.left,
+              step.outC,
+              step.act.code,
+              step.act.slope,
+              0,
+              g.oh,
+            ],
+          },
+        ]);
+      }
       // im2col into scratch a few hundred output pixels at a time, then gemm, once per group,
       // each group writing its columns of the output.
-      const g = step.geometry;
       const pixels = g.oh * g.ow;
       const kk = g.kernel[0] * g.kernel[1] * step.cig;
       const scratch: Expr = { symbol: "scratch" };

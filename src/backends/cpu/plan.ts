@@ -4,6 +4,7 @@ import { valueSize, type Graph } from "../../ir/graph.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
+import { isConstant, sharedStepPlan } from "./threads.js";
 import {
   packNodeWeights,
   placeWeights,
@@ -35,21 +36,34 @@ export interface Step {
 export interface CpuPlanOptions {
   /** Samples per forward pass (N of NHWC); default 1. */
   batch?: number;
+  /** Threads to run on (src/runtime/threads.ts); default 1 (a runner's default is the cores). */
+  threads?: number;
+  /**
+   * The fewest multiply-adds per sample of a step the threads share (default 100,000: a
+   * smaller one costs about what a barrier does); 0 shares every kernel step, as tests do.
+   */
+  minSharedMacs?: number;
 }
 
 /**
  * The CPU backend: the IR's steps (steps.ts) bound to one preallocated WebAssembly memory that
  * holds the packed weights, the activation arena laid out by `planBuffers`, and im2col scratch.
- * Building the plan allocates everything; `forward` allocates nothing.
+ * Building the plan allocates everything; `forward` allocates nothing. With threads, the
+ * memory is shared with worker threads, which run their rows of the larger steps; `dispose`
+ * ends them.
  */
 export class CpuPlan {
   readonly batch: number;
+  /** The threads it runs on, and `ready` when they are running (one thread until then). */
+  readonly threads: number;
+  readonly ready: Promise<void>;
   readonly steps: Step[] = [];
   readonly buffers: BufferPlan;
   /** Bytes of packed weights. */
   readonly weightBytes: number;
   private kernels: rt.Kernels;
   private memory: Float32Array;
+  private pool: rt.KernelThreads;
   private valueAt: number[];
   private inputLength: number;
   private outputLength: number;
@@ -62,17 +76,19 @@ export class CpuPlan {
     if (!Number.isInteger(this.batch) || this.batch < 1) {
       throw new RangeError(`batch must be a whole number >= 1, got ${this.batch}`);
     }
+    const threads = rt.threadCount(options.threads ?? 1);
     const descriptors = planSteps(graph);
     this.buffers = planBuffers(graph);
     this.inputLength = valueSize(graph, graph.input, this.batch);
     this.outputLength = valueSize(graph, graph.output, this.batch);
 
-    // Memory, in 4-byte elements, 16-byte aligned: weights, then the arena, then im2col scratch.
-    // Address 0 stays unused: a zero pointer is always a bug.
+    // Memory, in 4-byte elements, 16-byte aligned: weights, then the arena, then im2col scratch,
+    // one per thread. Address 0 stays unused: a zero pointer is always a bug.
     // Refuse what WebAssembly cannot address before allocating any of it.
     const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
+    const scratchStride = scratchElements(descriptors) + 4;
     const needed =
-      weightElements + this.batch * this.buffers.arenaElements + scratchElements(descriptors);
+      weightElements + this.batch * this.buffers.arenaElements + threads * scratchStride;
     checkAddressable(needed * 4, "the weights and activations", this.batch);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end } = placeWeights(packed);
@@ -81,14 +97,30 @@ export class CpuPlan {
     const arena = cursor;
     cursor += this.batch * this.buffers.arenaElements + 4;
     const scratch = cursor;
-    cursor += scratchElements(descriptors) + 4;
-    ({ kernels: this.kernels, memory: this.memory } = rt.instantiateKernels(
-      KERNELS_WASM_BASE64,
-      cursor,
-    ));
+    cursor += threads * scratchStride;
+    const instance = rt.instantiateKernels(KERNELS_WASM_BASE64, cursor, threads > 1);
+    ({ kernels: this.kernels, memory: this.memory } = instance);
     packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + this.batch * o));
-    for (const d of descriptors) this.steps.push(this.bind(d, weightAt[d.node], scratch));
+    const shared: rt.SharedStep[] = [];
+    for (const d of descriptors) {
+      const sharing = threads > 1 ? { shared, minMacs: options.minSharedMacs } : undefined;
+      this.steps.push(this.bind(d, weightAt[d.node], scratch, sharing));
+    }
+    this.pool = rt.startKernelThreads({
+      ...instance,
+      threads,
+      steps: shared,
+      scratch,
+      scratchStride,
+    });
+    this.threads = this.pool.threads;
+    this.ready = this.pool.ready;
+  }
+
+  /** Ends the worker threads; the plan goes on running on one. */
+  dispose(): void {
+    this.pool.close();
   }
 
   /**
@@ -105,8 +137,16 @@ export class CpuPlan {
     return this.memory.subarray(at, at + this.outputLength);
   }
 
-  /** A step as a closure over this plan's memory and addresses (see calls.ts). */
-  private bind(d: StepDescriptor, w: number[], scratch: number): Step {
+  /**
+   * A step as a closure over this plan's memory and addresses (see calls.ts); one the threads
+   * share (`sharing`) is added to their steps, and runs on them once they are running.
+   */
+  private bind(
+    d: StepDescriptor,
+    w: number[],
+    scratch: number,
+    sharing?: { shared: rt.SharedStep[]; minMacs?: number },
+  ): Step {
     const { tiles, calls } = stepCalls(d, w);
     const symbols = { batch: this.batch, scratch, m: this.memory, n: 0, p0: 0, rows: 0 };
     // Arguments are resolved here, once; those that name the tile loop's variables become
@@ -129,7 +169,7 @@ export class CpuPlan {
       };
     };
     const body = calls.map(bind);
-    const run = tiles
+    const alone = tiles
       ? () => {
           for (let n = 0; n < this.batch; n++) {
             for (let p0 = 0; p0 < tiles.pixels; p0 += tiles.rows) {
@@ -143,6 +183,23 @@ export class CpuPlan {
       : () => {
           for (const call of body) call();
         };
+    const plan = sharing && sharedStepPlan(d, { tiles, calls }, sharing.minMacs);
+    let run = alone;
+    if (plan) {
+      const resolve = (e: Expr) => resolveExpr(e, symbols, this.valueAt, this.memory) as number;
+      const index = sharing.shared.length;
+      sharing.shared.push({
+        ...plan,
+        units: resolve(plan.units),
+        calls: plan.calls.map(({ fn, args }) => ({
+          fn,
+          args: args.map((a) => (isConstant(a) ? resolve(a.at) : [resolve(a.at), ...a.by])),
+        })),
+      });
+      run = () => {
+        if (!this.pool.run(index)) alone();
+      };
+    }
     return { layers: d.layers, kind: stepKindOf(d, this.graph), macs: this.batch * d.macs, run };
   }
 

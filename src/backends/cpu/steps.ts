@@ -144,11 +144,22 @@ export function planSteps(graph: Graph): StepDescriptor[] {
   return steps;
 }
 
+/**
+ * Input channels up to which a standard convolution (one group) runs as kernels.wat's
+ * conv_direct, without im2col: a network's first layer on an RGB image, chiefly.
+ */
+export const DIRECT_CONV_CHANNELS = 4;
+
+/** Whether a conv step runs conv_direct rather than im2col and gemm. */
+export function isDirectConv(step: Extract<StepDescriptor, { kind: "conv" }>): boolean {
+  return step.groups === 1 && step.cig <= DIRECT_CONV_CHANNELS;
+}
+
 /** im2col scratch the steps need, in elements. */
 export function scratchElements(steps: StepDescriptor[]): number {
   let most = 0;
   for (const s of steps) {
-    if (s.kind === "conv")
+    if (s.kind === "conv" && !isDirectConv(s))
       most = Math.max(most, IM2COL_ROWS * s.geometry.kernel[0] * s.geometry.kernel[1] * s.cig);
   }
   return most;
@@ -373,6 +384,7 @@ export function stepKernel(step: StepDescriptor): string {
     case "fc":
       return "gemm";
     case "conv":
+      if (isDirectConv(step)) return "conv_direct";
       return step.groups > 1 ? `im2col+gemm x${step.groups} groups` : "im2col+gemm";
     default:
       return step.kind;

@@ -12,6 +12,8 @@ import { formatCount } from "../../ir/types.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
 import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
+import { isConstant, sharedStepPlan, type SharedStepPlan } from "../cpu/threads.js";
+import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js";
 import { CodeWriter, flat, type Doc } from "./layout.js";
 import { runtimeFor } from "./runtime-parts.js";
 import {
@@ -38,6 +40,11 @@ export interface GenerateOptions {
   sourcePath?: string;
   /** The command line that made the module, printed in its header as how to make it again. */
   command?: string;
+  /**
+   * "wasm" (default): the WebAssembly SIMD kernels; "js": each step as plain TypeScript loops
+   * (js-kernels.ts), no WebAssembly, for engines without it.
+   */
+  kernels?: "wasm" | "js";
 }
 
 /**
@@ -60,10 +67,14 @@ export async function generateModule(options: GenerateOptions): Promise<string> 
     "// ---- dsnet's CPU runtime: the parts this network uses (src/runtime/*.ts in dsnet) ----",
     "",
     runtime,
-    "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
-    "",
-    `const KERNELS = ${base64Lines(KERNELS_WASM_BASE64)};`,
-    "",
+    ...(options.kernels === "js"
+      ? []
+      : [
+          "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
+          "",
+          `const KERNELS = ${base64Lines(KERNELS_WASM_BASE64)};`,
+          "",
+        ]),
     network.replace(WEIGHTS_PLACEHOLDER, () =>
       base64Lines(rawWeightsBase64(graph.tensors.map((t) => t.data))),
     ),
@@ -122,15 +133,25 @@ const MODEL_TYPES = [
   "export interface ModelOptions {",
   "  /** Samples per forward pass (default 1). */",
   "  batch?: number;",
+  "  /**",
+  "   * Threads to run on (default the cores, at most 4): worker threads on one shared memory;",
+  "   * one where SharedArrayBuffer is missing (a page without cross-origin isolation).",
+  "   */",
+  "  threads?: number;",
   "}",
   "",
   "export interface Model {",
   "  readonly batch: number;",
+  "  readonly threads: number;",
+  "  /** Resolves when the worker threads run; forward uses one thread until then. */",
+  "  readonly ready: Promise<void>;",
   "  /**",
   "   * Runs the network on batch x H x W x C floats (NHWC). The result is a view into the",
   "   * model's memory, overwritten by the next call: copy it to keep it.",
   "   */",
   "  forward(input: Float32Array): Float32Array;",
+  "  /** Ends the worker threads (forward then runs on one thread). */",
+  "  close(): void;",
   "}",
 ];
 
@@ -173,6 +194,9 @@ function header(options: GenerateOptions): string {
     `// ${commentText(sourcePath)}`,
     `// Input ${input}, output ${output} per sample (NHWC); ${formatCount(graphMacs(graph))} multiply-adds per sample.`,
     `// Weights: ${mode}.`,
+    ...(options.kernels === "js"
+      ? ["// Kernels: plain TypeScript loops, one function per step; no WebAssembly."]
+      : []),
     "//",
     "// Standalone: no imports, no dsnet runtime. Generated code: regenerate rather than edit" +
       (options.command ? ", with" : "."),
@@ -194,6 +218,12 @@ class ModuleWriter {
   private steps: StepDescriptor[];
   /** Whether any weight code reads the raw tensors `t`. */
   private readsTensors = false;
+  /** Whether buildModel starts threads (some step is worth sharing). */
+  private threaded = false;
+  /** The steps as plain loops (`kernels: "js"`), or undefined for the WebAssembly kernels. */
+  private js: JsKernels | undefined;
+  /** Each node's packed weights' addresses (placeWeights), for the loops of `js`. */
+  private weightAt: number[][] = [];
 
   constructor(
     private options: GenerateOptions,
@@ -201,6 +231,7 @@ class ModuleWriter {
   ) {
     this.ts = !options.javascript;
     this.steps = planSteps(graph);
+    if (options.kernels === "js") this.js = new JsKernels(this.ts);
   }
 
   /** A type annotation, in TypeScript only. */
@@ -209,10 +240,13 @@ class ModuleWriter {
   }
 
   write(): string {
-    const build = new ModuleWriter(this.options, this.graph);
-    build.build();
-    this.api(build.readsTensors);
-    return this.code.text() + "\n" + build.code.text();
+    // buildModel first: whether its weight code reads the raw tensors decides createModel's.
+    this.build();
+    const model = this.code;
+    this.code = new CodeWriter();
+    this.api(this.readsTensors);
+    const declarations = this.js?.declarations() ?? [];
+    return `${this.code.text()}\n${model.text()}${declarations.length ? `\n${declarations.join("\n")}` : ""}`;
   }
 
   private api(readsTensors: boolean) {
@@ -236,29 +270,39 @@ class ModuleWriter {
     code.line("");
     if (this.ts) code.line(...MODEL_TYPES, "");
     // A network without weights (pools only, say) still checks the file it is given.
-    const build = (tensors: string) =>
-      readsTensors
-        ? `return buildModel(${tensors}, options.batch ?? 1);`
-        : `${tensors};\nreturn buildModel(options.batch ?? 1);`;
+    const build = (tensors: string) => {
+      if (!readsTensors) code.line(`${tensors};`);
+      code.statement("return ", {
+        call: "buildModel",
+        args: [...(readsTensors ? [tensors] : []), ...this.modelArgs()],
+      });
+    };
     if (this.options.weightsFile) {
       code.line(CREATE_FROM_FILE_DOC);
       code.open(
         `export function createModel(safetensors${this.t(": Uint8Array")}, options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
       );
-      code.line(...build("readSafetensorsTensors(safetensors, weightTensors)").split("\n"));
+      build("readSafetensorsTensors(safetensors, weightTensors)");
     } else {
       if (readsTensors) code.line(`const WEIGHTS = ${WEIGHTS_PLACEHOLDER};`, "");
       code.line(CREATE_EMBEDDED_DOC);
       code.open(
         `export function createModel(options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
       );
-      code.line(
-        readsTensors
-          ? "return buildModel(splitTensors(decodeBase64(WEIGHTS), weightTensors), options.batch ?? 1);"
-          : "return buildModel(options.batch ?? 1);",
-      );
+      code.statement("return ", {
+        call: "buildModel",
+        args: [
+          ...(readsTensors ? ["splitTensors(decodeBase64(WEIGHTS), weightTensors)"] : []),
+          ...this.modelArgs(),
+        ],
+      });
     }
     code.close();
+  }
+
+  /** buildModel's arguments after the tensors. */
+  private modelArgs(): string[] {
+    return this.threaded ? ["options.batch ?? 1", "options.threads"] : ["options.batch ?? 1"];
   }
 
   private build() {
@@ -267,6 +311,7 @@ class ModuleWriter {
     const buffers = planBuffers(graph);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end: arena } = placeWeights(packed);
+    this.weightAt = weightAt;
     const scratch = scratchElements(this.steps);
     // The weight code comes first in the function, but whether it reads `t` decides the signature.
     const weights = new CodeWriter(1);
@@ -275,23 +320,61 @@ class ModuleWriter {
     });
     const steps = this.steps.map((step) => stepCalls(step, weightAt[step.node]!));
     const usesKernels = steps.some((s) => s.calls.some((c) => c.fn.startsWith("k.")));
+    const shared = this.steps.map((step, i) =>
+      this.js ? undefined : sharedStepPlan(step, steps[i]!),
+    );
+    const sharedIndex = new Map<number, number>();
+    shared.forEach((plan, i) => {
+      if (plan) sharedIndex.set(i, sharedIndex.size);
+    });
+    this.threaded = sharedIndex.size > 0;
     const tensors = this.readsTensors ? `t${this.t(": Float32Array[]")}, ` : "";
-    code.open(`function buildModel(${tensors}batch${this.t(": number")})${this.t(": Model")} {`);
+    const threads = this.threaded ? `, requestedThreads${this.t("?: number")}` : "";
+    code.open(
+      `function buildModel(${tensors}batch${this.t(": number")}${threads})${this.t(": Model")} {`,
+    );
     code.open("if (!Number.isInteger(batch) || batch < 1) {");
     code.line("throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);");
     code.close();
-    code.line(
-      "",
-      `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
-      `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
-      `// ${formatCount(scratch)} of im2col scratch.`,
-      `const arena = ${arena};`,
-      `const scratch = arena + batch * ${buffers.arenaElements} + 4;`,
-    );
-    code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
-      call: "instantiateKernels",
-      args: ["KERNELS", `scratch + ${scratch + 4}`],
-    });
+    if (this.threaded) code.line("const threads = threadCount(requestedThreads);");
+    if (this.js) {
+      const jsScratch = jsScratchElements(this.steps);
+      code.line(
+        "",
+        `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
+        `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness)${jsScratch ? ", then" : "."}`,
+        ...(jsScratch ? [`// ${formatCount(jsScratch)} of im2col scratch.`] : []),
+        `const arena = ${arena};`,
+      );
+      if (jsScratch) {
+        code.line(
+          `const scratch = arena + batch * ${buffers.arenaElements};`,
+          `const m = new Float32Array(scratch + ${jsScratch});`,
+        );
+      } else code.line(`const m = new Float32Array(arena + batch * ${buffers.arenaElements});`);
+    } else {
+      code.line(
+        "",
+        `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
+        `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
+        `// ${formatCount(scratch)} of im2col scratch${this.threaded ? " per thread" : ""}.`,
+        `const arena = ${arena};`,
+        `const scratch = arena + batch * ${buffers.arenaElements} + 4;`,
+      );
+      if (this.threaded) {
+        // The module and its memory go to the worker threads too.
+        code.statement("const instance = ", {
+          call: "instantiateKernels",
+          args: ["KERNELS", `scratch + threads * ${scratch + 4}`, "threads > 1"],
+        });
+        code.line("const { kernels: k, memory: m } = instance;");
+      } else {
+        code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
+          call: "instantiateKernels",
+          args: ["KERNELS", `scratch + ${scratch + 4}`],
+        });
+      }
+    }
     code.line("", "// Weights: batch norm folded, packed for the kernels.");
     code.append(weights);
     code.line("", "// Activations: each value's offset in the arena, per sample times the batch.");
@@ -303,12 +386,42 @@ class ModuleWriter {
       code.line(`const ${name} = arena + batch * ${offset}; // ${this.describeValue(v)}`);
     }
     code.line("");
-    this.steps.forEach((step, i) => this.emitStep(step, i + 1, steps[i]!, names));
+    if (this.threaded) {
+      code.line(
+        "// The steps the threads share, as data for every thread (dsnet's src/runtime/threads.ts):",
+        "// each computes its share of the rows, tiles or output rows, with the kernels' arguments",
+        "// for a tile as [at, per sample n, per pixel p0, per row, per scratch float].",
+      );
+      const steps = shared.filter((p): p is SharedStepPlan => p !== undefined);
+      // One object, not an argument: prettier would hug a lone object argument, which the
+      // layout does not.
+      code.statement(`const sharing${this.t(": KernelThreadsOptions")} = `, {
+        object: [
+          ["threads", "threads"],
+          ["module", "instance.module"],
+          ["wasmMemory", "instance.wasmMemory"],
+          ["kernels", "k"],
+          ["scratch", "scratch"],
+          ["scratchStride", String(scratch + 4)],
+          ["steps", { array: steps.map((p) => printSharedStep(p, names)) }],
+        ],
+      });
+      code.line("const workers = startKernelThreads(sharing);");
+      code.line("");
+    }
+    this.steps.forEach((step, i) =>
+      this.emitStep(step, i + 1, steps[i]!, names, sharedIndex.get(i)),
+    );
     const inputSize = valueSize(graph, graph.input);
     const outputSize = valueSize(graph, graph.output);
     const input = graph.values[graph.input].join("x");
     code.open("return {");
-    code.line("batch,");
+    code.line(
+      "batch,",
+      ...(this.threaded
+        ? ["threads: workers.threads,", "ready: workers.ready,", "close: workers.close,"]
+        : ["threads: 1,", "ready: Promise.resolve(),", "close() {},"]),
+    );
     code.open(`forward(input${this.t(": Float32Array")})${this.t(": Float32Array")} {`);
     code.open(`if (input.length !== batch * ${inputSize}) {`);
     code.statement("", {
@@ -319,7 +432,7 @@ class ModuleWriter {
     });
     code.close();
     code.line(`m.set(input, ${names.get(graph.input)});`);
-    code.line(...this.steps.map((_, i) => `step${i + 1}();`));
+    code.line(...this.steps.map((step, i) => `${this.stepName(step, i + 1)}();`));
     const output = names.get(graph.output);
     code.line(`return m.subarray(${output}, ${output} + batch * ${outputSize});`);
     code.close("},");
@@ -415,6 +528,7 @@ class ModuleWriter {
     n: number,
     { tiles, calls }: StepCalls,
     names: Map<number, string>,
+    shared?: number,
   ) {
     const code = this.code;
     const print = (call: Call) => {
@@ -423,28 +537,43 @@ class ModuleWriter {
           return printExpr(arg, names);
         const { name: parameterName, type } = parameter(call.fn, i);
         const name = `step${n}${capitalized(parameterName)}`;
-        code.statement(`const ${name}${this.t(`: ${type}`)} = `, printExpr(arg, names));
+        // An object literal needs the runtime's type: its `kernel: [2, 2]` is a pair, not a list.
+        const annotation = "fields" in arg ? this.t(`: ${type}`) : "";
+        code.statement(`const ${name}${annotation} = `, printExpr(arg, names));
         return name;
       });
       return { call: call.fn, args };
     };
-    const body = calls.map(print);
+    // With --kernels js, the kernels' calls become loops (js-kernels.ts); the runtime's stay.
+    const statements = this.js
+      ? this.js.statements(step, { calls }, this.weightAt[step.node]!, (v) => printName(v, names))
+      : calls;
+    const body = statements.map((s) => (typeof s === "function" ? s : print(s)));
     code.line(
       `/** ${commentText(step.layers.join(" + "))}: ${this.stepShapes(step)}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
     );
-    code.open(`function step${n}()${this.t(": void")} {`);
-    if (tiles) {
+    code.open(`function ${this.stepName(step, n)}()${this.t(": void")} {`);
+    if (shared !== undefined) code.line(`if (workers.run(${shared})) return;`);
+    if (tiles && !this.js) {
       code.open("for (let n = 0; n < batch; n++) {");
       code.open(`for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`);
       code.line(`const rows = Math.min(${tiles.rows}, ${tiles.pixels} - p0);`);
     }
-    for (const call of body) code.statement("", call);
-    if (tiles) {
+    for (const s of body) {
+      if (typeof s === "function") s(code);
+      else code.statement("", s);
+    }
+    if (tiles && !this.js) {
       code.close();
       code.close();
     }
     code.close();
     code.line("");
+  }
+
+  /** `step3`; with --kernels js, after its first layer too: `step3_separable1_pw1`. */
+  private stepName(step: StepDescriptor, n: number): string {
+    return this.js ? stepFunctionName(step, n) : `step${n}`;
   }
 
   private stepShapes(step: StepDescriptor): string {
@@ -475,6 +604,45 @@ function parameter(fn: string, i: number): { name: string; type: string } {
       .map((s) => s.trim()) ?? [];
   if (!name || !type) throw new Error(`internal: the runtime has no parameter ${i} of ${fn}`);
   return { name, type };
+}
+
+/** A step the threads share, as the runtime's SharedStep: its numbers as code. */
+function printSharedStep(plan: SharedStepPlan, names: Map<number, string>): Doc {
+  const text = (e: Expr) => flat(printExpr(e, names));
+  return {
+    object: [
+      ["split", JSON.stringify(plan.split)],
+      ["units", text(plan.units)],
+      ["align", String(plan.align)],
+      ["pixels", String(plan.pixels)],
+      ["tileRows", String(plan.tileRows)],
+      [
+        "calls",
+        {
+          array: plan.calls.map(({ fn, args }) => ({
+            object: [
+              ["fn", JSON.stringify(fn)],
+              [
+                "args",
+                {
+                  array: args.map((a) =>
+                    isConstant(a) ? text(a.at) : { array: [text(a.at), ...a.by.map(String)] },
+                  ),
+                },
+              ],
+            ],
+          })),
+        },
+      ],
+    ],
+  };
+}
+
+/** A value's name in the module (`v3`). */
+function printName(value: number, names: Map<number, string>): string {
+  const name = names.get(value);
+  if (!name) throw new Error(`internal: value ${value} has no buffer`);
+  return name;
 }
 
 /** An argument as code: values by their names in the module (`v3`), the rest as written. */

@@ -52,6 +52,11 @@ export class CodeWriter {
     this.lines.push(...layout(doc, "  ".repeat(this.depth), prefix, suffix));
   }
 
+  /** Whether `text` fits on one line at the current indentation. */
+  fits(text: string): boolean {
+    return 2 * this.depth + text.length <= PRINT_WIDTH;
+  }
+
   /** Another writer's lines, as they are. */
   append(other: CodeWriter): void {
     this.lines.push(...other.lines);

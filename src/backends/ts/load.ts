@@ -10,15 +10,30 @@ export interface GeneratedModule {
   inputShape: readonly number[];
   outputShape: readonly number[];
   weightTensors: ReadonlyArray<readonly [string, readonly number[]]>;
-  createModel(...args: unknown[]): { batch: number; forward(input: Float32Array): Float32Array };
+  createModel(...args: unknown[]): {
+    batch: number;
+    threads: number;
+    ready: Promise<void>;
+    forward(input: Float32Array): Float32Array;
+    close(): void;
+  };
 }
 
 /**
  * Generates a network's module (plain JavaScript, weights embedded), writes it to a temporary
  * file and imports it: `run --backend ts` and `bench --backend ts` measure the generated code.
+ * `kernels`: as `dsnet compile --kernels` (bench/cpu.ts measures both).
  */
-export async function importGeneratedModule(graph: Graph): Promise<GeneratedModule> {
-  const text = await generateModule({ graph, weightsOrigin: "in-process", javascript: true });
+export async function importGeneratedModule(
+  graph: Graph,
+  kernels: "wasm" | "js" = "wasm",
+): Promise<GeneratedModule> {
+  const text = await generateModule({
+    graph,
+    weightsOrigin: "in-process",
+    javascript: true,
+    kernels,
+  });
   const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-"));
   const file = join(dir, "model.mjs");
   try {

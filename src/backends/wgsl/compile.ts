@@ -9,7 +9,7 @@ import { gridOf, vec4s } from "./kernels/common.js";
 import type { ArenaTensor, KernelIO } from "./kernels/tensor.js";
 import { kernelFor, type WgslStepKind } from "./node-kernels.js";
 import { WeightPacker } from "./pack.js";
-import { hostFileName, hostModule, readme } from "./host.js";
+import { hostDeclarations, hostFileName, hostModule, readme } from "./host.js";
 import type { WgslManifest } from "./host-runtime.js";
 
 export interface WgslOptions {
@@ -52,6 +52,8 @@ export interface WgslProgram {
   host: string;
   /** Its file name: host.ts, or host.js with the `javascript` option. */
   hostFile: string;
+  /** With the `javascript` option, host.js's types (host.d.ts). */
+  hostDeclarations?: string;
   /** How to use host.ts (README.md). */
   readme: string;
   /** The packed weights (weights.bin). */
@@ -145,6 +147,7 @@ export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgra
     ...program,
     host: hostModule(manifest, sourceFile, options.javascript),
     hostFile: hostFileName(options.javascript ?? false),
+    hostDeclarations: options.javascript ? hostDeclarations(manifest) : undefined,
     readme: readme(program, sourceFile, options.javascript),
   };
 }

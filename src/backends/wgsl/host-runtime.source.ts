@@ -281,7 +281,7 @@ async function checkCompilation(module: GPUShaderModule, step: ShaderStep): Prom
 }
 `;
 
-// Generated host.js files (`--js`) start with this text.
+// Generated host.js files (`--js`) start with this text,
 export const HOST_RUNTIME_JAVASCRIPT = `const BUFFER_MAP_READ = 1;
 const BUFFER_COPY_SRC = 4;
 const BUFFER_COPY_DST = 8;
@@ -479,4 +479,72 @@ async function checkCompilation(module, step) {
 \${text}\`);
 }
 export { WgslNetwork, requiredLimits };
+`;
+
+// And their declarations (host.d.ts).
+export const HOST_RUNTIME_DECLARATIONS = `/** What the host needs to know about a compiled network. */
+export interface WgslManifest {
+  network: string;
+  batch: number;
+  /** Bytes of the activation arena. */
+  arenaBytes: number;
+  /** Bytes of the packed weights (weights.bin). */
+  weightBytes: number;
+  input: ArenaValue;
+  output: ArenaValue;
+  /** In execution order. */
+  steps: ShaderStep[];
+}
+/** Where the network's input or output lives in the arena. */
+export interface ArenaValue {
+  /** Byte offset in the arena. */
+  offset: number;
+  /** [batch, height, width, channels]; the arena pads channels to a multiple of 4. */
+  shape: [number, number, number, number];
+}
+export interface ShaderStep {
+  name: string;
+  /** Workgroups to dispatch, x by y by z. */
+  workgroups: [number, number, number];
+  /** WGSL with an entry point \`main\`, weights at binding 0 and the arena at binding 1. */
+  code: string;
+}
+/** The device limits a network needs beyond WebGPU's defaults, for \`requestDevice\`. */
+export declare function requiredLimits(manifest: WgslManifest): Record<string, number>;
+/**
+ * WebGPU's GPUDevice where the program has WebGPU's types (@webgpu/types, which the \`webgpu\`
+ * package brings along), and any object where it has not: dsnet's declarations name the device
+ * this way so that they type-check in projects without WebGPU's types.
+ */
+export type WebGpuDevice = typeof globalThis extends {
+  GPUDevice: {
+    prototype: infer D;
+  };
+}
+  ? D
+  : object;
+export declare class WgslNetwork {
+  readonly device: WebGpuDevice;
+  readonly manifest: WgslManifest;
+  private readonly pipelines;
+  private readonly bindGroup;
+  private readonly buffers;
+  private queued;
+  private readonly packedInput;
+  private constructor();
+  /** Compiles every step and uploads \`weights\` (the contents of weights.bin). */
+  static create(
+    device: WebGpuDevice,
+    manifest: WgslManifest,
+    weights: ArrayBuffer,
+  ): Promise<WgslNetwork>;
+  /**
+   * Runs the network on \`input\` (batch x height x width x channels floats, NHWC) and resolves to
+   * the output in the same layout. Calls run one after the other.
+   */
+  forward(input: Float32Array): Promise<Float32Array>;
+  /** Frees the buffers; the device stays the caller's. */
+  destroy(): void;
+  private run;
+}
 `;

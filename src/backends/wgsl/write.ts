@@ -11,15 +11,18 @@ export const WRITTEN_LIST = "dsnet-files.json";
 
 /**
  * Writes a compiled program to `dir` (created if needed): `NN_<name>.wgsl` per step, the host
- * (host.ts, or host.js), `weights.bin`, `README.md`, and the list of them. Files an earlier
- * compile wrote there (as its list says) that this one does not write are removed. Returns the
- * paths written; a failure to write is a FileError.
+ * (host.ts, or host.js and host.d.ts), `weights.bin`, `README.md`, and the list of them. Files
+ * an earlier compile wrote there (as its list says) that this one does not write are removed.
+ * Returns the paths written; a failure to write is a FileError.
  */
 export function writeWgslProgram(program: WgslProgram, dir: string): string[] {
   makeFolder(dir, "output folder");
   const files: [string, string | Uint8Array][] = [
     ...program.steps.map((s): [string, string] => [`${s.name}.wgsl`, s.code]),
     [program.hostFile, program.host],
+    ...(program.hostDeclarations
+      ? [["host.d.ts", program.hostDeclarations] as [string, string]]
+      : []),
     ["weights.bin", new Uint8Array(program.weights)],
     ["README.md", program.readme],
   ];

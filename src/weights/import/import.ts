@@ -1,8 +1,10 @@
 import type { Network } from "../../check/network.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { FileError } from "../errors.js";
 import { initialWeights } from "../init.js";
 import type { TensorToWrite } from "../safetensors.js";
 import { expectedTensors } from "../tensors.js";
+import { conventionWarnings } from "./conventions.js";
 import { type Mapping, matchSource, type MatchOptions } from "./match.js";
 import { readSource } from "./source.js";
 
@@ -12,19 +14,23 @@ export interface ImportResult {
   mapping: Mapping;
   /** The network's tensors under dsnet's names, in `expectedTensors` order. */
   tensors: TensorToWrite[];
+  /** Where the model file's eps or padding disagree with the .dsnet (see conventionWarnings). */
+  warnings: Diagnostic[];
 }
 
 /**
  * A network's weights from a file of another naming (a PyTorch checkpoint, a safetensors
- * file from torchvision, timm or Hugging Face), paired by structure (see matchSource). With
- * `partial`, what the file lacks is dsnet's initial weights (seed 0).
+ * file from torchvision, timm or Hugging Face, a TF.js model.json at `path` with its shards),
+ * paired by structure (see matchSource). With `partial`, what the file lacks is dsnet's
+ * initial weights (seed 0).
  */
 export function importWeights(
   bytes: Uint8Array,
   network: Network,
   options: MatchOptions = {},
+  path = "",
 ): ImportResult {
-  const source = readSource(bytes);
+  const source = readSource(bytes, path);
   const expected = expectedTensors(network);
   const mapping = matchSource(source, expected, options);
   const imported = new Map(
@@ -38,7 +44,7 @@ export function importWeights(
     shape: spec.shape,
     data: imported.get(spec.name) ?? initial[i].data,
   }));
-  return { kind: source.kind, mapping, tensors };
+  return { kind: source.kind, mapping, tensors, warnings: conventionWarnings(mapping, network) };
 }
 
 /**

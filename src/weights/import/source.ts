@@ -1,20 +1,10 @@
 import { isTfjsModelJson } from "../../import/tfjs/model-json.js";
 import { readSafetensors } from "../safetensors.js";
-import type { SourceTensor } from "./tensor.js";
+import type { ImportSource, SourceTensor } from "./tensor.js";
 import { readTfjsSource } from "./tfjs.js";
 import { readTorchCheckpoint } from "./torch.js";
 
-export type { SourceTensor } from "./tensor.js";
-
-/** A file's tensors, in the orders worth trying, the most likely first. */
-export interface ImportSource {
-  /** What the file is, in words: "a PyTorch checkpoint", "a safetensors file", "a TF.js model". */
-  kind: string;
-  /** Each a complete list of the tensors, named for the table (`"the file's order"`, ...). */
-  orders: { name: string; tensors: SourceTensor[] }[];
-  /** A prefix every name had and that was removed (`module.` of DataParallel), or "". */
-  prefix: string;
-}
+export type { ImportSource, SourceTensor } from "./tensor.js";
 
 /** Prefixes that wrappers put before every name: DataParallel, torch.compile. */
 const WRAPPER_PREFIXES = ["module.", "_orig_mod."];

@@ -23,3 +23,13 @@ export interface SourceLayer {
   /** A convolution's stride, dilation and padding. */
   window?: SourceWindow;
 }
+
+/** A file's tensors, in the orders worth trying, the most likely first. */
+export interface ImportSource {
+  /** What the file is, in words: "a PyTorch checkpoint", "a safetensors file", "a TF.js model". */
+  kind: string;
+  /** Each a complete list of the tensors, named for the table (`"the file's order"`, ...). */
+  orders: { name: string; tensors: SourceTensor[] }[];
+  /** A prefix every name had and that was removed (`module.` of DataParallel), or "". */
+  prefix: string;
+}

@@ -2,8 +2,7 @@ import { ImportError } from "../../import/errors.js";
 import { layersInOrder, structure, type ImportedLayer } from "../../import/layer-graph.js";
 import { importTfjs } from "../../import/tfjs/index.js";
 import type { TensorSpec } from "../tensors.js";
-import type { ImportSource } from "./source.js";
-import type { SourceTensor } from "./tensor.js";
+import type { ImportSource, SourceTensor } from "./tensor.js";
 
 /** PyTorch's roles of a batch norm's four tensors, in the order TF.js's importer gives them. */
 const BATCH_NORM_ROLES: TensorSpec["role"][] = ["weight", "bias", "running_mean", "running_var"];
@@ -24,7 +23,8 @@ export function readTfjsSource(bytes: Uint8Array, path: string): ImportSource {
         shape: t.shape,
         dtype: weights.get(t.name)?.stored ?? "float32",
         data: t.data,
-        role: layer.eps !== undefined ? BATCH_NORM_ROLES[i] : t.shape.length === 1 ? "bias" : "weight",
+        role:
+          layer.eps !== undefined ? BATCH_NORM_ROLES[i] : t.shape.length === 1 ? "bias" : "weight",
         layer:
           i === 0 && (layer.eps !== undefined || layer.window)
             ? { name: layer.label ?? t.name, eps: layer.eps, window: layer.window }

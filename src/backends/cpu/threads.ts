@@ -1,0 +1,101 @@
+import type { SharedStep } from "../../runtime/threads.js";
+import type { Call, CallSymbol, Expr, StepCalls } from "./calls.js";
+import type { StepDescriptor } from "./steps.js";
+
+/*
+ * Which steps the threads share, and how (src/runtime/threads.ts runs them): a step's calls from
+ * stepCalls, with the tile loop's names (and each thread's scratch) taken out of the arguments
+ * as coefficients, so that a worker can compute any tile's arguments from numbers alone. The CPU
+ * plan resolves what is left to numbers; the TypeScript generator prints it.
+ */
+
+/** Steps of fewer multiply-adds per sample stay on the main thread: a barrier costs as much. */
+export const SHARED_MACS = 100_000;
+
+/** Pointwise layers of fewer pixels per sample split their columns among threads, not rows. */
+const COLUMN_SPLIT_PIXELS = 256;
+
+/** The names a worker supplies itself, in the order of a SharedCall's coefficients. */
+const THREAD_SYMBOLS: readonly CallSymbol[] = ["n", "p0", "rows", "scratch"];
+
+/** An argument: what it is with the thread's names at 0, and how it grows with each of them. */
+export interface LinearArg {
+  at: Expr;
+  by: number[];
+}
+
+/** A SharedStep before the plan's numbers: its work and arguments still expressions. */
+export interface SharedStepPlan extends Omit<SharedStep, "units" | "calls"> {
+  units: Expr;
+  calls: { fn: string; args: LinearArg[] }[];
+}
+
+/**
+ * How step `d` divides among threads, or undefined where it runs on the main thread: the rows
+ * (or columns) of a pointwise matrix product, the tiles of im2col, a depthwise layer's output
+ * rows.
+ */
+export function sharedStepPlan(
+  d: StepDescriptor,
+  calls: StepCalls,
+  minMacs = SHARED_MACS,
+): SharedStepPlan | undefined {
+  if (d.macs < minMacs || d.kind === "fc") return undefined;
+  if (calls.calls.some((c) => !c.fn.startsWith("k."))) return undefined;
+  const linearCalls = calls.calls.map(({ fn, args }: Call) => ({
+    fn: fn.slice(2),
+    args: args.map(linear),
+  }));
+  if (calls.tiles) {
+    const { pixels, rows } = calls.tiles;
+    const units: Expr = { mul: [{ symbol: "batch" }, Math.ceil(pixels / rows)] };
+    return { split: "tiles", units, align: 1, pixels, tileRows: rows, calls: linearCalls };
+  }
+  if (calls.calls.length !== 1) return undefined;
+  const { fn, args } = calls.calls[0]!;
+  // gemm's rows are its 7th argument; a depthwise kernel's output rows [0, oh) its last two.
+  if (fn === "k.gemm" && d.kind === "pointwise") {
+    // Few rows (a 14x14 or 7x7 map): split the columns, so that each thread reads a part of
+    // the weights rather than all of them.
+    const columns = d.pixels < COLUMN_SPLIT_PIXELS && d.outC >= 32;
+    const units = columns ? Math.ceil(d.outC / 16) : args[6]!;
+    const split = columns ? "columns" : "rows";
+    return { split, units, align: columns ? 1 : 4, pixels: 0, tileRows: 0, calls: linearCalls };
+  }
+  if (fn.startsWith("k.depthwise")) {
+    const units = args[args.length - 1]!;
+    return { split: "outRows", units, align: 1, pixels: 0, tileRows: 0, calls: linearCalls };
+  }
+  return undefined;
+}
+
+/** Whether an argument has no thread names in it. */
+export function isConstant(arg: LinearArg): boolean {
+  return arg.by.every((b) => b === 0);
+}
+
+function linear(e: Expr): LinearArg {
+  const none = THREAD_SYMBOLS.map(() => 0);
+  if (typeof e !== "object" || "value" in e) return { at: e, by: none };
+  if ("symbol" in e) {
+    const i = THREAD_SYMBOLS.indexOf(e.symbol);
+    return i < 0 ? { at: e, by: none } : { at: 0, by: none.map((_, j) => (j === i ? 1 : 0)) };
+  }
+  if ("add" in e) {
+    const [a, b] = e.add.map(linear) as [LinearArg, LinearArg];
+    const at = a.at === 0 ? b.at : b.at === 0 ? a.at : { add: [a.at, b.at] as [Expr, Expr] };
+    return { at, by: a.by.map((x, i) => x + b.by[i]!) };
+  }
+  if ("mul" in e) {
+    const [a, b] = e.mul.map(linear) as [LinearArg, LinearArg];
+    if (isConstant(a) && isConstant(b)) return { at: e, by: none };
+    // A name times a number: the only products of names the tile loop's arguments have.
+    const [named, factor] = isConstant(b) ? [a, b.at] : [b, a.at];
+    if (typeof factor !== "number") {
+      throw new Error("internal: a thread's name multiplied by something not a number");
+    }
+    const at: Expr = named.at === 0 ? 0 : { mul: [named.at, factor] };
+    return { at, by: named.by.map((x) => x * factor) };
+  }
+  throw new Error("internal: a kernel's argument is a number");
+}

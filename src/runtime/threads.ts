@@ -1,0 +1,328 @@
+/*
+ * Worker threads for the kernels. The main thread and each worker instantiate the same module on
+ * one shared WebAssembly.Memory; a step that is worth splitting (a matrix product, im2col, a
+ * depthwise layer) is described once as data (`SharedStep`), and each thread runs its share of
+ * it: chunks of rows, columns, tiles or output rows, each claimed by one thread from a shared
+ * counter (a thread the machine has descheduled then holds up only the chunk it is in). Every
+ * output element is computed by one thread with the same code and operands as on one thread,
+ * so the result is bitwise the same whatever the thread count.
+ *
+ * Threads meet at each shared step on a small control block of Int32s, with Atomics only: no
+ * message per step. The main thread bumps a step counter and does its share; the workers, which
+ * spin a little and then Atomics.wait on that counter, do theirs and count themselves done. A
+ * browser's main thread may not Atomics.wait, so there it only spins.
+ *
+ * Workers are made from text (a Blob URL in browsers, `eval` in Node's worker_threads), so that
+ * a generated module, which imports nothing, needs no second file and no bundler: the text is
+ * the loop below and `runShare`, taken from this very function by toString.
+ */
+
+/** How a step divides among threads: `units` units, in chunks of a multiple of `align`. */
+export interface SharedStep {
+  /**
+   * rows: a gemm call's rows (x and out move by their strides); columns: its panels of 16
+   * output columns (for few rows: each thread then reads only its part of the weights);
+   * outRows: the output rows [oy0, oy1) of every sample, a depthwise kernel's last two
+   * arguments; tiles: im2col's tile loop (`pixels` output pixels per sample, `tileRows` at a
+   * time), over every sample.
+   */
+  split: "rows" | "columns" | "outRows" | "tiles";
+  units: number;
+  align: number;
+  pixels: number;
+  tileRows: number;
+  calls: SharedCall[];
+}
+
+/**
+ * A kernel call. A tile loop's arguments are [c, n, p0, rows, scratch]: c + n·N + p0·P +
+ * rows·R + scratch·S, where scratch is the thread's im2col scratch (in floats).
+ */
+export interface SharedCall {
+  fn: string;
+  args: (number | number[])[];
+}
+
+/** The threads a model runs on; `run` does one shared step on all of them. */
+export interface KernelThreads {
+  readonly threads: number;
+  /** Resolves once the workers are running: until then `run` declines and one thread works. */
+  readonly ready: Promise<void>;
+  /** Runs shared step `step` on every thread; false when the threads cannot (one thread, closed). */
+  run(step: number): boolean;
+  /** Ends the workers; the model goes on on one thread. */
+  close(): void;
+}
+
+/** The most threads by default, as onnxruntime-web caps them. */
+const DEFAULT_THREADS = 4;
+
+/**
+ * The threads to run on: `requested`, or the cores capped at 4; one, with a note, where there
+ * is no shared memory (a browser page without cross-origin isolation) or no workers.
+ */
+export function threadCount(requested: number | undefined): number {
+  const g = globalThis as unknown as {
+    navigator?: { hardwareConcurrency?: number };
+    process?: { getBuiltinModule?: (name: string) => { availableParallelism(): number } };
+  };
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
+    throw new RangeError(`threads must be a whole number >= 1, got ${requested}`);
+  }
+  const cores =
+    g.process?.getBuiltinModule?.("node:os").availableParallelism() ??
+    g.navigator?.hardwareConcurrency ??
+    1;
+  const threads = requested ?? Math.min(cores, DEFAULT_THREADS);
+  if (threads === 1) return 1;
+  if (typeof SharedArrayBuffer !== "function" || !workerApi()) {
+    note(
+      "dsnet: one thread: no shared memory or workers here (a browser page needs cross-origin isolation)",
+    );
+    return 1;
+  }
+  return threads;
+}
+
+/** A one-line note on the console (typed here: a generated module assumes no DOM, no Node). */
+function note(text: string): void {
+  (globalThis as unknown as { console: { warn(text: string): void } }).console.warn(text);
+}
+
+/** Node's worker_threads (Node 20.16 and later) or the browser's Worker, whichever is here. */
+function workerApi(): "node" | "web" | undefined {
+  const g = globalThis as unknown as { process?: { getBuiltinModule?: unknown }; Worker?: unknown };
+  if (typeof g.process?.getBuiltinModule === "function") return "node";
+  return typeof g.Worker === "function" ? "web" : undefined;
+}
+
+/** A started worker: what both kinds have. */
+interface ThreadWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+/** A worker running `source`; `started` is called once when it says it is running. */
+function spawnWorker(source: string, started: (ok: boolean) => void): ThreadWorker {
+  const g = globalThis as unknown as {
+    process: { getBuiltinModule(name: string): { Worker: new (...a: unknown[]) => NodeWorker } };
+    Worker: new (url: string) => WebWorker;
+    Blob: new (parts: string[], options: { type: string }) => object;
+    URL: { createObjectURL(blob: object): string; revokeObjectURL(url: string): void };
+  };
+  if (workerApi() === "node") {
+    const worker = new (g.process.getBuiltinModule("node:worker_threads").Worker)(source, {
+      eval: true,
+    });
+    // Held until it runs (someone may be awaiting `ready`), then not: a forgotten model must
+    // not keep Node alive.
+    worker.once("message", () => {
+      worker.unref();
+      started(true);
+    });
+    worker.once("error", () => started(false));
+    return worker;
+  }
+  const url = g.URL.createObjectURL(new g.Blob([source], { type: "text/javascript" }));
+  const worker = new g.Worker(url);
+  worker.onmessage = worker.onerror = (event: { data?: unknown }) => {
+    worker.onmessage = worker.onerror = null;
+    g.URL.revokeObjectURL(url);
+    started(event.data === "running");
+  };
+  return worker;
+}
+
+interface NodeWorker extends ThreadWorker {
+  once(event: string, listener: () => void): void;
+  unref(): void;
+}
+
+interface WebWorker extends ThreadWorker {
+  onmessage: ((event: { data?: unknown }) => void) | null;
+  onerror: ((event: { data?: unknown }) => void) | null;
+}
+
+/** The control block's Int32s: the step counter, the step, workers done, workers running. */
+const GO = 0;
+const STEP = 1;
+const DONE = 2;
+const RUNNING = 3;
+/** The next chunk of the step to claim. */
+const NEXT = 4;
+
+/** Polls of the control block before a thread sleeps on it (a few microseconds). */
+const SPINS = 2000;
+
+/** What the threads share: the kernels (instantiateKernels' instance) and the steps. */
+export interface KernelThreadsOptions {
+  threads: number;
+  module: object;
+  wasmMemory: object;
+  kernels: object;
+  steps: SharedStep[];
+  scratch: number;
+  scratchStride: number;
+}
+
+/**
+ * Starts `threads - 1` workers on `kernels`' module and memory for `steps`; the main thread is
+ * thread 0. Each thread has its own im2col scratch: thread i's at `scratch + i * scratchStride`.
+ */
+export function startKernelThreads(options: KernelThreadsOptions): KernelThreads {
+  const { threads, steps, scratch, scratchStride } = options;
+  const workers = steps.length > 0 ? threads - 1 : 0;
+  if (workers === 0) {
+    return { threads: 1, ready: Promise.resolve(), run: () => false, close() {} };
+  }
+  const control = new Int32Array(new SharedArrayBuffer(32));
+  const kernels = options.kernels as Record<string, (...args: number[]) => void>;
+  const values: number[] = [];
+  const claim = () => Atomics.add(control, NEXT, 1);
+  // The main thread sleeps only where it may (not in a browser's main thread).
+  let canWait = true;
+  try {
+    Atomics.wait(control, 7, 1, 0);
+  } catch {
+    canWait = false;
+  }
+  const source = [`const runShare = ${runShare.toString()};`, WORKER_LOOP].join("\n");
+  let closed = false;
+  let pending = workers;
+  let resolve = () => {};
+  const ready = new Promise<void>((r) => (resolve = r));
+  const started = (ok: boolean) => {
+    if (!ok && !closed) {
+      note("dsnet: a worker thread failed to start: running on one thread");
+      close();
+    }
+    if (--pending === 0 || !ok) resolve();
+  };
+  const running = Array.from({ length: workers }, (_, i) => {
+    const worker = spawnWorker(source, started);
+    worker.postMessage({
+      module: options.module,
+      memory: options.wasmMemory,
+      control,
+      steps,
+      threads,
+      scratch: scratch + (i + 1) * scratchStride,
+      spins: SPINS,
+    });
+    return worker;
+  });
+  function close() {
+    if (closed) return;
+    closed = true;
+    Atomics.store(control, STEP, -1);
+    Atomics.add(control, GO, 1);
+    Atomics.notify(control, GO);
+    for (const worker of running) worker.terminate();
+  }
+  return {
+    threads,
+    ready,
+    close,
+    run(step: number): boolean {
+      if (closed || Atomics.load(control, RUNNING) !== workers) return false;
+      Atomics.store(control, DONE, 0);
+      Atomics.store(control, NEXT, 0);
+      Atomics.store(control, STEP, step);
+      Atomics.add(control, GO, 1);
+      Atomics.notify(control, GO);
+      runShare(kernels, steps[step]!, threads, scratch, values, claim);
+      for (let spin = 0; ; spin++) {
+        const done = Atomics.load(control, DONE);
+        if (done === workers) return true;
+        if (spin > SPINS && canWait) Atomics.wait(control, DONE, done);
+      }
+    },
+  };
+}
+
+/**
+ * A thread's part of a step: chunks of it, each claimed by `claim` (which counts up from 0 over
+ * all threads), with `values` as room for the arguments. About four chunks per thread. This is
+ * also a worker's text (toString), so it names nothing outside itself.
+ */
+function runShare(
+  kernels: Record<string, (...args: number[]) => void>,
+  step: SharedStep,
+  threads: number,
+  scratch: number,
+  values: number[],
+  claim: () => number,
+): void {
+  const aligned = Math.ceil(step.units / step.align);
+  const chunk = Math.ceil(aligned / Math.min(aligned, 4 * threads)) * step.align;
+  const tiled = step.split === "tiles";
+  const perSample = Math.ceil(step.pixels / step.tileRows);
+  for (let u0 = claim() * chunk; u0 < step.units; u0 = claim() * chunk) {
+    const u1 = Math.min(step.units, u0 + chunk);
+    // Tiles one at a time; the other splits in one call per chunk.
+    for (let u = u0; u < u1; u = tiled ? u + 1 : u1) {
+      const n = tiled ? Math.floor(u / perSample) : 0;
+      const p0 = tiled ? (u - n * perSample) * step.tileRows : 0;
+      const rows = tiled ? Math.min(step.tileRows, step.pixels - p0) : 0;
+      for (let c = 0; c < step.calls.length; c++) {
+        const call = step.calls[c]!;
+        const args = call.args;
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i]!;
+          values[i] =
+            typeof a === "number"
+              ? a
+              : a[0]! + a[1]! * n + a[2]! * p0 + a[3]! * rows + a[4]! * scratch;
+        }
+        if (step.split === "rows") {
+          values[0] = values[0]! + u0 * values[1]!;
+          values[4] = values[4]! + u0 * values[5]!;
+          values[6] = u1 - u0;
+        } else if (step.split === "columns") {
+          // Panel u0 of the weights starts 16·K floats per panel in; bias and out 16 floats.
+          values[2] = values[2]! + u0 * 64 * values[7]!;
+          values[3] = values[3]! + u0 * 64;
+          values[4] = values[4]! + u0 * 64;
+          values[8] = Math.min(values[8]!, u1 * 16) - u0 * 16;
+        } else if (step.split === "outRows") {
+          values[args.length - 2] = u0;
+          values[args.length - 1] = u1;
+        }
+        kernels[call.fn]!.apply(undefined, values);
+      }
+    }
+  }
+}
+
+/**
+ * A worker: instantiate the kernels on the shared memory, say so, then run its share of each
+ * step the main thread starts until the step is -1. `seen` counts from 0, so a step started
+ * before the worker ran is not missed (the main thread waits for every worker first anyway).
+ */
+const WORKER_LOOP = `
+  const port = typeof require === "function" ? require("node:worker_threads").parentPort : self;
+  const start = (init) => {
+    const { control, steps, threads, scratch, spins } = init;
+    const imports = { env: { memory: init.memory } };
+    const kernels = new WebAssembly.Instance(init.module, imports).exports;
+    const values = [];
+    const claim = () => Atomics.add(control, ${NEXT}, 1);
+    Atomics.add(control, ${RUNNING}, 1);
+    port.postMessage("running");
+    for (let seen = 0; ; ) {
+      let go = Atomics.load(control, ${GO});
+      for (let spin = 0; go === seen && spin < spins; spin++) go = Atomics.load(control, ${GO});
+      while (go === seen) {
+        Atomics.wait(control, ${GO}, seen);
+        go = Atomics.load(control, ${GO});
+      }
+      seen = go;
+      const step = Atomics.load(control, ${STEP});
+      if (step < 0) return;
+      runShare(kernels, steps[step], threads, scratch, values, claim);
+      if (Atomics.add(control, ${DONE}, 1) === threads - 2) Atomics.notify(control, ${DONE});
+    }
+  };
+  if (port.on) port.once("message", start);
+  else port.onmessage = (event) => start(event.data);
+  `;
