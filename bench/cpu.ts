@@ -13,7 +13,7 @@ import { tfjsModel, useTfjs } from "./tfjs.js";
  * MobileNetV1 1.0/224, batch 1, one thread: the CPU plan, the generated TypeScript module
  * (`dsnet compile --target ts`), the module of plain TypeScript loops (`--kernels js`),
  * tfjs-backend-cpu and tfjs-backend-wasm (SIMD, one thread), with the same weights, in the same
- * run.
+ * run; then V1 and V2 on 1 and 2 threads.
  */
 export async function cpuBenchmarks(): Promise<void> {
   heading("CPU: MobileNetV1 1.0/224, batch 1, one thread");
@@ -32,6 +32,9 @@ export async function cpuBenchmarks(): Promise<void> {
   const maxDiff = (other: Float32Array) =>
     ours.reduce((d, v, i) => Math.max(d, Math.abs(v - other[i])), 0).toExponential(2);
   console.log(`outputs agree: max |plan - module| = ${maxDiff(generated.forward(input))}`);
+  console.log(
+    `kernels: the CPU plan runs the ${plan.kernelsVariant} build (relaxed SIMD where the engine has it); the generated module simd128`,
+  );
   const loops = (await importGeneratedModule(graph, "js")).createModel({ batch: 1 });
   console.log(`max |plan - --kernels js module| = ${maxDiff(loops.forward(input))}`);
 
@@ -104,7 +107,7 @@ export async function cpuBenchmarks(): Promise<void> {
  * MobileNetV1 and V2 1.0/224, batch 1: the CPU plan and the generated module on 1 and 2 threads
  * (src/runtime/threads.ts), in interleaved rounds, with each one's ratio to one thread.
  */
-export async function threadBenchmarks(): Promise<void> {
+async function threadBenchmarks(): Promise<void> {
   heading("CPU: threads, MobileNetV1 and V2 1.0/224, batch 1");
   console.log(
     `load average: ${loadavg()

@@ -1,17 +1,42 @@
 import fc from "fast-check";
+import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { KERNELS_WASM_BASE64 } from "../src/runtime/kernels.generated.js";
-import { instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
-import { packDepthwise, roundUp } from "../src/runtime/runtime.js";
-import { Random } from "../src/weights/init.js";
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from "../src/runtime/kernels.generated.js";
+import { chooseKernels, instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
+import { packConv, packDepthwise, roundUp } from "../src/runtime/runtime.js";
+import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { planSteps, stepKernel } from "../src/backends/cpu/steps.js";
+import { compileGraph } from "../src/compile.js";
+import { initialWeights, Random } from "../src/weights/init.js";
+import { compareToReference } from "./fixtures.js";
+import { checkSources } from "./helpers.js";
+import { referenceForward } from "./reference.js";
 import { runs } from "./runs.js";
 
 /*
  * kernels.wat's depthwise kernels against a float64 loop in plain JavaScript, called directly
  * on random shapes, strides, dilations, uneven padding, channel counts that are not a multiple
  * of 4 and the activations fused into them; and their output-row range: rows [oy0, oy1) are
- * written, nothing else, and ranges that split the output add up to the whole.
+ * written, nothing else, and ranges that split the output add up to the whole. conv_direct
+ * likewise against a float64 convolution. Both builds: plain SIMD128, and relaxed SIMD (whose
+ * fused multiply-adds round differently), which Node 20 validates only with a V8 flag set here.
  */
+
+setFlagsFromString("--experimental-wasm-relaxed-simd");
+
+const BUILDS = [
+  ["simd128", KERNELS_WASM_BASE64],
+  ["relaxed-simd", KERNELS_RELAXED_WASM_BASE64],
+] as const;
+
+it("the relaxed-SIMD build validates here, and is chosen", () => {
+  expect(chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64).variant).toBe(
+    "relaxed-simd",
+  );
+});
 
 type DepthwiseKernel = "depthwise" | "depthwise3x3" | "depthwise5x5";
 
@@ -42,8 +67,10 @@ function outputSize(c: Case): [number, number] {
 /** The activations by kernel code (kernels.wat): none, relu, relu6, leaky_relu 0.1, hardsigmoid, hardswish. */
 function activate(v: number, act: number): number {
   const hardsigmoid = Math.min(Math.max(v + 3, 0), 6) / 6;
-  return [v, Math.max(v, 0), Math.min(Math.max(v, 0), 6), v < 0 ? 0.1 * v : v, hardsigmoid][act] ??
-    v * hardsigmoid;
+  return (
+    [v, Math.max(v, 0), Math.min(Math.max(v, 0), 6), v < 0 ? 0.1 * v : v, hardsigmoid][act] ??
+    v * hardsigmoid
+  );
 }
 
 interface Inputs {
@@ -112,7 +139,8 @@ function run(
   const [px, pw, pb, po] = at.map((a) => a * 4);
   const sizes = [c.n, c.h, c.w, c.c, oh, ow] as const;
   const rest = [...c.stride, ...c.dilation, c.pad[0], c.pad[2], c.act, 0.1] as const;
-  for (const [oy0, oy1] of ranges) call(kernels, kernel, [px, pw, pb, po], sizes, c.k, rest, oy0, oy1);
+  for (const [oy0, oy1] of ranges)
+    call(kernels, kernel, [px, pw, pb, po], sizes, c.k, rest, oy0, oy1);
   return memory.slice(at[3], at[3] + outLength + 16);
 }
 
@@ -165,13 +193,13 @@ const cases = (k: number) =>
     })
     .filter((c) => outputSize(c).every((s) => s >= 1));
 
-describe("depthwise kernels against a float64 loop", () => {
+describe.each(BUILDS)("%s: depthwise kernels against a float64 loop", (_, base64) => {
   for (const k of [3, 5, 2]) {
     it(`${kernelOf(k)} (${k}x${k})`, () => {
       fc.assert(
         fc.property(cases(k), fc.nat(1000), (c, seed) => {
           const data = inputs(c, seed);
-          const out = run(kernelOf(k), c, data, [[0, outputSize(c)[0]]]);
+          const out = run(kernelOf(k), c, data, [[0, outputSize(c)[0]]], base64);
           expectClose(out, reference(c, data), JSON.stringify(c));
         }),
         { numRuns: runs(300) },
@@ -198,7 +226,7 @@ describe("depthwise kernels against a float64 loop", () => {
         act,
       };
       const data = inputs(c, act);
-      const out = run("depthwise3x3", c, data, [[0, outputSize(c)[0]]]);
+      const out = run("depthwise3x3", c, data, [[0, outputSize(c)[0]]], base64);
       expectClose(out, reference(c, data), JSON.stringify(c));
     }
   });
@@ -238,4 +266,140 @@ describe("the depthwise kernels' output-row range", () => {
       );
     });
   }
+});
+
+/** A convolution of `c` (its k x k filter, `co` output channels), in float64. */
+function convReference(
+  c: Case,
+  co: number,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array,
+) {
+  const [oh, ow] = outputSize(c);
+  const out = new Float64Array(c.n * oh * ow * co);
+  for (let n = 0; n < c.n; n++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let o = 0; o < co; o++) {
+          let sum = bias[o];
+          for (let ky = 0; ky < c.k; ky++)
+            for (let kx = 0; kx < c.k; kx++) {
+              const iy = oy * c.stride[0] - c.pad[0] + ky * c.dilation[0];
+              const ix = ox * c.stride[1] - c.pad[2] + kx * c.dilation[1];
+              if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) continue;
+              for (let ci = 0; ci < c.c; ci++) {
+                sum +=
+                  x[((n * c.h + iy) * c.w + ix) * c.c + ci] *
+                  weight[((o * c.c + ci) * c.k + ky) * c.k + kx];
+              }
+            }
+          out[((n * oh + oy) * ow + ox) * co + o] = activate(sum, c.act);
+        }
+  return out;
+}
+
+describe.each(BUILDS)("%s: conv_direct against a float64 convolution", (_, base64) => {
+  it("random shapes, strides, dilations, padding, 1 to 4 input channels, row ranges", () => {
+    const convCases = fc
+      .record({
+        n: fc.integer({ min: 1, max: 2 }),
+        h: fc.integer({ min: 1, max: 11 }),
+        w: fc.integer({ min: 1, max: 13 }),
+        c: fc.integer({ min: 1, max: 4 }),
+        k: fc.integer({ min: 1, max: 5 }),
+        stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+        dilation: fc.tuple(fc.constantFrom(1, 1, 2), fc.constantFrom(1, 1, 2)),
+        pad: fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)),
+        act: fc.integer({ min: 0, max: 5 }),
+      })
+      .filter((c) => outputSize(c).every((s) => s >= 1));
+    fc.assert(
+      fc.property(
+        convCases,
+        fc.integer({ min: 1, max: 37 }),
+        fc.nat(1000),
+        fc.nat(),
+        (c, co, seed, r) => {
+          const [oh, ow] = outputSize(c);
+          const random = new Random(seed);
+          const uniform = (length: number) =>
+            Float32Array.from({ length }, () => random.uniform(-1, 1));
+          const x = uniform(c.n * c.h * c.w * c.c);
+          const weight = uniform(co * c.c * c.k * c.k);
+          const bias = uniform(co);
+          const [w, b] = packConv(weight, bias, co, c.c, c.k, c.k, 1, false);
+          const outLength = c.n * oh * ow * co;
+          const at = [16, roundUp(16 + x.length + 4, 4)];
+          at.push(roundUp(at[1] + w.length, 4));
+          at.push(roundUp(at[2] + b.length, 4));
+          const { kernels, memory } = instantiateKernels(base64, at[3] + outLength + 32);
+          memory.set(x, at[0]);
+          memory.set(w, at[1]);
+          memory.set(b, at[2]);
+          memory.fill(SENTINEL, at[3], at[3] + outLength + 16);
+          const [px, pw, pb, po] = at.map((a) => a * 4);
+          const split = r % (oh + 1);
+          for (const [oy0, oy1] of [
+            [split, oh],
+            [0, split],
+          ]) {
+            kernels.conv_direct(
+              px,
+              pw,
+              pb,
+              po,
+              c.n,
+              c.h,
+              c.w,
+              c.c,
+              oh,
+              ow,
+              c.k,
+              c.k,
+              ...c.stride,
+              ...c.dilation,
+              c.pad[0],
+              c.pad[2],
+              co,
+              c.act,
+              0.1,
+              oy0,
+              oy1,
+            );
+          }
+          const out = memory.slice(at[3], at[3] + outLength + 16);
+          expectClose(out, convReference(c, co, x, weight, bias), JSON.stringify({ ...c, co }));
+        },
+      ),
+      { numRuns: runs(200) },
+    );
+  });
+});
+
+describe("the CPU plan on the relaxed-SIMD build", () => {
+  const sources = [
+    "input 23x21x3\nconv 3x3 16 s2 same -> bn -> relu6\ndw 3x3 same -> bn -> relu6\nconv 1x1 24 -> relu",
+    "input 19x17x4\nconv 3x3 40 s2 same -> hardswish\ndw 3x3 s2 same -> relu6\ndw 5x5 same\ngap\nfc 10",
+  ];
+  it.each(sources)("%s: equal to the reference", (source) => {
+    const network = checkSources(source).networks[0];
+    const weights = initialWeights(network, 3).map((t) => t.data);
+    const graph = compileGraph(network, weights, { target: "cpu" });
+    expect(planSteps(graph).map(stepKernel)).toContain("conv_direct");
+    for (const batch of [1, 2]) {
+      const [h, w, c] = network.input;
+      const random = new Random(batch);
+      const input = Float32Array.from({ length: batch * h * w * c }, () => random.uniform(-1, 1));
+      const plan = new CpuPlan(graph, { batch });
+      expect(plan.kernelsVariant).toBe("relaxed-simd");
+      const reference = referenceForward(
+        compileGraph(network, weights, { target: "cpu", optimize: false }),
+        input,
+        batch,
+      );
+      const { maxError, tolerance } = compareToReference(plan.forward(input), reference);
+      expect(maxError, `${source}, batch ${batch}`).toBeLessThanOrEqual(tolerance);
+    }
+  });
 });

@@ -196,6 +196,32 @@ describe("threads", () => {
     });
   });
 
+  it("fall back to one thread with a one-line note where workers are refused", async () => {
+    const network = exampleNetwork("examples/mobilenet_v1.dsnet", ["res=96"]);
+    const weights = initialWeights(network).map((t) => t.data);
+    const input = inputFor(network, 1);
+    const one = await planOutput(network, weights, input, 1, 1);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const builtin = process.getBuiltinModule.bind(process);
+    const refused = class {
+      constructor() {
+        throw new Error("refused");
+      }
+    };
+    vi.spyOn(process, "getBuiltinModule").mockImplementation(((name: string) =>
+      name === "node:worker_threads" ? { Worker: refused } : builtin(name)) as typeof builtin);
+    try {
+      const fallback = await planOutput(network, weights, input, 1, 2);
+      expect(fallback.threads).toBe(1);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        "dsnet: no worker threads allowed here: running on one thread",
+      ]);
+      expect(firstDifference(fallback.output, one.output)).toBe(-1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it("do not keep Node alive when a plan is never disposed", () => {
     const dir = mkdtempSync(join(tmpdir(), "dsnet-threads-"));
     try {

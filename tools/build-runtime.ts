@@ -30,25 +30,92 @@ const HEADER = [
 
 export async function generateKernelsModule(): Promise<string> {
   const path = "src/runtime/kernels.wat";
+  const wat = readFileSync(path, "utf8");
   const wabt = await wabtInit();
-  // threads: the kernels' memory is shared (src/runtime/threads.ts).
-  const features = { simd: true, threads: true };
-  const module = wabt.parseWat(path, readFileSync(path, "utf8"), features);
-  // wabt's types omit validate's features, without which it refuses a shared memory.
-  (module.validate as (features: object) => void).call(module, features);
-  const { buffer } = module.toBinary({});
-  module.destroy();
-  const lines =
-    Buffer.from(buffer)
-      .toString("base64")
-      .match(/.{1,96}/g) ?? [];
+  const assemble = (text: string, relaxed: boolean): string[] => {
+    // threads: the kernels' memory is shared (src/runtime/threads.ts).
+    const features = { simd: true, threads: true, relaxed_simd: relaxed };
+    const module = wabt.parseWat(path, text, features);
+    // wabt's types omit validate's features, without which it refuses a shared memory.
+    (module.validate as (features: object) => void).call(module, features);
+    const { buffer } = module.toBinary({});
+    module.destroy();
+    return (
+      Buffer.from(buffer)
+        .toString("base64")
+        .match(/.{1,96}/g) ?? []
+    );
+  };
+  const constant = (lines: string[]) => lines.map((l) => `  "${l}"`).join(" +\n") + ";";
   return [
     ...HEADER,
     "/** kernels.wat, assembled: a WebAssembly module (SIMD128) as base64. */",
     "export const KERNELS_WASM_BASE64 =",
-    lines.map((l) => `  "${l}"`).join(" +\n") + ";",
+    constant(assemble(wat, false)),
+    "",
+    "/**",
+    " * The same with relaxed SIMD: in the exported kernels other than `activate`, each",
+    " * acc + a·b is one f32x4.relaxed_madd (a fused multiply-add where the CPU has one).",
+    " */",
+    "export const KERNELS_RELAXED_WASM_BASE64 =",
+    constant(assemble(relaxedMadd(wat), true)),
     "",
   ].join("\n");
+}
+
+/**
+ * kernels.wat with `(f32x4.add (local.get $acc) (f32x4.mul A B))` written as
+ * `(f32x4.relaxed_madd A B (local.get $acc))` in the exported functions except `activate`
+ * (whose activations keep their tested rounding). The accumulator is a plain local read, so
+ * evaluating it after A and B changes nothing but the rounding.
+ */
+export function relaxedMadd(wat: string): string {
+  const funcs = [...wat.matchAll(/^ {2}\(func /gm)].map((m) => m.index);
+  let out = "";
+  let from = 0;
+  funcs.forEach((start, i) => {
+    const end = i + 1 < funcs.length ? funcs[i + 1] : wat.length;
+    const text = wat.slice(start, end);
+    const fuse = /^ {2}\(func \(export "(?!activate")/.test(text);
+    out += wat.slice(from, start) + (fuse ? fuseAdds(text) : text);
+    from = end;
+  });
+  return out + wat.slice(from);
+}
+
+function fuseAdds(text: string): string {
+  const add = "(f32x4.add (local.get $";
+  let out = "";
+  let at = 0;
+  for (let i = text.indexOf(add); i >= 0; i = text.indexOf(add, at)) {
+    const acc = balanced(text, i + "(f32x4.add ".length);
+    const rest = text.slice(acc.end).trimStart();
+    if (!rest.startsWith("(f32x4.mul ")) {
+      out += text.slice(at, acc.end);
+      at = acc.end;
+      continue;
+    }
+    const mulAt = text.indexOf("(f32x4.mul ", acc.end);
+    const a = balanced(text, mulAt + "(f32x4.mul ".length);
+    const b = balanced(text, text.indexOf("(", a.end));
+    const close = text.indexOf(")", b.end); // the mul's
+    const addClose = text.indexOf(")", close + 1);
+    out += text.slice(at, i);
+    out += `(f32x4.relaxed_madd ${fuseAdds(a.text)} ${fuseAdds(b.text)} ${acc.text})`;
+    at = addClose + 1;
+  }
+  return out + text.slice(at);
+}
+
+/** The parenthesised expression starting at `from` (which is its "("), and where it ends. */
+function balanced(text: string, from: number): { text: string; end: number } {
+  if (text[from] !== "(") throw new Error(`kernels.wat: expected "(" at ${from}`);
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")" && --depth === 0) return { text: text.slice(from, i + 1), end: i + 1 };
+  }
+  throw new Error("kernels.wat: unbalanced parentheses");
 }
 
 /**

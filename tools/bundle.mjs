@@ -12,7 +12,19 @@ await build({
   format: "esm",
   target: "node20",
   sourcemap: true,
-  external: ["webgpu", "typescript", "pngjs", "@tensorflow/*"],
+  // The language server's protocol libraries and the graph layout serve one command each
+  // (`lsp`, `graph`): loaded from node_modules when asked for, they add nothing to the start of
+  // every other command.
+  external: [
+    "webgpu",
+    "typescript",
+    "pngjs",
+    "@tensorflow/*",
+    "vscode-languageserver",
+    "vscode-languageserver/*",
+    "vscode-languageserver-textdocument",
+    "@dagrejs/dagre",
+  ],
   // commander is CommonJS and calls require(); give the ES module bundle one.
   banner: {
     js: "import { createRequire as __dsnetCreateRequire } from 'node:module'; const require = __dsnetCreateRequire(import.meta.url);",

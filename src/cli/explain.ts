@@ -36,7 +36,10 @@ export function renderExplanation(code: string): string | undefined {
       .split("\n")
       .map((line) => (line ? `    ${line}` : ""))
       .join("\n");
-  const reported = checkExample(explanation).diagnostics.find((d) => d.code === key);
+  const reported =
+    explanation.reportedBy === undefined
+      ? checkExample(explanation).diagnostics.find((d) => d.code === key)
+      : undefined;
   const lines = [
     `${key} (${entries[0].severity}): ${explanation.title}`,
     "",
@@ -50,6 +53,9 @@ export function renderExplanation(code: string): string | undefined {
     indent(explanation.shown ?? explanation.example),
     "",
   ];
+  if (explanation.reportedBy !== undefined) {
+    lines.push(`Reported by \`${explanation.reportedBy}\` when the model disagrees.`, "");
+  }
   if (reported) {
     // `check` takes no --set and accepts a library of blocks; `summary` does neither.
     const summary = explanation.set !== undefined || explanation.requireNetwork;

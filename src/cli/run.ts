@@ -12,6 +12,8 @@ import {
   type Runner,
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
+import { chooseKernels } from "../runtime/kernels.js";
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from "../runtime/kernels.generated.js";
 import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
 import { RESIZE_MODES, type ResizeMode } from "../weights/image.js";
@@ -256,6 +258,8 @@ export interface BenchResult {
   gflops: number;
   /** CPU plan only: time and GFLOP/s per kind of step, from separately timed passes. */
   perKind?: Record<string, { ms: number; macs: number; gflops: number }>;
+  /** cpu and ts: which build of the WebAssembly kernels ran (relaxed SIMD where the engine has it). */
+  kernels?: string;
 }
 
 /** `dsnet bench FILE`: forward passes only (the plan is built once), warm-up, then the median. */
@@ -334,6 +338,11 @@ export async function benchmark(
   };
   options.progress?.("timing each step");
   if (runner.steps) result.perKind = timeByKind(runner, input, options.runs);
+  // The CPU plan takes the relaxed-SIMD build where the engine validates it; a generated
+  // module embeds the plain one.
+  if (backend === "cpu") {
+    result.kernels = chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64).variant;
+  } else if (backend === "ts") result.kernels = "simd128";
   runner.dispose?.();
   return result;
 }
@@ -370,6 +379,7 @@ export function describeBench(r: BenchResult): string {
   const lines = [
     `${r.network} on ${r.backend}, batch ${r.batch}: median ${r.medianMs.toFixed(2)} ms, min ${r.minMs.toFixed(2)} ms over ${r.runs} runs; ${r.gflops.toFixed(1)} GFLOP/s (${(r.macs / 1e6).toFixed(1)} M MACs)${r.threads === undefined ? "" : `; ${r.threads} thread${r.threads === 1 ? "" : "s"}`}`,
   ];
+  if (r.kernels) lines.push(`  kernels: ${r.kernels}`);
   if (r.perKind) {
     for (const [kind, t] of Object.entries(r.perKind)) {
       const rate = t.macs ? `, ${t.gflops.toFixed(1)} GFLOP/s` : "";

@@ -20,6 +20,12 @@ export interface Explanation {
   requireNetwork?: boolean;
   /** The example as printed, where the real one is too long to read (the limits). */
   shown?: string;
+  /**
+   * The command that reports the code by comparing the program with another file (a model
+   * whose weights are imported): checking the example alone reports nothing, so `explain`
+   * shows it without running it and test/weights-import-tfjs.test.ts produces the code.
+   */
+  reportedBy?: string;
 }
 
 export const explanations: Record<string, Explanation> = {
@@ -426,5 +432,34 @@ only one). The name must be one of that network's parameters; with several netwo
 file, choose one with \`--network\`.`,
     example: "network n(width = 8) {\n  input 8x8x3\n  pw width\n}\n",
     set: ["widht=16"],
+  },
+  // --- weights imported from a model ------------------------------------------------------
+  DS7001: {
+    title: "a batch norm whose eps differs from the imported model's",
+    text: `\`dsnet weights import\` read a batch norm's epsilon from the model (TF.js and Keras say
+it; a PyTorch state_dict does not) and the matching \`bn\` of the .dsnet uses another. The
+weights load either way, but every output of that layer is off: Keras's default is 1e-3 where
+PyTorch's, and dsnet's, is 1e-5. Write the model's value on the layer: \`bn eps=0.001\`.`,
+    example: "input 32x32x3\nconv 3x3 16 s2\nbn             # the model says epsilon 0.001\nrelu\n",
+    reportedBy: "dsnet weights import model.json main.dsnet -o w.safetensors",
+  },
+  DS7002: {
+    title: "a layer that pads differently from the imported model's",
+    text: `The model pads this layer's input in another way than the .dsnet does at this size. The
+usual cause is TensorFlow's SAME padding: on an even input at stride 2 it pads 0 pixels before
+and 1 after, where dsnet's \`same\` (PyTorch's \`padding=k//2\`) pads 1 and 1, so the answer is
+\`pad=same_upper\`. A Keras ZeroPadding2D before a VALID convolution is an explicit
+\`pad=[top, bottom, left, right]\`. The shapes agree either way, so only the numbers are wrong;
+the message's help says what to write.`,
+    example: "input 32x32x3\nconv 3x3 16 s2 pad=same   # the model says SAME\nrelu\n",
+    reportedBy: "dsnet weights import model.json main.dsnet -o w.safetensors",
+  },
+  DS7003: {
+    title: "a layer whose stride or dilation differs from the imported model's",
+    text: `The model's layer moves its window with another stride or dilation than the matching
+.dsnet layer. After a global pool the shapes can still agree, so the check of shapes alone would
+not notice; write the model's stride (\`s2\`) and dilation (\`d2\`) on the layer.`,
+    example: "input 32x32x3\nconv 3x3 16 s1   # the model says strides 2\nrelu\ngap\nfc 10\n",
+    reportedBy: "dsnet weights import model.json main.dsnet -o w.safetensors",
   },
 };

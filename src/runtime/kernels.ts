@@ -196,6 +196,24 @@ function unshareMemory(bytes: Uint8Array): void {
   throw new Error("internal: the kernels import no memory");
 }
 
+/** Which build of kernels.wat runs: with relaxed SIMD's fused multiply-add, or plain SIMD128. */
+export type KernelsVariant = "relaxed-simd" | "simd128";
+
+/**
+ * The relaxed-SIMD build of the kernels where this engine validates it (V8 11.4 and later,
+ * Firefox 120; Node 20 only with --experimental-wasm-relaxed-simd), else the plain one.
+ */
+export function chooseKernels(
+  plainBase64: string,
+  relaxedBase64: string,
+): { base64: string; variant: KernelsVariant } {
+  const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
+    .WebAssembly;
+  return wasm.validate(decodeBase64(relaxedBase64))
+    ? { base64: relaxedBase64, variant: "relaxed-simd" }
+    : { base64: plainBase64, variant: "simd128" };
+}
+
 /** Copies packed tensors into memory at their offsets (in elements). */
 export function place(
   memory: Float32Array,

@@ -22,9 +22,9 @@ export interface SharedStep {
   /**
    * rows: a gemm call's rows (x and out move by their strides); columns: its panels of 16
    * output columns (for few rows: each thread then reads only its part of the weights);
-   * outRows: the output rows [oy0, oy1) of every sample, a depthwise kernel's last two
-   * arguments; tiles: im2col's tile loop (`pixels` output pixels per sample, `tileRows` at a
-   * time), over every sample.
+   * outRows: the output rows [oy0, oy1) of every sample, the last two arguments of a depthwise
+   * kernel or conv_direct; tiles: im2col's tile loop (`pixels` output pixels per sample,
+   * `tileRows` at a time), over every sample.
    */
   split: "rows" | "columns" | "outRows" | "tiles";
   units: number;
@@ -198,19 +198,20 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
     }
     if (--pending === 0 || !ok) resolve();
   };
-  const running = Array.from({ length: workers }, (_, i) => {
-    const worker = spawnWorker(source, started);
-    worker.postMessage({
-      module: options.module,
-      memory: options.wasmMemory,
-      control,
-      steps,
-      threads,
-      scratch: scratch + (i + 1) * scratchStride,
-      spins: SPINS,
-    });
-    return worker;
-  });
+  const running: ThreadWorker[] = [];
+  try {
+    for (let i = 1; i <= workers; i++) {
+      const worker = spawnWorker(source, started);
+      running.push(worker);
+      const init = { module: options.module, memory: options.wasmMemory, control, steps };
+      worker.postMessage({ ...init, threads, scratch: scratch + i * scratchStride, spins: SPINS });
+    }
+  } catch {
+    // A page's Content-Security-Policy may refuse workers from a blob: URL.
+    note("dsnet: no worker threads allowed here: running on one thread");
+    close();
+    return { threads: 1, ready: Promise.resolve(), run: () => false, close() {} };
+  }
   function close() {
     if (closed) return;
     closed = true;

@@ -1,7 +1,10 @@
 import { planBuffers, type BufferPlan } from "../../ir/buffers.js";
 import { checkAddressable } from "../errors.js";
 import { valueSize, type Graph } from "../../ir/graph.js";
-import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
 import { isConstant, sharedStepPlan } from "./threads.js";
@@ -61,6 +64,8 @@ export class CpuPlan {
   readonly buffers: BufferPlan;
   /** Bytes of packed weights. */
   readonly weightBytes: number;
+  /** Which build of the kernels runs (relaxed SIMD where the engine has it). */
+  readonly kernelsVariant: rt.KernelsVariant;
   private kernels: rt.Kernels;
   private memory: Float32Array;
   private pool: rt.KernelThreads;
@@ -98,7 +103,9 @@ export class CpuPlan {
     cursor += this.batch * this.buffers.arenaElements + 4;
     const scratch = cursor;
     cursor += threads * scratchStride;
-    const instance = rt.instantiateKernels(KERNELS_WASM_BASE64, cursor, threads > 1);
+    const { base64, variant } = rt.chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64);
+    this.kernelsVariant = variant;
+    const instance = rt.instantiateKernels(base64, cursor, threads > 1);
     ({ kernels: this.kernels, memory: this.memory } = instance);
     packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + this.batch * o));

@@ -53,7 +53,8 @@ export function sharedStepPlan(
   }
   if (calls.calls.length !== 1) return undefined;
   const { fn, args } = calls.calls[0]!;
-  // gemm's rows are its 7th argument; a depthwise kernel's output rows [0, oh) its last two.
+  // gemm's rows are its 7th argument; the output rows [0, oh) of a depthwise kernel and of
+  // conv_direct (a standard convolution without im2col) their last two.
   if (fn === "k.gemm" && d.kind === "pointwise") {
     // Few rows (a 14x14 or 7x7 map): split the columns, so that each thread reads a part of
     // the weights rather than all of them.
@@ -62,7 +63,7 @@ export function sharedStepPlan(
     const split = columns ? "columns" : "rows";
     return { split, units, align: columns ? 1 : 4, pixels: 0, tileRows: 0, calls: linearCalls };
   }
-  if (fn.startsWith("k.depthwise")) {
+  if (fn.startsWith("k.depthwise") || fn === "k.conv_direct") {
     const units = args[args.length - 1]!;
     return { split: "outRows", units, align: 1, pixels: 0, tileRows: 0, calls: linearCalls };
   }

@@ -1,6 +1,6 @@
 import type { Call, StepCalls } from "../cpu/calls.js";
 import { roundUp } from "../../runtime/runtime.js";
-import type { ConvGeometry, KernelActivation, StepDescriptor } from "../cpu/steps.js";
+import type { KernelActivation, StepDescriptor } from "../cpu/steps.js";
 import type { CodeWriter } from "./layout.js";
 
 /*
@@ -21,7 +21,7 @@ import type { CodeWriter } from "./layout.js";
 /** A statement of a step's body: a runtime call, printed as the other modules print it, or code. */
 export type JsStatement = Call | ((code: CodeWriter) => void);
 
-/** Output pixels per im2col tile, at most: its rows stay in cache while gemm reads them. */
+/** Floats of an im2col tile, about: its rows stay in cache while gemm reads them. */
 const IM2COL_FLOATS = 16384;
 /** Rows of a large matrix product per tile, so that its inputs stay in cache across columns. */
 const GEMM_TILE_FLOATS = 16384;
@@ -320,7 +320,12 @@ export class JsKernels {
     code.open(`for (let oy = 0; oy < ${oh}; oy++) {`);
     code.open(`for (let c = 0; c < ${c}; c++) {`);
     code.line(`const o = out + oy * ${ow * c} + c;`);
-    const allBorder = `for (let ox = 0; ox < ${ow}; ox++) m[o + ox * ${c}] = border(x, oy, ox, c);`;
+    // Output columns [from, to) through `border`.
+    const borderColumns = (from: number, to: number) =>
+      to - from === 1
+        ? `m[${offsetBy("o", from * c)}] = border(x, oy, ${from}, c);`
+        : `for (let ox = ${from}; ox < ${to}; ox++) m[o + ox * ${c}] = border(x, oy, ox, c);`;
+    const allBorder = borderColumns(0, ow);
     if (!interior) {
       code.line(allBorder);
     } else {
@@ -330,16 +335,14 @@ export class JsKernels {
         code.line(allBorder, "continue;");
         code.close();
       }
-      if (ox0 > 0) {
-        code.line(`for (let ox = 0; ox < ${ox0}; ox++) m[o + ox * ${c}] = border(x, oy, ox, c);`);
-      }
+      if (ox0 > 0) code.line(borderColumns(0, ox0));
       code.line("// The filter's taps and bias for channel c, then the columns inside the input.");
       for (let t = 0; t < taps; t++) {
         code.line(`const w${t} = ${this.read(`${weights + t * cp} + c`)};`);
       }
       code.line(`const b = ${this.read(`${bias} + c`)};`);
       // i: the window's first tap for column ox0.
-      const first = `(${iy("oy")}) * ${width * c}`;
+      const first = `${factor(iy("oy"))} * ${width * c}`;
       const column = ox0 * sw - g.padding.left;
       code.line(`let i = x + ${first}${column === 0 ? "" : ` + ${column * c}`} + c;`);
       code.open(`for (let ox = ${ox0}; ox < ${ox1}; ox++, i += ${sw * c}) {`);
@@ -357,11 +360,7 @@ export class JsKernels {
       }
       code.line(`m[o + ox * ${c}] = ${this.activate(step.act, "acc")};`);
       code.close();
-      if (ox1 < ow) {
-        code.line(
-          `for (let ox = ${ox1}; ox < ${ow}; ox++) m[o + ox * ${c}] = border(x, oy, ox, c);`,
-        );
-      }
+      if (ox1 < ow) code.line(borderColumns(ox1, ow));
     }
     code.close();
     code.close();
@@ -474,6 +473,11 @@ function inside(pad: number, stride: number, span: number, size: number, outputs
   const lo = Math.min(outputs, Math.ceil(pad / stride));
   const hi = Math.max(lo, Math.min(outputs, Math.floor((size - 1 - span + pad) / stride) + 1));
   return [lo, hi] as const;
+}
+
+/** `e` as a factor of a product: in parentheses if it is a sum. */
+function factor(e: string): string {
+  return /\s/.test(e) ? `(${e})` : e;
 }
 
 /** `e + by` as code, where `by` is a number or a term; `e` itself for 0. */
