@@ -5,7 +5,11 @@ import { benchmark, describeBench } from "../src/cli/run.js";
 import { checkFile } from "../src/check/program.js";
 import { summarize } from "../src/cost/summarize.js";
 import { compileGraph } from "../src/compile.js";
+import type { Network } from "../src/check/network.js";
+import { graphMacs } from "../src/ir/graph.js";
 import { initialWeights, Random } from "../src/weights/init.js";
+import { GRAPH_NETWORKS } from "./graph.js";
+import { checkAgainst, ortNodePeer, ortWebPeer } from "./onnxruntime.js";
 import { heading, measure, median } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
@@ -13,7 +17,7 @@ import { tfjsModel, useTfjs } from "./tfjs.js";
  * MobileNetV1 1.0/224, batch 1, one thread: the CPU plan, the generated TypeScript module
  * (`dsnet compile --target ts`), the module of plain TypeScript loops (`--kernels js`),
  * tfjs-backend-cpu and tfjs-backend-wasm (SIMD, one thread), with the same weights, in the same
- * run; then V1 and V2 on 1 and 2 threads.
+ * run; then each kind of step on its own, and V1 at batch 8.
  */
 export async function cpuBenchmarks(): Promise<void> {
   heading("CPU: MobileNetV1 1.0/224, batch 1, one thread");
@@ -100,56 +104,163 @@ export async function cpuBenchmarks(): Promise<void> {
     describeBench(await benchmark(network, "cpu", { runs: 30, warmup: 5, batch: 1, threads: 1 })),
   );
 
-  await threadBenchmarks();
+  await batchBenchmarks(network);
 }
 
 /**
- * MobileNetV1 and V2 1.0/224, batch 1: the CPU plan and the generated module on 1 and 2 threads
- * (src/runtime/threads.ts), in interleaved rounds, with each one's ratio to one thread.
+ * MobileNetV1 1.0/224 at batch 8 on 1 and 2 threads: images per second, and each kind of
+ * step's GFLOP/s against batch 1.
  */
-async function threadBenchmarks(): Promise<void> {
-  heading("CPU: threads, MobileNetV1 and V2 1.0/224, batch 1");
-  console.log(
-    `load average: ${loadavg()
+async function batchBenchmarks(network: Network): Promise<void> {
+  heading("CPU plan: MobileNetV1 1.0/224, batch 8, throughput");
+  const one = await benchmark(network, "cpu", { runs: 15, warmup: 3, batch: 1, threads: 1 });
+  for (const threads of [1, 2]) {
+    const r = await benchmark(network, "cpu", { runs: 10, warmup: 2, batch: 8, threads });
+    console.log(
+      `batch 8, ${threads} thread${threads > 1 ? "s" : ""}: median ${r.medianMs.toFixed(1)} ms, ${((8 * 1000) / r.medianMs).toFixed(1)} images/s, ${r.gflops.toFixed(1)} GFLOP/s (batch 1, one thread: ${(1000 / one.medianMs).toFixed(1)} images/s)`,
+    );
+    if (threads > 1) continue;
+    for (const [kind, t] of Object.entries(r.perKind ?? {})) {
+      if (!t.macs) continue;
+      console.log(
+        `  ${kind.padEnd(10)} ${one.perKind![kind].gflops.toFixed(1).padStart(5)} GFLOP/s at batch 1, ${t.gflops.toFixed(1).padStart(5)} at batch 8`,
+      );
+    }
+  }
+}
+
+/** The networks of the peer table: the two MobileNets, then the graph networks. */
+const TABLE_NETWORKS: { file: string; network?: string }[] = [
+  { file: "examples/mobilenet_v1.dsnet" },
+  { file: "examples/mobilenet_v2.dsnet" },
+  ...GRAPH_NETWORKS,
+];
+
+/** A column of the peer table: something to time on the table's input. */
+interface Column {
+  name: string;
+  time(runs: number, warmup: number): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Each network at 224, batch 1: the CPU plan and the generated module on 1 and 2 threads
+ * (src/runtime/threads.ts), tfjs-backend-wasm on one, onnxruntime-web's wasm backend and
+ * onnxruntime-node on 1 and 2, in interleaved rounds; then the ratios the targets name.
+ */
+export async function peerBenchmarks(): Promise<void> {
+  heading("CPU: threads and peers, batch 1");
+  const load = () =>
+    loadavg()
       .map((l) => l.toFixed(2))
-      .join(", ")}, ${availableParallelism()} cores`,
-  );
-  for (const file of ["examples/mobilenet_v1.dsnet", "examples/mobilenet_v2.dsnet"]) {
-    const network = checkFile(file).networks[0];
+      .join(", ");
+  console.log(`load average at the start: ${load()}, ${availableParallelism()} cores`);
+  await useTfjs("wasm");
+  const rows: { name: string; kernels: string; gflop: number; ms: Map<string, number> }[] = [];
+  for (const { file, network: name } of TABLE_NETWORKS) {
+    const network = checkFile(file, { network: name }).networks[0];
     const weights = initialWeights(network).map((t) => t.data);
     const [h, w, c] = network.input;
     const random = new Random(7);
     const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
     const module = await importGeneratedModule(compileGraph(network, weights, { target: "ts" }));
     const graph = compileGraph(network, weights, { target: "cpu" });
-    const runners: [string, number, { forward(x: Float32Array): unknown; close(): void }][] = [];
+    const reference = Float32Array.from(new CpuPlan(graph).forward(input));
+    const columns: Column[] = [];
+    const timed = (
+      name: string,
+      forward: () => unknown,
+      close: () => void,
+      output: Float32Array,
+    ) => {
+      checkAgainst(reference, output, `${network.name} ${name}`);
+      columns.push({
+        name,
+        time: async (runs, warmup) => (await measure(forward, runs, warmup)).medianMs,
+        close,
+      });
+    };
+    let kernels = "";
     for (const threads of [1, 2]) {
       const plan = new CpuPlan(graph, { threads });
       await plan.ready;
-      runners.push([
-        "CPU plan",
-        threads,
-        { forward: (x) => plan.forward(x), close: () => plan.dispose() },
-      ]);
+      kernels = plan.kernelsVariant;
+      timed(
+        `dsnet ${threads}T`,
+        () => plan.forward(input),
+        () => plan.dispose(),
+        plan.forward(input),
+      );
       const model = module.createModel({ batch: 1, threads });
       await model.ready;
-      runners.push(["generated module", threads, model]);
+      timed(
+        `module ${threads}T`,
+        () => model.forward(input),
+        () => model.close(),
+        Float32Array.from(model.forward(input)),
+      );
     }
-    const times = runners.map((): number[] => []);
+    const tfjs = tfjsModel(graph, 1);
+    timed(
+      "tfjs-wasm 1T",
+      () => tfjs.forward(input),
+      () => tfjs.dispose(),
+      tfjs.forward(input),
+    );
+    for (const peer of [
+      await ortWebPeer(graph, input, 1),
+      await ortWebPeer(graph, input, 2),
+      await ortNodePeer(graph, input, 1),
+      await ortNodePeer(graph, input, 2),
+    ]) {
+      const short = peer.name === "onnxruntime-node" ? "ort-node" : "ort-web";
+      const name = `${short} ${peer.threads}T`;
+      checkAgainst(reference, peer.output, `${network.name} ${name}`);
+      columns.push({ name, time: peer.time, close: peer.close });
+    }
+    console.log(`${network.name}: outputs agree to 1e-4 * max(1, max |ref|); kernels ${kernels}`);
+    const times = columns.map((): number[] => []);
     for (let round = 0; round < 15; round++) {
-      for (const [i, [, , runner]] of runners.entries()) {
-        times[i].push(
-          (await measure(() => runner.forward(input), 5, round === 0 ? 3 : 1)).medianMs,
-        );
+      for (const [i, column] of columns.entries()) {
+        times[i].push(await column.time(5, round === 0 ? 3 : 1));
       }
     }
-    const medians = times.map(median);
-    for (const [i, [name, threads, runner]] of runners.entries()) {
-      const one = medians[runners.findIndex(([n, t]) => n === name && t === 1)];
-      console.log(
-        `${network.name} ${name}, ${threads} thread${threads > 1 ? "s" : ""}: median ${medians[i].toFixed(2)} ms, ${(one / medians[i]).toFixed(2)}x one thread`,
-      );
-      runner.close();
-    }
+    const ms = new Map(columns.map((column, i) => [column.name, median(times[i])]));
+    columns.forEach((column) => column.close());
+    console.log([...ms].map(([column, t]) => `${column} ${t.toFixed(2)} ms`).join(", "));
+    rows.push({ name: network.name, kernels, gflop: (2 * graphMacs(graph)) / 1e9, ms });
+  }
+  console.log(`load average at the end: ${load()}`);
+
+  const names = [...rows[0].ms.keys()];
+  console.log(`\nmedians in ms (GFLOP/s of the dsnet CPU plan in brackets):`);
+  console.log(`| network | ${names.join(" | ")} |`);
+  console.log(`| --- | ${names.map(() => "---:").join(" | ")} |`);
+  for (const { name, gflop, ms } of rows) {
+    const cells = names.map((n) =>
+      n.startsWith("dsnet")
+        ? `${ms.get(n)!.toFixed(2)} (${(gflop / (ms.get(n)! / 1000)).toFixed(1)})`
+        : ms.get(n)!.toFixed(2),
+    );
+    console.log(`| ${name} | ${cells.join(" | ")} |`);
+  }
+  const ratios: [string, (ms: Map<string, number>) => number, string][] = [
+    ["dsnet 1T vs tfjs-wasm", (m) => m.get("tfjs-wasm 1T")! / m.get("dsnet 1T")!, ">= 1.3x"],
+    ["dsnet 1T vs ort-web 1T", (m) => m.get("ort-web 1T")! / m.get("dsnet 1T")!, ">= 1.3x"],
+    ["dsnet 2T vs dsnet 1T", (m) => m.get("dsnet 1T")! / m.get("dsnet 2T")!, ">= 1.7x"],
+    ["module 2T vs module 1T", (m) => m.get("module 1T")! / m.get("module 2T")!, ""],
+    ["dsnet 2T vs ort-web 2T", (m) => m.get("ort-web 2T")! / m.get("dsnet 2T")!, "> 1x"],
+    ["dsnet 1T / ort-node 1T", (m) => m.get("ort-node 1T")! / m.get("dsnet 1T")!, "ceiling"],
+    ["dsnet 2T / ort-node 2T", (m) => m.get("ort-node 2T")! / m.get("dsnet 2T")!, "ceiling"],
+  ];
+  console.log(`\nratios of medians (speed; above 1: dsnet faster):`);
+  console.log(
+    `| network | ${ratios.map(([n, , target]) => (target ? `${n} (${target})` : n)).join(" | ")} | kernels |`,
+  );
+  console.log(`| --- | ${ratios.map(() => "---:").join(" | ")} | --- |`);
+  for (const { name, kernels, ms } of rows) {
+    console.log(
+      `| ${name} | ${ratios.map(([, f]) => `${f(ms).toFixed(2)}x`).join(" | ")} | ${kernels} |`,
+    );
   }
 }

@@ -6,6 +6,12 @@ import { initialWeights, Random } from "../src/weights/init.js";
 import { heading, measure, median } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
+/** The graph networks in the benchmarks: a file and the network in it, at its defaults. */
+export const GRAPH_NETWORKS = [
+  { file: "examples/mobilenet_v3.dsnet", network: "mobilenet_v3_large" },
+  { file: "examples/efficientnet.dsnet", network: "efficientnet_b0" },
+];
+
 /**
  * The graph networks at 224, batch 1, one thread: the CPU plan against tfjs-backend-wasm
  * running the same optimised graph (same weights, squeeze-and-excitation as tf.mul), in
@@ -13,10 +19,7 @@ import { tfjsModel, useTfjs } from "./tfjs.js";
  */
 export async function graphBenchmarks(): Promise<void> {
   await useTfjs("wasm");
-  for (const [file, name] of [
-    ["examples/mobilenet_v3.dsnet", "mobilenet_v3_large"],
-    ["examples/efficientnet.dsnet", "efficientnet_b0"],
-  ]) {
+  for (const { file, network: name } of GRAPH_NETWORKS) {
     heading(`CPU: ${name} 224, batch 1, one thread`);
     const network = checkFile(file, { network: name }).networks[0];
     const graph = compileGraph(

@@ -1,21 +1,25 @@
 /**
  * `npm run bench`: dsnet against its peers, measured in the same run (these machines are shared
  * and noisy, so only ratios measured side by side mean anything). Medians of many runs after
- * warm-up, one thread.
+ * warm-up, one thread unless a table says threads.
  *
  *   npm run bench                 everything
  *   npm run bench -- compile      parse + check + summary, and `dsnet check` cold start
- *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu and -wasm
+ *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu and -wasm,
+ *                                 by layer type, and batch 8
  *   npm run bench -- graph        MobileNetV3-Large and EfficientNet-B0: CPU plan vs tfjs-wasm
+ *   npm run bench -- ort          all four on 1 and 2 threads: CPU plan, generated module,
+ *                                 tfjs-wasm, onnxruntime-web wasm and onnxruntime-node
  */
 import { compileBenchmarks } from "./compile.js";
-import { cpuBenchmarks } from "./cpu.js";
+import { cpuBenchmarks, peerBenchmarks } from "./cpu.js";
 import { graphBenchmarks } from "./graph.js";
 
 const parts: Record<string, () => Promise<void>> = {
   compile: compileBenchmarks,
   cpu: cpuBenchmarks,
   graph: graphBenchmarks,
+  ort: peerBenchmarks,
 };
 
 const asked = process.argv.slice(2);

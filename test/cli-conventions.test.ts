@@ -116,6 +116,32 @@ describe("-o - writes standard output where the output is one file", () => {
     }
   });
 
+  it("weights init -o - writes the safetensors file, and run --output - the output as .npy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-stdout-"));
+    const cwd = process.cwd();
+    writeFileSync(join(dir, "net.dsnet"), TINY);
+    process.chdir(dir);
+    try {
+      const init = await dsnet(["weights", "init", "net.dsnet", "-o", "-"]);
+      expect(init.code).toBe(0);
+      // safetensors: an 8-byte little-endian header length, then the JSON header.
+      const header = Buffer.from(init.stdout, "latin1");
+      const length = Number(header.readBigUInt64LE(0));
+      expect(Object.keys(JSON.parse(header.subarray(8, 8 + length).toString()))).toEqual(
+        expect.arrayContaining(["dw1.weight", "pw1.weight"]),
+      );
+      expect(init.stderr).toBe("wrote 2 tensors to standard output\n");
+      writeFileSync("x.npy", Buffer.from(npyHeader([8, 8, 3])));
+      const run = await dsnet(["run", "net.dsnet", "--input", "x.npy", "--output", "-"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.startsWith("\x93NUMPY")).toBe(true);
+      expect(run.stdout).toContain("'shape': (1, 8, 8, 8)");
+      expect(existsSync("-")).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it.each([
     ["wgsl", "--target wgsl writes several (shaders, host.ts, weights.bin): give -o DIR"],
     ["onnx", "--target onnx writes its model to a file"],
@@ -290,3 +316,14 @@ describe("WebGPU without a Vulkan driver", () => {
     );
   });
 });
+
+/** A float32 .npy of zeros of `shape`, written by hand (format version 1.0). */
+function npyHeader(shape: number[]): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(", ")}), }`;
+  header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11) + "\n";
+  const count = shape.reduce((a, b) => a * b, 1);
+  const bytes = new Uint8Array(10 + header.length + count * 4);
+  bytes.set([0x93, ...Buffer.from("NUMPY"), 1, 0, header.length & 255, header.length >> 8]);
+  bytes.set(Buffer.from(header, "latin1"), 10);
+  return bytes;
+}

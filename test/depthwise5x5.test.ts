@@ -1,15 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CpuPlan } from "../src/backends/cpu/plan.js";
-import { planSteps, stepKernel } from "../src/backends/cpu/steps.js";
-import { compileGraph } from "../src/compile.js";
 import { KERNELS_WASM_BASE64 } from "../src/runtime/kernels.generated.js";
 import { instantiateKernels } from "../src/runtime/kernels.js";
 import { packDepthwise, roundUp } from "../src/runtime/runtime.js";
-import { initialWeights, Random } from "../src/weights/init.js";
-import { compareToReference } from "./fixtures.js";
-import { checkSources } from "./helpers.js";
-import { referenceForward } from "./reference.js";
+import { Random } from "../src/weights/init.js";
+import { compareToReference, expectPlanMatchesReference } from "./fixtures.js";
 import { runs } from "./runs.js";
 
 /*
@@ -131,22 +126,6 @@ describe("the CPU plan's 5x5 depthwise steps", () => {
     "input 11x11x7\ndw 5x5 valid -> leaky_relu 0.2",
   ];
   it.each(sources)("%s: depthwise5x5, and equal to the reference", (source) => {
-    const network = checkSources(source).networks[0];
-    const weights = initialWeights(network, 3).map((t) => t.data);
-    const graph = compileGraph(network, weights, { target: "cpu" });
-    expect(planSteps(graph).map(stepKernel)).toContain("depthwise5x5");
-    for (const batch of [1, 2]) {
-      const [h, w, c] = network.input;
-      const random = new Random(batch);
-      const input = Float32Array.from({ length: batch * h * w * c }, () => random.uniform(-1, 1));
-      const plan = new CpuPlan(graph, { batch });
-      const reference = referenceForward(
-        compileGraph(network, weights, { target: "cpu", optimize: false }),
-        input,
-        batch,
-      );
-      const { maxError, tolerance } = compareToReference(plan.forward(input), reference);
-      expect(maxError, `${source}, batch ${batch}`).toBeLessThanOrEqual(tolerance);
-    }
+    expectPlanMatchesReference(source, "depthwise5x5");
   });
 });

@@ -1,12 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { planSteps, stepKernel } from "../src/backends/cpu/steps.js";
 import { checkFile } from "../src/check/program.js";
 import { parseOverrides } from "../src/check/overrides.js";
 import type { Network } from "../src/check/network.js";
+import { compileGraph } from "../src/compile.js";
+import { initialWeights, Random } from "../src/weights/init.js";
 import { readNpy } from "../src/weights/npy.js";
 import { matchTensors, readSafetensors } from "../src/weights/safetensors.js";
 import { expectedTensors } from "../src/weights/tensors.js";
+import { checkSources } from "./helpers.js";
+import { referenceForward } from "./reference.js";
 
 /** A PyTorch reference fixture (test/fixtures/README.md), loaded and renamed to dsnet's names. */
 export interface Fixture {
@@ -76,4 +82,28 @@ export function compareToReference(actual: ArrayLike<number>, reference: ArrayLi
   }
   if (actual.length !== reference.length) maxError = Infinity;
   return { maxError, tolerance: 1e-4 * Math.max(1, maxRef), maxRef };
+}
+
+/**
+ * The CPU plan of `source` (initial weights, seed 3) at batches 1 and 2 against the float64
+ * reference of the unoptimized graph; some step of the plan must run `kernel`. Returns the plans.
+ */
+export function expectPlanMatchesReference(source: string, kernel: string): CpuPlan[] {
+  const network = checkSources(source).networks[0];
+  const weights = initialWeights(network, 3).map((t) => t.data);
+  const graph = compileGraph(network, weights, { target: "cpu" });
+  expect(planSteps(graph).map(stepKernel)).toContain(kernel);
+  const reference = compileGraph(network, weights, { target: "cpu", optimize: false });
+  return [1, 2].map((batch) => {
+    const [h, w, c] = network.input;
+    const random = new Random(batch);
+    const input = Float32Array.from({ length: batch * h * w * c }, () => random.uniform(-1, 1));
+    const plan = new CpuPlan(graph, { batch });
+    const { maxError, tolerance } = compareToReference(
+      plan.forward(input),
+      referenceForward(reference, input, batch),
+    );
+    expect(maxError, `${source}, batch ${batch}`).toBeLessThanOrEqual(tolerance);
+    return plan;
+  });
 }

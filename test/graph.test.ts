@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -277,7 +277,7 @@ describe("dsnet graph", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(graphDot(small));
     const out = join(tmp, "small.dot");
-    expect((await cli("graph", smallFile, "-o", out, "--depth", "1")).code).toBe(0);
+    expect((await cli("graph", smallFile, "-o", out, "--depth", "2")).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(graphDot(small, { depth: 1 }));
   });
 
@@ -285,11 +285,15 @@ describe("dsnet graph", () => {
     const r = await cli("graph", smallFile, "--set", "classes=3");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('data-name="fc1" data-op="fc" data-shape="1x1x3"');
-    const depth = await cli("graph", smallFile, "--depth", "-1");
+    const depth = await cli("graph", smallFile, "--depth", "0");
     expect(depth).toMatchObject({
       code: 2,
-      stderr: "dsnet: --depth takes a whole number (0 or more), got -1\n",
+      stderr: "dsnet: --depth takes a whole number of at least 1, got 0\n",
     });
+    const png = await cli("graph", smallFile, "-o", join(tmp, "small.png"));
+    expect(png.code).toBe(2);
+    expect(png.stderr).toMatch(/^dsnet: -o .*small\.png: a SVG picture is written to a \.svg file/);
+    expect(existsSync(join(tmp, "small.png"))).toBe(false);
     const collapse = await cli("graph", smallFile, "--collapse", "repeat9");
     expect(collapse).toMatchObject({
       code: 2,

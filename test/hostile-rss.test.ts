@@ -10,8 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { crc32, deflateSync } from "node:zlib";
-import { zipSync } from "fflate";
+import { deflateSync } from "node:zlib";
 import jpeg from "jpeg-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeModel, encodeModel } from "../src/backends/onnx/proto.js";
@@ -19,6 +18,7 @@ import { initialWeights } from "../src/weights/init.js";
 import { writeSafetensors } from "../src/weights/safetensors.js";
 import { writeNpy } from "../src/weights/npy.js";
 import { checkSources } from "./helpers.js";
+import { checkpoint, declaring, png, rows, statePickle } from "./hostile-files.js";
 
 /*
  * No reader allocates more than a budget for a hostile file: each file runs through the command
@@ -73,27 +73,6 @@ const file = (name: string, data: Uint8Array | string) => {
 const imageNet = file("image.dsnet", "input 4x4x3\nconv 3x3 4 -> gap\n");
 const weightsNet = file("weights.dsnet", "input 4x4x2\nconv 1x1 3\n");
 const validNpy = file("valid.npy", writeNpy([4, 4, 3], new Float32Array(48)));
-
-function png(width: number, height: number, idat: Uint8Array): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    out.set(data, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const end = chunk("IEND", new Uint8Array());
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", idat), end]);
-}
-
-/** Filtered rows of an RGB image: a 0 filter byte, then the samples. */
-const rows = (width: number, height: number) => new Uint8Array(height * (1 + 3 * width));
 
 const segment = (marker: number, body: number[]) => {
   const length = body.length + 2;
@@ -163,90 +142,6 @@ const validSafetensors = () => {
     })),
   );
 };
-
-/** Pickle bytes from opcodes and their arguments (protocol 2). */
-class Pickle {
-  private parts: number[] = [0x80, 2];
-  op(code: string | number, ...bytes: number[]): this {
-    this.parts.push(typeof code === "string" ? code.charCodeAt(0) : code, ...bytes);
-    return this;
-  }
-  str(s: string): this {
-    const b = Buffer.from(s);
-    return this.op("X", ...u32(b.length), ...b);
-  }
-  global(module: string, name: string): this {
-    for (const b of Buffer.from(`c${module}\n${name}\n`)) this.parts.push(b);
-    return this;
-  }
-  int(n: number): this {
-    if (n >= 0 && n < 256) return this.op("K", n);
-    const bytes: number[] = [];
-    for (let i = 0, v = BigInt(n); i < 8; i++, v >>= 8n) bytes.push(Number(v & 0xffn));
-    return this.op(0x8a, 8, ...bytes);
-  }
-  tuple(items: number[]): this {
-    this.op("(");
-    for (const x of items) this.int(x);
-    return this.op("t");
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.parts);
-  }
-}
-
-const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-
-/** torch.save of {"w": a [3, 2, 1, 1] float tensor} whose storage declares `count` elements. */
-function checkpoint(count = 6): Uint8Array {
-  const pickle = new Pickle()
-    .global("collections", "OrderedDict")
-    .op(")")
-    .op("R")
-    .op("(")
-    .str("w")
-    .global("torch._utils", "_rebuild_tensor_v2")
-    .op("(")
-    .op("(")
-    .str("storage")
-    .global("torch", "FloatStorage")
-    .str("0")
-    .str("cpu")
-    .int(count)
-    .op("t")
-    .op("Q")
-    .int(0)
-    .tuple([3, 2, 1, 1])
-    .tuple([2, 1, 1, 1])
-    .op(0x89)
-    .global("collections", "OrderedDict")
-    .op(")")
-    .op("R")
-    .op("t")
-    .op("R")
-    .op("u")
-    .op(".")
-    .bytes();
-  return zipSync(
-    { "archive/data.pkl": pickle, "archive/data/0": new Uint8Array(24) },
-    { level: 0 },
-  );
-}
-
-/** The checkpoint with its data entry's sizes in the central directory set to `size`. */
-function zipDeclaring(size: number): Uint8Array {
-  const out = Buffer.from(checkpoint());
-  for (let at = 0; at + 46 < out.length; at++) {
-    if (out.readUInt32LE(at) !== 0x02014b50) continue;
-    const name = out.subarray(at + 46, at + 46 + out.readUInt16LE(at + 28)).toString();
-    if (name === "archive/data/0") {
-      out.writeUInt32LE(size, at + 20);
-      out.writeUInt32LE(size, at + 24);
-      return out;
-    }
-  }
-  throw new Error("no data entry");
-}
 
 /** The checkpoint with its end-of-directory record claiming 65,535 entries in 4 GB. */
 function zipDirectoryLying(): Uint8Array {
@@ -438,7 +333,7 @@ const cases: Case[] = [
   {
     name: ".pth stored entry claiming 4 GB",
     kind: "pth",
-    make: () => file("entry.pth", zipDeclaring(0xfffffff0)),
+    make: () => file("entry.pth", declaring(checkpoint(), "archive/data/0", 0xfffffff0)),
     message: /dsnet: .*archive\/data\/0 declares 4294967280 bytes/,
   },
   {
@@ -450,7 +345,7 @@ const cases: Case[] = [
   {
     name: ".pth pickle storage of 2^40 elements",
     kind: "pth",
-    make: () => file("storage.pth", checkpoint(2 ** 40)),
+    make: () => file("storage.pth", checkpoint(statePickle({ count: 2 ** 40 }))),
     message: /storage 0 declares 1099511627776 elements but holds 6/,
   },
   {

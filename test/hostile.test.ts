@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateModule } from "../src/backends/ts/generate.js";
@@ -15,6 +15,7 @@ import { syntaxLimits } from "../src/syntax/parse.js";
 import { readPng } from "../src/weights/image.js";
 import { initialWeights } from "../src/weights/init.js";
 import { checkSources, cli } from "./helpers.js";
+import { png, rows } from "./hostile-files.js";
 import { networkSource } from "./random-networks.js";
 import { runs } from "./runs.js";
 
@@ -300,35 +301,6 @@ describe("output file names from long user names", () => {
   });
 });
 
-/** A PNG made chunk by chunk: 8-bit RGB, the image data as given (zlib or not). */
-function png(width: number, height: number, idat: Uint8Array): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    out.set(data, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(
-    Buffer.concat([
-      signature,
-      chunk("IHDR", header),
-      chunk("IDAT", idat),
-      chunk("IEND", new Uint8Array()),
-    ]),
-  );
-}
-
-/** The filtered rows of a width × height RGB image: a 0 filter byte, then the samples. */
-const rows = (width: number, height: number) =>
-  new Uint8Array(height * (1 + 3 * width)).map((_, i) => (i % (1 + 3 * width) === 0 ? 0 : 7));
-
 describe("PNG images", () => {
   const dir = mkdtempSync(join(tmpdir(), "dsnet-hostile-png-"));
   const network = join(dir, "tiny.dsnet");
@@ -342,7 +314,7 @@ describe("PNG images", () => {
   };
 
   it("decodes a whole one", async () => {
-    const image = readPng(png(4, 4, deflateSync(rows(4, 4))));
+    const image = readPng(png(4, 4, deflateSync(rows(4, 4, 7))));
     expect(image.data.every((v) => v === Math.fround(7 / 255))).toBe(true);
     expect((await run(png(4, 4, deflateSync(rows(4, 4))))).code).toBe(0);
   });

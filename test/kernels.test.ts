@@ -7,13 +7,8 @@ import {
 } from "../src/runtime/kernels.generated.js";
 import { chooseKernels, instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
 import { packConv, packDepthwise, roundUp } from "../src/runtime/runtime.js";
-import { CpuPlan } from "../src/backends/cpu/plan.js";
-import { planSteps, stepKernel } from "../src/backends/cpu/steps.js";
-import { compileGraph } from "../src/compile.js";
-import { initialWeights, Random } from "../src/weights/init.js";
-import { compareToReference } from "./fixtures.js";
-import { checkSources } from "./helpers.js";
-import { referenceForward } from "./reference.js";
+import { Random } from "../src/weights/init.js";
+import { expectPlanMatchesReference } from "./fixtures.js";
 import { runs } from "./runs.js";
 
 /*
@@ -383,23 +378,8 @@ describe("the CPU plan on the relaxed-SIMD build", () => {
     "input 19x17x4\nconv 3x3 40 s2 same -> hardswish\ndw 3x3 s2 same -> relu6\ndw 5x5 same\ngap\nfc 10",
   ];
   it.each(sources)("%s: equal to the reference", (source) => {
-    const network = checkSources(source).networks[0];
-    const weights = initialWeights(network, 3).map((t) => t.data);
-    const graph = compileGraph(network, weights, { target: "cpu" });
-    expect(planSteps(graph).map(stepKernel)).toContain("conv_direct");
-    for (const batch of [1, 2]) {
-      const [h, w, c] = network.input;
-      const random = new Random(batch);
-      const input = Float32Array.from({ length: batch * h * w * c }, () => random.uniform(-1, 1));
-      const plan = new CpuPlan(graph, { batch });
+    for (const plan of expectPlanMatchesReference(source, "conv_direct")) {
       expect(plan.kernelsVariant).toBe("relaxed-simd");
-      const reference = referenceForward(
-        compileGraph(network, weights, { target: "cpu", optimize: false }),
-        input,
-        batch,
-      );
-      const { maxError, tolerance } = compareToReference(plan.forward(input), reference);
-      expect(maxError, `${source}, batch ${batch}`).toBeLessThanOrEqual(tolerance);
     }
   });
 });

@@ -2,10 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { loadGraphModel } from "@tensorflow/tfjs-converter";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkText } from "../src/check/program.js";
 import { compile } from "../src/compile.js";
 import { loadWeights } from "../src/weights/load.js";
@@ -22,6 +20,7 @@ import {
   randomise,
   s,
   saved,
+  tfjsAnswer,
   writeModel,
   type Artifacts,
 } from "./tfjs-models.js";
@@ -33,10 +32,6 @@ import {
  */
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-tfjs-"));
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
 
 /** Every float32 weight quantised to uint8 as the TF.js spec says: q = round((w - min) / scale). */
 function quantise(a: Artifacts): Artifacts {
@@ -129,13 +124,10 @@ describe("dsnet import of a TF.js layers model", () => {
     const path = writeModel(dir, "layers-uint8", artifacts);
 
     // TF.js's own answer: the same model.json, dequantised by TF.js.
-    const reference = await tfl.loadLayersModel({ load: async () => artifacts });
     const r = random(3);
     const batch = 2;
     const data = Float32Array.from({ length: batch * 16 * 16 * 3 }, () => Math.round(r(0, 255)));
-    const expected = (
-      reference.predict(tf.tensor(data, [batch, 16, 16, 3])) as tf.Tensor
-    ).dataSync();
+    const expected = await tfjsAnswer(artifacts, data, [batch, 16, 16, 3]);
 
     const out = join(dir, "layers.dsnet");
     const result = await cli("import", path, "-o", out);
@@ -202,6 +194,98 @@ describe("dsnet import of a TF.js layers model", () => {
     expect((await cli("import", path, "-o", out)).code).toBe(0);
     const { error, tolerance } = maxError(await runDsnet(out, data, 1), expected);
     expect(error).toBeLessThan(tolerance);
+  });
+});
+
+describe("a Flatten's (h, w, c) order survives what sits between it and the Dense", () => {
+  // 3x2x4: TF's (h, w, c) and dsnet's (c, h, w) orders differ in every dimension.
+  const shape = [3, 2, 4];
+  const rows: [string, () => tfl.layers.Layer][] = [
+    ["ReLU", () => tfl.layers.reLU()],
+    ["Activation(sigmoid)", () => tfl.layers.activation({ activation: "sigmoid" })],
+    ["Dropout", () => tfl.layers.dropout({ rate: 0.5 })],
+    ["BatchNormalization (one statistic per element)", () => tfl.layers.batchNormalization()],
+  ];
+  it.each(rows)("Flatten, %s, Dense matches TF.js (layers model)", async (name, between) => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.flatten({ inputShape: shape }),
+        between(),
+        tfl.layers.dense({ units: 5 }),
+      ],
+    });
+    randomise(model, 13);
+    const folder = `flatten-${name.replace(/\W+/g, "-")}`;
+    const path = writeModel(dir, folder, await saved(model));
+    const r = random(17);
+    const data = Float32Array.from({ length: 2 * 24 }, () => r(-1, 1));
+    const expected = (model.predict(tf.tensor(data, [2, ...shape])) as tf.Tensor).dataSync();
+    const out = join(dir, `${folder}.dsnet`);
+    expect((await cli("import", path, "-o", out)).code).toBe(0);
+    const { error, tolerance } = maxError(await runDsnet(out, data, 2), expected);
+    expect(error).toBeLessThan(tolerance);
+  });
+
+  it("Reshape, Relu, Mul and Add by per-element constants, MatMul matches TF.js (graph model)", async () => {
+    const weights = new GraphWeights(random(19));
+    const constant = weights.constant.bind(weights);
+    const artifacts = weights.artifacts([
+      placeholder("input", shape),
+      constant("flat", [2], [-1, 24], "int32"),
+      node("reshape", "Reshape", ["input", "flat"], { T: f32, Tshape: { type: "DT_INT32" } }),
+      node("relu", "Relu", ["reshape"], { T: f32 }),
+      constant("scale", [24]),
+      node("mul", "Mul", ["relu", "scale"], { T: f32 }),
+      constant("shift", [24]),
+      node("add", "AddV2", ["mul", "shift"], { T: f32 }),
+      constant("fc/weights", [24, 5]),
+      node("fc/MatMul", "MatMul", ["add", "fc/weights"], {
+        T: f32,
+        transpose_a: { b: false },
+        transpose_b: { b: false },
+      }),
+    ]);
+    const path = writeModel(dir, "flatten-graph", artifacts);
+    const r = random(23);
+    const data = Float32Array.from({ length: 2 * 24 }, () => r(-1, 1));
+    const expected = await tfjsAnswer(artifacts, data, [2, ...shape]);
+    const out = join(dir, "flatten-graph.dsnet");
+    expect((await cli("import", path, "-o", out)).code).toBe(0);
+    const { error, tolerance } = maxError(await runDsnet(out, data, 2), expected);
+    expect(error).toBeLessThan(tolerance);
+  });
+
+  const refused: [string, () => tfl.LayersModel, RegExp][] = [
+    [
+      "a Concatenate of flattened values",
+      () => {
+        const input = tfl.input({ shape });
+        const flat = tfl.layers.flatten().apply(input) as tfl.SymbolicTensor;
+        const both = tfl.layers
+          .concatenate({ name: "both" })
+          .apply([flat, flat]) as tfl.SymbolicTensor;
+        return tfl.model({
+          inputs: input,
+          outputs: tfl.layers.dense({ units: 5 }).apply(both) as tfl.SymbolicTensor,
+        });
+      },
+      /Concatenate layer "both": it reads a 3x2x4 map that TF flattened in \(h, w, c\) order/,
+    ],
+    [
+      "a flattened output",
+      () =>
+        tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: shape }), tfl.layers.reLU()] }),
+      /the model's output is a 3x2x4 map that TF flattened/,
+    ],
+  ];
+  it.each(refused)("%s is refused", async (name, make, message) => {
+    const folder = `refused-${name.replace(/\W+/g, "-")}`;
+    const path = writeModel(dir, folder, await saved(make()));
+    const out = join(dir, `${folder}.dsnet`);
+    const result = await cli("import", path, "-o", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
@@ -281,13 +365,10 @@ describe("dsnet import of a TF.js graph model", () => {
   it("carries x * 2 - 1 into normalize and matches TF.js's loadGraphModel", async () => {
     const artifacts = graphModel(21);
     const path = writeModel(dir, "graph", artifacts);
-    const reference = await loadGraphModel({ load: async () => artifacts as tf.io.ModelArtifacts });
     const r = random(9);
     const batch = 2;
     const data = Float32Array.from({ length: batch * 12 * 12 * 3 }, () => r(0, 1));
-    const expected = (
-      reference.predict(tf.tensor(data, [batch, 12, 12, 3])) as tf.Tensor
-    ).dataSync();
+    const expected = await tfjsAnswer(artifacts, data, [batch, 12, 12, 3]);
     const out = join(dir, "graph.dsnet");
     const result = await cli("import", path, "-o", out);
     expect(result.code).toBe(0);
@@ -300,6 +381,16 @@ describe("dsnet import of a TF.js graph model", () => {
     expect(error).toBeLessThan(tolerance);
   });
 });
+
+/** The graph's `mul` as `op` by a scalar Const written in the graph itself (floatVal). */
+function inlineScale(a: ReturnType<typeof graphModel>, op: string, floatVal: (number | string)[]) {
+  const value = { tensor: { dtype: "DT_FLOAT", tensorShape: {}, floatVal } };
+  const nodes = a.modelTopology.node.map((n) =>
+    n.name === "mul" ? { ...n, op, input: ["input", "inline"] } : n,
+  );
+  nodes.push(node("inline", "Const", [], { dtype: f32, value }));
+  return { ...a, modelTopology: { ...a.modelTopology, node: nodes } };
+}
 
 describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written", () => {
   const base = () => graphModel(1);
@@ -364,6 +455,16 @@ describe("hostile TF.js models end in one dsnet: line, exit 1, nothing written",
         return writeModel(dir, name, { ...a, modelTopology: { ...a.modelTopology, node: nodes } });
       },
       /cannot express in dsnet: Elu \(1 node: Elu \(dw1\/Relu\)\)/,
+    ],
+    [
+      "a RealDiv by a constant 0",
+      (name) => writeModel(dir, name, inlineScale(base(), "RealDiv", [0])),
+      /RealDiv node "mul": a scaling by Infinity: a division by zero/,
+    ],
+    [
+      'a Mul by a constant NaN (floatVal "NaN")',
+      (name) => writeModel(dir, name, inlineScale(base(), "Mul", ["NaN"])),
+      /Mul node "mul": a scaling by NaN: .*not a finite float32/,
     ],
   ];
   it.each(rows)("%s", async (name, make, message) => {

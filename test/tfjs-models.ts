@@ -1,13 +1,18 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import type * as tfl from "@tensorflow/tfjs-layers";
+import "@tensorflow/tfjs-backend-cpu";
+import { loadGraphModel } from "@tensorflow/tfjs-converter";
+import * as tfl from "@tensorflow/tfjs-layers";
 
 /*
  * TF.js models for the tests that import them (test/tfjs-import.test.ts,
  * test/weights-import-tfjs.test.ts): saved from TF.js itself, or GraphDefs written node by node
  * as TF.js's converter writes them, then put on disk as model.json and one shard.
  */
+
+// TF.js runs the reference answers on its CPU backend, registered by the import above.
+await tf.setBackend("cpu");
 
 /** A seeded uniform in [lo, hi). */
 export function random(seed: number) {
@@ -45,6 +50,27 @@ export function writeModel(
   const path = join(folder, "model.json");
   writeFileSync(path, JSON.stringify(json));
   return path;
+}
+
+/** The model.json at `path` and its one shard as writeModel wrote them. */
+export function readModel(path: string): Artifacts {
+  const json = JSON.parse(readFileSync(path, "utf8"));
+  return {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: new Uint8Array(readFileSync(join(path, "..", "group1-shard1of1.bin"))).buffer,
+  };
+}
+
+/** TF.js's own answer for `data`: the model loaded by TF.js, as a graph or a layers model. */
+export async function tfjsAnswer(a: Artifacts, data: Float32Array, shape: number[]) {
+  const artifacts = a as tf.io.ModelArtifacts;
+  const model =
+    a.format === "graph-model"
+      ? await loadGraphModel({ load: async () => artifacts })
+      : await tfl.loadLayersModel({ load: async () => artifacts });
+  return (model.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync();
 }
 
 /** What `model.save` hands its handler: the topology, the manifest and the weights' bytes. */

@@ -172,6 +172,8 @@ describe("threads", () => {
     }
     expect(() => threadCount(0)).toThrow(RangeError);
     expect(() => threadCount(1.5)).toThrow(RangeError);
+    expect(() => threadCount(65)).toThrow(RangeError);
+    expect(threadCount(64)).toBe(64);
   });
 
   describe("without SharedArrayBuffer (a page without cross-origin isolation)", () => {

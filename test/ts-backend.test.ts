@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import * as prettier from "prettier";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
@@ -25,9 +23,13 @@ import { expectGolden, maskGeneratedModule } from "./golden.js";
 import { randomNetwork } from "./random-networks.js";
 import { cli, exampleNetwork } from "./helpers.js";
 import { runs } from "./runs.js";
-
-const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-test-"));
-let counter = 0;
+import {
+  loadModule,
+  moduleDir,
+  prettierFormat,
+  typeErrors,
+  typeErrorsOf,
+} from "./generated-module.js";
 
 async function generate(
   network: Network,
@@ -39,55 +41,6 @@ async function generate(
     weightsOrigin: "test",
     ...extra,
   });
-}
-
-/** Writes a module and imports it (JavaScript directly; TypeScript through vitest's transform). */
-async function load(text: string, extension: "mjs" | "ts"): Promise<GeneratedModule> {
-  const file = join(dir, `model${counter++}.${extension}`);
-  writeFileSync(file, text);
-  return (await import(pathToFileURL(file).href)) as GeneratedModule;
-}
-
-/**
- * The strictest settings projects use (Vite's templates turn on the unused checks), with nothing
- * but the ES2022 library: the module needs no DOM, no Node.
- */
-const STRICTEST: ts.CompilerOptions = {
-  strict: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noUncheckedIndexedAccess: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ["lib.es2022.d.ts"],
-  types: [],
-};
-
-/** The errors of tsc with STRICTEST on `files` (name to text), written to a folder of their own. */
-function typeErrorsOf(files: Record<string, string>): string[] {
-  const folder = join(dir, `check${counter++}`);
-  mkdirSync(folder);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
-  const roots = Object.keys(files)
-    .filter((name) => name.endsWith(".ts"))
-    .map((name) => join(folder, name));
-  return ts
-    .getPreEmitDiagnostics(ts.createProgram(roots, STRICTEST))
-    .map(
-      (d) =>
-        `${d.file ? `${d.file.fileName.slice(folder.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-    );
-}
-
-function typeErrors(text: string): string[] {
-  return typeErrorsOf({ "model.ts": text });
-}
-
-/** The module as prettier would format it (print width 100, as dsnet's own code). */
-async function prettierFormat(text: string, javascript = false): Promise<string> {
-  return prettier.format(text, { parser: javascript ? "babel" : "typescript", printWidth: 100 });
 }
 
 function inputFor(network: Network, batch: number, seed = 5): Float32Array {
@@ -133,8 +86,8 @@ describe("generated TypeScript", () => {
     expect(typeErrors(text)).toEqual([]);
     const js = await generate(tiny, tinyWeights, { javascript: true });
     for (const [module, batch] of [
-      [await load(text, "ts"), 1],
-      [await load(js, "mjs"), 3],
+      [await loadModule(text, "ts"), 1],
+      [await loadModule(js, "mjs"), 3],
     ] as const) {
       const input = inputFor(tiny, batch);
       expectSameOutput(
@@ -166,7 +119,7 @@ describe("generated TypeScript", () => {
       const file = writeSafetensors(
         specs.map((s, i) => ({ name: s.name, shape: s.shape, data: weights[i] })),
       );
-      const module = await load(
+      const module = await loadModule(
         await generate(network, weights, { weightsFile: true, javascript: true }),
         "mjs",
       );
@@ -184,7 +137,10 @@ describe("generated TypeScript", () => {
   it("random networks: the generated module equals the CPU plan", async () => {
     await fc.assert(
       fc.asyncProperty(randomNetwork, async ({ source, network, weights, input, batch }) => {
-        const module = await load(await generate(network, weights, { javascript: true }), "mjs");
+        const module = await loadModule(
+          await generate(network, weights, { javascript: true }),
+          "mjs",
+        );
         expectSameOutput(
           module.createModel({ batch }).forward(input),
           cpuOutput(network, weights, input, batch),
@@ -311,7 +267,7 @@ describe("weights taken at load time", () => {
     const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
     const weights = initialWeights(network).map((t) => t.data);
     const specs = expectedTensors(network);
-    const module = await load(
+    const module = await loadModule(
       await generate(network, weights, { weightsFile: true, javascript: true }),
       "mjs",
     );
@@ -421,21 +377,21 @@ describe("dsnet compile --target ts and weights init name their output by what i
   const source = "test/golden/ts/tiny.dsnet";
 
   it("-o model.js writes JavaScript (as --js does) and model.d.ts beside it", async () => {
-    const out = join(dir, "cli-model.js");
+    const out = join(moduleDir, "cli-model.js");
     const r = await cli("compile", source, "--target", "ts", "-o", out);
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     expect(text).not.toMatch(/: Float32Array|as const/);
     const module = (await import(pathToFileURL(out).href)) as GeneratedModule;
     expect(module.createModel().forward(new Float32Array(243))).toHaveLength(4);
-    expect(readFileSync(join(dir, "cli-model.d.ts"), "utf8")).toMatch(
+    expect(readFileSync(join(moduleDir, "cli-model.d.ts"), "utf8")).toMatch(
       /^export declare function createModel\(options\?: ModelOptions\): Model;$/m,
     );
     expect(r.stderr).toContain("cli-model.d.ts");
   });
 
   it("--js -o model.ts is refused, not JavaScript in a .ts file", async () => {
-    const out = join(dir, "cli-refused.ts");
+    const out = join(moduleDir, "cli-refused.ts");
     const r = await cli("compile", source, "--target", "ts", "--js", "-o", out);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
@@ -445,7 +401,7 @@ describe("dsnet compile --target ts and weights init name their output by what i
   });
 
   it("weights init -o w.npy is refused: a network's weights are many tensors, an .npy one array", async () => {
-    const out = join(dir, "w.npy");
+    const out = join(moduleDir, "w.npy");
     const r = await cli("weights", "init", source, "-o", out);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/weights init writes a safetensors file .*name it \.safetensors/);

@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import * as prettier from "prettier";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
@@ -19,6 +17,7 @@ import { expectGolden, maskGeneratedModule } from "./golden.js";
 import { cli, exampleNetwork } from "./helpers.js";
 import { randomNetwork } from "./random-networks.js";
 import { runs } from "./runs.js";
+import { loadModule, moduleDir, prettierFormat, typeErrors } from "./generated-module.js";
 
 /*
  * `dsnet compile --target ts --kernels js`: the module whose steps are plain TypeScript loops.
@@ -26,9 +25,6 @@ import { runs } from "./runs.js";
  * WebAssembly in the engine at all, type-checked under the strictest flags and formatted as
  * prettier formats it.
  */
-
-const dir = mkdtempSync(join(tmpdir(), "dsnet-ts-js-test-"));
-let counter = 0;
 
 async function generate(
   network: Network,
@@ -41,43 +37,6 @@ async function generate(
     kernels: "js",
     ...extra,
   });
-}
-
-async function load(text: string, extension: "mjs" | "ts"): Promise<GeneratedModule> {
-  const file = join(dir, `model${counter++}.${extension}`);
-  writeFileSync(file, text);
-  return (await import(pathToFileURL(file).href)) as GeneratedModule;
-}
-
-/** What a project's strictest tsconfig turns on, with only the ES2022 library: no DOM, no Node. */
-const STRICTEST: ts.CompilerOptions = {
-  strict: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noUncheckedIndexedAccess: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ["lib.es2022.d.ts"],
-  types: [],
-};
-
-function typeErrors(text: string): string[] {
-  const folder = join(dir, `check${counter++}`);
-  mkdirSync(folder);
-  const file = join(folder, "model.ts");
-  writeFileSync(file, text);
-  return ts
-    .getPreEmitDiagnostics(ts.createProgram([file], STRICTEST))
-    .map(
-      (d) =>
-        `${d.file ? `${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-    );
-}
-
-async function prettierFormat(text: string, javascript = false): Promise<string> {
-  return prettier.format(text, { parser: javascript ? "babel" : "typescript", printWidth: 100 });
 }
 
 /** The code with its comments and strings blanked: what names it uses. */
@@ -148,7 +107,7 @@ describe("generated TypeScript with --kernels js", () => {
     // The WebAssembly module does use it, so the check can tell them apart.
     const wasm = await generate(tiny, tinyWeights, { kernels: "wasm" });
     expect(codeOnly(wasm)).toMatch(/WebAssembly/);
-    const module = await load(await generate(tiny, tinyWeights, { javascript: true }), "mjs");
+    const module = await loadModule(await generate(tiny, tinyWeights, { javascript: true }), "mjs");
     const input = inputFor(tiny, 2);
     const output = withoutWebAssembly(() =>
       Float32Array.from(module.createModel({ batch: 2 }).forward(input)),
@@ -163,8 +122,8 @@ describe("generated TypeScript with --kernels js", () => {
     const js = await generate(tiny, tinyWeights, { javascript: true });
     expect(js).toBe(await prettierFormat(js, true));
     for (const [module, batch] of [
-      [await load(text, "ts"), 1],
-      [await load(js, "mjs"), 3],
+      [await loadModule(text, "ts"), 1],
+      [await loadModule(js, "mjs"), 3],
     ] as const) {
       const input = inputFor(tiny, batch);
       expectClose(
@@ -197,7 +156,7 @@ describe("generated TypeScript with --kernels js", () => {
           data: weights[i],
         })),
       );
-      const module = await load(
+      const module = await loadModule(
         await generate(network, weights, { weightsFile: true, javascript: true }),
         "mjs",
       );
@@ -215,7 +174,10 @@ describe("generated TypeScript with --kernels js", () => {
   it("random networks: the module equals the CPU plan", async () => {
     await fc.assert(
       fc.asyncProperty(randomNetwork, async ({ source, network, weights, input, batch }) => {
-        const module = await load(await generate(network, weights, { javascript: true }), "mjs");
+        const module = await loadModule(
+          await generate(network, weights, { javascript: true }),
+          "mjs",
+        );
         expectClose(
           module.createModel({ batch }).forward(input),
           cpuOutput(network, weights, input, batch),
@@ -259,7 +221,7 @@ describe("dsnet compile --kernels", () => {
   const source = "test/golden/ts/tiny.dsnet";
 
   it("js writes a module of loops that runs without WebAssembly; the header says how it was made", async () => {
-    const out = join(dir, "cli-js.mjs");
+    const out = join(moduleDir, "cli-js.mjs");
     const r = await cli("compile", source, "--target", "ts", "--kernels", "js", "-o", out);
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
@@ -272,7 +234,16 @@ describe("dsnet compile --kernels", () => {
   });
 
   it("is refused for other targets and for other values", async () => {
-    const wgsl = await cli("compile", source, "--target", "wgsl", "--kernels", "js", "-o", dir);
+    const wgsl = await cli(
+      "compile",
+      source,
+      "--target",
+      "wgsl",
+      "--kernels",
+      "js",
+      "-o",
+      moduleDir,
+    );
     expect(wgsl.code).toBe(2);
     expect(wgsl.stderr).toMatch(/--kernels js is for --target ts/);
     const other = await cli("compile", source, "--target", "ts", "--kernels", "simd", "-o", "-");

@@ -1,10 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readNpy, writeNpy } from "../src/weights/npy.js";
 import { cli } from "./helpers.js";
@@ -17,8 +14,10 @@ import {
   placeholder,
   random,
   randomise,
+  readModel,
   s,
   saved,
+  tfjsAnswer,
   writeModel,
   type Artifacts,
 } from "./tfjs-models.js";
@@ -31,9 +30,6 @@ import {
 
 const dir = mkdtempSync(join(tmpdir(), "dsnet-weights-tfjs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
 
 /**
  * A MobileNet-like layers model on 16x16x3: a ZeroPadding2D and a VALID stride-2 conv (Keras's
@@ -111,23 +107,6 @@ function writeNet(name: string, edit?: [string, string]): string {
   return path;
 }
 
-/** TF.js's answer for `data`, from the model.json at `path` loaded by TF.js itself. */
-async function tfjsAnswer(path: string, data: Float32Array, shape: number[]) {
-  const folder = join(path, "..");
-  const json = JSON.parse(readFileSync(path, "utf8"));
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    weightSpecs: json.weightsManifest[0].weights,
-    weightData: new Uint8Array(readFileSync(join(folder, "group1-shard1of1.bin"))).buffer,
-  };
-  const model =
-    json.format === "graph-model"
-      ? await loadGraphModel({ load: async () => artifacts })
-      : await tfl.loadLayersModel({ load: async () => artifacts });
-  return (model.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync();
-}
-
 /** The width of the network's last fc. */
 function expectedClasses(net: string): string {
   return [...readFileSync(net, "utf8").matchAll(/fc (\d+)/g)].pop()![1];
@@ -156,7 +135,7 @@ describe("dsnet weights import of a TF.js layers model", () => {
   let expected: Float32Array | Int32Array | Uint8Array;
   beforeAll(async () => {
     model = await layersModel();
-    expected = await tfjsAnswer(model, data, shape);
+    expected = await tfjsAnswer(readModel(model), data, shape);
   });
 
   it("imports into a hand-written .dsnet, no warnings, and dsnet run gives TF.js's answer", async () => {
@@ -344,7 +323,7 @@ describe("dsnet weights import of a TF.js graph model", () => {
     expect(result.stderr).toBe(`wrote 8 tensors to ${weights}\n`);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\nstem\/weights +conv1\.weight +\[8, 3, 3, 3\]\n/);
-    const expected = await tfjsAnswer(model, data, shape);
+    const expected = await tfjsAnswer(readModel(model), data, shape);
     const { error, tolerance } = maxError(await dsnetAnswer(net, weights, data, shape), expected);
     console.log(`TF.js graph model: max error ${error.toExponential(2)} (tolerance ${tolerance})`);
     expect(error).toBeLessThan(tolerance);

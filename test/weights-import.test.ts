@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers.js";
+import { checkpoint, declaring, Pickle, statePickle } from "./hostile-files.js";
 import { compareToReference } from "./fixtures.js";
 import { readNpy } from "../src/weights/npy.js";
 import { readSafetensors, writeSafetensors } from "../src/weights/safetensors.js";
@@ -205,112 +205,6 @@ describe("PyTorch checkpoints: dtypes, strides, offsets, nesting, the legacy for
 });
 
 // --- hostile checkpoints --------------------------------------------------------------------
-
-/** Pickle bytes from opcodes and their arguments. */
-class Pickle {
-  private parts: number[] = [0x80, 2];
-  op(code: string | number, ...bytes: number[]): this {
-    this.parts.push(typeof code === "string" ? code.charCodeAt(0) : code, ...bytes);
-    return this;
-  }
-  raw(text: string): this {
-    for (const b of new TextEncoder().encode(text)) this.parts.push(b);
-    return this;
-  }
-  str(s: string): this {
-    const b = new TextEncoder().encode(s);
-    return this.op("X", ...u32(b.length), ...b);
-  }
-  global(module: string, name: string): this {
-    return this.op("c").raw(`${module}\n${name}\n`);
-  }
-  int(n: number): this {
-    if (n >= 0 && n < 256) return this.op("K", n);
-    if (n >= -(2 ** 31) && n < 2 ** 31) return this.op("J", ...u32(n >>> 0));
-    const bytes: number[] = [];
-    let v = BigInt(n);
-    for (let i = 0; i < 8; i++, v >>= 8n) bytes.push(Number(v & 0xffn));
-    return this.op(0x8a, 8, ...bytes);
-  }
-  tuple(items: number[]): this {
-    this.op("(");
-    for (const x of items) this.int(x);
-    return this.op("t");
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.parts);
-  }
-}
-
-function u32(n: number): number[] {
-  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-}
-
-interface TensorSpecForPickle {
-  storage?: string;
-  count?: number;
-  offset?: number;
-  size?: number[];
-  stride?: number[];
-}
-
-/** A state_dict {"w": tensor} as torch.save writes it, with each part replaceable. */
-function statePickle(t: TensorSpecForPickle = {}): Uint8Array {
-  return new Pickle()
-    .global("collections", "OrderedDict")
-    .op(")")
-    .op("R")
-    .op("(")
-    .str("w")
-    .global("torch._utils", "_rebuild_tensor_v2")
-    .op("(")
-    .op("(")
-    .str("storage")
-    .global("torch", t.storage ?? "FloatStorage")
-    .str("0")
-    .str("cpu")
-    .int(t.count ?? 6)
-    .op("t")
-    .op("Q")
-    .int(t.offset ?? 0)
-    .tuple(t.size ?? [3, 2, 1, 1])
-    .tuple(t.stride ?? [2, 1, 1, 1])
-    .op(0x89)
-    .global("collections", "OrderedDict")
-    .op(")")
-    .op("R")
-    .op("t")
-    .op("R")
-    .op("u")
-    .op(".")
-    .bytes();
-}
-
-function checkpoint(pickle: Uint8Array, storage = new Uint8Array(24)): Uint8Array {
-  return zipSync(
-    {
-      "archive/data.pkl": pickle,
-      "archive/data/0": storage,
-      "archive/version": new TextEncoder().encode("3\n"),
-    },
-    { level: 0 },
-  );
-}
-
-/** The zip with entry `name`'s uncompressed size in the central directory set to `size`. */
-function declaring(zip: Uint8Array, name: string, size: number): Uint8Array {
-  const out = zip.slice();
-  const view = new DataView(out.buffer);
-  for (let at = 0; at + 46 < out.length; at++) {
-    if (view.getUint32(at, true) !== 0x02014b50) continue;
-    const length = view.getUint16(at + 28, true);
-    if (new TextDecoder().decode(out.subarray(at + 46, at + 46 + length)) === name) {
-      view.setUint32(at + 24, size, true);
-      return out;
-    }
-  }
-  throw new Error(`no entry ${name}`);
-}
 
 const marker = join(dir, "pwned");
 const tiny = join(dir, "tiny.dsnet");

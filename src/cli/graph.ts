@@ -1,3 +1,4 @@
+import { extname } from "node:path";
 import { graphDot, graphSvg, type GraphPictureOptions } from "../graph/index.js";
 import { writeBytes } from "../weights/load.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
@@ -25,6 +26,14 @@ export async function graphCommand(
   };
   const toFile = options.output !== undefined && options.output !== "-";
   const format = options.format ?? (toFile && /\.(dot|gv)$/i.test(options.output!) ? "dot" : "svg");
+  if (toFile) {
+    const extension = extname(options.output!).toLowerCase();
+    if (!PICTURE_EXTENSIONS[format].includes(extension)) {
+      throw new UsageError(
+        `-o ${options.output}: a ${format === "svg" ? "SVG picture" : "Graphviz dot file"} is written to a ${PICTURE_EXTENSIONS[format].join(" or ")} file (rsvg-convert makes a PNG from the SVG)`,
+      );
+    }
+  }
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const known = new Set(loaded.network.layers.flatMap((l) => prefixes(l.name)));
@@ -42,13 +51,20 @@ export async function graphCommand(
   return EXIT_OK;
 }
 
+/**
+ * `--depth N` counts as `summary --depth N` does: N levels shown, so `--depth 1` is one box per
+ * top-level block. The picture's own depth counts the frames left open inside those boxes' level.
+ */
 function depthOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--depth takes a whole number (0 or more), got ${text}`);
-  return n;
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--depth takes a whole number of at least 1, got ${text}`);
+  return n - 1;
 }
+
+/** What each picture format's file is called: anything else is refused, not written as SVG. */
+const PICTURE_EXTENSIONS = { svg: [".svg"], dot: [".dot", ".gv"] };
 
 /** `a.b.c` -> `a`, `a.b`: the clusters a layer's name puts it in. */
 function prefixes(name: string): string[] {

@@ -4,7 +4,14 @@ import { importWeights, readRenames } from "../weights/import/import.js";
 import { formatMapping } from "../weights/import/match.js";
 import { readBytes, writeWhole } from "../weights/load.js";
 import { writeSafetensors } from "../weights/safetensors.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import {
+  EXIT_DIAGNOSTICS,
+  EXIT_OK,
+  STANDARD_OUTPUT,
+  UsageError,
+  writeOutput,
+  type CliIO,
+} from "./io.js";
 import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
 
 export interface ImportOptions extends NetworkSelection {
@@ -53,12 +60,12 @@ export function weightsImportCommand(
   if (options.dryRun) return EXIT_OK;
   const output = options.output!;
   const metadata = { dsnet: `${loaded.network.name}, imported from ${source}` };
-  writeWhole({
-    path: output,
-    data: writeSafetensors(result.tensors, metadata),
-    what: "weights file",
-  });
-  io.stderr(`wrote ${result.tensors.length} tensors to ${output}\n`);
+  const data = writeSafetensors(result.tensors, metadata);
+  if (output === STANDARD_OUTPUT) writeOutput(io, output, data, "weights file");
+  else writeWhole({ path: output, data, what: "weights file" });
+  io.stderr(
+    `wrote ${result.tensors.length} tensors to ${output === STANDARD_OUTPUT ? "standard output" : output}\n`,
+  );
   return EXIT_OK;
 }
 

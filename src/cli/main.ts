@@ -172,7 +172,10 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .addOption(setOption())
     .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
     .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, .png or .jpg")
-    .option("--output <file>", "write the output as .npy (NHWC) or raw float32 .bin")
+    .option(
+      "--output <file>",
+      "write the output as .npy (NHWC) or raw float32 .bin (- for .npy on standard output)",
+    )
     .option("--top <k>", "how many top entries to print per sample", "5")
     .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
     .option(

@@ -13,6 +13,7 @@ import {
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
 import { chooseKernels } from "../runtime/kernels.js";
+import { MAX_THREADS } from "../runtime/threads.js";
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from "../runtime/kernels.generated.js";
 import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
@@ -23,7 +24,14 @@ import { writeRawFloat32 } from "../weights/raw.js";
 import { writeSafetensors } from "../weights/safetensors.js";
 import { initialWeights } from "../weights/init.js";
 import { expectedTensors } from "../weights/tensors.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import {
+  EXIT_DIAGNOSTICS,
+  EXIT_OK,
+  STANDARD_OUTPUT,
+  UsageError,
+  writeOutput,
+  type CliIO,
+} from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
 
 function backendOf(name: string | undefined): BackendName {
@@ -44,7 +52,12 @@ function positiveInt(text: string | undefined, option: string, fallback: number)
 
 /** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
 function threadsOption(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : positiveInt(text, "--threads", 1);
+  if (text === undefined) return undefined;
+  const threads = positiveInt(text, "--threads", 1);
+  if (threads > MAX_THREADS) {
+    throw new UsageError(`--threads takes at most ${MAX_THREADS} threads, got ${text}`);
+  }
+  return threads;
 }
 
 /** `--mean` and `--std`: one finite number per colour channel (`--std` not zero). */
@@ -117,8 +130,10 @@ export function weightsInitCommand(
   }));
   const output = options.output;
   const metadata = { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` };
-  writeBytes(output, writeSafetensors(tensors, metadata), "weights file");
-  io.stderr(`wrote ${tensors.length} tensors to ${output}\n`);
+  writeOutput(io, output, writeSafetensors(tensors, metadata), "weights file");
+  io.stderr(
+    `wrote ${tensors.length} tensors to ${output === STANDARD_OUTPUT ? "standard output" : output}\n`,
+  );
   return EXIT_OK;
 }
 
@@ -196,6 +211,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     throw new UsageError("run needs --input FILE (.npy, .png, .jpg or raw float32 .bin)");
   if (
     options.output &&
+    options.output !== STANDARD_OUTPUT &&
     ![".npy", ".bin", ".f32", ".raw"].includes(extname(options.output).toLowerCase())
   ) {
     throw new UsageError(`--output must end in .npy or .bin, got ${options.output}`);
@@ -217,16 +233,24 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     threads: threadsOption(options.threads),
     trace: debugTrace(io),
   });
-  const output = Float32Array.from(await runner.forward(input.data));
-  runner.dispose?.();
+  let output: Float32Array;
+  try {
+    output = Float32Array.from(await runner.forward(input.data));
+  } finally {
+    runner.dispose?.();
+  }
   const [h, w, c] = network.layers[network.output].shape;
   if (options.output) {
+    // Standard output gets .npy, which says its own shape.
+    const toStdout = options.output === STANDARD_OUTPUT;
     const bytes =
-      extname(options.output).toLowerCase() === ".npy"
+      toStdout || extname(options.output).toLowerCase() === ".npy"
         ? writeNpy([input.batch, h, w, c], output)
         : writeRawFloat32(output);
-    writeBytes(options.output, bytes, "output");
-    io.stderr(`wrote ${input.batch}x${formatShape([h, w, c])} to ${options.output}\n`);
+    writeOutput(io, options.output, bytes, "output");
+    io.stderr(
+      `wrote ${input.batch}x${formatShape([h, w, c])} to ${toStdout ? "standard output (.npy)" : options.output}\n`,
+    );
   } else if (options.json) {
     io.stdout(outputJson(output, input.batch, [h, w, c], top, labels, options.all ?? false));
   } else {

@@ -129,6 +129,43 @@ export function float32Text(x: number): string {
   return String(x);
 }
 
+/**
+ * The layers an importer has written, in the order it wrote them (every layer after the layers it
+ * reads), and the layer that wrote each value.
+ */
+export class LayerList {
+  private readonly layers: ImportedLayer[] = [];
+  private readonly producers = new Map<number, ImportedLayer>();
+
+  /** Adds the layer `text` reading the values `inputs` and writing the value `output`. */
+  add(
+    text: string,
+    inputs: number[],
+    output: number,
+    extra: Partial<ImportedLayer> = {},
+  ): ImportedLayer {
+    const layer: ImportedLayer = { text, inputs, output, tensors: [], ...extra };
+    this.layers.push(layer);
+    this.producers.set(output, layer);
+    return layer;
+  }
+
+  /** The layer that wrote the value `id`, if a layer did (not the input). */
+  producer(id: number): ImportedLayer | undefined {
+    return this.producers.get(id);
+  }
+
+  /** The layers the value `output` needs, in order. */
+  neededBy(output: number): ImportedLayer[] {
+    const needed = new Set([output]);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      if (needed.has(l.output)) for (const v of l.inputs) needed.add(v);
+    }
+    return this.layers.filter((l) => needed.has(l.output));
+  }
+}
+
 export interface LayerGraph {
   /** The network's input value and its height, width and channels. */
   input: number;

@@ -5,6 +5,7 @@ import type { TensorToWrite } from "../weights/safetensors.js";
 import {
   float32Text,
   labelFor,
+  LayerList,
   normalizeText,
   type ImportedLayer,
   type LayerGraph,
@@ -128,8 +129,7 @@ export function importOnnx(bytes: Uint8Array): OnnxImport {
 
 class OnnxTranslator {
   private readonly values = new Map<string, Value>();
-  private readonly layers: ImportedLayer[] = [];
-  private readonly producerOf = new Map<number, ImportedLayer>();
+  private readonly layers = new LayerList();
   private readonly readers = new Map<string, number>();
   private readonly labels = new Set<string>();
   private readonly unsupported: string[] = [];
@@ -181,7 +181,7 @@ class OnnxTranslator {
         `the model's output "${outputs[0].name}" is not a feature map dsnet computes`,
       );
     }
-    const layers = this.live(out.id);
+    const layers = this.layers.neededBy(out.id);
     if (layers.length > MAX_LAYERS) {
       throw new ImportError(
         `the model has ${layers.length} layers; dsnet imports at most ${MAX_LAYERS}`,
@@ -252,26 +252,13 @@ class OnnxTranslator {
     flat = false,
   ): Feature {
     const out = this.feature(c, h, w, flat);
-    const layer: ImportedLayer = {
+    this.layers.add(
       text,
-      inputs: inputs.map((i) => i.id),
-      output: out.id,
-      tensors: [],
-      ...extra,
-    };
-    this.layers.push(layer);
-    this.producerOf.set(out.id, layer);
+      inputs.map((i) => i.id),
+      out.id,
+      extra,
+    );
     return out;
-  }
-
-  /** The layers the output needs, in order. */
-  private live(output: number): ImportedLayer[] {
-    const needed = new Set([output]);
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const l = this.layers[i];
-      if (needed.has(l.output)) for (const v of l.inputs) needed.add(v);
-    }
-    return this.layers.filter((l) => needed.has(l.output));
   }
 
   private node(node: NodeProto): void {
@@ -658,7 +645,7 @@ class OnnxTranslator {
   /** Add and Mul: a join of two maps, an activation's gate (silu, hardswish), or an fc's bias. */
   private binary(op: string, x: Feature, y: Value | undefined, node: NodeProto): Value | string {
     if (y?.kind === "const") {
-      const fc = this.producerOf.get(x.id);
+      const fc = this.layers.producer(x.id);
       if (
         op === "Add" &&
         fc?.text.endsWith(" bias=false") &&
@@ -683,7 +670,7 @@ class OnnxTranslator {
         [x, y, node.input![1]],
         [y, x, node.input![0]],
       ] as const) {
-        const layer = this.producerOf.get(gate.id);
+        const layer = this.layers.producer(gate.id);
         const fused =
           layer?.text === "sigmoid" ? "silu" : layer?.text === "hardsigmoid" ? "hardswish" : null;
         if (fused && layer!.inputs[0] === a.id && this.readers.get(gateName) === 1) {
@@ -732,7 +719,7 @@ class OnnxTranslator {
       return "a scale of zero or a division by zero";
     }
     const statistics = op === "Sub" || op === "Div";
-    const before = this.producerOf.get(x.id);
+    const before = this.layers.producer(x.id);
     const merged = before && this.scaling.get(before);
     if (before && merged && alone) {
       // (x·a + b)·s + t
@@ -744,7 +731,7 @@ class OnnxTranslator {
     }
     const values = { scale, shift, statistics };
     const out = this.layer(normalizeText(values), [x], [x.c, x.h, x.w], {}, x.flat);
-    this.scaling.set(this.producerOf.get(out.id)!, values);
+    this.scaling.set(this.layers.producer(out.id)!, values);
     return out;
   }
 

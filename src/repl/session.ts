@@ -496,8 +496,12 @@ export class ReplSession {
       const weights = initialWeights(network, RUN_WEIGHT_SEED).map((t) => t.data);
       const input = file ? loadInput(network, file) : randomInput(network);
       const runner = await compile(network, weights, { backend: "cpu", batch: input.batch });
-      const output = Float32Array.from(await runner.forward(input.data));
-      runner.dispose?.();
+      let output: Float32Array;
+      try {
+        output = Float32Array.from(await runner.forward(input.data));
+      } finally {
+        runner.dispose?.();
+      }
       const [h, w, c] = network.layers[network.output].shape;
       const note = file
         ? `initial weights (seed ${RUN_WEIGHT_SEED})`

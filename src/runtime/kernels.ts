@@ -1,6 +1,6 @@
 /*
- * The WebAssembly kernels (kernels.wat): their exports, a fresh instance with its memory, and
- * putting tensors into that memory, where the other operations of the runtime work on it.
+ * The WebAssembly kernels (kernels.wat): their exports, and a fresh instance with its memory,
+ * where the other operations of the runtime work too.
  */
 
 import { decodeBase64 } from "./base64.js";
@@ -213,6 +213,11 @@ export function chooseKernels(
     ? { base64: relaxedBase64, variant: "relaxed-simd" }
     : { base64: plainBase64, variant: "simd128" };
 }
+
+/*
+ * Tensors in memory: packed weights copied to their offsets, and a weights file's bytes split
+ * into tensors (a module with plain-loop kernels uses these alone).
+ */
 
 /** Copies packed tensors into memory at their offsets (in elements). */
 export function place(

@@ -56,6 +56,8 @@ export interface KernelThreads {
 
 /** The most threads by default, as onnxruntime-web caps them. */
 const DEFAULT_THREADS = 4;
+/** More threads than this is a mistake (each is a worker with its own engine instance). */
+export const MAX_THREADS = 64;
 
 /**
  * The threads to run on: `requested`, or the cores capped at 4; one, with a note, where there
@@ -66,8 +68,13 @@ export function threadCount(requested: number | undefined): number {
     navigator?: { hardwareConcurrency?: number };
     process?: { getBuiltinModule?: (name: string) => { availableParallelism(): number } };
   };
-  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
-    throw new RangeError(`threads must be a whole number >= 1, got ${requested}`);
+  if (
+    requested !== undefined &&
+    (!Number.isInteger(requested) || requested < 1 || requested > MAX_THREADS)
+  ) {
+    throw new RangeError(
+      `threads must be a whole number from 1 to ${MAX_THREADS}, got ${requested}`,
+    );
   }
   const cores =
     g.process?.getBuiltinModule?.("node:os").availableParallelism() ??
@@ -77,7 +84,7 @@ export function threadCount(requested: number | undefined): number {
   if (threads === 1) return 1;
   if (typeof SharedArrayBuffer !== "function" || !workerApi()) {
     note(
-      "dsnet: one thread: no shared memory or workers here (a browser page needs cross-origin isolation)",
+      "dsnet: one thread: no shared memory or workers here (a browser page needs cross-origin isolation, Node 20.16 or later)",
     );
     return 1;
   }
@@ -150,6 +157,8 @@ const DONE = 2;
 const RUNNING = 3;
 /** The next chunk of the step to claim. */
 const NEXT = 4;
+/** Set by a worker whose share of a step threw. */
+const FAILED = 5;
 
 /** Polls of the control block before a thread sleeps on it (a few microseconds). */
 const SPINS = 2000;
@@ -231,12 +240,29 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
       Atomics.store(control, STEP, step);
       Atomics.add(control, GO, 1);
       Atomics.notify(control, GO);
-      runShare(kernels, steps[step]!, threads, scratch, values, claim);
+      // Every worker counts itself done even when its share throws, so this wait always ends;
+      // the main thread waits for them before it reports its own failure, so that no worker is
+      // still writing when the next step starts.
+      let failure: { error: unknown } | undefined;
+      try {
+        runShare(kernels, steps[step]!, threads, scratch, values, claim);
+      } catch (error) {
+        failure = { error };
+      }
       for (let spin = 0; ; spin++) {
         const done = Atomics.load(control, DONE);
-        if (done === workers) return true;
+        if (done === workers) break;
         if (spin > SPINS && canWait) Atomics.wait(control, DONE, done);
       }
+      if (failure) throw failure.error;
+      if (Atomics.load(control, FAILED) !== 0) {
+        // The caller then runs the whole step on the main thread (each element is written
+        // whole, so running it again is safe): a fault the kernels raise is raised there.
+        note("dsnet: a worker thread failed: running on one thread");
+        close();
+        return false;
+      }
+      return true;
     },
   };
 }
@@ -320,7 +346,11 @@ const WORKER_LOOP = `
       seen = go;
       const step = Atomics.load(control, ${STEP});
       if (step < 0) return;
-      runShare(kernels, steps[step], threads, scratch, values, claim);
+      try {
+        runShare(kernels, steps[step], threads, scratch, values, claim);
+      } catch {
+        Atomics.store(control, ${FAILED}, 1);
+      }
       if (Atomics.add(control, ${DONE}, 1) === threads - 2) Atomics.notify(control, ${DONE});
     }
   };

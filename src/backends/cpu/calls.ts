@@ -1,4 +1,5 @@
 import {
+  type ConvGeometry,
   depthwiseKernel,
   IM2COL_ROWS,
   isDirectConv,
@@ -61,33 +62,11 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
     case "depthwise": {
       const g = step.geometry;
       const kernel = depthwiseKernel(step);
-      const size = kernel === "depthwise" ? [g.kernel[0], g.kernel[1]] : [];
+      const size = kernel === "depthwise" ? g.kernel : [];
       return once([
         {
           fn: `k.${kernel}`,
-          args: [
-            bytes(value(step.x)),
-            w[0] * 4,
-            w[1] * 4,
-            bytes(value(step.out)),
-            batch,
-            g.h,
-            g.w,
-            g.c,
-            g.oh,
-            g.ow,
-            ...size,
-            g.stride[0],
-            g.stride[1],
-            g.dilation[0],
-            g.dilation[1],
-            g.padding.top,
-            g.padding.left,
-            step.act.code,
-            step.act.slope,
-            0,
-            g.oh,
-          ],
+          args: [...windowArgs(step, w, size), step.act.code, step.act.slope, 0, g.oh],
         },
       ]);
     }
@@ -109,24 +88,7 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
           {
             fn: "k.conv_direct",
             args: [
-              bytes(value(step.x)),
-              w[0] * 4,
-              w[1] * 4,
-              bytes(value(step.out)),
-              batch,
-              g.h,
-              g.w,
-              g.c,
-              g.oh,
-              g.ow,
-              g.kernel[0],
-              g.kernel[1],
-              g.stride[0],
-              g.stride[1],
-              g.dilation[0],
-              g.dilation[1],
-              g.padding.top,
-              g.padding.left,
+              ...windowArgs(step, w, g.kernel),
               step.outC,
               step.act.code,
               step.act.slope,
@@ -321,6 +283,38 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
     case "copy":
       return once([copy(step.x, step.out, step.length)]);
   }
+}
+
+/**
+ * The arguments the windowed kernels (depthwise, depthwise3x3/5x5, conv_direct) open with:
+ * addresses, shapes, the filter size `size` (none where the kernel fixes it), stride, dilation and
+ * the padding before.
+ */
+function windowArgs(
+  step: { x: number; out: number; geometry: ConvGeometry },
+  w: number[],
+  size: readonly number[],
+): Expr[] {
+  const g = step.geometry;
+  return [
+    bytes(value(step.x)),
+    w[0] * 4,
+    w[1] * 4,
+    bytes(value(step.out)),
+    batch,
+    g.h,
+    g.w,
+    g.c,
+    g.oh,
+    g.ow,
+    ...size,
+    g.stride[0],
+    g.stride[1],
+    g.dilation[0],
+    g.dilation[1],
+    g.padding.top,
+    g.padding.left,
+  ];
 }
 
 /** Channel `channel` of a value's first pixel. */

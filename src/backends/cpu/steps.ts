@@ -4,6 +4,7 @@ import {
   isPlainPointwise,
   nodeMacs,
   type Activation,
+  type ConvNode,
   type Graph,
   type Node,
 } from "../../ir/graph.js";
@@ -182,20 +183,23 @@ export function placeWeights(packed: Float32Array[][]): { weightAt: number[][]; 
   return { weightAt, end: cursor };
 }
 
+/** packConv's arguments after the weight and the bias, for a conv node. */
+export function packConvShape(node: ConvNode): [number, number, number, number, number, boolean] {
+  return [
+    node.outChannels,
+    node.inChannels,
+    node.kernel[0],
+    node.kernel[1],
+    node.groups,
+    isDepthwise(node),
+  ];
+}
+
 /** A node's weights packed for the kernels (see packConv / packFc), in the order steps use. */
 export function packNodeWeights(node: Node): Float32Array[] {
   switch (node.op) {
     case "conv":
-      return packConv(
-        node.weight,
-        node.bias,
-        node.outChannels,
-        node.inChannels,
-        node.kernel[0],
-        node.kernel[1],
-        node.groups,
-        isDepthwise(node),
-      );
+      return packConv(node.weight, node.bias, ...packConvShape(node));
     case "fc":
       return packFc(node.weight, node.bias, node.outFeatures, node.inFeatures);
     case "affine":

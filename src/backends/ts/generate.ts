@@ -2,7 +2,6 @@ import { commentText } from "../comment.js";
 import { planBuffers } from "../../ir/buffers.js";
 import {
   graphMacs,
-  isDepthwise,
   valueSize,
   type FoldedBatchNorm,
   type Graph,
@@ -17,6 +16,7 @@ import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js"
 import { CodeWriter, flat, type Doc } from "./layout.js";
 import { runtimeFor } from "./runtime-parts.js";
 import {
+  packConvShape,
   packNodeWeights,
   placeWeights,
   planSteps,
@@ -135,7 +135,8 @@ const MODEL_TYPES = [
   "  batch?: number;",
   "  /**",
   "   * Threads to run on (default the cores, at most 4): worker threads on one shared memory;",
-  "   * one where SharedArrayBuffer is missing (a page without cross-origin isolation).",
+  "   * one where SharedArrayBuffer is missing (a page without cross-origin isolation), and in a",
+  "   * module with no step large enough to share or with plain-loop kernels (--kernels js).",
   "   */",
   "  threads?: number;",
   "}",
@@ -302,7 +303,7 @@ class ModuleWriter {
 
   /** buildModel's arguments after the tensors. */
   private modelArgs(): string[] {
-    return this.threaded ? ["options.batch ?? 1", "options.threads"] : ["options.batch ?? 1"];
+    return ["options.batch ?? 1", "options.threads"];
   }
 
   private build() {
@@ -329,7 +330,7 @@ class ModuleWriter {
     });
     this.threaded = sharedIndex.size > 0;
     const tensors = this.readsTensors ? `t${this.t(": Float32Array[]")}, ` : "";
-    const threads = this.threaded ? `, requestedThreads${this.t("?: number")}` : "";
+    const threads = `, requestedThreads${this.t("?: number")}`;
     code.open(
       `function buildModel(${tensors}batch${this.t(": number")}${threads})${this.t(": Model")} {`,
     );
@@ -337,6 +338,21 @@ class ModuleWriter {
     code.line("throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);");
     code.close();
     if (this.threaded) code.line("const threads = threadCount(requestedThreads);");
+    else {
+      // Nothing here is worth sharing (or the kernels are plain loops): one thread, but a
+      // count that could never run is still refused, as a threaded module refuses it.
+      // Printed as prettier breaks it.
+      code.open("if (");
+      code.line(
+        "requestedThreads !== undefined &&",
+        "(!Number.isInteger(requestedThreads) || requestedThreads < 1)",
+      );
+      code.close(") {");
+      code.line(
+        "  throw new RangeError(`threads must be a whole number >= 1, got ${requestedThreads}`);",
+        "}",
+      );
+    }
     if (this.js) {
       const jsScratch = jsScratchElements(this.steps);
       code.line(
@@ -489,18 +505,7 @@ class ModuleWriter {
       node.op === "conv"
         ? {
             call: "packConv",
-            args: [
-              w,
-              b,
-              ...[
-                node.outChannels,
-                node.inChannels,
-                node.kernel[0],
-                node.kernel[1],
-                node.groups,
-                isDepthwise(node),
-              ].map(String),
-            ],
+            args: [w, b, ...packConvShape(node).map(String)],
           }
         : { call: "packFc", args: [w, b, String(node.outFeatures), String(node.inFeatures)] };
     const raw = [this.tensor(weight), bias === null ? "null" : this.tensor(bias)] as const;

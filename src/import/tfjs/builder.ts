@@ -4,6 +4,7 @@ import { ImportError } from "../errors.js";
 import {
   float32Text,
   labelFor,
+  LayerList,
   normalizeText,
   padsAt,
   padText,
@@ -58,9 +59,8 @@ export const ACTIVATIONS: Record<string, string> = {
 };
 
 export class LayerBuilder {
-  readonly layers: ImportedLayer[] = [];
+  private readonly layers = new LayerList();
   private readonly labels = new Set<string>();
-  private readonly producer = new Map<number, ImportedLayer>();
   /** The scale and shift of each `normalize` layer, merged while consecutive. */
   private readonly scaling = new Map<ImportedLayer, { scale: number[]; shift: number[] }>();
   private nextId = 0;
@@ -75,18 +75,28 @@ export class LayerBuilder {
     return { id: this.nextId++, c, h, w };
   }
 
-  layer(text: string, inputs: Feature[], [h, w, c]: number[], extra: Partial<ImportedLayer> = {}) {
+  /** A layer on inputs none of which is flattened in TF's order (see `onFlattened`). */
+  layer(text: string, inputs: Feature[], shape: number[], extra: Partial<ImportedLayer> = {}) {
+    const flattened = inputs.find((i) => i.hwc);
+    if (flattened) throw onFlattened("it reads", flattened.hwc!);
+    return this.add(text, inputs, shape, extra);
+  }
+
+  private add(
+    text: string,
+    inputs: Feature[],
+    [h, w, c]: number[],
+    extra: Partial<ImportedLayer> = {},
+    hwc?: [number, number, number],
+  ): Feature {
     const out = this.feature(c, h, w);
-    const layer: ImportedLayer = {
+    this.layers.add(
       text,
-      inputs: inputs.map((i) => i.id),
-      output: out.id,
-      tensors: [],
-      ...extra,
-    };
-    this.layers.push(layer);
-    this.producer.set(out.id, layer);
-    return out;
+      inputs.map((i) => i.id),
+      out.id,
+      extra,
+    );
+    return hwc ? { ...out, hwc } : out;
   }
 
   label(name: string): string {
@@ -97,16 +107,18 @@ export class LayerBuilder {
     if (name === undefined || name === "linear" || name === "identity") return x;
     const op = ACTIVATIONS[name];
     if (!op) throw new ImportError(`${where}: activation ${name}, which dsnet does not have`);
-    if (op === "softmax") return this.layer("softmax", [x], [x.h, x.w, x.c]);
-    return this.layer(op, [x], [x.h, x.w, x.c]);
+    // Element by element (softmax over the whole vector), so TF's order survives it.
+    return this.add(op, [x], [x.h, x.w, x.c], {}, x.hwc);
   }
 
   /**
-   * x · scale + shift per channel (each one value, or one per channel); merged into the
-   * normalize layer that computed x when nothing else reads x (`alone`).
+   * x · scale + shift per channel (each one value, or one per channel, in TF's order if x is
+   * flattened); merged into the normalize layer that computed x when nothing else reads x
+   * (`alone`).
    */
   normalize(x: Feature, scale: number[], shift: number[], alone: boolean): Feature {
-    const per = (v: number[]) => (v.length === 1 ? new Array<number>(x.c).fill(v[0]) : v);
+    const per = (v: number[]) =>
+      v.length === 1 ? new Array<number>(x.c).fill(v[0]) : x.hwc ? inChwOrder(v, x.hwc) : v;
     if (
       (scale.length !== 1 && scale.length !== x.c) ||
       (shift.length !== 1 && shift.length !== x.c)
@@ -115,26 +127,32 @@ export class LayerBuilder {
         `a scaling of ${x.c} channels by ${scale.length} and ${shift.length} values`,
       );
     }
-    const before = this.producer.get(x.id);
-    const merged = before && this.scaling.get(before);
-    if (before && merged && alone) {
-      // (x·a + b)·s + t: one normalize layer for the whole chain (x * 2 - 1).
-      const s = per(scale);
-      const t = per(shift);
-      merged.scale = merged.scale.map((a, i) => a * s[i]);
-      merged.shift = merged.shift.map((b, i) => b * s[i] + t[i]);
-      before.text = normalizeText(merged);
+    const s = per(scale);
+    const t = per(shift);
+    const before = this.layers.producer(x.id);
+    const merged = alone && before ? this.scaling.get(before) : undefined;
+    // (x·a + b)·s + t: one normalize layer for the whole chain (x * 2 - 1).
+    const values = merged
+      ? {
+          scale: merged.scale.map((a, i) => a * s[i]),
+          shift: merged.shift.map((b, i) => b * s[i] + t[i]),
+        }
+      : { scale: s, shift: t };
+    // dsnet writes float32s: 1/0, NaN and 1e39 would reach the text as words it cannot read.
+    const bad = [...values.scale, ...values.shift].find((v) => !Number.isFinite(Math.fround(v)));
+    if (bad !== undefined) {
+      throw new ImportError(
+        `a scaling by ${bad}: a division by zero, or a constant that is not a finite float32`,
+      );
+    }
+    if (merged) {
+      Object.assign(merged, values);
+      before!.text = normalizeText(merged);
       return x;
     }
-    const values = { scale: per(scale), shift: per(shift) };
-    const out = this.layer(normalizeText(values), [x], [x.h, x.w, x.c]);
-    this.scaling.set(this.producer.get(out.id)!, values);
+    const out = this.add(normalizeText(values), [x], [x.h, x.w, x.c], {}, x.hwc);
+    this.scaling.set(this.layers.producer(out.id)!, values);
     return out;
-  }
-
-  /** The producer of a value, if a layer wrote it. */
-  producerOf(x: Feature): ImportedLayer | undefined {
-    return this.producer.get(x.id);
   }
 
   /**
@@ -142,7 +160,7 @@ export class LayerBuilder {
    * nothing else reads x (`alone`); false when there is none.
    */
   addBias(x: Feature, bias: Float32Array, name: string, alone: boolean): boolean {
-    const layer = this.producer.get(x.id);
+    const layer = this.layers.producer(x.id);
     if (!layer || !alone || bias.length !== x.c) return false;
     if (!/^(conv|dw|pw|sep|fc) /.test(layer.text) || layer.text.includes("bias=true")) return false;
     if (layer.text.startsWith("fc ")) {
@@ -244,24 +262,16 @@ export class LayerBuilder {
       );
     }
     const weight = new Float32Array(inF * outF);
-    // dsnet flattens channel-major (c, h, w); TF flattened (h, w, c).
-    const [fh, fw, fc] = x.hwc ?? [1, 1, inF];
-    for (let o = 0; o < outF; o++) {
-      for (let y = 0; y < fh; y++)
-        for (let xx = 0; xx < fw; xx++)
-          for (let c = 0; c < fc; c++) {
-            const tf = (y * fw + xx) * fc + c;
-            const ds = (c * fh + y) * fw + xx;
-            weight[o * inF + ds] = kernel.data[tf * outF + o];
-          }
-    }
+    const order = chwOrder(x.hwc ?? [1, 1, inF]);
+    for (let i = 0; i < inF; i++)
+      for (let o = 0; o < outF; o++) weight[o * inF + order[i]] = kernel.data[i * outF + o];
     const tensors: TensorToWrite[] = [{ name: kernel.name, shape: [outF, inF], data: weight }];
     if (bias) {
       if (bias.data.length !== outF)
         throw new ImportError(`its bias has ${bias.data.length} values, not ${outF}`);
       tensors.push({ name: bias.name, shape: [outF], data: bias.data });
     }
-    return this.layer(`fc ${outF}${bias ? "" : " bias=false"}`, [x], [1, 1, outF], {
+    return this.add(`fc ${outF}${bias ? "" : " bias=false"}`, [x], [1, 1, outF], {
       tensors,
       label,
     });
@@ -270,8 +280,7 @@ export class LayerBuilder {
   /** TF's row-major flatten of x: a dsnet flatten that remembers TF's order for the next fc. */
   flatten(x: Feature): Feature {
     if (x.h === 1 && x.w === 1) return x;
-    const out = this.layer("flatten", [x], [1, 1, x.c * x.h * x.w]);
-    return { ...out, hwc: [x.h, x.w, x.c] };
+    return this.add("flatten", [x], [1, 1, x.c * x.h * x.w], {}, [x.h, x.w, x.c]);
   }
 
   batchNorm(
@@ -285,26 +294,23 @@ export class LayerBuilder {
       if (t.length !== x.c)
         throw new ImportError(`its statistics have ${t.length} values for ${x.c} channels`);
     }
+    // Over a flattened vector each element has its own statistics, in TF's order.
     const tensors = [v.gamma, v.beta, v.mean, v.variance].map((data, i) => ({
       name: names[i],
       shape: [x.c],
-      data,
+      data: x.hwc ? Float32Array.from(inChwOrder(data, x.hwc)) : data,
     }));
     const text = Math.fround(eps) === Math.fround(1e-5) ? "bn" : `bn eps=${float32Text(eps)}`;
-    return this.layer(text, [x], [x.h, x.w, x.c], { tensors, label, eps });
+    return this.add(text, [x], [x.h, x.w, x.c], { tensors, label, eps }, x.hwc);
   }
 
   graph(input: Feature, output: Feature): LayerGraph {
-    const needed = new Set([output.id]);
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const l = this.layers[i];
-      if (needed.has(l.output)) for (const v of l.inputs) needed.add(v);
-    }
+    if (output.hwc) throw onFlattened("the model's output is", output.hwc);
     return {
       input: input.id,
       inputShape: [input.h, input.w, input.c],
       output: output.id,
-      layers: this.layers.filter((l) => needed.has(l.output)),
+      layers: this.layers.neededBy(output.id),
     };
   }
 }
@@ -350,6 +356,31 @@ export function windowOf(
         : ` ${long}=[${v.join(", ")}]`;
   const text = `${pair("s", "stride", stride, defaultStride)}${pair("d", "dilation", dilation, [1, 1])}${padText(pads, [x.h, x.w], window, fallback)}`;
   return { h, w, text, window };
+}
+
+/** Where element i of TF's row-major (h, w, c) flatten of a map is in dsnet's (c, h, w). */
+function chwOrder([h, w, c]: [number, number, number]): Int32Array {
+  const order = new Int32Array(h * w * c);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let k = 0; k < c; k++) order[(y * w + x) * c + k] = (k * h + y) * w + x;
+  return order;
+}
+
+/** Values given per element of TF's flatten, put in dsnet's order. */
+function inChwOrder(values: ArrayLike<number>, hwc: [number, number, number]): number[] {
+  const out = new Array<number>(values.length);
+  chwOrder(hwc).forEach((ds, tf) => (out[ds] = values[tf]));
+  return out;
+}
+
+/** A flattened value read where its order matters: by a layer that mixes it, or as the output. */
+function onFlattened(what: string, [h, w, c]: [number, number, number]): ImportError {
+  return new ImportError(
+    `${what} a ${h}x${w}x${c} map that TF flattened in (h, w, c) order, where dsnet flattens ` +
+      "(c, h, w); after a Flatten dsnet imports a Dense, an activation, a dropout, a scaling " +
+      "or a batch norm",
+  );
 }
 
 /** HWIO [kh, kw, in, out] to OIHW [out, in, kh, kw]. */

@@ -2,7 +2,8 @@ import { limits } from "../../check/limits.js";
 import { ImportError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { ACTIVATIONS, LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
-import { preview, type TfjsModel } from "./model-json.js";
+import { preview } from "../../weights/elements.js";
+import type { TfjsModel } from "./model-json.js";
 
 /*
  * A TF.js graph model (a TensorFlow GraphDef as JSON, weights as its Const nodes' values) as a
@@ -202,7 +203,10 @@ function constOf(node: NodeDef, model: TfjsModel): Const {
       t.dtype === "DT_FLOAT" ? view.getFloat32(4 * i, true) : view.getInt32(4 * i, true),
     );
   } else {
-    const list = (t.floatVal ?? t.intVal ?? t.int64Val ?? []).map(Number);
+    // Protobuf's JSON writes NaN and the infinities as strings; anything else is no number.
+    const list = (t.floatVal ?? t.intVal ?? t.int64Val ?? []).map((v: unknown) =>
+      typeof v === "number" || (typeof v === "string" && v.trim() !== "") ? Number(v) : NaN,
+    );
     if (list.length !== count && list.length !== 1)
       throw new ImportError(`it has ${list.length} values for shape [${shape}]`);
     values = Array.from({ length: count }, (_, i) => list[list.length === 1 ? 0 : i]);

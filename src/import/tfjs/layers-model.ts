@@ -1,7 +1,8 @@
 import { ImportError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
-import { preview, type TfjsModel, type TfjsWeight } from "./model-json.js";
+import { preview } from "../../weights/elements.js";
+import type { TfjsModel, TfjsWeight } from "./model-json.js";
 
 /*
  * A TF.js layers model (Keras's model config: Sequential, or a functional Model whose layers

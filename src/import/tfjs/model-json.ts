@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { limits } from "../../check/limits.js";
-import { float16Bits } from "../../weights/elements.js";
+import { float16Bits, preview } from "../../weights/elements.js";
 import { readBytes } from "../../weights/load.js";
 import { ImportError } from "../errors.js";
 
@@ -286,14 +286,4 @@ function sizeOf(file: string): number {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-export function preview(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
