@@ -36,6 +36,14 @@ function dsnetNetwork(name: string): { file: string; network: string; set: strin
   const ghost = /^ghostnet_([\d.]+)$/.exec(name);
   if (ghost)
     return { file: "examples/ghostnet.dsnet", network: "ghostnet", set: [`width=${ghost[1]}`] };
+  const mnasnet = /^mnasnet(\d)_(\d+)$/.exec(name);
+  if (mnasnet) {
+    return {
+      file: "examples/mnasnet.dsnet",
+      network: "mnasnet",
+      set: [`alpha=${mnasnet[1]}.${mnasnet[2]}`],
+    };
+  }
   if (name.startsWith("efficientnet_b"))
     return { file: "examples/efficientnet.dsnet", network: name, set: [] };
   if (name.startsWith("mobilenet_v3_"))
@@ -54,6 +62,7 @@ describe("graph networks count as torchvision counts", () => {
       "shufflenet_v2_x0_5",
       "shufflenet_v2_x2_0",
       "ghostnet_1.0",
+      "mnasnet1_0",
     ]) {
       expect(names.has(name), name).toBe(true);
     }

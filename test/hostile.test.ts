@@ -427,3 +427,29 @@ describe("user text in generated code, through the library API", () => {
     expectNoInjection(program.readme);
   });
 });
+
+describe("found by npm run fuzz", () => {
+  // A block with an unknown layer, called by two networks: the second network's expansion meets
+  // the same error at the same place, shown once. Counting only the errors shown let the second
+  // network through as checked, with NaN channels after the unknown layer (seed 20261201).
+  it("a network whose block repeats an error already shown is not checked clean", () => {
+    const result = checkSources(
+      [
+        "block se(c) {",
+        "  gap -> pw c -> relu -> fc1x1 -> sigmoid",
+        "}",
+        "network a(w = 8) {",
+        "  input 8x8x8",
+        "  pw w -> se(w)",
+        "}",
+        "network b(w = 16) {",
+        "  input 8x8x8",
+        "  pw w -> se(w)",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    expect(result.diagnostics.filter((d) => d.code === "DS2001")).toHaveLength(1);
+    expect(result.networks.map((n) => n.name)).toEqual([]);
+  });
+});

@@ -40,7 +40,7 @@ describe("dsnet weights import: torchvision's checkpoints give PyTorch's answer"
     );
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(
-      /^file +dsnet +shape\nfeatures\.0\.0\.weight +\S*conv1\.weight +\[/,
+      /^file +dsnet +shape\n(features\.0\.0|layers\.0)\.weight +\S*conv1\.weight +\[/,
     );
     const output = join(dir, `${name}-${ext}.npy`);
     const run = await cli(

@@ -9,7 +9,8 @@
  * and programs that check clean and then fail in a backend; exit 1 if there were any.
  * For a length of time rather than a count: `npm run fuzz -- --minutes 60 [seed]`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
@@ -114,10 +115,19 @@ const anyCase: fc.Arbitrary<Case> = fc.oneof(
 );
 
 const findings: string[] = [];
+// Every finding's whole input goes to a file of its own, to shrink into a regression test; the
+// report shows its start.
+const findingsDir = join(tmpdir(), `dsnet-fuzz-${seed}`);
 const report = (what: string, c: Case, e?: unknown) => {
+  mkdirSync(findingsDir, { recursive: true });
+  const saved = join(
+    findingsDir,
+    `finding-${findings.length + 1}${c.kind === "source" ? ".dsnet" : `.${c.reader}`}`,
+  );
+  writeFileSync(saved, c.kind === "source" ? c.text : c.bytes);
   const input = c.kind === "source" ? JSON.stringify(c.text.slice(0, 400)) : `${c.reader} file`;
   findings.push(
-    `${what}: ${e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : ""}\n  ${input}`,
+    `${what}: ${e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : ""}\n  ${input}\n  (whole input: ${saved})`,
   );
 };
 

@@ -16,6 +16,10 @@ num_batches_tracked, nested as {"model": ..., "epoch": 3} with DataParallel's `m
 prefix; tensors.json has their values. The .dsnet network and --set values each checkpoint
 fits are in checkpoints.json. Run with /usr/bin/python3 (torch 1.13, CPU); nothing is
 downloaded (weights=None throughout).
+
+    /usr/bin/python3 tools/make_checkpoints.py [NAME ...]
+
+rewrites the folder; with names, only those checkpoints' files (and checkpoints.json).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torchvision.models import efficientnet, mobilenetv2, mobilenetv3
+from torchvision.models import efficientnet, mnasnet, mobilenetv2, mobilenetv3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_fixtures import default_linears, initialise, seed_of  # noqa: E402
@@ -73,6 +77,18 @@ CHECKPOINTS = {
         False,
         torch.float32,
     ),
+    # At alpha 0.25 the depths round every way _round_to_multiple_of does (16 * 0.25 up to the
+    # minimum 8, 40 * 0.25 = 10 up to 16), and the fourth stack's first block keeps 24 channels
+    # at stride 1, so it has a shortcut. The last 1x1 conv is 1280 wide at any alpha: float16.
+    "mnasnet1_0": (
+        lambda: mnasnet.MNASNet(alpha=0.25, num_classes=10),
+        "examples/mnasnet.dsnet",
+        "mnasnet",
+        {"alpha": "0.25", "res": "32", "classes": "10"},
+        32,
+        False,
+        torch.float16,
+    ),
 }
 
 SAFETENSORS_DTYPES = {torch.float32: ("F32", "<f4"), torch.float16: ("F16", "<f2")}
@@ -94,8 +110,13 @@ def write_safetensors(path: Path, state: dict[str, torch.Tensor]) -> None:
     path.write_bytes(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def make(name: str) -> dict:
-    build, file, network, sets, res, softmax, dtype = CHECKPOINTS[name]
+def config(name: str) -> dict:
+    _, file, network, sets, *_ = CHECKPOINTS[name]
+    return {"file": file, "network": network, "set": sets}
+
+
+def make(name: str) -> None:
+    build, _, _, _, res, softmax, dtype = CHECKPOINTS[name]
     torch.manual_seed(seed_of(name))
     rng = np.random.default_rng(seed_of(name))
     model = default_linears(build())
@@ -116,7 +137,6 @@ def make(name: str) -> dict:
             y = torch.softmax(y, dim=1)
     np.save(OUT / f"{name}.input.npy", x.permute(0, 2, 3, 1).contiguous().numpy())
     np.save(OUT / f"{name}.expected.npy", y.reshape(2, 1, 1, -1).numpy())
-    return {"file": file, "network": network, "set": sets}
 
 
 def make_tensors() -> None:
@@ -142,14 +162,23 @@ def make_tensors() -> None:
     (OUT / "tensors.json").write_text(json.dumps(values, indent=1) + "\n")
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     torch.set_num_threads(1)
+    unknown = [n for n in names if n not in CHECKPOINTS]
+    if unknown:
+        there = ", ".join(CHECKPOINTS)
+        print(f"no checkpoint {', '.join(unknown)}; there are {there}", file=sys.stderr)
+        return 1
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.iterdir():
-        old.unlink()
-    configs = {name: make(name) for name in CHECKPOINTS}
+    if not names:
+        for old in OUT.iterdir():
+            old.unlink()
+    for name in names or CHECKPOINTS:
+        make(name)
+    configs = {name: config(name) for name in CHECKPOINTS}
     (OUT / "checkpoints.json").write_text(json.dumps(configs, indent=2) + "\n")
-    make_tensors()
+    if not names:
+        make_tensors()
     total = 0
     for f in sorted(OUT.iterdir()):
         total += f.stat().st_size
@@ -159,4 +188,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -83,6 +83,7 @@ def networks() -> list[tuple[str, int]]:
     for v, res in EFFICIENTNET_RES.items():
         out += [(f"efficientnet_{v}", 224)] + ([(f"efficientnet_{v}", res)] if res != 224 else [])
     out += [(f"shufflenet_v2_{w}", 224) for w in ["x0_5", "x1_0", "x1_5", "x2_0"]]
+    out += [(f"mnasnet{a}", 224) for a in ["0_5", "0_75", "1_0", "1_3"]]
     return out + [("ghostnet_1.0", 224)]
 
 

@@ -20,6 +20,8 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private seen = new Set<string>();
   private dropped = 0;
+  /** Every error reported, including repeats and those past the cap (see errorCount). */
+  private errors = 0;
 
   /** Reports `kind` at `span`, its message filled in from `args` (one value per placeholder). */
   report<K extends DiagnosticKind>(
@@ -43,6 +45,7 @@ export class Reporter {
   /** Adds a diagnostic made elsewhere (by the parser of another file, say). */
   add(diagnostic: Diagnostic): void {
     const { code, span } = diagnostic;
+    if (diagnostic.severity === "error") this.errors++;
     const key = `${code}@${span.source.path}:${span.start}:${span.end}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -67,8 +70,13 @@ export class Reporter {
     })();
   }
 
+  /**
+   * The errors reported so far, counting those not kept: a repeat (a block's error, met again
+   * when a second network expands it) and those past the cap. So a network whose elaboration
+   * reported any error is known to have one, though the message is shown once.
+   */
   get errorCount(): number {
-    return this.diagnostics.filter((d) => d.severity === "error").length;
+    return this.errors;
   }
 
   /** The diagnostics, with a final note when some were dropped by the cap. */
