@@ -475,9 +475,12 @@ function inside(pad: number, stride: number, span: number, size: number, outputs
   return [lo, hi] as const;
 }
 
-/** `e` as a factor of a product: in parentheses if it is a sum. */
+/**
+ * `e` as the left factor of a product: in parentheses if it is a sum. A product stays bare, as
+ * prettier prints `(oy * 2) * 4` (the same tree as `oy * 2 * 4`).
+ */
 function factor(e: string): string {
-  return /\s/.test(e) ? `(${e})` : e;
+  return / [+-] /.test(e) ? `(${e})` : e;
 }
 
 /** `e + by` as code, where `by` is a number or a term; `e` itself for 0. */
