@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
+import { stageBodies } from "../syntax/trivia.js";
 import type { Span } from "../syntax/source.js";
 import { elaborateResumable, type NetworkCheckpoint, type NetworkSource } from "./elaborate.js";
 import { layerSpecs } from "./layers.js";
@@ -411,32 +412,11 @@ function checkRecursion(program: LoadedProgram, reporter: Reporter) {
 }
 
 function callsIn(statements: A.Statement[]): A.Call[] {
-  const found: A.Call[] = [];
-  const body = (b: A.Body | undefined) => b && found.push(...callsIn(b.statements));
-  const stage = (s: A.Stage): void => {
-    switch (s.kind) {
-      case "call":
-        found.push(s);
-        break;
-      case "repeat":
-        body(s.body);
-        break;
-      case "residual":
-        body(s.body);
-        body(s.shortcut);
-        break;
-      case "join":
-        s.branches.forEach(body);
-        break;
-      case "if":
-        body(s.then);
-        if (s.else) {
-          if ("kind" in s.else) stage(s.else);
-          else body(s.else);
-        }
-        break;
-    }
-  };
-  for (const st of statements) if (st.kind === "pipeline") st.stages.forEach(stage);
-  return found;
+  return statements.flatMap((st) =>
+    st.kind !== "pipeline"
+      ? []
+      : st.stages.flatMap((s) =>
+          s.kind === "call" ? [s] : stageBodies(s).flatMap((b) => callsIn(b.statements)),
+        ),
+  );
 }

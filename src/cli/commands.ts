@@ -8,7 +8,7 @@ import { layerSpecs } from "../check/layers.js";
 import { renderSummary } from "../cost/render.js";
 import { groupLayers, summarize, type Summary } from "../cost/summarize.js";
 import { describeValue } from "../check/values.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, positiveInt, UsageError, type CliIO } from "./io.js";
 import { loadNetwork, sourceOf, sourceText, STDIN_NAME, type NetworkSelection } from "./load.js";
 
 /** `dsnet check FILE...`: every network of every file, with defaults. */
@@ -38,9 +38,7 @@ export function summaryCommand(
   options: NetworkSelection & { json?: boolean; depth?: string },
   io: CliIO,
 ): number {
-  const depth = options.depth === undefined ? undefined : Number(options.depth);
-  if (depth !== undefined && (!Number.isInteger(depth) || depth < 1))
-    throw new UsageError(`--depth takes a whole number of at least 1, got ${options.depth}`);
+  const depth = positiveInt(options.depth, "--depth", undefined);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const summary = summarize(loaded.network);

@@ -13,6 +13,7 @@ import { loadWeights, writeBytes } from "../weights/load.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
+  positiveInt,
   STANDARD_OUTPUT,
   UsageError,
   writeOutput,
@@ -90,9 +91,7 @@ export async function compileCommand(
       "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
     );
   }
-  const batch = options.batch === undefined ? 1 : Number(options.batch);
-  if (!Number.isInteger(batch) || batch < 1)
-    throw new UsageError(`--batch takes a whole number of at least 1, got ${options.batch}`);
+  const batch = positiveInt(options.batch, "--batch", 1);
   if (options.weightsFile && options.weights) {
     throw new UsageError(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",

@@ -1,7 +1,14 @@
 import { extname } from "node:path";
 import { graphDot, graphSvg, type GraphPictureOptions } from "../graph/index.js";
-import { writeBytes } from "../weights/load.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, UsageError, type CliIO } from "./io.js";
+import {
+  EXIT_DIAGNOSTICS,
+  EXIT_OK,
+  positiveInt,
+  STANDARD_OUTPUT,
+  UsageError,
+  writeOutput,
+  type CliIO,
+} from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
 
 export interface GraphOptions extends NetworkSelection {
@@ -24,7 +31,7 @@ export async function graphCommand(
     depth: depthOf(options.depth),
     collapse: options.collapse,
   };
-  const toFile = options.output !== undefined && options.output !== "-";
+  const toFile = options.output !== undefined && options.output !== STANDARD_OUTPUT;
   const format = options.format ?? (toFile && /\.(dot|gv)$/i.test(options.output!) ? "dot" : "svg");
   if (toFile) {
     const extension = extname(options.output!).toLowerCase();
@@ -42,12 +49,8 @@ export async function graphCommand(
   }
   const text =
     format === "dot" ? graphDot(loaded.network, picture) : graphSvg(loaded.network, picture);
-  if (toFile) {
-    writeBytes(options.output!, text, "picture");
-    io.stderr(`wrote ${options.output}\n`);
-  } else {
-    io.stdout(text);
-  }
+  writeOutput(io, options.output ?? STANDARD_OUTPUT, text, "picture");
+  if (toFile) io.stderr(`wrote ${options.output}\n`);
   return EXIT_OK;
 }
 
@@ -56,11 +59,8 @@ export async function graphCommand(
  * top-level block. The picture's own depth counts the frames left open inside those boxes' level.
  */
 function depthOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--depth takes a whole number of at least 1, got ${text}`);
-  return n - 1;
+  const n = positiveInt(text, "--depth", undefined);
+  return n === undefined ? undefined : n - 1;
 }
 
 /** What each picture format's file is called: anything else is refused, not written as SVG. */

@@ -34,6 +34,19 @@ export const EXIT_INTERNAL = 3;
 /** A mistake on the command line: printed as `dsnet: message`, exit code 2. */
 export class UsageError extends Error {}
 
+/** An option that takes a whole number of at least 1; `fallback` when it is not given. */
+export function positiveInt<T extends number | undefined>(
+  text: string | undefined,
+  option: string,
+  fallback: T,
+): number | T {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${option} takes a whole number of at least 1, got ${text}`);
+  return n;
+}
+
 export const COLOR_CHOICES = ["auto", "always", "never"] as const;
 export type ColorChoice = (typeof COLOR_CHOICES)[number];
 

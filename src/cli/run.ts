@@ -27,6 +27,7 @@ import { expectedTensors } from "../weights/tensors.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
+  positiveInt,
   STANDARD_OUTPUT,
   UsageError,
   writeOutput,
@@ -40,14 +41,6 @@ function backendOf(name: string | undefined): BackendName {
     throw new UsageError(`unknown backend ${backend} (backends: ${BACKENDS.join(", ")})`);
   }
   return backend;
-}
-
-function positiveInt(text: string | undefined, option: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${option} takes a whole number of at least 1, got ${text}`);
-  return n;
 }
 
 /** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
@@ -224,8 +217,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   if ((mean || std) && ![".png", ".jpg", ".jpeg"].includes(extname(options.input!).toLowerCase())) {
     io.stderr("dsnet: --mean and --std apply to image inputs only; the input is used as it is\n");
   }
-  const [oh, ow, oc] = network.layers[network.output].shape;
-  const labels = options.labels ? readLabels(options.labels, oh * ow * oc) : undefined;
+  const [h, w, c] = network.layers[network.output].shape;
+  const labels = options.labels ? readLabels(options.labels, h * w * c) : undefined;
   if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
   const runner = await compile(network, weights, {
     backend,
@@ -239,7 +232,6 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   } finally {
     runner.dispose?.();
   }
-  const [h, w, c] = network.layers[network.output].shape;
   if (options.output) {
     // Standard output gets .npy, which says its own shape.
     const toStdout = options.output === STANDARD_OUTPUT;

@@ -127,7 +127,12 @@ export function renderSummary(summary: Summary, options: RenderOptions = {}): st
 }
 
 /** "0.1189 = 1/128 + 1/9" (for a multiplier of 1; otherwise the plain ratio). */
-function ratioText(ratio: number, n: number, k: [number, number], multiplier: number): string {
+export function ratioText(
+  ratio: number,
+  n: number,
+  k: [number, number],
+  multiplier: number,
+): string {
   if (multiplier !== 1) return ratio.toFixed(4);
   return `${ratio.toFixed(4)} = 1/${n} + 1/${k[0] * k[1]}`;
 }

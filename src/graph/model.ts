@@ -1,6 +1,6 @@
 import type { Layer, Network } from "../check/network.js";
 import { describeValue, firstLine } from "../check/values.js";
-import { layerCost, summarize, type SeparablePair } from "../cost/summarize.js";
+import { summarize, type LayerCost, type SeparablePair } from "../cost/summarize.js";
 import { formatCount, formatShape } from "../ir/types.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
 
@@ -98,7 +98,7 @@ export interface Picture {
 
 export function buildPicture(network: Network, options: GraphPictureOptions = {}): Picture {
   const summary = summarize(network);
-  const clusters = findClusters(network.layers);
+  const clusters = findClusters(network.layers, summary.layers);
   const all = flatten(clusters);
   const collapse = new Set(options.collapse ?? []);
   const depth = options.depth ?? Infinity;
@@ -128,7 +128,7 @@ export function buildPicture(network: Network, options: GraphPictureOptions = {}
       }
       boxOf.set(layer.id, box);
     } else {
-      const box = layerBox(layer, chain.at(-1), pairs.get(layer.name));
+      const box = layerBox(layer, summary.layers[layer.id], chain.at(-1), pairs.get(layer.name));
       boxOf.set(layer.id, box);
       boxes.push(box);
     }
@@ -199,7 +199,7 @@ function heatOf(macs: number, range: Picture["heatRange"]): number | undefined {
  * holds nothing but one other cluster (a block whose body is a single repeat of one iteration)
  * is merged into it.
  */
-function findClusters(layers: Layer[]): Cluster[] {
+function findClusters(layers: Layer[], costs: readonly LayerCost[]): Cluster[] {
   const byName = new Map<string, Layer[]>();
   for (const layer of layers) {
     const parts = layer.name.split(".");
@@ -224,8 +224,8 @@ function findClusters(layers: Layer[]): Cluster[] {
       parent,
       children: [],
       layers: members,
-      macs: members.reduce((sum, l) => sum + layerCost(l).macs, 0),
-      params: members.reduce((sum, l) => sum + layerCost(l).params, 0),
+      macs: members.reduce((sum, l) => sum + costs[l.id].macs, 0),
+      params: members.reduce((sum, l) => sum + costs[l.id].params, 0),
     };
     made.set(name, cluster);
     (parent ? parent.children : roots).push(cluster);
@@ -318,10 +318,10 @@ function describeExpansion(note: RelatedLocation): string {
 
 function layerBox(
   layer: Layer,
+  cost: LayerCost,
   parent: Cluster | undefined,
   separable: LayerBox["separable"],
 ): LayerBox {
-  const cost = layerCost(layer);
   const local = layer.name.slice(parent ? parent.name.length + 1 : 0);
   // Automatic names (`dw1`, `relu6_2`) repeat the op; a label (`cheap_operation`) says more.
   const automatic = new RegExp(`^${layer.op}_?[0-9]*$`).test(local);

@@ -7,3 +7,15 @@ import { FileError } from "../weights/errors.js";
 export class ImportError extends FileError {
   override name = "ImportError";
 }
+
+/**
+ * The error for a model with parts .dsnet cannot express: each entry of `unsupported` is
+ * `<operator> (<name>: <why>)`, and `noun` is what the format calls a part ("node", "layer").
+ */
+export function unsupportedError(unsupported: string[], noun: string): ImportError {
+  const ops = [...new Set(unsupported.map((u) => u.split(" ")[0]))];
+  const n = unsupported.length;
+  return new ImportError(
+    `cannot express in dsnet: ${ops.join(", ")} (${n} ${noun}${n === 1 ? "" : "s"}: ${unsupported.slice(0, 20).join("; ")}${n > 20 ? "; ..." : ""})`,
+  );
+}

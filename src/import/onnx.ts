@@ -1,12 +1,13 @@
 import { decodeModel } from "../backends/onnx/proto.js";
 import { limits } from "../check/limits.js";
-import { ImportError } from "./errors.js";
+import { ImportError, unsupportedError } from "./errors.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
 import {
   float32Text,
   labelFor,
   LayerList,
   normalizeText,
+  strideDilationText,
   type ImportedLayer,
   type LayerGraph,
 } from "./layer-graph.js";
@@ -165,12 +166,7 @@ class OnnxTranslator {
       for (const i of n.input ?? []) if (i) this.readers.set(i, (this.readers.get(i) ?? 0) + 1);
     }
     for (const node of nodes) this.node(node);
-    if (this.unsupported.length > 0) {
-      const ops = [...new Set(this.unsupported.map((u) => u.split(" ")[0]))];
-      throw new ImportError(
-        `cannot express in dsnet: ${ops.join(", ")} (${this.unsupported.length} node${this.unsupported.length === 1 ? "" : "s"}: ${this.unsupported.slice(0, 20).join("; ")}${this.unsupported.length > 20 ? "; ..." : ""})`,
-      );
-    }
+    if (this.unsupported.length > 0) throw unsupportedError(this.unsupported, "node");
     const outputs = graph.output ?? [];
     if (outputs.length !== 1) {
       throw new ImportError(`the model has ${outputs.length} outputs; a dsnet network has one`);
@@ -570,19 +566,13 @@ class OnnxTranslator {
       if (equal(sameUpper.flat())) return " pad=same_upper";
       return ` pad=[${pads.join(", ")}]`;
     };
-    const pair = (key: string, v: number[], skip: number[]) =>
-      v[0] === skip[0] && v[1] === skip[1]
-        ? ""
-        : v[0] === v[1]
-          ? ` ${key}${v[0]}`
-          : ` ${key === "s" ? "stride" : "dilation"}=[${v.join(", ")}]`;
     return {
       h,
       w,
       isDefault: (fallback: "same" | "valid") =>
         padText(fallback) === "" && stride.every((s) => s === 1) && dilation.every((d) => d === 1),
       text: (fallback: "same" | "valid", defaultStride = [1, 1]) =>
-        `${pair("s", stride, defaultStride)}${pair("d", dilation, [1, 1])}${padText(fallback)}`,
+        `${strideDilationText(stride, dilation, defaultStride)}${padText(fallback)}`,
     };
   }
 

@@ -1,4 +1,4 @@
-import { formatScaled } from "../cost/render.js";
+import { formatScaled, ratioText } from "../cost/render.js";
 import type { Summary } from "../cost/summarize.js";
 import { formatCount, formatShape } from "../ir/types.js";
 
@@ -90,9 +90,7 @@ export function summaryView(summary: Summary): HTMLElement {
           `${p.inChannels}→${p.outChannels}`,
           formatCount(p.depthwiseMacs + p.pointwiseMacs),
           formatCount(p.standardMacs),
-          p.multiplier === 1
-            ? `${p.ratio.toFixed(4)} = 1/${p.outChannels} + 1/${p.kernel[0] * p.kernel[1]}`
-            : p.ratio.toFixed(4),
+          ratioText(p.ratio, p.outChannels, p.kernel, p.multiplier),
         ]),
         [false, false, false, true, true, false],
       ),

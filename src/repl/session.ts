@@ -16,7 +16,7 @@ import { suggest } from "../check/suggest.js";
 import type { Value } from "../check/values.js";
 import { describeOutput } from "../backends/output.js";
 import { renderSummary } from "../cost/render.js";
-import { layerCost, summarize } from "../cost/summarize.js";
+import { layerCost, summarize, type Summary } from "../cost/summarize.js";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
@@ -312,7 +312,8 @@ export class ReplSession {
     const atEnd =
       brace === undefined ? network === IMPLICIT_NETWORK : previous.document.onlySpaceAfter(brace);
     const extended = !declaration && atEnd ? this.extend(entry, text, document) : undefined;
-    const checked = extended ?? check(document, network, overrides);
+    const whole = extended ? undefined : check(document, network, overrides);
+    const checked = extended ?? whole!.checked;
     const problems = extended ? "" : this.render(document, checked, previous);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network, overrides, checked }, firstLine(text));
@@ -326,15 +327,13 @@ export class ReplSession {
     }
     if (declared.length > 0) out.push(`network \`${network}\` is current\n`);
     const after = built(checked);
-    if (after && extended) {
+    if (after && whole) {
+      const added = addedLayers(built(previous.checked), after);
+      out.push(describeAddition(added, whole.summary!, checked.totals!));
+    } else if (after) {
       const from = previous.checked.checkpoint!.length;
       const recent = summarize(recentLayers(after, from));
       out.push(describeAddition(after.layers.slice(from), recent, checked.totals!));
-    } else if (after) {
-      const summary = summarize(after);
-      out.push(
-        describeAddition(addedLayers(built(previous.checked), after), summary, summary.totals),
-      );
     }
     if (!after && network !== undefined && checked.program.networks.has(network)) {
       out.push(`network \`${network}\` has no input yet: start it with \`input HxWxC\`\n`);
@@ -464,9 +463,10 @@ export class ReplSession {
     const text = fileSystemHost.readFile(resolve(file));
     if (text === undefined) return failure(`cannot read ${file}`);
     const document = SessionDocument.fromFile(file, text);
-    const all = check(document, undefined, new Map());
-    const network = all.program.entryNetworks[all.program.entryNetworks.length - 1];
-    const checked = checkedAs(all.result, network, document.text);
+    const { text: checkedText } = document;
+    const result = checkText(checkedText, document.path, { overrides: new Map() });
+    const network = result.program.entryNetworks[result.program.entryNetworks.length - 1];
+    const { checked } = checkedAs(result, network, checkedText);
     const problems = this.render(document, checked);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network, overrides: new Map(), checked }, `:load ${file}`);
@@ -562,7 +562,7 @@ export class ReplSession {
       return failure(`no network named ${name} (networks: ${known})`);
     }
     const { document } = this.state;
-    const checked = check(document, name, new Map());
+    const { checked } = check(document, name, new Map());
     const problems = this.render(document, checked, this.state);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network: name, overrides: new Map(), checked }, `:network ${name}`);
@@ -591,7 +591,7 @@ export class ReplSession {
     const unknown = unknownParameter(network!, declared, parsed.overrides);
     if (unknown) return failure(unknown);
     const overrides = new Map([...this.state.overrides, ...parsed.overrides]);
-    const checked = check(document, network, overrides);
+    const { checked } = check(document, network, overrides);
     const problems = this.render(document, checked, this.state);
     if (hasBlockingErrors(checked.diagnostics)) return reply("", problems, true);
     this.change({ document, network, overrides, checked }, `:set ${args}`);
@@ -648,22 +648,30 @@ function emptyState(): State {
     document,
     network: undefined,
     overrides: new Map(),
-    checked: check(document, undefined, new Map()),
+    checked: check(document, undefined, new Map()).checked,
   };
 }
 
+/** A whole check of the document, with `network` as the current one. */
 function check(
   document: SessionDocument,
   network: string | undefined,
   overrides: ReadonlyMap<string, Value>,
-): Checked & { result: CheckResult } {
+): WholeCheck {
   const { text } = document;
-  const result = checkText(text, document.path, { network, overrides });
-  return { ...checkedAs(result, network, text), result };
+  return checkedAs(checkText(text, document.path, { network, overrides }), network, text);
 }
 
-/** A whole check's result, with `network` as the current one. */
-function checkedAs(result: CheckResult, network: string | undefined, text: string): Checked {
+/**
+ * A whole check's result, with `network` as the current one, and that network's summary when it
+ * built (for the entry's feedback; states do not keep it).
+ */
+interface WholeCheck {
+  checked: Checked;
+  summary: Summary | undefined;
+}
+
+function checkedAs(result: CheckResult, network: string | undefined, text: string): WholeCheck {
   const current = result.networks.find((n) => n.name === network);
   const summary = current && summarize(current);
   const program = result.program.modules[0]?.program;
@@ -671,7 +679,7 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
   );
   const brace = decl ? decl.body.span.end - 1 : -1;
-  return {
+  const checked: Checked = {
     program: result.program,
     diagnostics: result.diagnostics,
     source: program?.span.source,
@@ -681,6 +689,7 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     diagnosticsBound: result.diagnostics.length + 1,
     brace: text[brace] === "}" ? brace : undefined,
   };
+  return { checked, summary };
 }
 
 /** A REPL entry parsed alone: its offsets are its own, its lines the document's. */

@@ -81,7 +81,8 @@ function nestedBodies(item: ListItem): A.Body[] {
   }
 }
 
-function stageBodies(stage: A.Stage): A.Body[] {
+/** The bodies a stage holds, an `else if`'s included (a call holds none: its block is elsewhere). */
+export function stageBodies(stage: A.Stage): A.Body[] {
   switch (stage.kind) {
     case "repeat":
       return [stage.body];

@@ -23,6 +23,23 @@ export function pixelBudget(inputPixels: number): number {
   return Math.min(MAX_PIXELS, Math.max(16 * inputPixels, 2 ** 22));
 }
 
+/**
+ * Refuses an image whose declared size is empty or past `maxPixels` (and MAX_PIXELS), before
+ * a decoder allocates for it; returns the bound that applied.
+ */
+function checkSize(format: string, width: number, height: number, maxPixels: number): number {
+  const limit = Math.min(maxPixels, MAX_PIXELS);
+  if (width === 0 || height === 0 || width * height > limit) {
+    throw new FileError(
+      `the ${format} image is ${width}×${height}; dsnet reads images of 1 to ${limit} pixels` +
+        (limit < MAX_PIXELS
+          ? " for this network (16 times its input, at least 4 Mpixels): resize it first"
+          : ""),
+    );
+  }
+  return limit;
+}
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
@@ -42,15 +59,7 @@ export function readPng(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
-  const limit = Math.min(maxPixels, MAX_PIXELS);
-  if (width === 0 || height === 0 || width * height > limit) {
-    throw new FileError(
-      `the PNG image is ${width}×${height}; dsnet reads images of 1 to ${limit} pixels` +
-        (limit < MAX_PIXELS
-          ? " for this network (16 times its input, at least 4 Mpixels): resize it first"
-          : ""),
-    );
-  }
+  checkSize("PNG", width, height, maxPixels);
   checkImageData(bytes, view, width, height);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
@@ -155,17 +164,9 @@ export function readImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
  */
 export function readJpeg(bytes: Uint8Array, maxPixels = MAX_PIXELS): Image {
   const declared = jpegSize(bytes);
-  const limit = Math.min(maxPixels, MAX_PIXELS);
   if (!declared) throw new FileError("the JPEG image is damaged (it has no frame header)");
   const { width, height } = declared;
-  if (width === 0 || height === 0 || width * height > limit) {
-    throw new FileError(
-      `the JPEG image is ${width}×${height}; dsnet reads images of 1 to ${limit} pixels` +
-        (limit < MAX_PIXELS
-          ? " for this network (16 times its input, at least 4 Mpixels): resize it first"
-          : ""),
-    );
-  }
+  const limit = checkSize("JPEG", width, height, maxPixels);
   const scans = jpegScans(bytes);
   if (scans > MAX_SCANS) {
     throw new FileError(

@@ -110,10 +110,8 @@ export class CpuPlan {
     packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + this.batch * o));
     const shared: rt.SharedStep[] = [];
-    for (const d of descriptors) {
-      const sharing = threads > 1 ? { shared, minMacs: options.minSharedMacs } : undefined;
-      this.steps.push(this.bind(d, weightAt[d.node], scratch, sharing));
-    }
+    const sharing = threads > 1 ? { shared, minMacs: options.minSharedMacs } : undefined;
+    for (const d of descriptors) this.steps.push(this.bind(d, weightAt[d.node], scratch, sharing));
     this.pool = rt.startKernelThreads({
       ...instance,
       threads,

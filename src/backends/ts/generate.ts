@@ -658,11 +658,7 @@ function printExpr(e: Expr, names: Map<number, string>): Doc {
   const factor = (x: Expr) => (typeof x === "object" && "add" in x ? `(${text(x)})` : text(x));
   if (typeof e === "number" || typeof e === "boolean") return String(e);
   if ("symbol" in e) return e.symbol;
-  if ("value" in e) {
-    const name = names.get(e.value);
-    if (!name) throw new Error(`internal: value ${e.value} has no buffer`);
-    return name;
-  }
+  if ("value" in e) return printName(e.value, names);
   if ("add" in e) return `${text(e.add[0])} + ${text(e.add[1])}`;
   if ("mul" in e) return `${factor(e.mul[0])} * ${factor(e.mul[1])}`;
   if ("fields" in e) return { object: e.fields.map(([k, v]) => [k, p(v)]) };

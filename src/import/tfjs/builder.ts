@@ -8,6 +8,7 @@ import {
   normalizeText,
   padsAt,
   padText,
+  strideDilationText,
   type ImportedLayer,
   type LayerGraph,
   type Pads,
@@ -199,7 +200,8 @@ export class LayerBuilder {
       tensors.push({
         name: spec.kernel.name,
         shape: [mid, 1, kh, kw],
-        data: depthwiseToOihw(spec.kernel.data, kh, kw, inC, n),
+        // TF's [kh, kw, in, mult] is HWIO with one input and in·mult outputs, i·mult + m.
+        data: hwioToOihw(spec.kernel.data, kh, kw, 1, mid),
       });
       const mult = n === 1 ? "" : ` mult=${n}`;
       if (spec.kind === "dw") {
@@ -348,13 +350,7 @@ export function windowOf(
   const h = Math.floor((x.h + pads[0] + pads[1] - spans[0]) / stride[0]) + 1;
   const w = Math.floor((x.w + pads[2] + pads[3] - spans[1]) / stride[1]) + 1;
   if (!(h > 0 && w > 0)) throw new ImportError(`its window does not fit its ${x.h}x${x.w} input`);
-  const pair = (key: string, long: string, v: number[], skip: number[]) =>
-    v[0] === skip[0] && v[1] === skip[1]
-      ? ""
-      : v[0] === v[1]
-        ? ` ${key}${v[0]}`
-        : ` ${long}=[${v.join(", ")}]`;
-  const text = `${pair("s", "stride", stride, defaultStride)}${pair("d", "dilation", dilation, [1, 1])}${padText(pads, [x.h, x.w], window, fallback)}`;
+  const text = `${strideDilationText(stride, dilation, defaultStride)}${padText(pads, [x.h, x.w], window, fallback)}`;
   return { h, w, text, window };
 }
 
@@ -397,22 +393,5 @@ function hwioToOihw(
       for (let i = 0; i < inC; i++)
         for (let o = 0; o < out; o++)
           result[((o * inC + i) * kh + y) * kw + x] = data[((y * kw + x) * inC + i) * out + o];
-  return result;
-}
-
-/** TF's depthwise [kh, kw, in, mult] to [in·mult, 1, kh, kw]: output channel i·mult + m. */
-function depthwiseToOihw(
-  data: Float32Array,
-  kh: number,
-  kw: number,
-  inC: number,
-  mult: number,
-): Float32Array {
-  const result = new Float32Array(data.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < inC; i++)
-        for (let m = 0; m < mult; m++)
-          result[((i * mult + m) * kh + y) * kw + x] = data[((y * kw + x) * inC + i) * mult + m];
   return result;
 }

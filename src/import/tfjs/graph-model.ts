@@ -1,5 +1,5 @@
 import { limits } from "../../check/limits.js";
-import { ImportError } from "../errors.js";
+import { ImportError, unsupportedError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { ACTIVATIONS, LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
 import { preview } from "../../weights/elements.js";
@@ -81,12 +81,7 @@ export function importGraphModel(model: TfjsModel): { graph: LayerGraph; notes: 
       throw e;
     }
   }
-  if (unsupported.length > 0) {
-    const ops = [...new Set(unsupported.map((u) => u.split(" ")[0]))];
-    throw new ImportError(
-      `cannot express in dsnet: ${ops.join(", ")} (${unsupported.length} node${unsupported.length === 1 ? "" : "s"}: ${unsupported.slice(0, 20).join("; ")}${unsupported.length > 20 ? "; ..." : ""})`,
-    );
-  }
+  if (unsupported.length > 0) throw unsupportedError(unsupported, "node");
   if (!input) throw new ImportError("the graph has no Placeholder input");
   const outputs = nodes.filter((n) => !readers.has(n.name) && n.op !== "Const" && n.op !== "NoOp");
   if (outputs.length !== 1) {

@@ -1,4 +1,4 @@
-import { ImportError } from "../errors.js";
+import { ImportError, unsupportedError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
 import { preview } from "../../weights/elements.js";
@@ -65,12 +65,7 @@ export function importLayersModel(model: TfjsModel): { graph: LayerGraph; notes:
       throw e;
     }
   }
-  if (unsupported.length > 0) {
-    const kinds = [...new Set(unsupported.map((u) => u.split(" ")[0]))];
-    throw new ImportError(
-      `cannot express in dsnet: ${kinds.join(", ")} (${unsupported.length} layer${unsupported.length === 1 ? "" : "s"}: ${unsupported.slice(0, 20).join("; ")}${unsupported.length > 20 ? "; ..." : ""})`,
-    );
-  }
+  if (unsupported.length > 0) throw unsupportedError(unsupported, "layer");
   if (inputs.length !== 1 || !input)
     throw new ImportError(`the model has ${inputs.length} inputs; dsnet imports one`);
   if (outputs.length !== 1)

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { limits } from "../../check/limits.js";
-import { float16Bits, preview } from "../../weights/elements.js";
+import { type ElementKind, ELEMENT_SIZE, preview, toFloat32 } from "../../weights/elements.js";
 import { readBytes } from "../../weights/load.js";
 import { ImportError } from "../errors.js";
 
@@ -37,13 +37,14 @@ const MAX_JSON_BYTES = 64 * 2 ** 20;
 const MAX_SHARDS = 10_000;
 const MAX_WEIGHTS = 100_000;
 
-const STORED_BYTES: Record<string, number> = {
-  float32: 4,
-  int32: 4,
-  bool: 1,
-  uint8: 1,
-  uint16: 2,
-  float16: 2,
+/** How each dtype a manifest may give (or quantise to) is stored. */
+const STORED_KINDS: Record<string, ElementKind> = {
+  float32: "f32",
+  int32: "i32",
+  bool: "bool",
+  uint8: "u8",
+  uint16: "u16",
+  float16: "f16",
 };
 
 /** Whether bytes look like a TF.js model.json: a JSON object with modelTopology. */
@@ -123,7 +124,7 @@ function readManifest(path: string, manifest: unknown): Map<string, TfjsWeight> 
         throw new ImportError(`its weights hold more than ${limits.networkWeightElements} values`);
       }
     }
-    const needed = layout.reduce((n, l) => n + l.count * STORED_BYTES[l.stored], 0);
+    const needed = layout.reduce((n, l) => n + l.count * ELEMENT_SIZE[STORED_KINDS[l.stored]], 0);
     const files = paths.map((p) => shardPath(folder, p, what));
     const sizes = files.map((f) => sizeOf(f));
     const total = sizes.reduce((a, b) => a + b, 0);
@@ -143,7 +144,7 @@ function readManifest(path: string, manifest: unknown): Map<string, TfjsWeight> 
     });
     at = 0;
     for (const l of layout) {
-      const size = l.count * STORED_BYTES[l.stored];
+      const size = l.count * ELEMENT_SIZE[STORED_KINDS[l.stored]];
       if (weights.has(l.name))
         throw new ImportError(`its manifest lists the weight "${l.name}" twice`);
       weights.set(l.name, {
@@ -222,30 +223,9 @@ function readSpec(spec: unknown, what: string): Spec {
 }
 
 function decode(bytes: Uint8Array, spec: Spec): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(spec.count);
-  const bits = new Uint32Array(out.buffer);
-  const { scale, min } = spec;
-  for (let i = 0; i < spec.count; i++) {
-    switch (spec.stored) {
-      case "float32":
-        out[i] = view.getFloat32(4 * i, true);
-        break;
-      case "int32":
-        out[i] = view.getInt32(4 * i, true);
-        break;
-      case "bool":
-        out[i] = bytes[i] === 0 ? 0 : 1;
-        break;
-      case "uint8":
-        out[i] = bytes[i] * scale + min;
-        break;
-      case "uint16":
-        out[i] = view.getUint16(2 * i, true) * scale + min;
-        break;
-      default:
-        bits[i] = float16Bits(view.getUint16(2 * i, true));
-    }
+  const out = toFloat32(bytes, STORED_KINDS[spec.stored], true);
+  if (spec.stored === "uint8" || spec.stored === "uint16") {
+    for (let i = 0; i < out.length; i++) out[i] = out[i] * spec.scale + spec.min;
   }
   return out;
 }
