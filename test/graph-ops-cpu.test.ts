@@ -176,13 +176,26 @@ describe("the calls of the new steps", () => {
   it("mul with a 1x1xC gate reads it per sample; the same shape multiplies element-wise", () => {
     const b = new GraphBuilder([2, 3, 5]);
     const gated = b.mul(0, b.globalAvgPool(0));
-    const [, broadcast, same] = calls(b.graph(b.mul(gated, 0)));
+    const graph = b.graph(b.mul(gated, 0));
     const batch = { symbol: "batch" };
-    expect(broadcast).toEqual([
+    const [, loopBroadcast, loopSame] = planSteps(graph).map((s) => stepCalls(s, [], "js").calls);
+    expect(loopBroadcast).toEqual([
       { fn: "mulChannels", args: [m, { value: 0 }, { value: 1 }, { value: 2 }, batch, 6, 5] },
     ]);
-    expect(same).toEqual([
+    expect(loopSame).toEqual([
       { fn: "mul", args: [m, { value: 2 }, { value: 0 }, { value: 3 }, perBatch(30)] },
+    ]);
+    // The WebAssembly kernels take byte addresses, and a range of pixels or floats last.
+    const bytes = (id: number) => ({ mul: [{ value: id }, 4] });
+    const [pool, broadcast, same] = calls(graph);
+    expect(pool).toEqual([
+      { fn: "k.global_pool", args: [bytes(0), bytes(1), batch, 6, 5, 0, 0, 5] },
+    ]);
+    expect(broadcast).toEqual([
+      { fn: "k.mul_channels", args: [bytes(0), bytes(1), bytes(2), batch, 6, 5, 0, 6] },
+    ]);
+    expect(same).toEqual([
+      { fn: "k.elementwise_mul", args: [bytes(2), bytes(0), bytes(3), 0, perBatch(30)] },
     ]);
   });
 

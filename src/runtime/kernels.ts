@@ -121,6 +121,40 @@ export interface Kernels {
     c0: number,
     cg: number,
   ): void;
+  /** out = act(a + b) for floats [i0, i1) (i0 a multiple of 4; the whole step is 0, length). */
+  elementwise_add(
+    a: number,
+    b: number,
+    out: number,
+    act: number,
+    slope: number,
+    i0: number,
+    i1: number,
+  ): void;
+  /** out = a · b for floats [i0, i1). */
+  elementwise_mul(a: number, b: number, out: number, i0: number, i1: number): void;
+  /** out = x · gate[c] (one 1x1xC gate per sample) for pixels [p0, p1) of each sample. */
+  mul_channels(
+    x: number,
+    gate: number,
+    out: number,
+    n: number,
+    pixels: number,
+    c: number,
+    p0: number,
+    p1: number,
+  ): void;
+  /** Mean (max = 1: maximum) over the pixels, for channels [c0, c1) (c0 a multiple of 8). */
+  global_pool(
+    x: number,
+    out: number,
+    n: number,
+    pixels: number,
+    c: number,
+    max: number,
+    c0: number,
+    c1: number,
+  ): void;
 }
 
 /** The part of the WebAssembly API used here, typed locally so no `lib` setting is needed. */

@@ -276,6 +276,21 @@
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $k_loop)))
           (local.set $q (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 6))))
+          (if (i32.and (local.get $clamp) (i32.ge_s (local.get $ncols) (i32.const 16)))
+            (then
+              ;; The common case (relu, relu6 or none, a whole panel) stored here: four calls
+              ;; of $store_row cost as much as a dozen steps of k, and pointwise layers of
+              ;; MobileNetV2 have K = 16 to 32.
+              (v128.store (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v)))
+              (local.set $q (i32.add (local.get $q) (local.get $ldo)))
+              (v128.store (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v))))
+            (else
           (call $store_row (local.get $q)
             (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $a1) (local.get $b1))
             (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
@@ -289,7 +304,7 @@
           (if (i32.gt_s (local.get $ncols) (i32.const 8))
             (then (call $store_row (i32.add (i32.add (local.get $q) (local.get $ldo)) (i32.const 32))
               (f32x4.add (local.get $c2) (local.get $b2)) (f32x4.add (local.get $c3) (local.get $b3))
-              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))
+              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))
           (local.set $p (i32.add (local.get $p) (i32.const 2)))
           (br $pairs)))
         ;; The last row when the chunk has an odd count.
@@ -664,6 +679,21 @@
             (local.set $q
               (i32.add (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 6)))
                 (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $ox)) (local.get $ldo))))
+            (if (i32.and (i32.and (local.get $clamp) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
+              (then
+                ;; The common case (relu, relu6 or none; both outputs; a whole panel) stored
+                ;; here: four calls of $store_row cost as much as the 27 multiply-add steps of
+                ;; a first layer's 3x3x3 filter.
+                (v128.store (local.get $q) (f32x4.min (f32x4.max (local.get $a0) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (local.get $a1) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (local.get $a2) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (local.get $a3) (local.get $lo_v)) (local.get $hi_v)))
+                (local.set $q (i32.add (local.get $q) (local.get $ldo)))
+                (v128.store (local.get $q) (f32x4.min (f32x4.max (local.get $c0) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (local.get $c1) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (local.get $c2) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (local.get $c3) (local.get $lo_v)) (local.get $hi_v))))
+              (else
             (call $store_row (local.get $q) (local.get $a0) (local.get $a1)
               (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
             (if (i32.gt_s (local.get $ncols) (i32.const 8))
@@ -676,7 +706,7 @@
                   (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
                 (if (i32.gt_s (local.get $ncols) (i32.const 8))
                   (then (call $store_row (i32.add (local.get $q) (i32.const 32)) (local.get $c2) (local.get $c3)
-                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))
+                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))))
             (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
             (br $ox_loop)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -1595,4 +1625,163 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop)))
   )
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; The element-wise steps, here rather than in JavaScript for their speed (five to ten times
+  ;; the runtime's loops), each over a range [$i0, $i1) that the threads split among them
+  ;; (src/runtime/threads.ts, split "range"); the whole step is the range 0 to its length. A range
+  ;; starts at a multiple of four; its last vector may be partial, read whole and stored lane by
+  ;; lane. Each gives bit for bit what the runtime's loops give: a sum or product of two floats
+  ;; rounds the same in float64 and float32, and the global average pool sums in float64.
+
+  ;; elementwise_add: out[i] = act(a[i] + b[i]) for $i0 <= i < $i1 (floats): a residual join.
+  (func (export "elementwise_add") (param $a i32) (param $b i32) (param $out i32) (param $act i32) (param $slope f32)
+    (param $i0 i32) (param $i1 i32)
+    (local $end i32) (local $v v128)
+    (local.set $a (i32.add (local.get $a) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $out (i32.add (local.get $out) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const -4)) (i32.const 2))))
+    (if (i32.eqz (local.get $act))
+      (then
+        (block $done (loop $vectors
+          (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+          (v128.store (local.get $out) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br $vectors))))
+      (else
+        (block $done (loop $vectors
+          (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+          (v128.store (local.get $out)
+            (call $activate (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))) (local.get $act) (local.get $slope)))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br $vectors)))))
+    (if (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const 3))
+      (then
+        (local.set $v
+          (call $activate (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))) (local.get $act) (local.get $slope)))
+        (call $store_lanes (local.get $out) (local.get $v) (local.get $v) (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const 3))))))
+
+  ;; elementwise_mul: out[i] = a[i] · b[i] for $i0 <= i < $i1 (floats).
+  (func (export "elementwise_mul") (param $a i32) (param $b i32) (param $out i32) (param $i0 i32) (param $i1 i32)
+    (local $end i32) (local $v v128)
+    (local.set $a (i32.add (local.get $a) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $out (i32.add (local.get $out) (i32.shl (local.get $i0) (i32.const 2))))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $vectors
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (v128.store (local.get $out) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $vectors)))
+    (if (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const 3))
+      (then
+        (local.set $v (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))
+        (call $store_lanes (local.get $out) (local.get $v) (local.get $v) (i32.and (i32.sub (local.get $i1) (local.get $i0)) (i32.const 3))))))
+
+  ;; mul_channels: out[n, p, c] = x[n, p, c] · gate[n, c] for pixels $p0 <= p < $p1 of each of
+  ;; the $N samples ($P pixels of $C channels each): squeeze-and-excitation's gate.
+  (func (export "mul_channels") (param $x i32) (param $gate i32) (param $out i32)
+    (param $N i32) (param $P i32) (param $C i32) (param $p0 i32) (param $p1 i32)
+    (local $n i32) (local $pix i32) (local $at i32) (local $end i32) (local $cb i32) (local $g i32) (local $v v128)
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $n (i32.const 0))
+    (block $n_done (loop $n_loop
+      (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
+      (local.set $g (i32.add (local.get $gate) (i32.mul (local.get $n) (local.get $pix))))
+      (local.set $at (i32.mul (i32.add (i32.mul (local.get $n) (local.get $P)) (local.get $p0)) (local.get $pix)))
+      (local.set $end (i32.mul (i32.add (i32.mul (local.get $n) (local.get $P)) (local.get $p1)) (local.get $pix)))
+      (block $p_done (loop $p_loop
+        (br_if $p_done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $cb (i32.const 0))
+        (block $c_done (loop $c_loop
+          (br_if $c_done (i32.gt_u (i32.add (local.get $cb) (i32.const 16)) (local.get $pix)))
+          (v128.store (i32.add (local.get $out) (i32.add (local.get $at) (local.get $cb)))
+            (f32x4.mul
+              (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $cb))))
+              (v128.load (i32.add (local.get $g) (local.get $cb)))))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br $c_loop)))
+        (if (i32.lt_u (local.get $cb) (local.get $pix))
+          (then
+            (local.set $v
+              (f32x4.mul
+                (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $cb))))
+                (v128.load (i32.add (local.get $g) (local.get $cb)))))
+            (call $store_lanes (i32.add (local.get $out) (i32.add (local.get $at) (local.get $cb)))
+              (local.get $v) (local.get $v) (i32.shr_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $at) (local.get $pix)))
+        (br $p_loop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $n_loop))))
+
+  ;; global_pool: out[n, c] = the mean (or, when $max, the maximum) of x[n, p, c] over the $P
+  ;; pixels, for channels $c0 <= c < $c1 of each of the $N samples. Eight channels at a time
+  ;; (then four), each pixel's vector added in turn, in float64 as the runtime's loop does, so
+  ;; that a mean over thousands of pixels loses nothing; NaN is kept, as Math.max would not.
+  (func (export "global_pool") (param $x i32) (param $out i32) (param $N i32) (param $P i32) (param $C i32)
+    (param $max i32) (param $c0 i32) (param $c1 i32)
+    (local $n i32) (local $pix i32) (local $cb i32) (local $cend i32) (local $ip i32) (local $end i32) (local $lanes i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $v v128) (local $u v128) (local $count v128)
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $count (f64x2.splat (f64.convert_i32_u (local.get $P))))
+    (local.set $cend (i32.shl (local.get $c1) (i32.const 2)))
+    (local.set $n (i32.const 0))
+    (block $n_done (loop $n_loop
+      (br_if $n_done (i32.ge_u (local.get $n) (local.get $N)))
+      (local.set $cb (i32.shl (local.get $c0) (i32.const 2)))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (local.set $ip (i32.add (local.get $x) (i32.add (i32.mul (i32.mul (local.get $n) (local.get $P)) (local.get $pix)) (local.get $cb))))
+        (local.set $end (i32.add (local.get $ip) (i32.mul (local.get $P) (local.get $pix))))
+        (local.set $lanes (i32.shr_u (i32.sub (local.get $cend) (local.get $cb)) (i32.const 2)))
+        (if (local.get $max)
+          (then
+            (local.set $v (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $u (local.get $v))
+            (block $p_done (loop $p_loop
+              (br_if $p_done (i32.ge_u (local.get $ip) (local.get $end)))
+              (local.set $v (f32x4.max (local.get $v) (v128.load (local.get $ip))))
+              (if (i32.gt_u (local.get $lanes) (i32.const 4))
+                (then (local.set $u (f32x4.max (local.get $u) (v128.load offset=16 (local.get $ip))))))
+              (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+              (br $p_loop))))
+          (else
+            (local.set $s0 (f64x2.splat (f64.const 0)))
+            (local.set $s1 (local.get $s0)) (local.set $s2 (local.get $s0)) (local.set $s3 (local.get $s0))
+            (block $p_done (loop $p_loop
+              (br_if $p_done (i32.ge_u (local.get $ip) (local.get $end)))
+              (local.set $v (v128.load (local.get $ip)))
+              (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+              (local.set $s1 (f64x2.add (local.get $s1)
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+              (if (i32.gt_u (local.get $lanes) (i32.const 4))
+                (then
+                  (local.set $v (v128.load offset=16 (local.get $ip)))
+                  (local.set $s2 (f64x2.add (local.get $s2) (f64x2.promote_low_f32x4 (local.get $v))))
+                  (local.set $s3 (f64x2.add (local.get $s3)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))))
+              (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+              (br $p_loop)))
+            (local.set $v
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.div (local.get $s0) (local.get $count)))
+                (f32x4.demote_f64x2_zero (f64x2.div (local.get $s1) (local.get $count)))))
+            (local.set $u
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.div (local.get $s2) (local.get $count)))
+                (f32x4.demote_f64x2_zero (f64x2.div (local.get $s3) (local.get $count)))))))
+        (call $store_lanes
+          (i32.add (local.get $out) (i32.add (i32.mul (local.get $n) (local.get $pix)) (local.get $cb)))
+          (local.get $v) (local.get $u) (select (i32.const 8) (local.get $lanes) (i32.gt_u (local.get $lanes) (i32.const 8))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
+        (br $c_loop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $n_loop))))
 )

@@ -22,11 +22,12 @@ export interface SharedStep {
   /**
    * rows: a gemm call's rows (x and out move by their strides); columns: its panels of 16
    * output columns (for few rows: each thread then reads only its part of the weights);
-   * outRows: the output rows [oy0, oy1) of every sample, the last two arguments of a depthwise
-   * kernel or conv_direct; tiles: im2col's tile loop (`pixels` output pixels per sample,
-   * `tileRows` at a time), over every sample.
+   * range: the units [u0, u1) a kernel takes as its last two arguments (a depthwise kernel's or
+   * conv_direct's output rows of every sample, an element-wise kernel's floats, pixels or
+   * channels); tiles: im2col's tile loop (`pixels` output pixels per sample, `tileRows` at a
+   * time), over every sample.
    */
-  split: "rows" | "columns" | "outRows" | "tiles";
+  split: "rows" | "columns" | "range" | "tiles";
   units: number;
   align: number;
   pixels: number;
@@ -311,7 +312,7 @@ function runShare(
           values[3] = values[3]! + u0 * 64;
           values[4] = values[4]! + u0 * 64;
           values[8] = Math.min(values[8]!, u1 * 16) - u0 * 16;
-        } else if (step.split === "outRows") {
+        } else if (step.split === "range") {
           values[args.length - 2] = u0;
           values[args.length - 1] = u1;
         }

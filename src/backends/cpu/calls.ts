@@ -53,8 +53,17 @@ const bytes = (e: Expr): Expr => ({ mul: [e, 4] });
 const value = (id: number): Expr => ({ value: id });
 const perBatch = (n: number): Expr => ({ mul: [batch, n] });
 
-/** The calls of one step; `w` holds the addresses (elements) of the node's packed weights. */
-export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
+/**
+ * The calls of one step; `w` holds the addresses (elements) of the node's packed weights. With
+ * `kernels` "js" (a module of plain loops, no WebAssembly), the element-wise steps call the
+ * runtime's loops instead of their WebAssembly kernels, which compute the same bits.
+ */
+export function stepCalls(
+  step: StepDescriptor,
+  w: number[],
+  kernels: "wasm" | "js" = "wasm",
+): StepCalls {
+  const wasm = kernels === "wasm";
   const once = (calls: Call[]): StepCalls => ({ calls });
   const activate = (act: KernelActivation, out: number, length: number): Call[] =>
     act.code === 0 ? [] : [activation(out, out, length, act)];
@@ -174,6 +183,13 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
     case "activation":
       return once([activation(step.x, step.out, step.length, step.act)]);
     case "add":
+      if (wasm) {
+        const range = [0, perBatch(step.length)];
+        const [a, b, out] = [step.a, step.b, step.out].map((id) => bytes(value(id)));
+        return once([
+          { fn: "k.elementwise_add", args: [a, b, out, step.act.code, step.act.slope, ...range] },
+        ]);
+      }
       return once([
         {
           fn: "add",
@@ -209,6 +225,11 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       return once([{ fn: "pool", args: [m, value(step.x), value(step.out), window, step.max] }]);
     }
     case "globalPool":
+      if (wasm) {
+        const [x, out] = [bytes(value(step.x)), bytes(value(step.out))];
+        const args = [x, out, batch, step.pixels, step.c, step.max ? 1 : 0, 0, step.c];
+        return once([{ fn: "k.global_pool", args }]);
+      }
       return once([
         {
           fn: "globalPool",
@@ -226,7 +247,16 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
       return once([
         { fn: "softmax", args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c] },
       ]);
-    case "mul":
+    case "mul": {
+      const [a, b, out] = [step.a, step.b, step.out].map((id) => bytes(value(id)));
+      if (wasm && step.broadcast) {
+        const args = [a, b, out, batch, step.pixels, step.c, 0, step.pixels];
+        return once([{ fn: "k.mul_channels", args }]);
+      }
+      if (wasm)
+        return once([
+          { fn: "k.elementwise_mul", args: [a, b, out, 0, perBatch(step.pixels * step.c)] },
+        ]);
       return once([
         step.broadcast
           ? {
@@ -244,6 +274,7 @@ export function stepCalls(step: StepDescriptor, w: number[]): StepCalls {
               ],
             },
       ]);
+    }
     case "concat": {
       // Each input into its channels of every output pixel, in order.
       let start = 0;

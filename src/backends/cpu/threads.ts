@@ -9,7 +9,10 @@ import type { StepDescriptor } from "./steps.js";
  * plan resolves what is left to numbers; the TypeScript generator prints it.
  */
 
-/** Steps of fewer multiply-adds per sample stay on the main thread: a barrier costs as much. */
+/**
+ * Steps of less work per sample stay on the main thread, since a barrier costs as much: work
+ * in multiply-adds, or for the element-wise steps (add, mul, global pool) in elements read.
+ */
 export const SHARED_MACS = 100_000;
 
 /** Pointwise layers of fewer pixels per sample split their columns among threads, not rows. */
@@ -31,16 +34,33 @@ export interface SharedStepPlan extends Omit<SharedStep, "units" | "calls"> {
 }
 
 /**
+ * The kernels whose last two arguments are a range of units [u0, u1) that threads may split: for
+ * each, the units of the whole step (its last argument) come in chunks of a multiple of `align`.
+ */
+const RANGE_KERNELS: Record<string, { align: number }> = {
+  // Output rows of every sample.
+  "k.depthwise": { align: 1 },
+  "k.depthwise3x3": { align: 1 },
+  "k.depthwise5x5": { align: 1 },
+  "k.conv_direct": { align: 1 },
+  // Floats, in whole cache lines; pixels of every sample; channels, eight at a time.
+  "k.elementwise_add": { align: 16 },
+  "k.elementwise_mul": { align: 16 },
+  "k.mul_channels": { align: 1 },
+  "k.global_pool": { align: 8 },
+};
+
+/**
  * How step `d` divides among threads, or undefined where it runs on the main thread: the rows
- * (or columns) of a pointwise matrix product, the tiles of im2col, a depthwise layer's output
- * rows.
+ * (or columns) of a pointwise or fully connected matrix product, the tiles of im2col, a range of
+ * a depthwise layer's or an element-wise step's units.
  */
 export function sharedStepPlan(
   d: StepDescriptor,
   calls: StepCalls,
   minMacs = SHARED_MACS,
 ): SharedStepPlan | undefined {
-  if (d.macs < minMacs || d.kind === "fc") return undefined;
+  if (stepWork(d) < minMacs) return undefined;
   if (calls.calls.some((c) => !c.fn.startsWith("k."))) return undefined;
   const linearCalls = calls.calls.map(({ fn, args }: Call) => ({
     fn: fn.slice(2),
@@ -55,19 +75,34 @@ export function sharedStepPlan(
   const { fn, args } = calls.calls[0]!;
   // gemm's rows are its 7th argument; the output rows [0, oh) of a depthwise kernel and of
   // conv_direct (a standard convolution without im2col) their last two.
-  if (fn === "k.gemm" && d.kind === "pointwise") {
-    // Few rows (a 14x14 or 7x7 map): split the columns, so that each thread reads a part of
-    // the weights rather than all of them.
-    const columns = d.pixels < COLUMN_SPLIT_PIXELS && d.outC >= 32;
-    const units = columns ? Math.ceil(d.outC / 16) : args[6]!;
+  if (fn === "k.gemm" && (d.kind === "pointwise" || d.kind === "fc")) {
+    // Few rows (a 14x14 or 7x7 map, or a fully connected layer's samples): split the columns,
+    // so that each thread reads a part of the weights rather than all of them.
+    const outC = d.kind === "fc" ? d.outF : d.outC;
+    const columns = (d.kind === "fc" || d.pixels < COLUMN_SPLIT_PIXELS) && outC >= 32;
+    if (d.kind === "fc" && !columns) return undefined;
+    const units = columns ? Math.ceil(outC / 16) : args[6]!;
     const split = columns ? "columns" : "rows";
     return { split, units, align: columns ? 1 : 4, pixels: 0, tileRows: 0, calls: linearCalls };
   }
-  if (fn.startsWith("k.depthwise") || fn === "k.conv_direct") {
-    const units = args[args.length - 1]!;
-    return { split: "outRows", units, align: 1, pixels: 0, tileRows: 0, calls: linearCalls };
+  const range = RANGE_KERNELS[fn];
+  if (!range) return undefined;
+  const units = args[args.length - 1]!;
+  return { split: "range", units, align: range.align, pixels: 0, tileRows: 0, calls: linearCalls };
+}
+
+/** A step's work per sample, against SHARED_MACS: multiply-adds, or elements read. */
+function stepWork(d: StepDescriptor): number {
+  switch (d.kind) {
+    case "add":
+      return 2 * d.length;
+    case "mul":
+      return (d.broadcast ? 1 : 2) * d.pixels * d.c;
+    case "globalPool":
+      return d.pixels * d.c;
+    default:
+      return d.macs;
   }
-  return undefined;
 }
 
 /** Whether an argument has no thread names in it. */

@@ -319,7 +319,9 @@ class ModuleWriter {
     graph.nodes.forEach((node, i) => {
       if (packed[i]!.length > 0) this.emitWeights(weights, node, weightAt[i]!);
     });
-    const steps = this.steps.map((step) => stepCalls(step, weightAt[step.node]!));
+    const steps = this.steps.map((step) =>
+      stepCalls(step, weightAt[step.node]!, this.js ? "js" : "wasm"),
+    );
     const usesKernels = steps.some((s) => s.calls.some((c) => c.fn.startsWith("k.")));
     const shared = this.steps.map((step, i) =>
       this.js ? undefined : sharedStepPlan(step, steps[i]!),
