@@ -21,5 +21,6 @@ export const integrationTests = [
   "test/lsp.test.ts",
   "test/package.test.ts",
   "test/threads.test.ts",
+  "test/browser-threads.test.ts",
   "test/hostile-rss.test.ts",
 ];
