@@ -280,16 +280,18 @@
             (then
               ;; The common case (relu, relu6 or none, a whole panel) stored here: four calls
               ;; of $store_row cost as much as a dozen steps of k, and pointwise layers of
-              ;; MobileNetV2 have K = 16 to 32.
-              (v128.store (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $a3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v)))
+              ;; MobileNetV2 have K = 16 to 32. The clamp is pmax/pmin, one instruction each
+              ;; where V8 expands max/min to seven or eight for their NaN and -0 rules: they
+              ;; agree here, since a sum begun at +0 is never -0 and a NaN stays a NaN.
+              (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v)))
               (local.set $q (i32.add (local.get $q) (local.get $ldo)))
-              (v128.store (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
-              (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (f32x4.add (local.get $c3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v))))
+              (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
+              (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c3) (local.get $b3)) (local.get $lo_v)) (local.get $hi_v))))
             (else
           (call $store_row (local.get $q)
             (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $a1) (local.get $b1))
@@ -559,7 +561,7 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
@@ -588,6 +590,18 @@
           (br_if $panels_done (i32.ge_u (local.get $j) (local.get $panels)))
           (local.set $panel (i32.add (local.get $w) (i32.mul (local.get $j) (i32.mul (i32.mul (i32.mul (local.get $KH) (local.get $KW)) (local.get $C)) (i32.const 64)))))
           (local.set $ncols (i32.sub (local.get $CO) (i32.shl (local.get $j) (i32.const 4))))
+          ;; Sums start at the bias, so only a -0 in it can make a -0 output, which pmax would
+          ;; keep and max not: a panel whose bias has one stores through $store_row.
+          (local.set $q (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 6))))
+          (local.set $no_neg_zero
+            (i32.eqz (v128.any_true
+              (v128.or
+                (v128.or
+                  (i32x4.eq (v128.load (local.get $q)) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                  (i32x4.eq (v128.load offset=16 (local.get $q)) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
+                (v128.or
+                  (i32x4.eq (v128.load offset=32 (local.get $q)) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                  (i32x4.eq (v128.load offset=48 (local.get $q)) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))))))
           (local.set $ox (i32.const 0))
           (block $ox_done (loop $ox_loop
             (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $OW)))
@@ -679,20 +693,22 @@
             (local.set $q
               (i32.add (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 6)))
                 (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $ox)) (local.get $ldo))))
-            (if (i32.and (i32.and (local.get $clamp) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
+            (if (i32.and (i32.and (i32.and (local.get $clamp) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
+                  (local.get $no_neg_zero))
               (then
                 ;; The common case (relu, relu6 or none; both outputs; a whole panel) stored
                 ;; here: four calls of $store_row cost as much as the 27 multiply-add steps of
-                ;; a first layer's 3x3x3 filter.
-                (v128.store (local.get $q) (f32x4.min (f32x4.max (local.get $a0) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (local.get $a1) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (local.get $a2) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (local.get $a3) (local.get $lo_v)) (local.get $hi_v)))
+                ;; a first layer's 3x3x3 filter. pmax/pmin, one instruction each where V8
+                ;; expands max/min to seven or eight, agree with them but for -0 (see above).
+                (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a0) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a1) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a2) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a3) (local.get $lo_v)) (local.get $hi_v)))
                 (local.set $q (i32.add (local.get $q) (local.get $ldo)))
-                (v128.store (local.get $q) (f32x4.min (f32x4.max (local.get $c0) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=16 (local.get $q) (f32x4.min (f32x4.max (local.get $c1) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=32 (local.get $q) (f32x4.min (f32x4.max (local.get $c2) (local.get $lo_v)) (local.get $hi_v)))
-                (v128.store offset=48 (local.get $q) (f32x4.min (f32x4.max (local.get $c3) (local.get $lo_v)) (local.get $hi_v))))
+                (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c0) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c1) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c2) (local.get $lo_v)) (local.get $hi_v)))
+                (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c3) (local.get $lo_v)) (local.get $hi_v))))
               (else
             (call $store_row (local.get $q) (local.get $a0) (local.get $a1)
               (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
