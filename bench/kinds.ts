@@ -40,10 +40,15 @@ function benchOnce(root: string, file: string, network: string, oneThread: boole
   const medianMs = Number(/median ([\d.]+) ms/.exec(text)?.[1]);
   const kernels = /kernels: (\S+)/.exec(text)?.[1] ?? "simd128";
   const kinds = new Map<string, { ms: number; gflops?: number }>();
-  for (const [, kind, ms, gflops] of text.matchAll(
-    /^ {2}(\w+) +([\d.]+) ms(?:, ([\d.]+) GFLOP\/s)?$/gm,
-  )) {
-    kinds.set(kind!, { ms: Number(ms), gflops: gflops === undefined ? undefined : Number(gflops) });
+  // "  depthwise  2.84 ms, 12.2 GFLOP/s", then its filters and strides ("    3x3 s1  ...").
+  let kind = "";
+  for (const line of text.split("\n")) {
+    const m = /^( {2}| {4})(\w+(?: s[\dx]+)?) +([\d.]+) ms(?:, ([\d.]+) GFLOP\/s)?$/.exec(line);
+    if (!m) continue;
+    const [, indent, name, ms, gflops] = m;
+    if (indent!.length === 2) kind = name!;
+    const key = indent!.length === 2 ? name! : `${kind} ${name}`;
+    kinds.set(key, { ms: Number(ms), gflops: gflops === undefined ? undefined : Number(gflops) });
   }
   if (!Number.isFinite(medianMs) || kinds.size === 0) {
     throw new Error(`could not read dsnet bench's output:\n${text}`);

@@ -162,6 +162,32 @@ describe("dsnet bench", () => {
     for (const key of ["medianMs", "minMs", "gflops"]) expect(result[key]).toBeGreaterThan(0);
     expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
   });
+
+  it("times the kinds of step, and depthwise steps by filter and stride", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-bench-"));
+    const file = join(dir, "strides.dsnet");
+    writeFileSync(file, "input 16x16x8\ndw 3x3 s1 -> pw 16 -> dw 3x3 s2 -> dw 5x5 s1 -> pw 8\n");
+    const r = await cli("bench", file, "--runs", "3", "--warmup", "1", "--threads", "1");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => /^ {2}depthwise +[\d.]+ ms, [\d.]+ GFLOP\/s$/.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 4).map((l) => l.trim().split(/ {2,}/)[0])).toEqual([
+      "3x3 s1",
+      "3x3 s2",
+      "5x5 s1",
+    ]);
+    expect(lines[at + 4]).toMatch(/^ {2}pointwise/);
+    // One kind of pointwise step: no lines under it.
+    const json = JSON.parse(
+      (await cli("bench", file, "--runs", "2", "--warmup", "1", "--json")).stdout,
+    );
+    expect(Object.keys(json.perVariant).sort()).toEqual([
+      "depthwise 3x3 s1",
+      "depthwise 3x3 s2",
+      "depthwise 5x5 s1",
+    ]);
+  });
 });
 
 describe("the dsnet binary", () => {

@@ -274,6 +274,8 @@ export interface BenchResult {
   gflops: number;
   /** CPU plan only: time and GFLOP/s per kind of step, from separately timed passes. */
   perKind?: Record<string, { ms: number; macs: number; gflops: number }>;
+  /** The same by kind and filter and stride ("depthwise 3x3 s1"), for the windowed kinds. */
+  perVariant?: Record<string, { ms: number; macs: number; gflops: number }>;
   /** cpu and ts: which build of the WebAssembly kernels ran (relaxed SIMD where the engine has it). */
   kernels?: string;
 }
@@ -353,7 +355,7 @@ export async function benchmark(
     gflops: (2 * macs) / (medianMs * 1e6),
   };
   options.progress?.("timing each step");
-  if (runner.steps) result.perKind = timeByKind(runner, input, options.runs);
+  if (runner.steps) Object.assign(result, timeByKind(runner, input, options.runs));
   // The CPU plan takes the relaxed-SIMD build where the engine validates it; a generated
   // module embeds the plain one.
   if (backend === "cpu") {
@@ -363,10 +365,14 @@ export async function benchmark(
   return result;
 }
 
-/** Times each step on its own over `runs` passes and adds the times up by kind. */
+/**
+ * Times each step on its own over `runs` passes and adds the times up by kind, and by kind and
+ * variant (filter and stride) where a step has one.
+ */
 function timeByKind(runner: Runner, input: Float32Array, runs: number) {
   const steps = runner.steps!;
   const totals = new Map<string, { ms: number; macs: number }>();
+  const variants = new Map<string, { ms: number; macs: number }>();
   const perStep = steps.map(() => [] as number[]);
   void runner.forward(input);
   for (let r = 0; r < runs; r++) {
@@ -378,17 +384,24 @@ function timeByKind(runner: Runner, input: Float32Array, runs: number) {
   }
   steps.forEach((step, i) => {
     const sorted = perStep[i].sort((a, b) => a - b);
-    const entry = totals.get(step.kind) ?? { ms: 0, macs: 0 };
-    entry.ms += sorted[Math.floor(sorted.length / 2)];
-    entry.macs += step.macs;
-    totals.set(step.kind, entry);
+    const ms = sorted[Math.floor(sorted.length / 2)];
+    const keys = step.variant ? [step.kind, `${step.kind} ${step.variant}`] : [step.kind];
+    keys.forEach((key, k) => {
+      const into = k === 0 ? totals : variants;
+      const entry = into.get(key) ?? { ms: 0, macs: 0 };
+      entry.ms += ms;
+      entry.macs += step.macs;
+      into.set(key, entry);
+    });
   });
-  return Object.fromEntries(
-    [...totals].map(([kind, t]) => [
-      kind,
-      { ms: t.ms, macs: t.macs, gflops: t.macs ? (2 * t.macs) / (t.ms * 1e6) : 0 },
-    ]),
-  );
+  const rates = (from: Map<string, { ms: number; macs: number }>) =>
+    Object.fromEntries(
+      [...from].map(([kind, t]) => [
+        kind,
+        { ms: t.ms, macs: t.macs, gflops: t.macs ? (2 * t.macs) / (t.ms * 1e6) : 0 },
+      ]),
+    );
+  return { perKind: rates(totals), perVariant: rates(variants) };
 }
 
 export function describeBench(r: BenchResult): string {
@@ -400,6 +413,15 @@ export function describeBench(r: BenchResult): string {
     for (const [kind, t] of Object.entries(r.perKind)) {
       const rate = t.macs ? `, ${t.gflops.toFixed(1)} GFLOP/s` : "";
       lines.push(`  ${kind.padEnd(10)} ${t.ms.toFixed(2).padStart(8)} ms${rate}`);
+      // Its filters and strides, where there is more than one kind of step.
+      const parts = Object.entries(r.perVariant ?? {}).filter(([k]) => k.startsWith(`${kind} `));
+      if (parts.length < 2) continue;
+      for (const [key, v] of parts) {
+        const name = key.slice(kind.length + 1);
+        lines.push(
+          `    ${name.padEnd(8)} ${v.ms.toFixed(2).padStart(8)} ms, ${v.gflops.toFixed(1)} GFLOP/s`,
+        );
+      }
     }
   }
   return lines.join("\n") + "\n";

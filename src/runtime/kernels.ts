@@ -179,7 +179,7 @@ export interface KernelInstance {
 /**
  * A fresh instance of the kernels with a memory of `elements` floats, which cannot grow: shared
  * (for threads, src/runtime/threads.ts) or not. The module is compiled synchronously, which
- * Chrome allows on the main thread up to 8 MB (4 KB before; the module is about 8 KB).
+ * Chrome allows on the main thread up to 8 MB (4 KB before; the module is about 43 KB).
  */
 export function instantiateKernels(
   wasmBase64: string,

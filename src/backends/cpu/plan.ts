@@ -31,6 +31,8 @@ export interface Step {
   /** The source layers it computes. */
   layers: string[];
   kind: StepKind;
+  /** Its filter and stride ("3x3 s2") where it has them, to time the kinds finer. */
+  variant?: string;
   /** Multiply-adds for one pass of the whole batch. */
   macs: number;
   /** Runs the step for the whole batch (one sample at a time, as the forward pass does). */
@@ -105,8 +107,7 @@ export class CpuPlan {
     // Refuse what WebAssembly cannot address before allocating any of it.
     const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
     const scratchStride = scratchElements(descriptors) + 4;
-    const needed =
-      weightElements + this.buffers.arenaElements + threads * scratchStride + gathered;
+    const needed = weightElements + this.buffers.arenaElements + threads * scratchStride + gathered;
     checkAddressable(needed * 4, "the weights and activations", this.batch);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end } = placeWeights(packed);
@@ -235,7 +236,8 @@ export class CpuPlan {
       for (let n = 0; n < this.batch; n++) run();
     };
     const kind = stepKindOf(d, this.graph);
-    return { layers: d.layers, kind, macs: this.batch * d.macs, run: batch };
+    const variant = stepVariant(d);
+    return { layers: d.layers, kind, variant, macs: this.batch * d.macs, run: batch };
   }
 
   /** The function a call names: a kernel, the memory's copyWithin, or a runtime operation. */
@@ -307,6 +309,14 @@ function tileExpr(e: Expr, symbols: Record<CallSymbol, unknown>, valueAt: number
 }
 
 /** What a step is, for timing by kind: a conv node's role decides for the im2col path. */
+/** A windowed step's filter and stride ("3x3 s1"; "3x3 s2x1" where the strides differ). */
+function stepVariant(d: StepDescriptor): string | undefined {
+  if (d.kind !== "depthwise" && d.kind !== "conv") return undefined;
+  const { kernel, stride } = d.geometry;
+  const s = stride[0] === stride[1] ? `${stride[0]}` : `${stride[0]}x${stride[1]}`;
+  return `${kernel[0]}x${kernel[1]} s${s}`;
+}
+
 function stepKindOf(d: StepDescriptor, graph: Graph): StepKind {
   if (d.kind === "depthwise" || d.kind === "pointwise" || d.kind === "fc") return d.kind;
   if (d.kind !== "conv") return "other";
