@@ -8,7 +8,8 @@
  * src/backends/wgsl/host-runtime.source.ts, the WebGPU host runtime as text, which every
  * host.ts made by `dsnet compile --target wgsl` starts with; and
  * src/backends/onnx/onnx-proto.generated.ts, onnx.proto as a protobufjs descriptor
- * (tools/onnx-proto.ts).
+ * (tools/onnx-proto.ts). kernels.wat's depthwise3x3 is itself generated, by
+ * tools/gen-depthwise3x3.ts: run that first after changing it.
  *
  *   npx tsx tools/build-runtime.ts           write them
  *   npx tsx tools/build-runtime.ts --check   exit 1 if any is out of date (the tests check too)
