@@ -23,7 +23,7 @@ const NETWORKS = [
 ];
 
 /** Rounds per side; each round is one `dsnet bench` of 20 passes. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 /** One `dsnet bench` run: the whole pass and each kind's time (ms) and GFLOP/s. */
 interface KindRun {
