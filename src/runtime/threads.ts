@@ -277,9 +277,10 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
 /**
  * The next chunk of a step of `total` chunks for thread `index`: each thread owns a contiguous
  * run of them (thread t the t-th part), takes its own in order, then, its own gone, those left
- * of the threads after it. Owning the same part of every step keeps a thread on the rows it
- * wrote in the step before, in its own cache (MobileNetV2's narrow layers fit in one core's L2);
- * taking what is left keeps a thread the machine has descheduled from holding up the step.
+ * of the threads after it. Owning the same part of every step is meant to keep a thread on the
+ * rows it wrote in the step before, in its own cache (MobileNetV2's narrow layers fit in one
+ * core's L2; on the 2-core development machine the gain was within its noise, 0 to 3%); taking
+ * what is left keeps a thread the machine has descheduled from holding up the step.
  * `total` or more: none left. Also a worker's text (toString), so it names nothing outside.
  */
 function claimChunk(

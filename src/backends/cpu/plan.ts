@@ -308,7 +308,6 @@ function tileExpr(e: Expr, symbols: Record<CallSymbol, unknown>, valueAt: number
   throw new Error("internal: a tile argument is a sum or product of numbers and names");
 }
 
-/** What a step is, for timing by kind: a conv node's role decides for the im2col path. */
 /** A windowed step's filter and stride ("3x3 s1"; "3x3 s2x1" where the strides differ). */
 function stepVariant(d: StepDescriptor): string | undefined {
   if (d.kind !== "depthwise" && d.kind !== "conv") return undefined;
@@ -317,6 +316,7 @@ function stepVariant(d: StepDescriptor): string | undefined {
   return `${kernel[0]}x${kernel[1]} s${s}`;
 }
 
+/** What a step is, for timing by kind: a conv node's role decides for the im2col path. */
 function stepKindOf(d: StepDescriptor, graph: Graph): StepKind {
   if (d.kind === "depthwise" || d.kind === "pointwise" || d.kind === "fc") return d.kind;
   if (d.kind !== "conv") return "other";

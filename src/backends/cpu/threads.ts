@@ -73,8 +73,9 @@ export function sharedStepPlan(
   }
   if (calls.calls.length !== 1) return undefined;
   const { fn, args } = calls.calls[0]!;
-  // gemm's rows are its 7th argument; the output rows [0, oh) of a depthwise kernel and of
-  // conv_direct (a standard convolution without im2col) their last two.
+  // gemm's rows are its 7th argument; the range kernels' units (a depthwise kernel's or
+  // conv_direct's output rows, an element-wise kernel's floats, pixels or channels) their last
+  // two.
   if (fn === "k.gemm" && (d.kind === "pointwise" || d.kind === "fc")) {
     // Few rows (a 14x14 or 7x7 map, or a fully connected layer's samples): split the columns,
     // so that each thread reads a part of the weights rather than all of them.
