@@ -62,8 +62,9 @@ const FORWARD_MS = 3_000;
  * To see that the workers took part, the page keeps the control block each worker is sent
  * (Worker.prototype.postMessage, wrapped): its Int32s are, in src/runtime/threads.ts, GO (the
  * shared steps started, plus one for close), STEP (-1 once closed), DONE, RUNNING (workers
- * running), NEXT and FAILED. The main thread bumps GO only when every worker is running, and
- * then waits until every worker has counted itself DONE.
+ * running), an unused one and FAILED (then each thread's claimed chunks, not read here). The
+ * main thread bumps GO only when every worker is running, and then waits until every worker
+ * has counted itself DONE.
  */
 const PAGE = `<!doctype html>
 <meta charset="utf-8" />
@@ -260,7 +261,7 @@ describe.skipIf(missing !== undefined)(title, () => {
       const context = `${run.threads} threads`;
       expect(run.ms, context).toBeLessThan(FORWARD_MS);
       // Every worker ran every shared step of the first forward ([GO, STEP, DONE, RUNNING,
-      // NEXT, FAILED]), and of the second; then close bumped GO once more and set STEP to -1.
+      // unused, FAILED]), and of the second; then close bumped GO once more and set STEP to -1.
       const workers = run.threads - 1;
       expect(run.afterFirst, context).toEqual(
         Array.from({ length: workers }, () => [
