@@ -56,6 +56,12 @@ function benchOnce(root: string, file: string, network: string, oneThread: boole
   return { medianMs, kernels, kinds };
 }
 
+/** `dsnet bench --help` of the build at `root`. */
+function helpText(root: string): string {
+  const args = [join(root, "bin/dsnet.js"), "bench", "--help"];
+  return execFileSync(process.execPath, args, { encoding: "utf8", stdio: "pipe" });
+}
+
 /** Medians over rounds, kind by kind (GFLOP/s from the median time and the run's rate). */
 function summarise(runs: KindRun[]) {
   const kinds = new Map<string, { ms: number; gflops?: number }>();
@@ -76,6 +82,8 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
   if (before !== undefined && !existsSync(join(before, "bin/dsnet.js"))) {
     throw new Error(`--before ${before}: no bin/dsnet.js there (a dsnet checkout, built)`);
   }
+  // An older dsnet may predate --threads (and then ran on one thread anyway).
+  const beforeThreads = before === undefined ? undefined : helpText(before).includes("--threads");
   heading("CPU: GFLOP/s by layer type, 224, batch 1, one thread");
   console.log(
     `load average at the start: ${loadavg()
@@ -86,8 +94,7 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
     const afterRuns: KindRun[] = [];
     const beforeRuns: KindRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      // An older dsnet may predate --threads: it ran on one thread anyway.
-      if (before !== undefined) beforeRuns.push(benchOnce(before, file, network, false));
+      if (before !== undefined) beforeRuns.push(benchOnce(before, file, network, beforeThreads!));
       afterRuns.push(benchOnce(".", file, network, true));
     }
     const after = summarise(afterRuns);
