@@ -43,7 +43,10 @@ function benchOnce(root: string, file: string, network: string, oneThread: boole
   // "  depthwise  2.84 ms, 12.2 GFLOP/s", then its filters and strides ("    3x3 s1  ...").
   let kind = "";
   for (const line of text.split("\n")) {
-    const m = /^( {2}| {4})(\w+(?: s[\dx]+)?) +([\d.]+) ms(?:, ([\d.]+) GFLOP\/s)?$/.exec(line);
+    const m =
+      /^( {2}| {4})(\w+(?: s[\dx]+)?(?: d[\dx]+)?) +([\d.]+) ms(?:, ([\d.]+) GFLOP\/s)?$/.exec(
+        line,
+      );
     if (!m) continue;
     const [, indent, name, ms, gflops] = m;
     if (indent!.length === 2) kind = name!;

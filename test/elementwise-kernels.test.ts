@@ -14,10 +14,39 @@ import { runs } from "./runs.js";
 
 const SLACK = 64;
 
-/** A kernel instance with `floats` of memory, filled with `values` (cycled) and then NaN. */
+/** A kernel instance with `floats` of memory (and slack past them). */
 function instance(floats: number) {
   const { kernels, memory } = instantiateKernels(KERNELS_WASM_BASE64, floats + 4 * SLACK);
   return { kernels, memory };
+}
+
+type Instance = ReturnType<typeof instance>;
+
+/**
+ * The kernel split into ranges at `points` against the loop's result `expected` (a whole memory):
+ * the ranges run in order on one memory give the loop's bits everywhere; and each range run
+ * alone on fresh inputs writes the loop's bits inside `written(lo, hi)` (floats of memory, as
+ * [from, to) spans) and leaves every other float as it was.
+ */
+function expectRanges(
+  fresh: () => Instance,
+  run: (k: Instance["kernels"], lo: number, hi: number) => void,
+  expected: Float32Array,
+  points: number[],
+  written: (lo: number, hi: number) => [number, number][],
+) {
+  const whole = fresh();
+  for (let i = 0; i + 1 < points.length; i++) run(whole.kernels, points[i]!, points[i + 1]!);
+  expectSameBits(whole.memory, expected);
+  const before = fresh().memory;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [lo, hi] = [points[i]!, points[i + 1]!];
+    const alone = fresh();
+    run(alone.kernels, lo, hi);
+    const want = Float32Array.from(before);
+    for (const [from, to] of written(lo, hi)) want.set(expected.subarray(from, to), from);
+    expectSameBits(alone.memory, want);
+  }
 }
 
 const special = [NaN, Infinity, -Infinity, -0, 0, 1e-40, -3.5e38];
@@ -44,41 +73,39 @@ function splits(units: number, align: number, cuts: number[]): number[] {
 }
 
 describe("element-wise kernels against the runtime's loops", () => {
+  const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 });
+
   it("elementwise_add with each activation, whole and split into ranges", () => {
     fc.assert(
       fc.property(
         fc.array(element, { minLength: 1, maxLength: 300 }),
         fc.integer({ min: 0, max: 8 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
-        (values, act, cuts) => {
+        cuts,
+        fc.boolean(),
+        (values, act, at, inPlace) => {
           const length = Math.max(1, values.length >> 1);
-          const [a, b, out] = [SLACK, SLACK + length + 8, SLACK + 2 * length + 16];
-          const floats = out + length + SLACK;
-          const wasm = instance(floats);
-          const loop = instance(floats);
-          for (const { memory } of [wasm, loop]) {
-            memory.fill(7.25);
+          const [a, b] = [SLACK, SLACK + length + 8];
+          // In place (out = a), as a residual join may be, or to its own buffer.
+          const out = inPlace ? a : SLACK + 2 * length + 16;
+          const fresh = () => {
+            const made = instance(SLACK + 3 * length + 16 + SLACK);
+            made.memory.fill(7.25);
             for (let i = 0; i < length; i++) {
-              memory[a + i] = values[i]!;
-              memory[b + i] = values[(i + length) % values.length]!;
+              made.memory[a + i] = values[i]!;
+              made.memory[b + i] = values[(i + length) % values.length]!;
             }
-          }
-          const points = splits(length, 16, cuts);
-          for (let i = 0; i + 1 < points.length; i++) {
-            wasm.kernels.elementwise_add(
-              a * 4,
-              b * 4,
-              out * 4,
-              act,
-              0.1,
-              points[i]!,
-              points[i + 1]!,
-            );
-          }
+            return made;
+          };
+          const loop = fresh();
           add(loop.memory, a, b, out, length);
           if (act !== 0) loop.kernels.activate(out * 4, out * 4, length, act, 0.1);
-          // Past the output stays as it was: nothing outside the range is written.
-          expectSameBits(wasm.memory, loop.memory);
+          expectRanges(
+            fresh,
+            (k, lo, hi) => k.elementwise_add(a * 4, b * 4, out * 4, act, 0.1, lo, hi),
+            loop.memory,
+            splits(length, 16, at),
+            (lo, hi) => [[out + lo, out + hi]],
+          );
         },
       ),
       { numRuns: runs(200) },
@@ -87,26 +114,25 @@ describe("element-wise kernels against the runtime's loops", () => {
 
   it("elementwise_mul, split into ranges", () => {
     fc.assert(
-      fc.property(
-        fc.array(element, { minLength: 2, maxLength: 200 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
-        (values, cuts) => {
-          const length = values.length >> 1;
-          const [a, b, out] = [SLACK, SLACK + length + 4, SLACK + 2 * length + 8];
-          const floats = out + length + SLACK;
-          const [wasm, loop] = [instance(floats), instance(floats)];
-          for (const { memory } of [wasm, loop]) {
-            memory.fill(-1.5);
-            values.forEach((v, i) => (memory[i < length ? a + i : b + i - length] = v));
-          }
-          const points = splits(length, 16, cuts);
-          for (let i = 0; i + 1 < points.length; i++) {
-            wasm.kernels.elementwise_mul(a * 4, b * 4, out * 4, points[i]!, points[i + 1]!);
-          }
-          mul(loop.memory, a, b, out, length);
-          expectSameBits(wasm.memory, loop.memory);
-        },
-      ),
+      fc.property(fc.array(element, { minLength: 2, maxLength: 200 }), cuts, (values, at) => {
+        const length = values.length >> 1;
+        const [a, b, out] = [SLACK, SLACK + length + 4, SLACK + 2 * length + 8];
+        const fresh = () => {
+          const made = instance(out + length + SLACK);
+          made.memory.fill(-1.5);
+          values.forEach((v, i) => (made.memory[i < length ? a + i : b + i - length] = v));
+          return made;
+        };
+        const loop = fresh();
+        mul(loop.memory, a, b, out, length);
+        expectRanges(
+          fresh,
+          (k, lo, hi) => k.elementwise_mul(a * 4, b * 4, out * 4, lo, hi),
+          loop.memory,
+          splits(length, 16, at),
+          (lo, hi) => [[out + lo, out + hi]],
+        );
+      }),
       { numRuns: runs(200) },
     );
   });
@@ -119,39 +145,35 @@ describe("element-wise kernels against the runtime's loops", () => {
           pixels: fc.integer({ min: 1, max: 20 }),
           c: fc.integer({ min: 1, max: 21 }),
           seed: fc.array(element, { minLength: 1, maxLength: 50 }),
-          cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
+          at: cuts,
         }),
-        ({ n, pixels, c, seed, cuts }) => {
+        ({ n, pixels, c, seed, at }) => {
           const size = n * pixels * c;
           const [x, gate, out] = [SLACK, SLACK + size + 4, SLACK + size + n * c + 8];
-          const floats = out + size + SLACK;
-          const [wasm, loop] = [instance(floats), instance(floats)];
-          for (const { memory } of [wasm, loop]) {
-            memory.fill(3);
-            for (let i = 0; i < size + n * c + 4; i++) memory[x + i] = seed[i % seed.length]!;
-          }
-          const points = splits(pixels, 1, cuts);
-          for (let i = 0; i + 1 < points.length; i++) {
-            wasm.kernels.mul_channels(
-              x * 4,
-              gate * 4,
-              out * 4,
-              n,
-              pixels,
-              c,
-              points[i]!,
-              points[i + 1]!,
-            );
-          }
+          const fresh = () => {
+            const made = instance(out + size + SLACK);
+            made.memory.fill(3);
+            for (let i = 0; i < size + n * c + 4; i++) made.memory[x + i] = seed[i % seed.length]!;
+            return made;
+          };
+          const loop = fresh();
           mulChannels(loop.memory, x, gate, out, n, pixels, c);
-          expectSameBits(wasm.memory, loop.memory);
+          const samples = Array.from({ length: n }, (_, s) => s);
+          expectRanges(
+            fresh,
+            (k, lo, hi) => k.mul_channels(x * 4, gate * 4, out * 4, n, pixels, c, lo, hi),
+            loop.memory,
+            splits(pixels, 1, at),
+            (lo, hi) =>
+              samples.map((s) => [out + (s * pixels + lo) * c, out + (s * pixels + hi) * c]),
+          );
         },
       ),
       { numRuns: runs(200) },
     );
   });
 
-  it("global_pool, mean in float64 and max keeping NaN, split by channels", () => {
+  it("global_pool, mean in float64 and max as the loop keeps it (NaN, the first of -0 and 0), split by channels", () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -160,42 +182,42 @@ describe("element-wise kernels against the runtime's loops", () => {
           c: fc.integer({ min: 1, max: 30 }),
           max: fc.boolean(),
           seed: fc.array(element, { minLength: 1, maxLength: 60 }),
-          cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
+          at: cuts,
         }),
-        ({ n, pixels, c, max, seed, cuts }) => {
+        ({ n, pixels, c, max, seed, at }) => {
           const size = n * pixels * c;
           const [x, out] = [SLACK, SLACK + size + 8];
-          const floats = out + n * c + SLACK;
-          const [wasm, loop] = [instance(floats), instance(floats)];
-          for (const { memory } of [wasm, loop]) {
-            memory.fill(0.5);
-            for (let i = 0; i < size; i++) memory[x + i] = seed[(i * 7) % seed.length]!;
-          }
-          const points = splits(c, 8, cuts);
-          for (let i = 0; i + 1 < points.length; i++) {
-            wasm.kernels.global_pool(
-              x * 4,
-              out * 4,
-              n,
-              pixels,
-              c,
-              max ? 1 : 0,
-              points[i]!,
-              points[i + 1]!,
-            );
-          }
+          const fresh = () => {
+            const made = instance(out + n * c + SLACK);
+            made.memory.fill(0.5);
+            for (let i = 0; i < size; i++) made.memory[x + i] = seed[(i * 7) % seed.length]!;
+            return made;
+          };
+          const loop = fresh();
           globalPool(loop.memory, x, out, n, pixels, c, max);
-          if (max) {
-            // WebAssembly's max orders -0 below 0, where the loop keeps the first it saw.
-            for (const { memory } of [wasm, loop]) {
-              for (let i = 0; i < n * c; i++) if (memory[out + i] === 0) memory[out + i] = 0;
-            }
-          }
-          expectSameBits(wasm.memory, loop.memory);
+          const samples = Array.from({ length: n }, (_, s) => s);
+          expectRanges(
+            fresh,
+            (k, lo, hi) => k.global_pool(x * 4, out * 4, n, pixels, c, max ? 1 : 0, lo, hi),
+            loop.memory,
+            splits(c, 8, at),
+            (lo, hi) => samples.map((s) => [out + s * c + lo, out + s * c + hi]),
+          );
         },
       ),
       { numRuns: runs(200) },
     );
+  });
+
+  it("global max pool keeps the first of -0 and 0, as the loop does", () => {
+    const { kernels, memory } = instance(64);
+    // Two pixels of 4 channels: [-0, 0, NaN, -0] then [0, -0, 1, -0].
+    memory.set([-0, 0, NaN, -0, 0, -0, 1, -0], 16);
+    kernels.global_pool(64, 32 * 4, 1, 2, 4, 1, 0, 4);
+    const got = Array.from(memory.subarray(32, 36));
+    expect(got.map((v) => Object.is(v, -0))).toEqual([true, false, false, true]);
+    expect(got[1]).toBe(0);
+    expect(got[2]).toBeNaN();
   });
 
   it("a mean over 12,544 pixels (EfficientNet's first gate) loses nothing to float32 sums", () => {

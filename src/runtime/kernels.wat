@@ -283,7 +283,9 @@
               ;; of $store_row cost as much as a dozen steps of k, and pointwise layers of
               ;; MobileNetV2 have K = 16 to 32. The clamp is pmax/pmin, one instruction each
               ;; where V8 expands max/min to seven or eight for their NaN and -0 rules: they
-              ;; agree here, since a sum begun at +0 is never -0 and a NaN stays a NaN.
+              ;; agree here, since a sum begun at +0 is never -0 and a NaN stays a NaN. (In
+              ;; the relaxed build a fused multiply-add can round a tiny negative sum to -0,
+              ;; which relu then keeps: that build's bits are its own anyway.)
               (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (local.get $b0)) (local.get $lo_v)) (local.get $hi_v)))
               (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (local.get $b1)) (local.get $lo_v)) (local.get $hi_v)))
               (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (local.get $b2)) (local.get $lo_v)) (local.get $hi_v)))
@@ -700,7 +702,9 @@
                 ;; The common case (relu, relu6 or none; both outputs; a whole panel) stored
                 ;; here: four calls of $store_row cost as much as the 27 multiply-add steps of
                 ;; a first layer's 3x3x3 filter. pmax/pmin, one instruction each where V8
-                ;; expands max/min to seven or eight, agree with them but for -0 (see above).
+                ;; expands max/min to seven or eight, agree with them but for -0 (see above;
+                ;; the relaxed build's fused multiply-adds can make a -0 too, and its bits are
+                ;; its own anyway).
                 (v128.store (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a0) (local.get $lo_v)) (local.get $hi_v)))
                 (v128.store offset=16 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a1) (local.get $lo_v)) (local.get $hi_v)))
                 (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $a2) (local.get $lo_v)) (local.get $hi_v)))
@@ -4119,11 +4123,13 @@
   ;; global_pool: out[n, c] = the mean (or, when $max, the maximum) of x[n, p, c] over the $P
   ;; pixels, for channels $c0 <= c < $c1 of each of the $N samples. Eight channels at a time
   ;; (then four), each pixel's vector added in turn, in float64 as the runtime's loop does, so
-  ;; that a mean over thousands of pixels loses nothing; NaN is kept, as Math.max would not.
+  ;; that a mean over thousands of pixels loses nothing. The maximum is the loop's rule, not
+  ;; f32x4.max's: a value replaces the one kept if it is greater or NaN, so a NaN stays and of
+  ;; equal values (-0 and 0) the first is kept.
   (func (export "global_pool") (param $x i32) (param $out i32) (param $N i32) (param $P i32) (param $C i32)
     (param $max i32) (param $c0 i32) (param $c1 i32)
     (local $n i32) (local $pix i32) (local $cb i32) (local $cend i32) (local $ip i32) (local $end i32) (local $lanes i32)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $v v128) (local $u v128) (local $count v128)
+    (local $w v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $v v128) (local $u v128) (local $count v128)
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
     (local.set $count (f64x2.splat (f64.convert_i32_u (local.get $P))))
     (local.set $cend (i32.shl (local.get $c1) (i32.const 2)))
@@ -4142,9 +4148,14 @@
             (local.set $u (local.get $v))
             (block $p_done (loop $p_loop
               (br_if $p_done (i32.ge_u (local.get $ip) (local.get $end)))
-              (local.set $v (f32x4.max (local.get $v) (v128.load (local.get $ip))))
+              (local.set $w (v128.load (local.get $ip)))
+              (local.set $v (v128.bitselect (local.get $w) (local.get $v)
+                (v128.or (f32x4.gt (local.get $w) (local.get $v)) (f32x4.ne (local.get $w) (local.get $w)))))
               (if (i32.gt_u (local.get $lanes) (i32.const 4))
-                (then (local.set $u (f32x4.max (local.get $u) (v128.load offset=16 (local.get $ip))))))
+                (then
+                  (local.set $w (v128.load offset=16 (local.get $ip)))
+                  (local.set $u (v128.bitselect (local.get $w) (local.get $u)
+                    (v128.or (f32x4.gt (local.get $w) (local.get $u)) (f32x4.ne (local.get $w) (local.get $w)))))))
               (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
               (br $p_loop))))
           (else

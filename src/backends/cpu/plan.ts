@@ -236,7 +236,8 @@ export class CpuPlan {
       for (let n = 0; n < this.batch; n++) run();
     };
     const kind = stepKindOf(d, this.graph);
-    const variant = stepVariant(d);
+    // Filter and stride for the windowed kinds (a 1x1 conv counted as pointwise has none).
+    const variant = kind === "depthwise" || kind === "conv" ? stepVariant(d) : undefined;
     return { layers: d.layers, kind, variant, macs: this.batch * d.macs, run: batch };
   }
 
@@ -308,12 +309,16 @@ function tileExpr(e: Expr, symbols: Record<CallSymbol, unknown>, valueAt: number
   throw new Error("internal: a tile argument is a sum or product of numbers and names");
 }
 
-/** A windowed step's filter and stride ("3x3 s1"; "3x3 s2x1" where the strides differ). */
+/**
+ * A windowed step's filter, stride and dilation where not 1 ("3x3 s1", "3x3 s2x1" where the
+ * strides differ, "3x3 s1 d2").
+ */
 function stepVariant(d: StepDescriptor): string | undefined {
   if (d.kind !== "depthwise" && d.kind !== "conv") return undefined;
-  const { kernel, stride } = d.geometry;
-  const s = stride[0] === stride[1] ? `${stride[0]}` : `${stride[0]}x${stride[1]}`;
-  return `${kernel[0]}x${kernel[1]} s${s}`;
+  const { kernel, stride, dilation } = d.geometry;
+  const pair = ([a, b]: readonly number[]) => (a === b ? `${a}` : `${a}x${b}`);
+  const dilated = dilation[0] === 1 && dilation[1] === 1 ? "" : ` d${pair(dilation)}`;
+  return `${kernel[0]}x${kernel[1]} s${pair(stride)}${dilated}`;
 }
 
 /** What a step is, for timing by kind: a conv node's role decides for the im2col path. */
