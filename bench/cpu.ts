@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
 import { importGeneratedModule } from "../src/backends/ts/load.js";
 import { benchmark, describeBench } from "../src/cli/run.js";
@@ -10,7 +10,7 @@ import { graphMacs } from "../src/ir/graph.js";
 import { initialWeights, Random } from "../src/weights/init.js";
 import { GRAPH_NETWORKS } from "./graph.js";
 import { checkAgainst, ortNodePeer, ortWebPeer } from "./onnxruntime.js";
-import { heading, measure, median } from "./stats.js";
+import { heading, loadAverage, measure, median } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
 /**
@@ -130,9 +130,9 @@ async function batchBenchmarks(network: Network): Promise<void> {
 }
 
 /** The networks of the peer table: the two MobileNets, then the graph networks. */
-const TABLE_NETWORKS: { file: string; network?: string }[] = [
-  { file: "examples/mobilenet_v1.dsnet" },
-  { file: "examples/mobilenet_v2.dsnet" },
+export const TABLE_NETWORKS = [
+  { file: "examples/mobilenet_v1.dsnet", network: "mobilenet_v1" },
+  { file: "examples/mobilenet_v2.dsnet", network: "mobilenet_v2" },
   ...GRAPH_NETWORKS,
 ];
 
@@ -150,10 +150,7 @@ interface Column {
  */
 export async function peerBenchmarks(): Promise<void> {
   heading("CPU: threads and peers, batch 1");
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(", ");
+  const load = () => loadAverage(", ");
   console.log(`load average at the start: ${load()}, ${availableParallelism()} cores`);
   await useTfjs("wasm");
   const rows: { name: string; kernels: string; gflop: number; ms: Map<string, number> }[] = [];

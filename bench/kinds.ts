@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadavg } from "node:os";
-import { heading, median } from "./stats.js";
+import { TABLE_NETWORKS } from "./cpu.js";
+import { heading, loadAverage, median } from "./stats.js";
 
 /**
  * `npm run bench -- kinds [--before DIR]`: GFLOP/s by layer type for each network the tables
@@ -14,13 +14,6 @@ import { heading, median } from "./stats.js";
  * Both sides run as their built command (`node bin/dsnet.js bench`), one process per round, so
  * neither shares an engine with the other: run `npm run build` first, here and in DIR.
  */
-
-const NETWORKS = [
-  { file: "examples/mobilenet_v1.dsnet", network: "mobilenet_v1" },
-  { file: "examples/mobilenet_v2.dsnet", network: "mobilenet_v2" },
-  { file: "examples/mobilenet_v3.dsnet", network: "mobilenet_v3_large" },
-  { file: "examples/efficientnet.dsnet", network: "efficientnet_b0" },
-];
 
 /** Rounds per side; each round is one `dsnet bench` of 20 passes. */
 const ROUNDS = 7;
@@ -82,18 +75,16 @@ function summarise(runs: KindRun[]) {
 export async function kindBenchmarks(argv: readonly string[] = []): Promise<void> {
   const at = argv.indexOf("--before");
   const before = at >= 0 ? argv[at + 1] : undefined;
-  if (before !== undefined && !existsSync(join(before, "bin/dsnet.js"))) {
-    throw new Error(`--before ${before}: no bin/dsnet.js there (a dsnet checkout, built)`);
+  // A mistake on the command line, reported as bench/run.ts reports an unknown part.
+  if (at >= 0 && (before === undefined || !existsSync(join(before, "bin/dsnet.js")))) {
+    console.error(`--before ${before ?? ""}: no bin/dsnet.js there (a dsnet checkout, built)`);
+    process.exit(2);
   }
   // An older dsnet may predate --threads (and then ran on one thread anyway).
   const beforeThreads = before === undefined ? undefined : helpText(before).includes("--threads");
   heading("CPU: GFLOP/s by layer type, 224, batch 1, one thread");
-  console.log(
-    `load average at the start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" / ")}`,
-  );
-  for (const { file, network } of NETWORKS) {
+  console.log(`load average at the start: ${loadAverage(" / ")}`);
+  for (const { file, network } of TABLE_NETWORKS) {
     const afterRuns: KindRun[] = [];
     const beforeRuns: KindRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -122,9 +113,5 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
       );
     }
   }
-  console.log(
-    `\nload average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" / ")}`,
-  );
+  console.log(`\nload average at the end: ${loadAverage(" / ")}`);
 }

@@ -1,3 +1,5 @@
+import { loadavg } from "node:os";
+
 /** Runs `body` `warmup` times, then `runs` times timed; returns the median and min in ms. */
 export async function measure(body: () => unknown, runs: number, warmup: number) {
   for (let i = 0; i < warmup; i++) await body();
@@ -13,6 +15,13 @@ export async function measure(body: () => unknown, runs: number, warmup: number)
 /** The middle value (the upper one of an even count). */
 export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+/** The load average over 1, 5 and 15 minutes, to two places. */
+export function loadAverage(separator: string): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(separator);
 }
 
 export function heading(text: string): void {

@@ -147,6 +147,14 @@ describe("dsnet run", () => {
 });
 
 describe("dsnet bench", () => {
+  it.each([
+    ["0", "dsnet: --threads takes a whole number of at least 1, got 0\n"],
+    ["65", "dsnet: --threads takes at most 64 threads, got 65\n"],
+  ])("refuses --threads %s as a usage error", async (threads, stderr) => {
+    const r = await cli("bench", "examples/seed_block.dsnet", "--threads", threads);
+    expect(r).toMatchObject({ code: 2, stderr });
+  });
+
   it("prints the documented JSON", async () => {
     const r = await cli(
       "bench",

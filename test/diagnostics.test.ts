@@ -7,6 +7,7 @@ import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
 import { conventionWarnings } from "../src/weights/import/conventions.js";
 import { matchSource } from "../src/weights/import/match.js";
 import type { SourceLayer } from "../src/weights/import/tensor.js";
+import type { SourceWindow } from "../src/import/layer-graph.js";
 import { expectedTensors } from "../src/weights/tensors.js";
 import { checkSources } from "./helpers.js";
 
@@ -785,6 +786,15 @@ const cases: Case[] = [
   },
 ];
 
+/** What a model file says of a 3x3 convolution at stride 2 padded by `padding`. */
+const stride2Window = (padding: SourceWindow["padding"]): SourceWindow => ({
+  kernel: [3, 3],
+  stride: [2, 2],
+  dilation: [1, 1],
+  padding,
+  before: [0, 0, 0, 0],
+});
+
 /**
  * The warnings of `dsnet weights import` where a model file says what the .dsnet contradicts:
  * the network's own tensors as the file, `says` giving what the file says of the layer whose
@@ -814,13 +824,7 @@ const importCases: {
     says: {
       0: {
         name: "stem",
-        window: {
-          kernel: [3, 3],
-          stride: [2, 2],
-          dilation: [1, 1],
-          padding: "same_upper",
-          before: [0, 0, 0, 0],
-        },
+        window: stride2Window("same_upper"),
       },
     },
     code: "DS7002",
@@ -834,13 +838,7 @@ const importCases: {
     says: {
       1: {
         name: "dw",
-        window: {
-          kernel: [3, 3],
-          stride: [2, 2],
-          dilation: [1, 1],
-          padding: "valid",
-          before: [0, 0, 0, 0],
-        },
+        window: stride2Window("valid"),
       },
     },
     code: "DS7003",

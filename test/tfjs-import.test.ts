@@ -291,8 +291,7 @@ describe("a Flatten's (h, w, c) order survives what sits between it and the Dens
 
 /** A graph model: MobileNet's x * 2 - 1, fused conv, depthwise, batch norm, residual, head. */
 function graphModel(seed: number) {
-  const r = random(seed);
-  const weights = new GraphWeights(r);
+  const weights = new GraphWeights(random(seed));
   const constant = weights.constant.bind(weights);
   const conv = {
     strides: list(1, 2, 2, 1),
@@ -320,14 +319,7 @@ function graphModel(seed: number) {
       ...conv,
       strides: list(1, 1, 1, 1),
     }),
-    constant("dw1/gamma", [8]),
-    constant("dw1/beta", [8]),
-    constant("dw1/mean", [8]),
-    constant(
-      "dw1/variance",
-      [8],
-      Array.from({ length: 8 }, () => r(0.5, 2)),
-    ),
+    ...weights.batchNorm("dw1", 8, [0.5, 2]),
     node(
       "dw1/bn",
       "FusedBatchNormV3",

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { compareToReference } from "./fixtures.js";
 
 /*
  * TF.js models for the tests that import them (test/tfjs-import.test.ts,
@@ -106,13 +107,8 @@ export function randomise(
 
 /** The largest difference from the reference, and the tolerance 1e-4 · max(1, max |ref|). */
 export function maxError(actual: ArrayLike<number>, reference: ArrayLike<number>) {
-  let error = 0;
-  let m = 0;
-  for (let i = 0; i < reference.length; i++) {
-    error = Math.max(error, Math.abs(actual[i] - reference[i]));
-    m = Math.max(m, Math.abs(reference[i]));
-  }
-  return { error, tolerance: 1e-4 * Math.max(1, m) };
+  const { maxError: error, tolerance } = compareToReference(actual, reference);
+  return { error, tolerance };
 }
 
 /** A GraphDef node as TF.js's converter writes it. */
@@ -156,6 +152,20 @@ export class GraphWeights {
     return node(name, "Const", [], {
       dtype: { type: dtype === "int32" ? "DT_INT32" : "DT_FLOAT" },
     });
+  }
+
+  /** A batch norm's Const nodes `name/gamma`, `/beta`, `/mean` and `/variance`, the variances in [lo, hi). */
+  batchNorm(name: string, c: number, [lo, hi]: [number, number]) {
+    return [
+      this.constant(`${name}/gamma`, [c]),
+      this.constant(`${name}/beta`, [c]),
+      this.constant(`${name}/mean`, [c]),
+      this.constant(
+        `${name}/variance`,
+        [c],
+        Array.from({ length: c }, () => this.r(lo, hi)),
+      ),
+    ];
   }
 
   /** The graph model of `nodes`, its weights in one shard. */

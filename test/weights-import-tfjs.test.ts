@@ -263,8 +263,7 @@ describe("dsnet weights import of a TF.js layers model", () => {
 
 /** A graph model: x * 2 - 1, a fused conv (bias, relu6) SAME at stride 2, a batch norm, a head. */
 function graphModel(): Artifacts {
-  const r = random(23);
-  const weights = new GraphWeights(r);
+  const weights = new GraphWeights(random(23));
   const constant = weights.constant.bind(weights);
   const op = (name: string, type: string, input: string[], attr: Record<string, unknown> = {}) =>
     node(name, type, input, { T: f32, ...attr });
@@ -284,14 +283,7 @@ function graphModel(): Artifacts {
       num_args: { i: "1" },
       fused_ops: { list: { s: [s("BiasAdd").s, s("Relu6").s] } },
     }),
-    constant("bn/gamma", [8]),
-    constant("bn/beta", [8]),
-    constant("bn/mean", [8]),
-    constant(
-      "bn/variance",
-      [8],
-      Array.from({ length: 8 }, () => r(0.002, 0.05)),
-    ),
+    ...weights.batchNorm("bn", 8, [0.002, 0.05]),
     op("bn", "FusedBatchNormV3", ["stem/Relu6", "bn/gamma", "bn/beta", "bn/mean", "bn/variance"], {
       U: f32,
       epsilon: { f: 0.001 },

@@ -31,6 +31,7 @@ export async function createRunner(
         backend,
         batch,
         threads: plan.threads,
+        kernels: plan.kernelsVariant,
         steps: plan.steps,
         forward: async (input) => plan.forward(input),
         dispose: () => plan.dispose(),
@@ -46,6 +47,7 @@ export async function createRunner(
         backend,
         batch,
         threads: model.threads,
+        kernels: "simd128",
         forward: async (input) => model.forward(input),
         dispose: () => model.close(),
       };

@@ -8,6 +8,11 @@ export interface Runner {
   readonly threads?: number;
   /** N x H x W x C in, N x h x w x c out; the result may be reused by the next call. */
   forward(input: Float32Array): Promise<Float32Array>;
+  /**
+   * Which build of the WebAssembly kernels runs (cpu: relaxed SIMD where the engine has it;
+   * ts: the generated module embeds the plain one); absent for webgpu.
+   */
+  readonly kernels?: string;
   /** The plan's steps, where the backend has them (per-kind timing in `dsnet bench`). */
   readonly steps?: Step[];
   dispose?(): void;

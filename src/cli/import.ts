@@ -7,6 +7,7 @@ import { writeSafetensors } from "../weights/safetensors.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
+  outputName,
   STANDARD_OUTPUT,
   UsageError,
   writeOutput,
@@ -63,9 +64,7 @@ export function weightsImportCommand(
   const data = writeSafetensors(result.tensors, metadata);
   if (output === STANDARD_OUTPUT) writeOutput(io, output, data, "weights file");
   else writeWhole({ path: output, data, what: "weights file" });
-  io.stderr(
-    `wrote ${result.tensors.length} tensors to ${output === STANDARD_OUTPUT ? "standard output" : output}\n`,
-  );
+  io.stderr(`wrote ${result.tensors.length} tensors to ${outputName(output)}\n`);
   return EXIT_OK;
 }
 

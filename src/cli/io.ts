@@ -97,6 +97,11 @@ export function withProgress(io: CliIO): CliIO & { progress(text: string): void 
 /** `-o -`: the output goes to standard output. */
 export const STANDARD_OUTPUT = "-";
 
+/** How a message names an output file: its path, or standard output for `-`. */
+export function outputName(path: string): string {
+  return path === STANDARD_OUTPUT ? "standard output" : path;
+}
+
 /** Writes a command's one output file, or, for `-o -`, its text or bytes to standard output. */
 export function writeOutput(io: CliIO, path: string, data: string | Uint8Array, what: string) {
   if (path !== STANDARD_OUTPUT) return writeBytes(path, data, what);

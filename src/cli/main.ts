@@ -266,7 +266,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
   program
     .command("import")
     .description(
-      "write a .dsnet network and its weights (NET.safetensors beside it) from an ONNX model",
+      "write a .dsnet network and its weights (NET.safetensors beside it) from an ONNX model or a TF.js model.json",
     )
     .argument("<model>", "the model: .onnx")
     .option("-o, --output <file>", "the .dsnet file to write")

@@ -12,9 +12,7 @@ import {
   type Runner,
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
-import { chooseKernels } from "../runtime/kernels.js";
 import { MAX_THREADS } from "../runtime/threads.js";
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from "../runtime/kernels.generated.js";
 import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
 import { RESIZE_MODES, type ResizeMode } from "../weights/image.js";
@@ -27,6 +25,7 @@ import { expectedTensors } from "../weights/tensors.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
+  outputName,
   positiveInt,
   STANDARD_OUTPUT,
   UsageError,
@@ -45,9 +44,8 @@ function backendOf(name: string | undefined): BackendName {
 
 /** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
 function threadsOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const threads = positiveInt(text, "--threads", 1);
-  if (threads > MAX_THREADS) {
+  const threads = positiveInt(text, "--threads", undefined);
+  if (threads !== undefined && threads > MAX_THREADS) {
     throw new UsageError(`--threads takes at most ${MAX_THREADS} threads, got ${text}`);
   }
   return threads;
@@ -124,9 +122,7 @@ export function weightsInitCommand(
   const output = options.output;
   const metadata = { dsnet: `initial weights of ${loaded.network.name}, seed ${seed}` };
   writeOutput(io, output, writeSafetensors(tensors, metadata), "weights file");
-  io.stderr(
-    `wrote ${tensors.length} tensors to ${output === STANDARD_OUTPUT ? "standard output" : output}\n`,
-  );
+  io.stderr(`wrote ${tensors.length} tensors to ${outputName(output)}\n`);
   return EXIT_OK;
 }
 
@@ -193,6 +189,7 @@ function outputJson(
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const backend = backendOf(options.backend);
   const top = positiveInt(options.top, "--top", 5);
+  const threads = threadsOption(options.threads);
   const mean = channelValues(options.mean, "--mean");
   const std = channelValues(options.std, "--std");
   const resize = options.resize ?? "half-pixel";
@@ -223,7 +220,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const runner = await compile(network, weights, {
     backend,
     batch: input.batch,
-    threads: threadsOption(options.threads),
+    threads,
     trace: debugTrace(io),
   });
   let output: Float32Array;
@@ -290,6 +287,7 @@ export async function benchCommand(
   const runs = positiveInt(options.runs, "--runs", 30);
   const warmup = positiveInt(options.warmup, "--warmup", 5);
   const batch = positiveInt(options.batch, "--batch", 1);
+  const threads = threadsOption(options.threads);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);
@@ -297,7 +295,7 @@ export async function benchCommand(
     runs,
     warmup,
     batch,
-    threads: threadsOption(options.threads),
+    threads,
     weights: options.weights,
     progress: io.progress,
   });
@@ -356,11 +354,7 @@ export async function benchmark(
   };
   options.progress?.("timing each step");
   if (runner.steps) Object.assign(result, timeByKind(runner, input, options.runs));
-  // The CPU plan takes the relaxed-SIMD build where the engine validates it; a generated
-  // module embeds the plain one.
-  if (backend === "cpu") {
-    result.kernels = chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64).variant;
-  } else if (backend === "ts") result.kernels = "simd128";
+  if (runner.kernels) result.kernels = runner.kernels;
   runner.dispose?.();
   return result;
 }

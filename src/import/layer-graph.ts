@@ -94,13 +94,14 @@ export function padText(
 }
 
 /**
- * How dsnet writes a window's stride and dilation: nothing where they are the layer's default,
+ * How dsnet writes a window's stride and dilation: nothing where they are the defaults given,
  * ` s2` / ` d2` when both axes agree, else ` stride=[sh, sw]` / ` dilation=[dh, dw]`.
  */
 export function strideDilationText(
   stride: readonly number[],
   dilation: readonly number[],
   defaultStride: readonly number[] = [1, 1],
+  defaultDilation: readonly number[] = [1, 1],
 ): string {
   const pair = (key: string, long: string, v: readonly number[], skip: readonly number[]) =>
     v[0] === skip[0] && v[1] === skip[1]
@@ -108,7 +109,7 @@ export function strideDilationText(
       : v[0] === v[1]
         ? ` ${key}${v[0]}`
         : ` ${long}=[${v.join(", ")}]`;
-  return `${pair("s", "stride", stride, defaultStride)}${pair("d", "dilation", dilation, [1, 1])}`;
+  return `${pair("s", "stride", stride, defaultStride)}${pair("d", "dilation", dilation, defaultDilation)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Diagnostic, RelatedLocation } from "../diagnostics/diagnostic.js";
-import { Source, type Span } from "../syntax/source.js";
+import { lineStartIndex, Source, type Span } from "../syntax/source.js";
 
 /** The pseudo-path of what was typed in a session; its line N is the Nth line typed. */
 export const REPL_PATH = "<repl>";
@@ -107,8 +107,9 @@ export class SessionDocument {
 
   /** The document's text, built afresh (documents do not keep it: undo states would each hold one). */
   get text(): string {
-    const shared = this.shared.lines.slice(0, this.sharedLength);
-    return [...shared, ...this.tail].map((line) => line.text + "\n").join("");
+    let text = "";
+    for (let i = 0; i < this.lineCount; i++) text += this.line(i).text + "\n";
+    return text;
   }
 
   /** The 1-based number of a line of the document (searched from the end, where entries go). */
@@ -230,16 +231,8 @@ export class SessionDocument {
     let index: number;
     let start: number;
     if (this.sharedLength > 0 && offset < starts[this.sharedLength]) {
-      // The last shared line starting at or before the offset.
-      let lo = 0;
-      let hi = this.sharedLength - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      index = lo;
-      start = starts[lo];
+      index = lineStartIndex(starts, offset, this.sharedLength);
+      start = starts[index];
     } else {
       index = this.sharedLength;
       start = starts[this.sharedLength];

@@ -12,14 +12,8 @@ export class Source {
   position(offset: number): Position {
     const starts = this.starts();
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= clamped) lo = mid;
-      else hi = mid - 1;
-    }
-    return { offset: clamped, line: lo + 1, column: clamped - starts[lo] + 1 };
+    const index = lineStartIndex(starts, clamped, starts.length);
+    return { offset: clamped, line: index + 1, column: clamped - starts[index] + 1 };
   }
 
   /** The text of a 1-based line, without its line break. */
@@ -45,6 +39,21 @@ export class Source {
     }
     return this.lineStarts;
   }
+}
+
+/**
+ * The index of the last of the first `count` line starts (ascending, the first 0) at or before
+ * `offset`: the line holding it.
+ */
+export function lineStartIndex(starts: readonly number[], offset: number, count: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export interface Position {

@@ -86,6 +86,8 @@ export class CpuPlan {
   private outputLength: number;
   /** Where the batch's outputs are gathered (batch > 1). */
   private outputsAt = 0;
+  /** What `forward` returns: the output value (batch 1) or the gathered outputs, made once. */
+  private output: Float32Array;
 
   constructor(
     readonly graph: Graph,
@@ -125,6 +127,8 @@ export class CpuPlan {
     ({ kernels: this.kernels, memory: this.memory } = instance);
     packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + o));
+    const outputAt = this.batch > 1 ? this.outputsAt : this.valueAt[graph.output];
+    this.output = this.memory.subarray(outputAt, outputAt + this.batch * this.outputLength);
     const shared: rt.SharedStep[] = [];
     const sharing = threads > 1 ? { shared, minMacs: options.minSharedMacs } : undefined;
     for (const d of descriptors) this.steps.push(this.bind(d, weightAt[d.node], scratch, sharing));
@@ -149,25 +153,28 @@ export class CpuPlan {
    * memory, valid until the next call: copy it to keep it.
    */
   forward(input: Float32Array): Float32Array {
-    const [inLength, outLength] = [this.inputLength, this.outputLength];
+    const inLength = this.inputLength;
+    const outLength = this.outputLength;
     if (input.length !== this.batch * inLength) {
       throw new RangeError(
         `input has ${input.length} values; the plan takes ${this.batch * inLength}`,
       );
     }
+    const m = this.memory;
     const inputAt = this.valueAt[this.graph.input];
     const outputAt = this.valueAt[this.graph.output];
     if (this.batch === 1) {
-      this.memory.set(input, inputAt);
+      m.set(input, inputAt);
       for (const step of this.sampleSteps) step();
-      return this.memory.subarray(outputAt, outputAt + outLength);
+      return this.output;
     }
     for (let n = 0; n < this.batch; n++) {
-      this.memory.set(input.subarray(n * inLength, (n + 1) * inLength), inputAt);
+      // A loop rather than set(input.subarray(...)): a view per sample would allocate.
+      for (let i = 0, from = n * inLength; i < inLength; i++) m[inputAt + i] = input[from + i]!;
       for (const step of this.sampleSteps) step();
-      this.memory.copyWithin(this.outputsAt + n * outLength, outputAt, outputAt + outLength);
+      m.copyWithin(this.outputsAt + n * outLength, outputAt, outputAt + outLength);
     }
-    return this.memory.subarray(this.outputsAt, this.outputsAt + this.batch * outLength);
+    return this.output;
   }
 
   /**

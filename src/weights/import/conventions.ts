@@ -1,13 +1,19 @@
 import type { ConvLayer, Layer, Network } from "../../check/network.js";
 import { describePadding } from "../../check/padding.js";
 import {
+  catalogue,
   formatMessage,
   type DiagnosticKind,
   type MessageArgs,
 } from "../../diagnostics/catalogue.js";
-import { catalogue } from "../../diagnostics/catalogue.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { float32Text, padsAt, padText, type SourceWindow } from "../../import/layer-graph.js";
+import {
+  float32Text,
+  padsAt,
+  padText,
+  strideDilationText,
+  type SourceWindow,
+} from "../../import/layer-graph.js";
 import type { Mapping } from "./match.js";
 import type { SourceLayer } from "./tensor.js";
 
@@ -61,22 +67,8 @@ function windowWarning(
   const same = (a: number[], b: number[]) => a[0] === b[0] && a[1] === b[1];
   if (!same(window.stride, layer.stride) || !same(window.dilation, layer.dilation)) {
     const pair = (v: number[]) => (v[0] === v[1] ? String(v[0]) : `[${v.join(", ")}]`);
-    const fix = [
-      ...(same(window.stride, layer.stride)
-        ? []
-        : [
-            window.stride[0] === window.stride[1]
-              ? `s${window.stride[0]}`
-              : `stride=[${window.stride.join(", ")}]`,
-          ]),
-      ...(same(window.dilation, layer.dilation)
-        ? []
-        : [
-            window.dilation[0] === window.dilation[1]
-              ? `d${window.dilation[0]}`
-              : `dilation=[${window.dilation.join(", ")}]`,
-          ]),
-    ];
+    // What differs from the layer, written as dsnet writes it.
+    const fix = strideDilationText(window.stride, window.dilation, layer.stride, layer.dilation);
     return warning(
       "importedStride",
       layer,
@@ -87,7 +79,7 @@ function windowWarning(
         layerStride: pair(layer.stride),
         layerDilation: pair(layer.dilation),
       },
-      `write \`${fix.join(" ")}\` on this layer`,
+      `write \`${fix.trim()}\` on this layer`,
     );
   }
   const [h, w] = network.layers[layer.inputs[0]].shape;
