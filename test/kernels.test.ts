@@ -209,6 +209,9 @@ describe.each(BUILDS)("%s: depthwise kernels against a float64 loop", (_, base64
     { h: 11, w: 27, c: 16, stride: [2, 2], pad: [1, 1, 1, 1] },
     { h: 7, w: 7, c: 20, stride: [1, 1], pad: [1, 1, 1, 1] },
     { h: 8, w: 26, c: 5, stride: [1, 2], pad: [0, 0, 2, 0] },
+    // Pixels 2 KB apart (C a multiple of 512), and a line of sixteen channels then four.
+    { h: 5, w: 6, c: 512, stride: [1, 1], pad: [1, 1, 1, 1] },
+    { h: 6, w: 7, c: 1044, stride: [2, 2], pad: [0, 1, 0, 1] },
   ] as const)("depthwise3x3 on wide rows: %j", (given) => {
     for (const act of [0, 2, 5]) {
       const c: Case = {

@@ -15,8 +15,11 @@
  *   ("groups") that share every address computation; the channels left go four at a time.
  * - Two outputs at a time (four for the channels left): a filter vector, or an input vector,
  *   is loaded once for every output it feeds.
- * - Where C is a multiple of 512 the filter taps of a line are held in locals, since there
- *   pixels are 2 or 4 KB apart and loads of taps and inputs evict each other from the L1.
+ * - Every C takes that path, C a multiple of 512 too. There pixels are 2 or 4 KB apart, so a
+ *   line's inputs and taps fall in one or two L1 sets; going along the row line by line with
+ *   the taps in locals was faster with the data in the L1 and L2, but in the network, after
+ *   a pointwise layer, the 14x14x512 layers of MobileNetV1 ran at 10 GFLOP/s that way and at
+ *   15 to 16.5 pixel by pixel (the line-by-line order fetches each input line three times).
  * - TurboFan schedules a basic block's loads before its arithmetic, which for a row of taps
  *   wants more vector registers than x64's sixteen and spills. A never-taken branch
  *   (`pix != -k`: pix is a byte count, never negative) ends the block after each filter
@@ -84,8 +87,6 @@ interface Path {
 
 /** Sixteen channels, filter vectors loaded from $wr. */
 const LINE: Path = { groups: 4, outputs: 2, filterInLocals: false };
-/** Sixteen channels with C a multiple of 512, filter vectors in locals $w<group><tap>. */
-const ALIASED_LINE: Path = { groups: 4, outputs: 2, filterInLocals: true };
 /** Four channels, filter vectors in locals $w<tap>. */
 const QUAD: Path = { groups: 1, outputs: 4, filterInLocals: true };
 
@@ -108,7 +109,7 @@ function filter(path: Path, group: number, r: number, kx: number): string {
     const at = kx === 0 ? get("wr") : `(i32.add ${get("wr")} ${get(kx === 1 ? "tap" : "tap2")})`;
     return load(at, 16 * group);
   }
-  return path.groups === 4 ? get(`w${group}${3 * r + kx}`) : get(`w${3 * r + kx}`);
+  return get(`w${3 * r + kx}`);
 }
 
 /** $wr at filter row r of the line at $wl. */
@@ -316,10 +317,7 @@ function borderOutputs(wat: Wat, path: Path, clamped: boolean, name: string, mid
   wat.close(`(br $${name})))`);
 }
 
-/**
- * A line's or a group of four's outputs from lo to mid along the row, path.outputs at a time,
- * each stride on its own; for sixteen channels, rows inside the input without their checks.
- */
+/** A group of four's outputs from lo to mid along the row, path.outputs at a time. */
 function runsAlongRow(wat: Wat, path: Path, clamped: boolean, name: string, mid: string) {
   const at = (pixel: string, base: string) =>
     `(i32.add ${get(base)} (i32.add (i32.mul ${get(pixel)} ${get("pix")}) ${get("cb")}))`;
@@ -341,8 +339,7 @@ function runsAlongRow(wat: Wat, path: Path, clamped: boolean, name: string, mid:
     }
     wat.close(")");
   };
-  if (path.groups === 4) withAndWithoutRowChecks(wat, strides);
-  else strides(true);
+  strides(true);
   wat.close("))");
 }
 
@@ -392,7 +389,7 @@ function linePairs(wat: Wat): void {
       () => pixels(rowChecks, 2),
     );
   wat.open(
-    `(if (i32.and (i32.lt_s (local.get $lo) (local.get $mid2)) (i32.and (i32.eqz (local.get $alias)) (i32.ne (local.get $lend) (i32.const 0))))`,
+    `(if (i32.and (i32.lt_s (local.get $lo) (local.get $mid2)) (i32.ne (local.get $lend) (i32.const 0)))`,
   );
   wat.open(`(then`);
   wat.line(
@@ -408,28 +405,14 @@ function linePairs(wat: Wat): void {
   wat.close("))", 2);
 }
 
-/**
- * Lines [0, lend) again: the outputs at the borders or, with C a multiple of 512, all of them,
- * line by line.
- */
+/** Lines [0, lend) again: the outputs at the borders, line by line. */
 function lineByLine(wat: Wat): void {
   wat.line(`(local.set $cb (i32.const 0))`);
   wat.open(`(block $lines_done (loop $lines`);
   wat.line(`(br_if $lines_done (i32.ge_u (local.get $cb) (local.get $lend)))`);
   loadLineBiases(wat);
   wat.line(`(local.set $wl (i32.add (local.get $w) (local.get $cb)))`);
-  const aliased = () => {
-    wat.line(`(local.set $wq (local.get $wl))`);
-    for (let k = 0; k < 9; k++) {
-      if (k) wat.line(`(local.set $wq (i32.add (local.get $wq) (local.get $tap)))`);
-      wat.line(
-        [0, 1, 2, 3].map((g) => `(local.set $w${g}${k} ${load(get("wq"), 16 * g)})`).join(" "),
-      );
-    }
-    runsAlongRow(wat, ALIASED_LINE, true, "line_pairs", "mid2");
-    borderOutputs(wat, ALIASED_LINE, true, "line_edges_r", "mid2");
-  };
-  wat.ifElse(get("alias"), aliased, () => borderOutputs(wat, LINE, true, "line_edges", "mid2"));
+  borderOutputs(wat, LINE, true, "line_edges", "mid2");
   wat.line(`(local.set $cb (i32.add (local.get $cb) (i32.const 64)))`);
   wat.close(`(br $lines)))`);
 }
@@ -539,10 +522,6 @@ const COMMENT = `;; ------------------------------------------------------------
 ;;   per line eight channels at a time (four accumulators live), filter column by filter
 ;;   column, each filter vector loaded once for both outputs; input and output stream in
 ;;   order;
-;; - with C a multiple of 512, pixels are 2 or 4 KB apart and a line's inputs and filter taps
-;;   fall in one or two sets of the L1 cache, evicting each other: there each line goes along
-;;   the row instead, two outputs at a time, its 36 filter vectors in locals (which V8 keeps
-;;   in its stack frame, away from those sets);
 ;; - outputs whose window crosses the left or right border, and an odd one, one at a time,
 ;;   checking each column.
 ;; The channels left go four at a time along the row, four outputs at a time, the nine filter
@@ -570,7 +549,7 @@ const SIGNATURE = `(param $x i32) (param $w i32) (param $bias i32) (param $out i
 (param $oy0 i32) (param $oy1 i32)
 (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32) (local $ix_lo i32)
 (local $rows_inside i32) (local $inside i32) (local $lo i32) (local $hi i32) (local $left i32) (local $mid2 i32) (local $mid4 i32)
-(local $lanes i32) (local $fast i32) (local $alias i32) (local $lend i32) (local $quad i32)
+(local $lanes i32) (local $fast i32) (local $lend i32) (local $quad i32)
 (local $pix i32) (local $pix2 i32) (local $pix4 i32) (local $in2 i32) (local $in4 i32)
 (local $rowb i32) (local $dyb i32) (local $dyb2 i32) (local $dxb i32) (local $dxb2 i32)
 (local $tap i32) (local $tap2 i32) (local $tap3 i32) (local $tap6 i32)
@@ -598,8 +577,6 @@ const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
 (local.set $tap3 (i32.add (local.get $tap2) (local.get $tap)))
 (local.set $tap6 (i32.shl (local.get $tap3) (i32.const 1)))
 (local.set $quad (i32.and (i32.le_u (i32.sub (local.get $SW) (i32.const 1)) (i32.const 1)) (i32.eq (local.get $DW) (i32.const 1))))
-;; C a multiple of 512: pixels 2 or 4 KB apart (see above).
-(local.set $alias (i32.eqz (i32.and (local.get $pix) (i32.const 2047))))
 ;; Output columns whose window lies inside the input: lo <= ox < hi, in runs of two from lo to
 ;; mid2 or of four to mid4; left is where the columns before lo end.
 (local.set $lo (i32.div_s (i32.add (local.get $PL) (i32.sub (local.get $SW) (i32.const 1))) (local.get $SW)))
@@ -658,7 +635,6 @@ export function depthwise3x3Wat(): string {
   wat.line(SIGNATURE);
   const vectors = (names: string[]) => names.map((n) => `(local $${n} v128)`).join(" ");
   const taps = Array.from({ length: 9 }, (_, k) => k);
-  for (const g of [0, 1, 2, 3]) wat.line(vectors(taps.map((k) => `w${g}${k}`)));
   wat.line(vectors(taps.map((k) => `w${k}`)));
   wat.line(vectors(["b0", "b1", "b2", "b3", "b", "v"]));
   wat.line(vectors(Array.from({ length: 8 }, (_, k) => `a${k}`)));
@@ -675,9 +651,7 @@ export function depthwise3x3Wat(): string {
   wat.open(`(then`);
   wat.line(`;; Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel.`);
   linePairs(wat);
-  wat.line(
-    `;; Lines [0, lend) again: the other outputs, or with aliasing all of them, line by line.`,
-  );
+  wat.line(`;; Lines [0, lend) again: the outputs at the borders, one at a time.`);
   lineByLine(wat);
   wat.line(`;; The channels left, four at a time.`);
   quads(wat);

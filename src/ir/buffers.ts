@@ -4,7 +4,7 @@ import { valueSize, type Graph } from "./graph.js";
  * Where each value lives in one activation arena, by liveness: a value occupies its range from
  * the node that writes it to the last node that reads it, and values whose lifetimes do not
  * overlap share memory. Offsets and sizes are in float32 elements, each buffer aligned to 4
- * elements (16 bytes).
+ * elements (16 bytes) or more (the CPU backends ask for 64-byte cache lines).
  *
  * The plan is made for one sample and scales with the batch: for N samples every offset and
  * size is N times the one here, which keeps buffers disjoint and aligned. Backends whose
@@ -22,10 +22,11 @@ export interface BufferPlan {
   naiveElements: number;
 }
 
-const ALIGN = 4;
-
-/** Plans one sample's buffers; multiply offsets and sizes by the batch (see BufferPlan). */
-export function planBuffers(graph: Graph): BufferPlan {
+/**
+ * Plans one sample's buffers; multiply offsets and sizes by the batch (see BufferPlan). Each
+ * buffer starts on a multiple of `align` elements (at least 4, 16 bytes).
+ */
+export function planBuffers(graph: Graph, align = 4): BufferPlan {
   const count = graph.values.length;
   const produced = new Array<boolean>(count).fill(false);
   const first = new Array<number>(count).fill(-1);
@@ -39,7 +40,7 @@ export function planBuffers(graph: Graph): BufferPlan {
   // The output must survive the whole pass.
   last[graph.output] = graph.nodes.length;
   const sizes = graph.values.map((_, v) => (produced[v] ? valueSize(graph, v) : 0));
-  const footprint = (v: number) => Math.ceil(sizes[v] / ALIGN) * ALIGN;
+  const footprint = (v: number) => Math.ceil(sizes[v] / align) * align;
 
   const order = [...sizes.keys()]
     .filter((v) => produced[v])

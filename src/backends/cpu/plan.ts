@@ -9,6 +9,7 @@ import * as rt from "../../runtime/runtime.js";
 import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
 import { isConstant, sharedStepPlan } from "./threads.js";
 import {
+  LINE_ELEMENTS,
   packNodeWeights,
   placeWeights,
   planSteps,
@@ -99,24 +100,25 @@ export class CpuPlan {
     }
     const threads = rt.threadCount(options.threads ?? 1);
     const descriptors = planSteps(graph);
-    this.buffers = planBuffers(graph);
+    this.buffers = planBuffers(graph, LINE_ELEMENTS);
     this.inputLength = valueSize(graph, graph.input, 1);
     this.outputLength = valueSize(graph, graph.output, 1);
-    const gathered = this.batch > 1 ? this.batch * this.outputLength + 4 : 0;
+    const gathered = this.batch > 1 ? this.batch * this.outputLength + LINE_ELEMENTS : 0;
 
-    // Memory, in 4-byte elements, 16-byte aligned: weights, then the arena, then im2col scratch,
-    // one per thread. Address 0 stays unused: a zero pointer is always a bug.
+    // Memory, in 4-byte elements, each part on a 64-byte line (placeWeights): weights, then the
+    // arena, then im2col scratch, one per thread. Address 0 stays unused: a zero pointer is
+    // always a bug.
     // Refuse what WebAssembly cannot address before allocating any of it.
     const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
-    const scratchStride = scratchElements(descriptors) + 4;
+    const scratchStride = rt.roundUp(scratchElements(descriptors), LINE_ELEMENTS) + LINE_ELEMENTS;
     const needed = weightElements + this.buffers.arenaElements + threads * scratchStride + gathered;
     checkAddressable(needed * 4, "the weights and activations", this.batch);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end } = placeWeights(packed);
     let cursor = end;
-    this.weightBytes = (end - 4) * 4;
+    this.weightBytes = packed.flat().reduce((a, t) => a + 4 * t.length, 0);
     const arena = cursor;
-    cursor += this.buffers.arenaElements + 4;
+    cursor += this.buffers.arenaElements + LINE_ELEMENTS;
     const scratch = cursor;
     cursor += threads * scratchStride;
     this.outputsAt = cursor;

@@ -166,21 +166,29 @@ export function scratchElements(steps: StepDescriptor[]): number {
   return most;
 }
 
+/** Elements in a 64-byte cache line: where weights, buffers and scratch start. */
+export const LINE_ELEMENTS = 16;
+
+/** Elements in a 4 KB page: where the activation arena starts (see planBuffers' stagger). */
+export const PAGE_ELEMENTS = 1024;
+
 /**
- * Where each node's packed weights go in the runtime's memory, in elements: from element 4 (a
- * zero address is always a bug), each tensor 16-byte aligned. `end` is where the activation
- * arena starts. Shared by the CPU plan and the generated modules, whose memory is laid out alike.
+ * Where each node's packed weights go in the runtime's memory, in elements: from element 16
+ * (a zero address is always a bug), each tensor on a cache line of its own, since the kernels
+ * load a line of 16 floats at a time and one that straddles two lines costs two. `end`, where
+ * the activation arena starts, is on a 4 KB page. Shared by the CPU plan and the generated
+ * modules, whose memory is laid out alike.
  */
 export function placeWeights(packed: Float32Array[][]): { weightAt: number[][]; end: number } {
-  let cursor = 4;
+  let cursor = LINE_ELEMENTS;
   const weightAt = packed.map((tensors) =>
     tensors.map((t) => {
       const at = cursor;
-      cursor += roundUp(t.length, 4);
+      cursor += roundUp(t.length, LINE_ELEMENTS);
       return at;
     }),
   );
-  return { weightAt, end: cursor };
+  return { weightAt, end: roundUp(cursor, PAGE_ELEMENTS) };
 }
 
 /** packConv's arguments after the weight and the bias, for a conv node. */

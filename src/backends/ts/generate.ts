@@ -16,6 +16,7 @@ import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js"
 import { CodeWriter, flat, type Doc } from "./layout.js";
 import { runtimeFor } from "./runtime-parts.js";
 import {
+  LINE_ELEMENTS,
   packConvShape,
   packNodeWeights,
   placeWeights,
@@ -309,7 +310,7 @@ class ModuleWriter {
   private build() {
     const graph = this.graph;
     const code = this.code;
-    const buffers = planBuffers(graph);
+    const buffers = planBuffers(graph, LINE_ELEMENTS);
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end: arena } = placeWeights(packed);
     this.weightAt = weightAt;
@@ -359,7 +360,7 @@ class ModuleWriter {
       const jsScratch = jsScratchElements(this.steps);
       code.line(
         "",
-        `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
+        `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
         `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness)${jsScratch ? ", then" : "."}`,
         ...(jsScratch ? [`// ${formatCount(jsScratch)} of im2col scratch.`] : []),
         `const arena = ${arena};`,
@@ -373,11 +374,11 @@ class ModuleWriter {
     } else {
       code.line(
         "",
-        `// Memory, in floats: ${formatCount(arena - 4)} of packed weights from element 4, then the`,
+        `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
         `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
         `// ${formatCount(scratch)} of im2col scratch${this.threaded ? " per thread" : ""}.`,
         `const arena = ${arena};`,
-        `const scratch = arena + batch * ${buffers.arenaElements} + 4;`,
+        `const scratch = arena + batch * ${buffers.arenaElements} + ${LINE_ELEMENTS};`,
       );
       if (this.threaded) {
         // The module and its memory go to the worker threads too.
