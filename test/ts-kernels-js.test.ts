@@ -207,7 +207,7 @@ describe("generated TypeScript with --kernels js", () => {
       initialWeights(network).map((t) => t.data),
     );
     expect(text).toMatch(/^ {2}function step2_separable1_dw1\(\): void \{$/m);
-    expect(text).toMatch(/^ {6}step3_separable1_pw1\(\);$/m);
+    expect(text).toMatch(/^ {8}step3_separable1_pw1\(\);$/m);
     // The 3x3 depthwise step's interior: the nine taps in locals, no bounds checks.
     const depthwise = text.slice(text.indexOf("function step2_"), text.indexOf("function step3_"));
     expect(depthwise).toMatch(/const w8 = m\[\d+ \+ c\]!;/);

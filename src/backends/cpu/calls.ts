@@ -47,6 +47,34 @@ export interface StepCalls {
   calls: Call[];
 }
 
+/**
+ * The calls for one sample, as the CPU plan and the generated modules run them: the batch 1 and
+ * the sample 0, folded away (`batch * 12544` is 12544, `v3 + n * 150528` is v3). A batch then
+ * runs sample by sample through one sample's buffers, each step's data still in the cache.
+ */
+export function oneSample(calls: StepCalls): StepCalls {
+  return { ...calls, calls: calls.calls.map((c) => ({ ...c, args: c.args.map(sampleExpr) })) };
+}
+
+/** An argument for one sample (see oneSample). */
+export function sampleExpr(e: Expr): Expr {
+  if (typeof e === "number" || typeof e === "boolean" || "value" in e) return e;
+  if ("symbol" in e) return e.symbol === "batch" ? 1 : e.symbol === "n" ? 0 : e;
+  if ("add" in e) {
+    const [a, b] = e.add.map(sampleExpr) as [Expr, Expr];
+    return a === 0 ? b : b === 0 ? a : { add: [a, b] };
+  }
+  if ("mul" in e) {
+    const [a, b] = e.mul.map(sampleExpr) as [Expr, Expr];
+    if (a === 0 || b === 0) return 0;
+    if (typeof a === "number" && typeof b === "number") return a * b;
+    return a === 1 ? b : b === 1 ? a : { mul: [a, b] };
+  }
+  if ("fields" in e) return { fields: e.fields.map(([k, v]) => [k, sampleExpr(v)]) };
+  if ("list" in e) return { list: e.list.map(sampleExpr) };
+  return { subarray: e.subarray.map(sampleExpr) as [Expr, Expr] };
+}
+
 const batch: Expr = { symbol: "batch" };
 const m: Expr = { symbol: "m" };
 const bytes = (e: Expr): Expr => ({ mul: [e, 4] });

@@ -8,9 +8,17 @@ import {
   type Node,
 } from "../../ir/graph.js";
 import { formatCount } from "../../ir/types.js";
+import { roundUp } from "../../runtime/packing.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
-import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
+import {
+  oneSample,
+  sampleExpr,
+  stepCalls,
+  type Call,
+  type Expr,
+  type StepCalls,
+} from "../cpu/calls.js";
 import { isConstant, sharedStepPlan, type SharedStepPlan } from "../cpu/threads.js";
 import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js";
 import { CodeWriter, flat, type Doc } from "./layout.js";
@@ -320,13 +328,15 @@ class ModuleWriter {
     graph.nodes.forEach((node, i) => {
       if (packed[i]!.length > 0) this.emitWeights(weights, node, weightAt[i]!);
     });
+    // One sample's calls: a batch runs sample by sample, as in the CPU plan.
     const steps = this.steps.map((step) =>
-      stepCalls(step, weightAt[step.node]!, this.js ? "js" : "wasm"),
+      oneSample(stepCalls(step, weightAt[step.node]!, this.js ? "js" : "wasm")),
     );
     const usesKernels = steps.some((s) => s.calls.some((c) => c.fn.startsWith("k.")));
-    const shared = this.steps.map((step, i) =>
-      this.js ? undefined : sharedStepPlan(step, steps[i]!),
-    );
+    const shared = this.steps.map((step, i) => {
+      const plan = this.js ? undefined : sharedStepPlan(step, steps[i]!);
+      return plan && { ...plan, units: sampleExpr(plan.units) };
+    });
     const sharedIndex = new Map<number, number>();
     shared.forEach((plan, i) => {
       if (plan) sharedIndex.set(i, sharedIndex.size);
@@ -356,53 +366,56 @@ class ModuleWriter {
         "}",
       );
     }
+    const outputSize = valueSize(graph, graph.output);
+    const memoryLines = (scratchText: string) => [
+      "",
+      `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
+      `// activation arena, planned by liveness (${formatCount(buffers.arenaElements)} floats: one sample's, since a batch runs`,
+      `// sample by sample), then ${scratchText}the batch's outputs.`,
+      `const arena = ${arena};`,
+      `const scratch = arena + ${buffers.arenaElements + LINE_ELEMENTS};`,
+    ];
+    // Each thread's im2col scratch on lines of its own.
+    const scratchStride = roundUp(scratch, LINE_ELEMENTS) + LINE_ELEMENTS;
     if (this.js) {
-      const jsScratch = jsScratchElements(this.steps);
+      const jsScratch = roundUp(jsScratchElements(this.steps), LINE_ELEMENTS);
       code.line(
-        "",
-        `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
-        `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness)${jsScratch ? ", then" : "."}`,
-        ...(jsScratch ? [`// ${formatCount(jsScratch)} of im2col scratch.`] : []),
-        `const arena = ${arena};`,
+        ...memoryLines(jsScratch ? `${formatCount(jsScratch)} of im2col scratch, then ` : ""),
+        `const outputs = scratch + ${jsScratch};`,
+        `const m = new Float32Array(outputs + batch * ${outputSize});`,
       );
-      if (jsScratch) {
-        code.line(
-          `const scratch = arena + batch * ${buffers.arenaElements};`,
-          `const m = new Float32Array(scratch + ${jsScratch});`,
-        );
-      } else code.line(`const m = new Float32Array(arena + batch * ${buffers.arenaElements});`);
     } else {
+      const perThread = this.threaded ? " per thread" : "";
       code.line(
-        "",
-        `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
-        `// activation arena (${formatCount(buffers.arenaElements)} per sample, planned by liveness), then`,
-        `// ${formatCount(scratch)} of im2col scratch${this.threaded ? " per thread" : ""}.`,
-        `const arena = ${arena};`,
-        `const scratch = arena + batch * ${buffers.arenaElements} + ${LINE_ELEMENTS};`,
+        ...memoryLines(
+          scratch ? `${formatCount(scratch)} of im2col scratch${perThread}, then ` : "",
+        ),
+        `const outputs = scratch + ${this.threaded ? `threads * ${scratchStride}` : scratchStride};`,
       );
       if (this.threaded) {
         // The module and its memory go to the worker threads too.
         code.statement("const instance = ", {
           call: "instantiateKernels",
-          args: ["KERNELS", `scratch + threads * ${scratch + 4}`, "threads > 1"],
+          args: ["KERNELS", `outputs + batch * ${outputSize}`, "threads > 1"],
         });
         code.line("const { kernels: k, memory: m } = instance;");
       } else {
         code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
           call: "instantiateKernels",
-          args: ["KERNELS", `scratch + ${scratch + 4}`],
+          args: ["KERNELS", `outputs + batch * ${outputSize}`],
         });
       }
     }
     code.line("", "// Weights: batch norm folded, packed for the kernels.");
     code.append(weights);
-    code.line("", "// Activations: each value's offset in the arena, per sample times the batch.");
+    code.line("", "// Activations: each value's place in the arena.");
     const names = new Map<number, string>();
     for (const [v, offset] of buffers.offsets.entries()) {
       if (offset < 0) continue;
       const name = `v${v}`;
       names.set(v, name);
-      code.line(`const ${name} = arena + batch * ${offset}; // ${this.describeValue(v)}`);
+      const at = offset ? `arena + ${offset}` : "arena";
+      code.line(`const ${name} = ${at}; // ${this.describeValue(v)}`);
     }
     code.line("");
     if (this.threaded) {
@@ -421,7 +434,7 @@ class ModuleWriter {
           ["wasmMemory", "instance.wasmMemory"],
           ["kernels", "k"],
           ["scratch", "scratch"],
-          ["scratchStride", String(scratch + 4)],
+          ["scratchStride", String(scratchStride)],
           ["steps", { array: steps.map((p) => printSharedStep(p, names)) }],
         ],
       });
@@ -432,8 +445,12 @@ class ModuleWriter {
       this.emitStep(step, i + 1, steps[i]!, names, sharedIndex.get(i)),
     );
     const inputSize = valueSize(graph, graph.input);
-    const outputSize = valueSize(graph, graph.output);
     const input = graph.values[graph.input].join("x");
+    code.line(
+      "// The result: a view made once, overwritten by the next pass.",
+      `const output = m.subarray(outputs, outputs + batch * ${outputSize});`,
+      "",
+    );
     code.open("return {");
     code.line(
       "batch,",
@@ -450,10 +467,21 @@ class ModuleWriter {
       ],
     });
     code.close();
-    code.line(`m.set(input, ${names.get(graph.input)});`);
-    code.line(...this.steps.map((step, i) => `${this.stepName(step, i + 1)}();`));
+    const x = names.get(graph.input);
     const output = names.get(graph.output);
-    code.line(`return m.subarray(${output}, ${output} + batch * ${outputSize});`);
+    code.line(
+      "// Sample by sample: in, the steps, out. A loop copies a sample in where a view of it",
+      "// would allocate.",
+    );
+    code.open("for (let n = 0; n < batch; n++) {");
+    code.line(
+      `if (batch === 1) m.set(input, ${x});`,
+      `else for (let i = 0, from = n * ${inputSize}; i < ${inputSize}; i++) m[${x} + i] = input[from + i]${this.ts ? "!" : ""};`,
+    );
+    code.line(...this.steps.map((step, i) => `${this.stepName(step, i + 1)}();`));
+    code.line(`m.copyWithin(outputs + n * ${outputSize}, ${output}, ${output} + ${outputSize});`);
+    code.close();
+    code.line("return output;");
     code.close("},");
     code.close("};");
     code.close();
@@ -563,7 +591,6 @@ class ModuleWriter {
     code.open(`function ${this.stepName(step, n)}()${this.t(": void")} {`);
     if (shared !== undefined) code.line(`if (workers.run(${shared})) return;`);
     if (tiles && !this.js) {
-      code.open("for (let n = 0; n < batch; n++) {");
       code.open(`for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`);
       code.line(`const rows = Math.min(${tiles.rows}, ${tiles.pixels} - p0);`);
     }
@@ -571,10 +598,7 @@ class ModuleWriter {
       if (typeof s === "function") s(code);
       else code.statement("", s);
     }
-    if (tiles && !this.js) {
-      code.close();
-      code.close();
-    }
+    if (tiles && !this.js) code.close();
     code.close();
     code.line("");
   }

@@ -138,7 +138,7 @@ export class JsKernels {
     return fn.slope ? `${fn.name}(${v}, ${act.slope})` : `${fn.name}(${v})`;
   }
 
-  /** out[i] = act(x[i]) over the batch (out may be x). */
+  /** out[i] = act(x[i]) over one sample (out may be x). */
   private activateLoop(
     code: CodeWriter,
     x: string,
@@ -147,7 +147,7 @@ export class JsKernels {
     act: KernelActivation,
   ) {
     code.line(
-      `for (let i = 0; i < batch * ${length}; i++) m[${out} + i] = ${this.activate(act, this.read(`${x} + i`))};`,
+      `for (let i = 0; i < ${length}; i++) m[${out} + i] = ${this.activate(act, this.read(`${x} + i`))};`,
     );
   }
 
@@ -158,12 +158,9 @@ export class JsKernels {
     value: (id: number) => string,
   ) {
     const { pixels, inC, outC, act } = step;
-    code.line(
-      `// Every pixel of the batch is a row: out[r][o] = act(b[o] + Σk x[r][k]·w[k][o]).`,
-      `const rows = batch * ${pixels};`,
-    );
+    code.line(`// Every pixel is a row: out[r][o] = act(b[o] + Σk x[r][k]·w[k][o]).`);
     this.gemm(code, {
-      rows: "rows",
+      rows: String(pixels),
       rowsInFours: pixels % 4 === 0,
       k: inC,
       x: value(step.x),
@@ -183,9 +180,9 @@ export class JsKernels {
     w: number[],
     value: (id: number) => string,
   ) {
-    code.line(`// One row per sample: out[n][o] = act(b[o] + Σk x[n][k]·w[k][o]).`);
+    code.line(`// One row, the sample's: out[o] = act(b[o] + Σk x[k]·w[k][o]).`);
     this.gemm(code, {
-      rows: "batch",
+      rows: "1",
       rowsInFours: false,
       k: step.inF,
       x: value(step.x),
@@ -195,7 +192,7 @@ export class JsKernels {
       weights: String(w[0]!),
       bias: String(w[1]!),
       act: step.act,
-      tile: true,
+      tile: false,
     });
   }
 
@@ -314,9 +311,7 @@ export class JsKernels {
     const interior = oy0 < oy1 && ox0 < ox1;
     const borders = !interior || oy0 > 0 || oy1 < oh || ox0 > 0 || ox1 < ow;
     if (borders) this.depthwiseBorder(code, step, weights, bias, iy, ix);
-    code.open("for (let n = 0; n < batch; n++) {");
-    code.line(`const x = ${value(step.x)} + n * ${h * width * c};`);
-    code.line(`const out = ${value(step.out)} + n * ${oh * ow * c};`);
+    code.line(`const x = ${value(step.x)};`, `const out = ${value(step.out)};`);
     code.open(`for (let oy = 0; oy < ${oh}; oy++) {`);
     code.open(`for (let c = 0; c < ${c}; c++) {`);
     code.line(`const o = out + oy * ${ow * c} + c;`);
@@ -362,7 +357,6 @@ export class JsKernels {
       code.close();
       if (ox1 < ow) code.line(borderColumns(ox1, ow));
     }
-    code.close();
     code.close();
     code.close();
   }
@@ -420,9 +414,7 @@ export class JsKernels {
     const grouped = step.groups > 1;
     // Each group's panels and bias lie the same distance after the last group's (placeWeights).
     const groupStride = grouped ? w[2]! - w[0]! : 0;
-    code.open("for (let n = 0; n < batch; n++) {");
-    code.line(`const x = ${value(step.x)} + n * ${g.h * g.w * g.c};`);
-    code.line(`const out = ${value(step.out)} + n * ${pixels * step.outC};`);
+    code.line(`const x = ${value(step.x)};`, `const out = ${value(step.out)};`);
     code.open(`for (let p0 = 0; p0 < ${pixels}; p0 += ${tile}) {`);
     code.line(`const rows = Math.min(${tile}, ${pixels} - p0);`);
     if (grouped) code.open(`for (let g = 0; g < ${step.groups}; g++) {`);
@@ -463,7 +455,6 @@ export class JsKernels {
       tile: false,
     });
     if (grouped) code.close();
-    code.close();
     code.close();
   }
 }
