@@ -49,8 +49,9 @@ const STORED_KINDS: Record<string, ElementKind> = {
 
 /** Whether bytes look like a TF.js model.json: a JSON object with modelTopology. */
 export function isTfjsModelJson(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && i < 64 && (bytes[i] <= 0x20 || bytes[i] === 0xef)) i++;
+  // A UTF-8 byte order mark (as Windows editors write) may come first.
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && i < 64 && bytes[i] <= 0x20) i++;
   if (bytes[i] !== 0x7b) return false;
   const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 1 << 16)));
   return head.includes('"modelTopology"') || head.includes('"weightsManifest"');
