@@ -169,7 +169,10 @@ export function scratchElements(steps: StepDescriptor[]): number {
 /** Elements in a 64-byte cache line: where weights, buffers and scratch start. */
 export const LINE_ELEMENTS = 16;
 
-/** Elements in a 4 KB page: where the activation arena starts (see planBuffers' stagger). */
+/**
+ * Elements in a 4 KB page: where the activation arena starts, so that where its buffers fall in
+ * the cache's sets does not shift with the size of the weights before it.
+ */
 export const PAGE_ELEMENTS = 1024;
 
 /**
