@@ -16,7 +16,18 @@ import { ImportError } from "../src/import/errors.js";
 import { importModel } from "../src/import/index.js";
 import { FileError } from "../src/weights/errors.js";
 import { cli } from "./helpers.js";
-import { saved, writeModel, type Artifacts } from "./tfjs-models.js";
+import {
+  f32,
+  GraphWeights,
+  list,
+  node,
+  placeholder,
+  random,
+  s,
+  saved,
+  writeModel,
+  type Artifacts,
+} from "./tfjs-models.js";
 
 /*
  * A TF.js model.json and its shards made to break `dsnet import`: each ends in an ImportError
@@ -48,6 +59,31 @@ const manifest = (paths: unknown[], weights: unknown[] = base.weightSpecs) => ({
 
 /** The base model whose kernel is quantised as `quantization` says (the shard left as it is). */
 const quantised = (quantization: unknown) => manifest([SHARD], [{ ...kernel, quantization }, bias]);
+
+/**
+ * A graph model of a 4x4x3 Placeholder `input`, a Const `w` [1, 1, 3, 4] and a Conv2D `conv`
+ * (`op`) of them, each node's attributes updated by `attrs[name]`.
+ */
+function conv(attrs: Record<string, Record<string, unknown>> = {}, op = "Conv2D"): Artifacts {
+  const g = new GraphWeights(random(1));
+  const nodes = [
+    placeholder("input", [4, 4, 3]),
+    g.constant("w", [1, 1, 3, 4]),
+    node("conv", op, ["input", "w"], {
+      T: f32,
+      strides: list(1, 1, 1, 1),
+      padding: s("VALID"),
+      data_format: s("NHWC"),
+      dilations: list(1, 1, 1, 1),
+    }),
+  ];
+  for (const n of nodes) Object.assign(n.attr, attrs[n.name]);
+  return g.artifacts(nodes);
+}
+
+/** The base model's manifest with one more weight, of no values, named `name`. */
+const named = (name: string) =>
+  manifest([SHARD], [...base.weightSpecs, { name, shape: [0], dtype: "float32" }]);
 
 /** Rewrites the model.json at `path`, replacing `from` (which must be there) with `to`. */
 function edit(path: string, from: string, to: string): string {
@@ -83,6 +119,26 @@ describe("the model the hostile rows break", () => {
     const result = await cli("import", path, "-o", out);
     expect(result.stderr).toContain("from TF.js");
     expect(result.code).toBe(0);
+  });
+
+  it("finds its weights under a converter's scopes, beside a name at the caps", () => {
+    const atCaps = `${"s/".repeat(31)}x`;
+    const scoped = manifest(
+      [SHARD],
+      [
+        { ...kernel, name: `outer/${kernel.name}` },
+        { ...bias, name: `outer/${bias.name}` },
+      ],
+    );
+    scoped.weightsManifest[0].weights.push({ name: atCaps, shape: [0], dtype: "float32" });
+    const path = writeModel(dir, "scoped", base, scoped);
+    const imported = importModel(path, readFileSync(path), "net");
+    expect(imported.tensors.map((t) => t.shape)).toEqual([[3, 2], [3]]);
+  });
+
+  it("the graph model the attribute rows break imports", () => {
+    const path = writeModel(dir, "graph-base", conv());
+    expect(importModel(path, readFileSync(path), "net").source).toContain("input 4x4x3");
   });
 });
 
@@ -262,6 +318,83 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
       "a uint8 quantization with no scale",
       (f) => writeModel(dir, f, base, quantised({ dtype: "uint8", min: 0 })),
       'weight "fc/kernel" is quantised to uint8 without a finite scale and min',
+    ],
+    // Weight names, which a layers model matches by their `/`-separated endings.
+    [
+      "a weight name of 30,000 slashes",
+      (f) => writeModel(dir, f, base, named(`${"a/".repeat(30_000)}b`)),
+      "has a name of 60001 characters; dsnet reads at most 1024",
+    ],
+    [
+      "a weight name of 33 components",
+      (f) => writeModel(dir, f, base, named(`${"/".repeat(32)}b`)),
+      "has a name of 33 components; dsnet reads at most 32",
+    ],
+    // A graph model's attributes, each of a JSON type protobuf does not give it.
+    [
+      "a padding whose s is a number",
+      (f) => writeModel(dir, f, conv({ conv: { padding: { s: 7 } } })),
+      'Conv2D node "conv": its attribute padding.s is 7, not a base64 string',
+    ],
+    [
+      "a padding whose s is an object",
+      (f) => writeModel(dir, f, conv({ conv: { padding: { s: {} } } })),
+      'Conv2D node "conv": its attribute padding.s is {}, not a base64 string',
+    ],
+    [
+      "a padding that is a number",
+      (f) => writeModel(dir, f, conv({ conv: { padding: 7 } })),
+      'Conv2D node "conv": its attribute padding is 7, not an object',
+    ],
+    [
+      "a data_format whose s is a list",
+      (f) => writeModel(dir, f, conv({ conv: { data_format: { s: [1] } } })),
+      'Conv2D node "conv": its attribute data_format.s is [1], not a base64 string',
+    ],
+    [
+      "strides whose list.i is a number",
+      (f) => writeModel(dir, f, conv({ conv: { strides: { list: { i: 7 } } } })),
+      'Conv2D node "conv": its attribute strides.list.i is 7, not a list',
+    ],
+    [
+      "strides whose list is a number",
+      (f) => writeModel(dir, f, conv({ conv: { strides: { list: 7 } } })),
+      'Conv2D node "conv": its attribute strides.list is 7, not an object',
+    ],
+    [
+      "a stride of 1.5",
+      (f) => writeModel(dir, f, conv({ conv: { strides: { list: { i: ["1", "1.5", 1, 1] } } } })),
+      'Conv2D node "conv": its attribute strides.list.i[1] is "1.5", not an integer',
+    ],
+    [
+      "fused_ops whose list.s is a number",
+      (f) => writeModel(dir, f, conv({ conv: { fused_ops: { list: { s: 3 } } } }, "_FusedConv2D")),
+      '_FusedConv2D node "conv": its attribute fused_ops.list.s is 3, not a list',
+    ],
+    [
+      "fused_ops listing a number",
+      (f) =>
+        writeModel(dir, f, conv({ conv: { fused_ops: { list: { s: [3] } } } }, "_FusedConv2D")),
+      '_FusedConv2D node "conv": its attribute fused_ops.list.s[0] is 3, not a base64 string',
+    ],
+    [
+      "a Placeholder whose shape's dim is a number",
+      (f) => writeModel(dir, f, conv({ input: { shape: { shape: { dim: 4 } } } })),
+      'Placeholder node "input": its attribute shape.shape.dim is 4, not a list',
+    ],
+    [
+      "a Placeholder of a dimension sized x",
+      (f) =>
+        writeModel(dir, f, conv({ input: { shape: { shape: { dim: [{}, { size: "x" }] } } } })),
+      'Placeholder node "input": its attribute shape.shape.dim[1] is {"size":"x"}, not a dimension with an integer size',
+    ],
+    [
+      "an in-graph Const whose tensorShape's dim is a number",
+      (f) => {
+        const value = { tensor: { dtype: "DT_FLOAT", tensorShape: { dim: 5 }, floatVal: [0] } };
+        return writeModel(dir, f, conv({ w: { value } }), manifest([], []));
+      },
+      'Const node "w": its attribute value.tensor.tensorShape.dim is 5, not a list',
     ],
     // The caps, just over them (the lists cost a few hundred kB of JSON), and at them.
     [

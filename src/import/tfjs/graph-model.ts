@@ -3,7 +3,7 @@ import { ImportError, unsupportedError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { ACTIVATIONS, LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
 import { preview } from "../../weights/elements.js";
-import type { TfjsModel } from "./model-json.js";
+import { isObject, type TfjsModel } from "./model-json.js";
 
 /*
  * A TF.js graph model (a TensorFlow GraphDef as JSON, weights as its Const nodes' values) as a
@@ -13,28 +13,14 @@ import type { TfjsModel } from "./model-json.js";
  * listed by name and type in one error.
  */
 
+/** A node's attributes as its JSON has them: read only through the checked accessors below. */
+type Attrs = Record<string, unknown>;
+
 interface NodeDef {
   name: string;
   op: string;
   input: string[];
-  attr: Record<string, AttrValue>;
-}
-interface AttrValue {
-  s?: string;
-  i?: string | number;
-  f?: number;
-  b?: boolean;
-  type?: string;
-  list?: { s?: string[]; i?: (string | number)[]; f?: number[] };
-  shape?: { dim?: { size?: string | number }[]; unknownRank?: boolean };
-  tensor?: {
-    dtype?: string;
-    tensorShape?: { dim?: { size?: string | number }[] };
-    floatVal?: number[];
-    intVal?: number[];
-    int64Val?: (string | number)[];
-    tensorContent?: string;
-  };
+  attr: Attrs;
 }
 
 type Const = { kind: "const"; shape: number[]; data: Float32Array };
@@ -130,12 +116,9 @@ function readNodes(topology: Record<string, unknown>): NodeDef[] {
       }
       return m[1];
     });
-    return {
-      name: n.name,
-      op: n.op,
-      input,
-      attr: typeof n.attr === "object" && n.attr ? n.attr : {},
-    };
+    if (n.attr != null && !isObject(n.attr))
+      throw new ImportError(`node "${n.name}" has attributes ${preview(n.attr)}, not an object`);
+    return { name: n.name, op: n.op, input, attr: n.attr ?? {} };
   });
   const byName = new Map<string, number>();
   nodes.forEach((n, i) => {
@@ -163,8 +146,102 @@ function readNodes(topology: Record<string, unknown>): NodeDef[] {
   return order;
 }
 
+/*
+ * Attributes, checked: each accessor checks the JSON types protobuf gives the field it reads
+ * (bytes as base64 strings, 64-bit integers as strings or numbers, repeated fields as lists) and
+ * names the attribute where one is wrong. A null field is protobuf's absent one.
+ */
+
+/** The field at `path` in the attribute `key` (`strides`, `list`, `i`), undefined if absent. */
+function field(attr: Attrs, key: string, ...path: string[]): unknown {
+  let v = attr[key];
+  for (let k = 0; k < path.length && v != null; k++) {
+    if (!isObject(v)) throw wrong([key, ...path.slice(0, k)].join("."), v, "an object");
+    v = v[path[k]];
+  }
+  return v ?? undefined;
+}
+
+function wrong(where: string, value: unknown, what: string): ImportError {
+  return new ImportError(`its attribute ${where} is ${preview(value)}, not ${what}`);
+}
+
+/**
+ * The list at `path` (the attribute's name first), each entry read by `entry`, which returns
+ * undefined for an entry that is not `what`.
+ */
+function listOf<T>(
+  attr: Attrs,
+  [key, ...path]: string[],
+  entry: (v: unknown) => T | undefined,
+  what: string,
+): T[] | undefined {
+  const where = [key, ...path].join(".");
+  const list = field(attr, key, ...path);
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw wrong(where, list, "a list");
+  return list.map((v, i) => {
+    const read = entry(v);
+    if (read === undefined) throw wrong(`${where}[${i}]`, v, what);
+    return read;
+  });
+}
+
+/** An integer as protobuf's JSON writes an int64: a number or a string of digits. */
+function integer(v: unknown): number | undefined {
+  const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
+  return typeof n === "number" && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Bytes as protobuf's JSON writes them: base64, standard or URL-safe. */
+function base64(v: unknown): Buffer | undefined {
+  return typeof v === "string" && /^[A-Za-z0-9+/_-]*={0,2}$/.test(v)
+    ? Buffer.from(v, "base64")
+    : undefined;
+}
+
+/** The string attribute `key`. */
+function text(attr: Attrs, key: string): string | undefined {
+  const v = field(attr, key, "s");
+  if (v === undefined) return undefined;
+  const bytes = base64(v);
+  if (!bytes) throw wrong(`${key}.s`, v, "a base64 string");
+  return bytes.toString();
+}
+
+/** The list of strings attribute `key`. */
+const texts = (attr: Attrs, key: string): string[] | undefined =>
+  listOf(attr, [key, "list", "s"], (v) => base64(v)?.toString(), "a base64 string");
+
+/** The list of integers attribute `key`. */
+const ints = (attr: Attrs, key: string): number[] | undefined =>
+  listOf(attr, [key, "list", "i"], integer, "an integer");
+
+/** The float attribute `key`. */
+function float(attr: Attrs, key: string): number | undefined {
+  const v = field(attr, key, "f");
+  if (v !== undefined && typeof v !== "number") throw wrong(`${key}.f`, v, "a number");
+  return v;
+}
+
+/** The bool attribute `key`, false if absent. */
+function flag(attr: Attrs, key: string): boolean {
+  const v = field(attr, key, "b");
+  if (v !== undefined && typeof v !== "boolean") throw wrong(`${key}.b`, v, "true or false");
+  return v === true;
+}
+
+/** The sizes of the TensorShape at `path`, `unsized` for a dimension without one. */
+const shapeOf = (attr: Attrs, path: string[], unsized: number): number[] =>
+  listOf(
+    attr,
+    [...path, "dim"],
+    (d) => (isObject(d) ? (d.size == null ? unsized : integer(d.size)) : undefined),
+    "a dimension with an integer size",
+  ) ?? [];
+
 function placeholder(b: LayerBuilder, node: NodeDef): Feature {
-  const dims = (node.attr.shape?.shape?.dim ?? []).map((d) => Number(d.size ?? -1));
+  const dims = shapeOf(node.attr, ["shape", "shape"], -1);
   const [, h, w, c] = dims;
   if (dims.length !== 4 || ![h, w, c].every((d) => Number.isInteger(d) && d > 0)) {
     throw new ImportError(
@@ -178,40 +255,40 @@ function placeholder(b: LayerBuilder, node: NodeDef): Feature {
 function constOf(node: NodeDef, model: TfjsModel): Const {
   const weight = model.weights.get(node.name);
   if (weight) return { kind: "const", shape: weight.shape, data: weight.data };
-  const t = node.attr.value?.tensor;
-  if (!t) throw new ImportError("it has no value and no weight in the manifest");
-  const shape = (t.tensorShape?.dim ?? []).map((d) => Number(d.size ?? 0));
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-    throw new ImportError(`its shape ${preview(shape)}`);
+  const tensor = (...path: string[]) => field(node.attr, "value", "tensor", ...path);
+  if (tensor() === undefined)
+    throw new ImportError("it has no value and no weight in the manifest");
+  const shape = shapeOf(node.attr, ["value", "tensor", "tensorShape"], 0);
+  if (!shape.every((d) => d >= 0)) throw new ImportError(`its shape ${preview(shape)}`);
+  const dtype = tensor("dtype");
+  const content = tensor("tensorContent");
   const count = shape.reduce((a, d) => a * d, 1);
   if (count > 1 << 16) throw new ImportError(`a constant of ${count} values in the graph itself`);
   let values: number[];
-  if (t.tensorContent !== undefined) {
-    const bytes = Buffer.from(t.tensorContent, "base64");
-    const size = t.dtype === "DT_FLOAT" || t.dtype === "DT_INT32" ? 4 : 0;
+  if (content !== undefined) {
+    const bytes = base64(content);
+    if (!bytes) throw wrong("value.tensor.tensorContent", content, "a base64 string");
+    const size = dtype === "DT_FLOAT" || dtype === "DT_INT32" ? 4 : 0;
     if (!size || bytes.byteLength !== count * size)
       throw new ImportError(
-        `its tensorContent holds ${bytes.byteLength} bytes, not ${count} of ${t.dtype}`,
+        `its tensorContent holds ${bytes.byteLength} bytes, not ${count} of ${preview(dtype)}`,
       );
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     values = Array.from({ length: count }, (_, i) =>
-      t.dtype === "DT_FLOAT" ? view.getFloat32(4 * i, true) : view.getInt32(4 * i, true),
+      dtype === "DT_FLOAT" ? view.getFloat32(4 * i, true) : view.getInt32(4 * i, true),
     );
   } else {
+    const key = ["floatVal", "intVal", "int64Val"].find((k) => tensor(k) !== undefined);
     // Protobuf's JSON writes NaN and the infinities as strings; anything else is no number.
-    const list = (t.floatVal ?? t.intVal ?? t.int64Val ?? []).map((v: unknown) =>
-      typeof v === "number" || (typeof v === "string" && v.trim() !== "") ? Number(v) : NaN,
-    );
+    const number = (v: unknown) =>
+      typeof v === "number" || (typeof v === "string" && v.trim() !== "") ? Number(v) : NaN;
+    const list = key ? listOf(node.attr, ["value", "tensor", key], number, "a number")! : [];
     if (list.length !== count && list.length !== 1)
       throw new ImportError(`it has ${list.length} values for shape [${shape}]`);
     values = Array.from({ length: count }, (_, i) => list[list.length === 1 ? 0 : i]);
   }
   return { kind: "const", shape, data: Float32Array.from(values) };
 }
-
-const text = (a: AttrValue | undefined): string | undefined =>
-  a?.s === undefined ? undefined : Buffer.from(a.s, "base64").toString();
-const ints = (a: AttrValue | undefined): number[] | undefined => a?.list?.i?.map(Number);
 
 function translate(
   b: LayerBuilder,
@@ -223,7 +300,7 @@ function translate(
   const [first, second] = inputs;
   if (PASS.has(op)) return first;
   if (op === "NoOp") return { kind: "const", shape: [], data: new Float32Array() };
-  const format = text(attr.data_format);
+  const format = text(attr, "data_format");
   if (format !== undefined && format !== "NHWC") return `data_format ${format}`;
   const isConst = (v: Value | undefined): v is Const =>
     v !== undefined && "kind" in v && v.kind === "const";
@@ -237,14 +314,14 @@ function translate(
   const alone = readers(node.input[0]) === 1;
   const same = (y: Feature): number[] => [y.h, y.w, y.c];
   const window = () => {
-    const strides = ints(attr.strides) ?? [1, 1, 1, 1];
-    const dilations = ints(attr.dilations) ?? [1, 1, 1, 1];
-    const mode = text(attr.padding);
+    const strides = ints(attr, "strides") ?? [1, 1, 1, 1];
+    const dilations = ints(attr, "dilations") ?? [1, 1, 1, 1];
+    const mode = text(attr, "padding");
     let padding: TfPadding;
     if (mode === "SAME") padding = "same";
     else if (mode === "VALID") padding = "valid";
     else if (mode === "EXPLICIT") {
-      const p = ints(attr.explicit_paddings) ?? [];
+      const p = ints(attr, "explicit_paddings") ?? [];
       if (p.length !== 8) throw new ImportError(`explicit_paddings ${preview(p)}`);
       padding = [p[2], p[3], p[4], p[5]];
     } else throw new ImportError(`padding ${mode}`);
@@ -263,7 +340,7 @@ function translate(
       const filter = second;
       if (!isConst(filter) || filter.shape.length !== 4)
         return "a filter that is not a 4-D constant";
-      const fused = (attr.fused_ops?.list?.s ?? []).map((s) => Buffer.from(s, "base64").toString());
+      const fused = texts(attr, "fused_ops") ?? [];
       const args = inputs.slice(2);
       const w = window();
       const depthwise = op.includes("Depthwise");
@@ -287,7 +364,7 @@ function translate(
           const [scale, offset, mean, variance] = args.slice(0, 4);
           if (![scale, offset, mean, variance].every(isConst))
             throw new ImportError("its fused batch norm has inputs that are not constants");
-          const eps = attr.epsilon?.f ?? 1e-3;
+          const eps = float(attr, "epsilon") ?? 1e-3;
           out = b.batchNorm(
             out,
             {
@@ -359,14 +436,14 @@ function translate(
     case "FusedBatchNorm":
     case "FusedBatchNormV2":
     case "FusedBatchNormV3": {
-      if (attr.is_training?.b) return "training mode";
+      if (flag(attr, "is_training")) return "training mode";
       const consts = inputs.slice(1, 5);
       if (!consts.every(isConst)) return "statistics that are not constants";
       const [g, be, m, va] = consts as Const[];
       return b.batchNorm(
         x,
         { gamma: g.data, beta: be.data, mean: m.data, variance: va.data },
-        attr.epsilon?.f ?? 1e-3,
+        float(attr, "epsilon") ?? 1e-3,
         node.input.slice(1, 5),
         b.label(node.name),
       );
@@ -389,19 +466,19 @@ function translate(
     }
     case "AvgPool":
     case "MaxPool": {
-      const k = ints(attr.ksize) ?? [];
+      const k = ints(attr, "ksize") ?? [];
       const w = window();
       if (k.length !== 4 || k[0] !== 1 || k[3] !== 1) return `ksize ${preview(k)}`;
       return b.pool(x, op === "MaxPool" ? "maxpool" : "avgpool", [k[1], k[2]], w.stride, w.padding);
     }
     case "MatMul":
     case "_FusedMatMul": {
-      if (attr.transpose_a?.b) return "transpose_a";
+      if (flag(attr, "transpose_a")) return "transpose_a";
       if (!isConst(second) || second.shape.length !== 2)
         return "a weight that is not a 2-D constant";
       let [inF, outF] = second.shape;
       let data = second.data;
-      if (attr.transpose_b?.b) {
+      if (flag(attr, "transpose_b")) {
         [outF, inF] = second.shape;
         data = new Float32Array(inF * outF);
         for (let i = 0; i < inF; i++)
@@ -412,7 +489,7 @@ function translate(
         { name: node.input[1], shape: [inF, outF], data },
         b.label(node.name.replace(/\/MatMul$/, "")),
       );
-      const fused = (attr.fused_ops?.list?.s ?? []).map((s) => Buffer.from(s, "base64").toString());
+      const fused = texts(attr, "fused_ops") ?? [];
       for (let k = 0; k < fused.length; k++) {
         const bias = inputs[2];
         if (fused[k] === "BiasAdd" && k === 0 && isConst(bias)) {

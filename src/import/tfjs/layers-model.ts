@@ -2,7 +2,7 @@ import { ImportError, unsupportedError } from "../errors.js";
 import type { LayerGraph } from "../layer-graph.js";
 import { LayerBuilder, type Feature, type Pads, type TfPadding } from "./builder.js";
 import { preview } from "../../weights/elements.js";
-import type { TfjsModel, TfjsWeight } from "./model-json.js";
+import { isObject, type TfjsModel, type TfjsWeight } from "./model-json.js";
 
 /*
  * A TF.js layers model (Keras's model config: Sequential, or a functional Model whose layers
@@ -21,6 +21,14 @@ interface KerasLayer {
 type Value = Feature | { kind: "pad"; of: Feature; pads: Pads } | { kind: "unsupported" };
 
 const MAX_LAYERS = 20_000;
+/**
+ * Caps on a manifest weight's name, which is matched by its `/`-separated components. Real
+ * TF.js names are a few scopes and a weight (`model/block_3_conv/kernel`), under 200 characters
+ * and 10 components: a name past these caps is no model's. The index of name endings holds one
+ * entry per component: the cap keeps it to 32 per weight, 3.2 million at the manifest's 100,000.
+ */
+const MAX_WEIGHT_NAME = 1024;
+const MAX_WEIGHT_NAME_PARTS = 32;
 
 export function importLayersModel(model: TfjsModel): { graph: LayerGraph; notes: string[] } {
   const { layers, inputs, outputs } = readTopology(model.topology);
@@ -156,14 +164,40 @@ function inputOf(b: LayerBuilder, layer: KerasLayer): Feature {
   return b.feature(shape[3], shape[1], shape[2]);
 }
 
-/** The weight `layer/name`, wherever the converter's scopes put it. */
+/**
+ * The weight `layer/name`, wherever the converter's scopes put it: the last in the manifest
+ * whose name ends in those components. Every `/`-ending of every name is a node of a trie read
+ * from the last component back, keyed by the node before it and its component, so that the
+ * index is linear in the names' length (the endings as strings would cost its square).
+ */
 function weightFinder(weights: Map<string, TfjsWeight>) {
-  const byEnd = new Map<string, TfjsWeight>();
+  const next = new Map<string, number>();
+  const last: TfjsWeight[] = [];
   for (const w of weights.values()) {
+    if (w.name.length > MAX_WEIGHT_NAME)
+      throw new ImportError(
+        `its weight ${preview(w.name)} has a name of ${w.name.length} characters; dsnet reads at most ${MAX_WEIGHT_NAME}`,
+      );
     const parts = w.name.replace(/:0$/, "").split("/");
-    for (let i = parts.length - 2; i >= 0; i--) byEnd.set(parts.slice(i).join("/"), w);
+    if (parts.length > MAX_WEIGHT_NAME_PARTS)
+      throw new ImportError(
+        `its weight ${preview(w.name)} has a name of ${parts.length} components; dsnet reads at most ${MAX_WEIGHT_NAME_PARTS}`,
+      );
+    let node = -1;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const key = `${node}/${parts[i]}`;
+      node = next.get(key) ?? last.length;
+      next.set(key, node);
+      last[node] = w;
+    }
   }
-  return (layer: string, name: string): TfjsWeight | undefined => byEnd.get(`${layer}/${name}`);
+  return (layer: string, name: string): TfjsWeight | undefined => {
+    const parts = `${layer}/${name}`.split("/");
+    let node: number | undefined = -1;
+    for (let i = parts.length - 1; i >= 0 && node !== undefined; i--)
+      node = next.get(`${node}/${parts[i]}`);
+    return node === undefined ? undefined : last[node];
+  };
 }
 
 type Input = Feature | { kind: "pad"; of: Feature; pads: Pads };
@@ -350,8 +384,4 @@ function translate(
     default:
       return "";
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

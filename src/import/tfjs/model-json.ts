@@ -265,6 +265,7 @@ function sizeOf(file: string): number {
   return stat.size;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** Whether a JSON value is an object (not null, not a list). */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
