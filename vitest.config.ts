@@ -24,6 +24,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // Test files share a worker's modules instead of each importing the compiler afresh:
+          // npm run test:unit 53 s -> 32 to 37 s on this 2-core machine. The unit tests keep no
+          // state between files (what a test sets, such as DSNET_DEBUG, it restores).
+          isolate: false,
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...integrationTests],
         },

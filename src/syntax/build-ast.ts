@@ -24,7 +24,9 @@ class AstBuilder extends BaseVisitor {
     if (!node) return { source: this.source, start: 0, end: 0 };
     if ("image" in node) {
       const start = Number.isFinite(node.startOffset) ? node.startOffset : 0;
-      return { source: this.source, start, end: start + node.image.length };
+      // The source's extent, not the image's: a repaired `=` reads `==` (parse.ts).
+      const end = Number.isFinite(node.endOffset) ? node.endOffset! + 1 : start + node.image.length;
+      return { source: this.source, start, end };
     }
     const start = node.location?.startOffset;
     const end = node.location?.endOffset;
