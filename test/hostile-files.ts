@@ -149,3 +149,29 @@ export function rows(width: number, height: number, sample = 0): Uint8Array {
   for (let y = 0; y < height; y++) out[y * stride] = 0;
   return out;
 }
+
+const segment = (marker: number, body: number[]) => {
+  const length = body.length + 2;
+  return Buffer.from([0xff, marker, length >> 8, length & 0xff, ...body]);
+};
+
+/**
+ * A `size`×`size` grey progressive JPEG (every pixel 128) of `scans` AC scans, each an
+ * end-of-band run of 32,766 blocks (all of them up to 1448×1448, 181×181 blocks): 13 bytes a
+ * scan, each making jpeg-js walk every block.
+ */
+export function progressiveJpeg(scans: number, size = 1448): Uint8Array {
+  const side = [size >> 8, size & 0xff];
+  const zeros = (n: number) => new Array<number>(n).fill(0);
+  const parts = [
+    Buffer.from([0xff, 0xd8]),
+    segment(0xdb, [0, ...new Array<number>(64).fill(1)]),
+    segment(0xc2, [8, ...side, ...side, 1, 1, 0x11, 0]),
+    // DC table 0 and AC table 0, one 1-bit code each: DC category 0, EOBRUN of 2^14 + 14 bits
+    segment(0xc4, [0x00, 1, ...zeros(15), 0, 0x10, 1, ...zeros(15), 0xe0]),
+  ];
+  const scan = Buffer.concat([segment(0xda, [1, 1, 0x00, 1, 63, 0]), Buffer.from([0x7f, 0xff, 0])]);
+  for (let i = 0; i < scans; i++) parts.push(scan);
+  parts.push(Buffer.from([0xff, 0xd9]));
+  return Buffer.concat(parts);
+}

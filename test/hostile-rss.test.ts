@@ -18,7 +18,7 @@ import { initialWeights } from "../src/weights/init.js";
 import { writeSafetensors } from "../src/weights/safetensors.js";
 import { writeNpy } from "../src/weights/npy.js";
 import { checkSources } from "./helpers.js";
-import { checkpoint, declaring, png, rows, statePickle } from "./hostile-files.js";
+import { checkpoint, declaring, png, progressiveJpeg, rows, statePickle } from "./hostile-files.js";
 
 /*
  * No reader allocates more than a budget for a hostile file: each file runs through the command
@@ -73,31 +73,6 @@ const file = (name: string, data: Uint8Array | string) => {
 const imageNet = file("image.dsnet", "input 4x4x3\nconv 3x3 4 -> gap\n");
 const weightsNet = file("weights.dsnet", "input 4x4x2\nconv 1x1 3\n");
 const validNpy = file("valid.npy", writeNpy([4, 4, 3], new Float32Array(48)));
-
-const segment = (marker: number, body: number[]) => {
-  const length = body.length + 2;
-  return Buffer.from([0xff, marker, length >> 8, length & 0xff, ...body]);
-};
-
-/**
- * A 1448×1448 grey progressive JPEG of `scans` AC scans, each an end-of-band run of 32,766
- * blocks (the 181×181 of the image): 13 bytes a scan, each making jpeg-js walk every block.
- */
-function progressiveJpeg(scans: number): Uint8Array {
-  const size = [1448 >> 8, 1448 & 0xff];
-  const zeros = (n: number) => new Array<number>(n).fill(0);
-  const parts = [
-    Buffer.from([0xff, 0xd8]),
-    segment(0xdb, [0, ...new Array<number>(64).fill(1)]),
-    segment(0xc2, [8, ...size, ...size, 1, 1, 0x11, 0]),
-    // DC table 0 and AC table 0, one 1-bit code each: DC category 0, EOBRUN of 2^14 + 14 bits
-    segment(0xc4, [0x00, 1, ...zeros(15), 0, 0x10, 1, ...zeros(15), 0xe0]),
-  ];
-  const scan = Buffer.concat([segment(0xda, [1, 1, 0x00, 1, 63, 0]), Buffer.from([0x7f, 0xff, 0])]);
-  for (let i = 0; i < scans; i++) parts.push(scan);
-  parts.push(Buffer.from([0xff, 0xd9]));
-  return Buffer.concat(parts);
-}
 
 /** A valid JPEG with its frame header's size replaced. */
 function jpegDeclaring(width: number, height: number): Uint8Array {

@@ -5,6 +5,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { FileError } from "../src/weights/errors.js";
 import { normalize, readImage, readJpeg, readPng, resizeBilinear } from "../src/weights/image.js";
+import { progressiveJpeg } from "./hostile-files.js";
 
 /** Encodes 8-bit RGBA samples as a PNG of the given colour type with pngjs. */
 function encode(width: number, height: number, rgba: number[], colorType: 0 | 2 | 4 | 6) {
@@ -193,6 +194,16 @@ describe("readJpeg and readImage", () => {
       1, 0xff, 0xd9,
     ]);
     expect(() => readJpeg(huge, 2 ** 22)).toThrow(refusal("the JPEG image is 60000×60000"));
+  });
+
+  it("reads a progressive JPEG of 500 scans, the most it takes, and refuses one of 501", () => {
+    // 16x16 grey: every coefficient 0, so every pixel 128 (jpeg-js's level shift).
+    const image = readJpeg(progressiveJpeg(500, 16));
+    expect([image.width, image.height, image.channels]).toEqual([16, 16, 3]);
+    expect(new Set(image.data)).toEqual(new Set([Math.fround(128 / 255)]));
+    expect(() => readJpeg(progressiveJpeg(501, 16))).toThrow(
+      refusal("the JPEG image has more than 500 scans"),
+    );
   });
 
   it("refuses a damaged JPEG with a FileError", () => {
