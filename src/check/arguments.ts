@@ -2,7 +2,7 @@ import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/source.js";
 import { evaluate, reportIn, Scope, type EvalContext } from "./evaluate.js";
 import type { ParamSpec } from "./parameters.js";
-import { suggest } from "./suggest.js";
+import { didYouMean, suggest } from "./suggest.js";
 import { sourceText, type Located, type Value } from "./values.js";
 
 /*
@@ -171,13 +171,13 @@ function bindNamed(
       "unknownArgument",
       name.span,
       { layer: call.callee.text, name: name.text },
-      {
-        help: guess
-          ? `did you mean \`${guess}\`?`
-          : params.length
-            ? `its parameters are ${names.join(", ")}`
-            : `\`${call.callee.text}\` takes no arguments`,
-      },
+      guess
+        ? didYouMean(guess)
+        : {
+            help: params.length
+              ? `its parameters are ${names.join(", ")}`
+              : `\`${call.callee.text}\` takes no arguments`,
+          },
     );
     return false;
   }
@@ -209,7 +209,7 @@ export function bindBlock(call: A.Call, block: A.BlockDecl, ctx: EvalContext): S
           "unknownBlockArgument",
           arg.name.span,
           { block: blockName, name: arg.name.text },
-          { help: guess ? `did you mean \`${guess}\`?` : paramList(block), related: definedHere },
+          { ...(guess ? didYouMean(guess) : { help: paramList(block) }), related: definedHere },
         );
         ok = false;
         continue;

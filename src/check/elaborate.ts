@@ -1,6 +1,6 @@
 import type { DiagnosticKind, MessageArgs } from "../diagnostics/catalogue.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
-import type { Reporter } from "../diagnostics/reporter.js";
+import { helpOptions, type Help, type Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/source.js";
 import { bindBlock, bindBuiltin, bindNetworkParams, type NetworkSource } from "./arguments.js";
@@ -12,7 +12,7 @@ import { layerSpecs, type LayerDraft } from "./layers.js";
 import { limits } from "./limits.js";
 import { NameScope } from "./names.js";
 import { formatShape, type Layer, type Network, type Shape } from "./network.js";
-import { suggest } from "./suggest.js";
+import { didYouMean, suggest } from "./suggest.js";
 import { describeValue, firstLine, sourceText, typeName, type Value } from "./values.js";
 
 export type { NetworkSource } from "./arguments.js";
@@ -257,10 +257,14 @@ class Elaborator {
     kind: K,
     span: Span,
     args: MessageArgs<K>,
-    help?: string,
+    help?: Help,
     related: RelatedLocation[] = [],
   ) {
-    this.reporter.report(kind, span, args, { expansion: this.notes(), help, related });
+    this.reporter.report(kind, span, args, {
+      expansion: this.notes(),
+      ...helpOptions(help),
+      related,
+    });
   }
 
   /**
@@ -408,7 +412,7 @@ class Elaborator {
         "unknownLayer",
         call.callee.span,
         { name: call.callee.text },
-        guess ? `did you mean \`${guess}\`?` : "`dsnet layers` lists the built-in layers",
+        guess ? didYouMean(guess) : "`dsnet layers` lists the built-in layers",
       );
       // Its arguments are still checked, and the layers after it are checked for what does not
       // depend on the shape it would have made.

@@ -1,10 +1,15 @@
 import type { DiagnosticKind, MessageArgs } from "../diagnostics/catalogue.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
-import type { ReportOptions, Reporter } from "../diagnostics/reporter.js";
+import {
+  helpOptions,
+  type Help,
+  type ReportOptions,
+  type Reporter,
+} from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../syntax/source.js";
 import { builtinFunctions } from "./builtins.js";
-import { suggest } from "./suggest.js";
+import { didYouMean, suggest } from "./suggest.js";
 import type { Shape } from "./network.js";
 import { describeValue, sourceText, typeName, type Value } from "./values.js";
 
@@ -110,9 +115,9 @@ function fail<K extends DiagnosticKind>(
   kind: K,
   span: Span,
   args: MessageArgs<K>,
-  help?: string,
+  help?: Help,
 ): undefined {
-  reportIn(ctx, kind, span, args, { help });
+  reportIn(ctx, kind, span, args, helpOptions(help));
   return undefined;
 }
 
@@ -143,7 +148,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           "unknownName",
           expr.span,
           { name: expr.name },
-          guess ? `did you mean \`${guess}\`?` : undefined,
+          guess ? didYouMean(guess) : undefined,
         );
       }
       if (observer && binding.value !== undefined) observer(expr.span, binding.value);
@@ -204,7 +209,7 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
           expr.callee.span,
           { name: expr.callee.text },
           guess
-            ? `did you mean \`${guess}\`?`
+            ? didYouMean(guess)
             : `the functions are ${Object.keys(builtinFunctions).join(", ")}`,
         );
       }

@@ -1,4 +1,5 @@
 import type { DiagnosticKind, MessageArgs } from "../diagnostics/catalogue.js";
+import { helpOptions, type Help } from "../diagnostics/reporter.js";
 import type { Span } from "../syntax/source.js";
 import { reportIn, type EvalContext } from "./evaluate.js";
 import { limits } from "./limits.js";
@@ -36,8 +37,8 @@ export class LayerCall {
     return this.args.get(name)?.span;
   }
 
-  report<K extends DiagnosticKind>(kind: K, span: Span, args: MessageArgs<K>, help?: string) {
-    reportIn(this.context, kind, span, args, { help });
+  report<K extends DiagnosticKind>(kind: K, span: Span, args: MessageArgs<K>, help?: Help) {
+    reportIn(this.context, kind, span, args, helpOptions(help));
   }
 
   /** Reports weights beyond the limit. */

@@ -247,15 +247,21 @@ const specs: LayerSpec[] = [
       if (!call.weightsFit(k[0] * k[1] * outC)) return;
       const expected = [Math.ceil(input.shape[0] / s[0]), Math.ceil(input.shape[1] / s[1])];
       if (spatial.h < expected[0] || spatial.w < expected[1]) {
+        const help =
+          "separable blocks normally keep the size (pad=same); repeated, this block loses a border every time";
+        // At the pad value written, the fix replaces it; at the call, there is none to replace.
+        const pad = call.spanOf("pad");
         call.report(
           "depthwiseShrinks",
-          call.spanOf("pad") ?? call.span,
+          pad ?? call.span,
           {
             kernel: `${k[0]}x${k[1]}`,
             from: `${input.shape[0]}x${input.shape[1]}`,
             to: `${spatial.h}x${spatial.w}`,
           },
-          "separable blocks normally keep the size (pad=same); repeated, this block loses a border every time",
+          pad
+            ? { help, fixes: [{ title: "Pad with `same` (keeps the size)", newText: "same" }] }
+            : help,
         );
       }
       return [

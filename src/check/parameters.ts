@@ -1,3 +1,4 @@
+import type { Help } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { evaluate, Scope } from "./evaluate.js";
@@ -148,10 +149,7 @@ function readChannels(arg: Located, name: string, call: LayerCall): number | und
   if (!Number.isInteger(v) || v < 1) {
     const computed =
       arg.text !== formatNumber(v) ? `\`${arg.text}\` = ${formatNumber(v)}` : `${formatNumber(v)}`;
-    const help =
-      !Number.isInteger(v) && v > 0
-        ? `round it, for example \`int(${arg.text})\` or \`make_divisible(${arg.text}, 8)\``
-        : undefined;
+    const help = !Number.isInteger(v) && v > 0 ? roundings(arg, name, call) : undefined;
     call.report("badChannels", arg.span, { what, computed }, help);
     return undefined;
   }
@@ -160,6 +158,16 @@ function readChannels(arg: Located, name: string, call: LayerCall): number | und
     return undefined;
   }
   return v;
+}
+
+/** The ways to round a fractional channel count; where the user wrote it, each is a fix too. */
+function roundings(arg: Located, name: string, call: LayerCall): Help {
+  const [int, divisible] = [`int(${arg.text})`, `make_divisible(${arg.text}, 8)`];
+  const help = `round it, for example \`${int}\` or \`${divisible}\``;
+  // A default is reported at the call, which is not its text.
+  if (call.argument(name) !== arg) return help;
+  const fixes = [int, divisible].map((r) => ({ title: `Round with \`${r}\``, newText: r }));
+  return { help, fixes };
 }
 
 /** A whole number of at least 1 (groups, a depth multiplier). */

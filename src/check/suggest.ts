@@ -1,3 +1,5 @@
+import type { Fix } from "../diagnostics/diagnostic.js";
+
 /**
  * What `name` probably meant among `candidates`: dsnet's word for another framework's name
  * (`dense` is `fc`, `padding` is `pad`), else the candidate closest by edit distance, when it
@@ -22,6 +24,17 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
     }
   }
   return bestDistance <= allowed ? best : undefined;
+}
+
+/**
+ * The help for a name that should be `guess`, with the fix that writes it. Only for a
+ * diagnostic reported at the misspelt name itself, since the fix replaces the reported span.
+ */
+export function didYouMean(guess: string): { help: string; fixes: Fix[] } {
+  return {
+    help: `did you mean \`${guess}\`?`,
+    fixes: [{ title: `Change to \`${guess}\``, newText: guess }],
+  };
 }
 
 /**

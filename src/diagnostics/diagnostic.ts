@@ -15,6 +15,13 @@ export interface RelatedLocation {
   span: Span;
 }
 
+/** A quick fix: text to put in place of the span of the diagnostic that offers it. */
+export interface Fix {
+  /** What the fix does, as an editor lists it: "Change to `width`". */
+  title: string;
+  newText: string;
+}
+
 /**
  * A problem found in the user's program. Diagnostics are data: the code is stable (tests and
  * tools key on it), the message is for people.
@@ -33,6 +40,12 @@ export interface Diagnostic {
   expansion: RelatedLocation[];
   /** A suggestion for fixing it, when there is one. */
   help?: string;
+  /**
+   * Edits that fix it, best first, each replacing exactly the text at `span` (never another
+   * place), so an editor can apply one without reading the message. Set only where the reporter
+   * knows `span` is the text to replace: the misspelt name, the `=` that should be `==`.
+   */
+  fixes?: Fix[];
 }
 
 export function locationOf(span: Span): Location {
@@ -68,5 +81,6 @@ export function diagnosticToJson(d: Diagnostic) {
     help: d.help,
     related: d.related.map((r) => ({ message: r.message, ...where(r.span) })),
     expansion: d.expansion.map((r) => ({ message: r.message, ...where(r.span) })),
+    fixes: d.fixes,
   };
 }

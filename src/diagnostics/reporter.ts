@@ -1,11 +1,24 @@
 import type { Span } from "../syntax/source.js";
 import { catalogue, formatMessage, type DiagnosticKind, type MessageArgs } from "./catalogue.js";
-import type { Diagnostic, RelatedLocation } from "./diagnostic.js";
+import type { Diagnostic, Fix, RelatedLocation } from "./diagnostic.js";
 
 export interface ReportOptions {
   related?: RelatedLocation[];
   expansion?: RelatedLocation[];
   help?: string;
+  /** Replacements of the reported span (see `Diagnostic.fixes`). */
+  fixes?: Fix[];
+}
+
+/**
+ * What a diagnostic suggests, for the report helpers that take it as one value: a help text, or
+ * a help text with the fixes it describes.
+ */
+export type Help = string | { help: string; fixes: Fix[] };
+
+/** `help` as report options. */
+export function helpOptions(help: Help | undefined): Pick<ReportOptions, "help" | "fixes"> {
+  return typeof help === "string" ? { help } : (help ?? {});
 }
 
 /** The most diagnostics one run reports; past it, one DS5003 says the rest were dropped. */
@@ -39,6 +52,7 @@ export class Reporter {
       related: options.related ?? [],
       expansion: options.expansion ?? [],
       ...(options.help ? { help: options.help } : {}),
+      ...(options.fixes?.length ? { fixes: options.fixes } : {}),
     });
   }
 

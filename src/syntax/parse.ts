@@ -262,7 +262,10 @@ function repairConditions(tokens: IToken[], source: Source, reporter: Reporter):
       "assignInCondition",
       tokenSpan(source, token),
       {},
-      { help: `did you mean \`==\`? write \`if ${text.slice(0, at)}==${text.slice(at + 1)}\`` },
+      {
+        help: `did you mean \`==\`? write \`if ${text.slice(0, at)}==${text.slice(at + 1)}\``,
+        fixes: [{ title: "Change to `==`", newText: "==" }],
+      },
     );
     return { ...token, tokenType: T.EqEq, tokenTypeIdx: T.EqEq.tokenTypeIdx!, image: "==" };
   });
