@@ -146,7 +146,6 @@ function mixedChain(): Graph {
 describe("the calls of the new steps", () => {
   const calls = (graph: Graph) => planSteps(graph).map((s) => stepCalls(s, []).calls);
   const m = { symbol: "m" };
-  const perBatch = (n: number) => ({ mul: [{ symbol: "batch" }, n] });
 
   it("concat copies each input into its channels of every pixel", () => {
     const b = new GraphBuilder([2, 3, 3]);
@@ -154,10 +153,10 @@ describe("the calls of the new steps", () => {
     b.concat(0, pw);
     const [, concat] = calls(b.graph(2));
     expect(concat).toEqual([
-      { fn: "copyChannels", args: [m, { value: 0 }, 3, { value: 2 }, 7, perBatch(6), 3] },
+      { fn: "copyChannels", args: [m, { value: 0 }, 3, { value: 2 }, 7, 6, 3] },
       {
         fn: "copyChannels",
-        args: [m, { value: 1 }, 4, { add: [{ value: 2 }, 3] }, 7, perBatch(6), 4],
+        args: [m, { value: 1 }, 4, { add: [{ value: 2 }, 3] }, 7, 6, 4],
       },
     ]);
   });
@@ -168,22 +167,23 @@ describe("the calls of the new steps", () => {
     expect(slice).toEqual([
       {
         fn: "copyChannels",
-        args: [m, { add: [{ value: 0 }, 3] }, 11, { value: 1 }, 5, perBatch(6), 5],
+        args: [m, { add: [{ value: 0 }, 3] }, 11, { value: 1 }, 5, 6, 5],
       },
     ]);
   });
 
-  it("mul with a 1x1xC gate reads it per sample; the same shape multiplies element-wise", () => {
+  it("mul with a 1x1xC gate reads it for the sample; the same shape multiplies element-wise", () => {
     const b = new GraphBuilder([2, 3, 5]);
     const gated = b.mul(0, b.globalAvgPool(0));
     const graph = b.graph(b.mul(gated, 0));
-    const batch = { symbol: "batch" };
+    // One sample: the plan and the modules run a batch sample by sample.
+    const batch = 1;
     const [, loopBroadcast, loopSame] = planSteps(graph).map((s) => stepCalls(s, [], "js").calls);
     expect(loopBroadcast).toEqual([
       { fn: "mulChannels", args: [m, { value: 0 }, { value: 1 }, { value: 2 }, batch, 6, 5] },
     ]);
     expect(loopSame).toEqual([
-      { fn: "mul", args: [m, { value: 2 }, { value: 0 }, { value: 3 }, perBatch(30)] },
+      { fn: "mul", args: [m, { value: 2 }, { value: 0 }, { value: 3 }, 30] },
     ]);
     // The WebAssembly kernels take byte addresses, and a range of pixels or floats last.
     const bytes = (id: number) => ({ mul: [{ value: id }, 4] });
@@ -195,7 +195,7 @@ describe("the calls of the new steps", () => {
       { fn: "k.mul_channels", args: [bytes(0), bytes(1), bytes(2), batch, 6, 5, 0, 6] },
     ]);
     expect(same).toEqual([
-      { fn: "k.elementwise_mul", args: [bytes(2), bytes(0), bytes(3), 0, perBatch(30)] },
+      { fn: "k.elementwise_mul", args: [bytes(2), bytes(0), bytes(3), 0, 30] },
     ]);
   });
 
@@ -203,7 +203,7 @@ describe("the calls of the new steps", () => {
     const b = new GraphBuilder([2, 3, 6]);
     const [shuffle] = calls(b.graph(b.shuffle(0, 3)));
     expect(shuffle).toEqual([
-      { fn: "shuffleChannels", args: [m, { value: 0 }, { value: 1 }, perBatch(6), 6, 3] },
+      { fn: "shuffleChannels", args: [m, { value: 0 }, { value: 1 }, 6, 6, 3] },
     ]);
   });
 });

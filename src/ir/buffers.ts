@@ -6,10 +6,11 @@ import { valueSize, type Graph } from "./graph.js";
  * overlap share memory. Offsets and sizes are in float32 elements, each buffer aligned to 4
  * elements (16 bytes) or more (the CPU backends ask for 64-byte cache lines).
  *
- * The plan is made for one sample and scales with the batch: for N samples every offset and
- * size is N times the one here, which keeps buffers disjoint and aligned. Backends whose
- * kernels load whole 16-byte vectors past the end of a buffer need only keep 16 bytes of slack
- * after the arena: inside it, such a load reads a neighbour's data and discards it.
+ * The plan is made for one sample. The CPU backends run a batch sample by sample through it;
+ * the WebGPU backend scales it: for N samples every offset and size is N times the one here,
+ * which keeps buffers disjoint and aligned. Backends whose kernels load whole vectors past the
+ * end of a buffer need only keep that much slack after the arena (the CPU backends keep a
+ * 64-byte line): inside it, such a load reads a neighbour's data and discards it.
  */
 export interface BufferPlan {
   /** Offset of each value in the arena, by value id; -1 for values no node writes. */
@@ -23,8 +24,8 @@ export interface BufferPlan {
 }
 
 /**
- * Plans one sample's buffers; multiply offsets and sizes by the batch (see BufferPlan). Each
- * buffer starts on a multiple of `align` elements (at least 4, 16 bytes).
+ * Plans one sample's buffers (see BufferPlan for a batch). Each buffer starts on a multiple of
+ * `align` elements (at least 4, 16 bytes).
  */
 export function planBuffers(graph: Graph, align = 4): BufferPlan {
   const count = graph.values.length;

@@ -24,9 +24,9 @@ export interface SharedStep {
    * rows: a gemm call's rows (x and out move by their strides); columns: its panels of 16
    * output columns (for few rows: each thread then reads only its part of the weights);
    * range: the units [u0, u1) a kernel takes as its last two arguments (a depthwise kernel's or
-   * conv_direct's output rows of every sample, an element-wise kernel's floats, pixels or
-   * channels); tiles: im2col's tile loop (`pixels` output pixels per sample, `tileRows` at a
-   * time), over every sample.
+   * conv_direct's output rows, an element-wise kernel's floats, pixels or channels); tiles:
+   * im2col's tile loop (`pixels` output pixels, `tileRows` at a time). A step is one sample's:
+   * a batch runs sample by sample.
    */
   split: "rows" | "columns" | "range" | "tiles";
   units: number;
@@ -37,8 +37,8 @@ export interface SharedStep {
 }
 
 /**
- * A kernel call. A tile loop's arguments are [c, n, p0, rows, scratch]: c + n·N + p0·P +
- * rows·R + scratch·S, where scratch is the thread's im2col scratch (in floats).
+ * A kernel call. A tile loop's arguments are [c, p0, rows, scratch]: c + p0·P + rows·R +
+ * scratch·S, where scratch is the thread's im2col scratch (in floats).
  */
 export interface SharedCall {
   fn: string;
@@ -320,13 +320,11 @@ function runShare(
   const chunk = Math.ceil(aligned / Math.min(aligned, 16 * threads)) * step.align;
   const total = Math.ceil(step.units / chunk);
   const tiled = step.split === "tiles";
-  const perSample = Math.ceil(step.pixels / step.tileRows);
   for (let u0 = claim(total) * chunk; u0 < step.units; u0 = claim(total) * chunk) {
     const u1 = Math.min(step.units, u0 + chunk);
     // Tiles one at a time; the other splits in one call per chunk.
     for (let u = u0; u < u1; u = tiled ? u + 1 : u1) {
-      const n = tiled ? Math.floor(u / perSample) : 0;
-      const p0 = tiled ? (u - n * perSample) * step.tileRows : 0;
+      const p0 = tiled ? u * step.tileRows : 0;
       const rows = tiled ? Math.min(step.tileRows, step.pixels - p0) : 0;
       for (let c = 0; c < step.calls.length; c++) {
         const call = step.calls[c]!;
@@ -334,9 +332,7 @@ function runShare(
         for (let i = 0; i < args.length; i++) {
           const a = args[i]!;
           values[i] =
-            typeof a === "number"
-              ? a
-              : a[0]! + a[1]! * n + a[2]! * p0 + a[3]! * rows + a[4]! * scratch;
+            typeof a === "number" ? a : a[0]! + a[1]! * p0 + a[2]! * rows + a[3]! * scratch;
         }
         if (step.split === "rows") {
           values[0] = values[0]! + u0 * values[1]!;

@@ -8,14 +8,15 @@ import {
 } from "./steps.js";
 
 /*
- * Each step of the CPU plan as the runtime calls it makes: function and arguments, with the
- * batch, the value addresses and the tile loop left as names. The CPU plan (plan.ts) resolves
- * them to numbers and calls the functions; the TypeScript generator (backends/ts) prints them as
- * the module's code. One description, so the two cannot drift apart.
+ * Each step of the CPU plan as the runtime calls it makes: function and arguments for one
+ * sample (the plan and the generated modules run a batch sample by sample, through one sample's
+ * buffers), with the value addresses and the tile loop left as names. The CPU plan (plan.ts)
+ * resolves them to numbers and calls the functions; the TypeScript generator (backends/ts)
+ * prints them as the module's code. One description, so the two cannot drift apart.
  */
 
-/** A name both know: the batch, the im2col scratch address, the memory, the tile loop's variables. */
-export type CallSymbol = "batch" | "scratch" | "m" | "n" | "p0" | "rows";
+/** A name both know: the im2col scratch address, the memory, the tile loop's variables. */
+export type CallSymbol = "scratch" | "m" | "p0" | "rows";
 
 /** An argument: a constant, a name, a value's address (in elements), or one built of those. */
 export type Expr =
@@ -40,46 +41,16 @@ export interface Call {
 
 export interface StepCalls {
   /**
-   * When set, `calls` run for each sample `n` and each tile of up to `rows` output pixels from
-   * pixel `p0` (im2col's loop); otherwise once.
+   * When set, `calls` run for each tile of up to `rows` output pixels from pixel `p0` (im2col's
+   * loop); otherwise once.
    */
   tiles?: { pixels: number; rows: number };
   calls: Call[];
 }
 
-/**
- * The calls for one sample, as the CPU plan and the generated modules run them: the batch 1 and
- * the sample 0, folded away (`batch * 12544` is 12544, `v3 + n * 150528` is v3). A batch then
- * runs sample by sample through one sample's buffers, each step's data still in the cache.
- */
-export function oneSample(calls: StepCalls): StepCalls {
-  return { ...calls, calls: calls.calls.map((c) => ({ ...c, args: c.args.map(sampleExpr) })) };
-}
-
-/** An argument for one sample (see oneSample). */
-export function sampleExpr(e: Expr): Expr {
-  if (typeof e === "number" || typeof e === "boolean" || "value" in e) return e;
-  if ("symbol" in e) return e.symbol === "batch" ? 1 : e.symbol === "n" ? 0 : e;
-  if ("add" in e) {
-    const [a, b] = e.add.map(sampleExpr) as [Expr, Expr];
-    return a === 0 ? b : b === 0 ? a : { add: [a, b] };
-  }
-  if ("mul" in e) {
-    const [a, b] = e.mul.map(sampleExpr) as [Expr, Expr];
-    if (a === 0 || b === 0) return 0;
-    if (typeof a === "number" && typeof b === "number") return a * b;
-    return a === 1 ? b : b === 1 ? a : { mul: [a, b] };
-  }
-  if ("fields" in e) return { fields: e.fields.map(([k, v]) => [k, sampleExpr(v)]) };
-  if ("list" in e) return { list: e.list.map(sampleExpr) };
-  return { subarray: e.subarray.map(sampleExpr) as [Expr, Expr] };
-}
-
-const batch: Expr = { symbol: "batch" };
 const m: Expr = { symbol: "m" };
 const bytes = (e: Expr): Expr => ({ mul: [e, 4] });
 const value = (id: number): Expr => ({ value: id });
-const perBatch = (n: number): Expr => ({ mul: [batch, n] });
 
 /**
  * The calls of one step; `w` holds the addresses (elements) of the node's packed weights. With
@@ -109,11 +80,9 @@ export function stepCalls(
     }
     case "pointwise":
     case "fc": {
-      // A matrix product over every pixel (pointwise) or every sample (fc).
-      const [rows, k, columns]: [Expr, number, number] =
-        step.kind === "fc"
-          ? [batch, step.inF, step.outF]
-          : [perBatch(step.pixels), step.inC, step.outC];
+      // A matrix product over every pixel (pointwise), or one row (fc).
+      const [rows, k, columns] =
+        step.kind === "fc" ? [1, step.inF, step.outF] : [step.pixels, step.inC, step.outC];
       const x = bytes(value(step.x));
       const out = bytes(value(step.out));
       return once([gemm(x, k * 4, w, out, columns * 4, rows, k, columns, step.act)]);
@@ -140,7 +109,7 @@ export function stepCalls(
       const pixels = g.oh * g.ow;
       const kk = g.kernel[0] * g.kernel[1] * step.cig;
       const scratch: Expr = { symbol: "scratch" };
-      const [n, p0, rows]: Expr[] = [{ symbol: "n" }, { symbol: "p0" }, { symbol: "rows" }];
+      const [p0, rows]: Expr[] = [{ symbol: "p0" }, { symbol: "rows" }];
       const calls: Call[] = [];
       for (let group = 0; group < step.groups; group++) {
         calls.push({
@@ -148,7 +117,7 @@ export function stepCalls(
           args: [
             bytes(value(step.x)),
             bytes(scratch),
-            n,
+            0,
             g.h,
             g.w,
             g.c,
@@ -167,12 +136,9 @@ export function stepCalls(
             step.cig,
           ],
         });
-        // out + (n * pixels + p0) * outC + group * cog: this tile's rows, this group's columns.
+        // out + p0 * outC + group * cog: this tile's rows, this group's columns.
         const target: Expr = {
-          add: [
-            { add: [value(step.out), { mul: [{ add: [{ mul: [n, pixels] }, p0] }, step.outC] }] },
-            group * step.cog,
-          ],
+          add: [{ add: [value(step.out), { mul: [p0, step.outC] }] }, group * step.cog],
         };
         calls.push(
           gemm(
@@ -199,7 +165,7 @@ export function stepCalls(
             m,
             value(step.x),
             value(step.out),
-            perBatch(step.pixels),
+            step.pixels,
             c,
             { subarray: [w[0], w[0] + c] },
             { subarray: [w[1], w[1] + c] },
@@ -212,7 +178,7 @@ export function stepCalls(
       return once([activation(step.x, step.out, step.length, step.act)]);
     case "add":
       if (wasm) {
-        const range = [0, perBatch(step.length)];
+        const range = [0, step.length];
         const [a, b, out] = [step.a, step.b, step.out].map((id) => bytes(value(id)));
         return once([
           { fn: "k.elementwise_add", args: [a, b, out, step.act.code, step.act.slope, ...range] },
@@ -221,7 +187,7 @@ export function stepCalls(
       return once([
         {
           fn: "add",
-          args: [m, value(step.a), value(step.b), value(step.out), perBatch(step.length)],
+          args: [m, value(step.a), value(step.b), value(step.out), step.length],
         },
         ...activate(step.act, step.out, step.length),
       ]);
@@ -229,7 +195,7 @@ export function stepCalls(
       const { padding } = step;
       const window: Expr = {
         fields: [
-          ["n", batch],
+          ["n", 1],
           ["h", step.h],
           ["w", step.w],
           ["c", step.c],
@@ -255,51 +221,43 @@ export function stepCalls(
     case "globalPool":
       if (wasm) {
         const [x, out] = [bytes(value(step.x)), bytes(value(step.out))];
-        const args = [x, out, batch, step.pixels, step.c, step.max ? 1 : 0, 0, step.c];
+        const args = [x, out, 1, step.pixels, step.c, step.max ? 1 : 0, 0, step.c];
         return once([{ fn: "k.global_pool", args }]);
       }
       return once([
         {
           fn: "globalPool",
-          args: [m, value(step.x), value(step.out), batch, step.pixels, step.c, step.max],
+          args: [m, value(step.x), value(step.out), 1, step.pixels, step.c, step.max],
         },
       ]);
     case "flatten":
       return once([
         {
           fn: "flattenChannelMajor",
-          args: [m, value(step.x), value(step.out), batch, step.h, step.w, step.c],
+          args: [m, value(step.x), value(step.out), 1, step.h, step.w, step.c],
         },
       ]);
     case "softmax":
       return once([
-        { fn: "softmax", args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c] },
+        { fn: "softmax", args: [m, value(step.x), value(step.out), step.pixels, step.c] },
       ]);
     case "mul": {
       const [a, b, out] = [step.a, step.b, step.out].map((id) => bytes(value(id)));
       if (wasm && step.broadcast) {
-        const args = [a, b, out, batch, step.pixels, step.c, 0, step.pixels];
+        const args = [a, b, out, 1, step.pixels, step.c, 0, step.pixels];
         return once([{ fn: "k.mul_channels", args }]);
       }
       if (wasm)
-        return once([
-          { fn: "k.elementwise_mul", args: [a, b, out, 0, perBatch(step.pixels * step.c)] },
-        ]);
+        return once([{ fn: "k.elementwise_mul", args: [a, b, out, 0, step.pixels * step.c] }]);
       return once([
         step.broadcast
           ? {
               fn: "mulChannels",
-              args: [m, value(step.a), value(step.b), value(step.out), batch, step.pixels, step.c],
+              args: [m, value(step.a), value(step.b), value(step.out), 1, step.pixels, step.c],
             }
           : {
               fn: "mul",
-              args: [
-                m,
-                value(step.a),
-                value(step.b),
-                value(step.out),
-                perBatch(step.pixels * step.c),
-              ],
+              args: [m, value(step.a), value(step.b), value(step.out), step.pixels * step.c],
             },
       ]);
     }
@@ -336,7 +294,7 @@ export function stepCalls(
       return once([
         {
           fn: "shuffleChannels",
-          args: [m, value(step.x), value(step.out), perBatch(step.pixels), step.c, step.groups],
+          args: [m, value(step.x), value(step.out), step.pixels, step.c, step.groups],
         },
       ]);
     case "copy":
@@ -360,7 +318,7 @@ function windowArgs(
     w[0] * 4,
     w[1] * 4,
     bytes(value(step.out)),
-    batch,
+    1,
     g.h,
     g.w,
     g.c,
@@ -381,7 +339,7 @@ function channelAt(id: number, channel: number): Expr {
   return channel === 0 ? value(id) : { add: [value(id), channel] };
 }
 
-/** copyChannels over every pixel of the batch: `channels` of each, pixels `*Stride` apart. */
+/** copyChannels over every pixel: `channels` of each, pixels `*Stride` apart. */
 function copyChannels(
   from: Expr,
   fromStride: number,
@@ -392,7 +350,7 @@ function copyChannels(
 ): Call {
   return {
     fn: "copyChannels",
-    args: [m, from, fromStride, to, toStride, perBatch(pixels), channels],
+    args: [m, from, fromStride, to, toStride, pixels, channels],
   };
 }
 
@@ -403,7 +361,7 @@ function gemm(
   w: number[],
   out: Expr,
   ldo: number,
-  rows: Expr,
+  rows: number | Expr,
   k: number,
   columns: number,
   act: KernelActivation,
@@ -418,13 +376,13 @@ function gemm(
 function activation(x: number, out: number, length: number, act: KernelActivation): Call {
   return {
     fn: "k.activate",
-    args: [bytes(value(x)), bytes(value(out)), perBatch(length), act.code, act.slope],
+    args: [bytes(value(x)), bytes(value(out)), length, act.code, act.slope],
   };
 }
 
 function copy(x: number, out: number, length: number): Call {
   return {
     fn: "m.copyWithin",
-    args: [value(out), value(x), { add: [value(x), perBatch(length)] }],
+    args: [value(out), value(x), { add: [value(x), length] }],
   };
 }

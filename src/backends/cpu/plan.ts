@@ -106,8 +106,8 @@ export class CpuPlan {
     const gathered = this.batch > 1 ? this.batch * this.outputLength + LINE_ELEMENTS : 0;
 
     // Memory, in 4-byte elements, each part on a 64-byte line (placeWeights): weights, then the
-    // arena, then im2col scratch, one per thread. Address 0 stays unused: a zero pointer is
-    // always a bug.
+    // arena (on a 4 KB page) and a line of slack, then im2col scratch, one per thread, then the
+    // batch's outputs (batch > 1). Address 0 stays unused: a zero pointer is always a bug.
     // Refuse what WebAssembly cannot address before allocating any of it.
     const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
     const scratchStride = rt.roundUp(scratchElements(descriptors), LINE_ELEMENTS) + LINE_ELEMENTS;
@@ -190,8 +190,7 @@ export class CpuPlan {
     sharing?: { shared: rt.SharedStep[]; minMacs?: number },
   ): Step {
     const { tiles, calls } = stepCalls(d, w);
-    // One sample: the arena holds one (see the class's comment).
-    const symbols = { batch: 1, scratch, m: this.memory, n: 0, p0: 0, rows: 0 };
+    const symbols = { scratch, m: this.memory, p0: 0, rows: 0 };
     // Arguments are resolved here, once; those that name the tile loop's variables become
     // closures over `symbols`, so running a tile allocates nothing.
     const bind = ({ fn, args }: Call) => {
@@ -273,7 +272,7 @@ export class CpuPlan {
 
 function mentionsTile(e: Expr): boolean {
   if (typeof e === "number" || typeof e === "boolean") return false;
-  if ("symbol" in e) return e.symbol === "n" || e.symbol === "p0" || e.symbol === "rows";
+  if ("symbol" in e) return e.symbol === "p0" || e.symbol === "rows";
   if ("add" in e) return mentionsTile(e.add[0]) || mentionsTile(e.add[1]);
   if ("mul" in e) return mentionsTile(e.mul[0]) || mentionsTile(e.mul[1]);
   return false;

@@ -14,7 +14,7 @@ import { batchNormScaleShift, packConv, packFc, roundUp } from "../../runtime/ru
  * How the CPU runtime computes a graph: one step per node, saying which kernel or operation runs
  * with which constants. `stepCalls` (calls.ts) turns each into the runtime calls it makes, which
  * the CPU plan (plan.ts) binds to closures over its memory and the TypeScript generator
- * (backends/ts) prints as code. Sizes are per sample; both multiply by the batch.
+ * (backends/ts) prints as code. Sizes are one sample's: both run a batch sample by sample.
  */
 
 /** The sizes of a convolution that im2col needs. */

@@ -19,7 +19,7 @@ export const SHARED_MACS = 100_000;
 const COLUMN_SPLIT_PIXELS = 256;
 
 /** The names a worker supplies itself, in the order of a SharedCall's coefficients. */
-const THREAD_SYMBOLS: readonly CallSymbol[] = ["n", "p0", "rows", "scratch"];
+const THREAD_SYMBOLS: readonly CallSymbol[] = ["p0", "rows", "scratch"];
 
 /** An argument: what it is with the thread's names at 0, and how it grows with each of them. */
 export interface LinearArg {
@@ -38,12 +38,12 @@ export interface SharedStepPlan extends Omit<SharedStep, "units" | "calls"> {
  * each, the units of the whole step (its last argument) come in chunks of a multiple of `align`.
  */
 const RANGE_KERNELS: Record<string, { align: number }> = {
-  // Output rows of every sample.
+  // Output rows.
   "k.depthwise": { align: 1 },
   "k.depthwise3x3": { align: 1 },
   "k.depthwise5x5": { align: 1 },
   "k.conv_direct": { align: 1 },
-  // Floats, in whole cache lines; pixels of every sample; channels, eight at a time.
+  // Floats, in whole cache lines; pixels; channels, eight at a time.
   "k.elementwise_add": { align: 16 },
   "k.elementwise_mul": { align: 16 },
   "k.mul_channels": { align: 1 },
@@ -68,7 +68,7 @@ export function sharedStepPlan(
   }));
   if (calls.tiles) {
     const { pixels, rows } = calls.tiles;
-    const units: Expr = { mul: [{ symbol: "batch" }, Math.ceil(pixels / rows)] };
+    const units = Math.ceil(pixels / rows);
     return { split: "tiles", units, align: 1, pixels, tileRows: rows, calls: linearCalls };
   }
   if (calls.calls.length !== 1) return undefined;

@@ -11,14 +11,7 @@ import { formatCount } from "../../ir/types.js";
 import { roundUp } from "../../runtime/packing.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
-import {
-  oneSample,
-  sampleExpr,
-  stepCalls,
-  type Call,
-  type Expr,
-  type StepCalls,
-} from "../cpu/calls.js";
+import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
 import { isConstant, sharedStepPlan, type SharedStepPlan } from "../cpu/threads.js";
 import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js";
 import { CodeWriter, flat, type Doc } from "./layout.js";
@@ -328,15 +321,13 @@ class ModuleWriter {
     graph.nodes.forEach((node, i) => {
       if (packed[i]!.length > 0) this.emitWeights(weights, node, weightAt[i]!);
     });
-    // One sample's calls: a batch runs sample by sample, as in the CPU plan.
     const steps = this.steps.map((step) =>
-      oneSample(stepCalls(step, weightAt[step.node]!, this.js ? "js" : "wasm")),
+      stepCalls(step, weightAt[step.node]!, this.js ? "js" : "wasm"),
     );
     const usesKernels = steps.some((s) => s.calls.some((c) => c.fn.startsWith("k.")));
-    const shared = this.steps.map((step, i) => {
-      const plan = this.js ? undefined : sharedStepPlan(step, steps[i]!);
-      return plan && { ...plan, units: sampleExpr(plan.units) };
-    });
+    const shared = this.steps.map((step, i) =>
+      this.js ? undefined : sharedStepPlan(step, steps[i]!),
+    );
     const sharedIndex = new Map<number, number>();
     shared.forEach((plan, i) => {
       if (plan) sharedIndex.set(i, sharedIndex.size);
@@ -371,7 +362,7 @@ class ModuleWriter {
       "",
       `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
       `// activation arena, planned by liveness (${formatCount(buffers.arenaElements)} floats: one sample's, since a batch runs`,
-      `// sample by sample), then ${scratchText}the batch's outputs.`,
+      `// sample by sample) and a line of slack, then ${scratchText}the batch's outputs.`,
       `const arena = ${arena};`,
       `const scratch = arena + ${buffers.arenaElements + LINE_ELEMENTS};`,
     ];
@@ -381,7 +372,7 @@ class ModuleWriter {
       const jsScratch = roundUp(jsScratchElements(this.steps), LINE_ELEMENTS);
       code.line(
         ...memoryLines(jsScratch ? `${formatCount(jsScratch)} of im2col scratch, then ` : ""),
-        `const outputs = scratch + ${jsScratch};`,
+        `const outputs = ${jsScratch ? `scratch + ${jsScratch}` : "scratch"};`,
         `const m = new Float32Array(outputs + batch * ${outputSize});`,
       );
     } else {
@@ -390,7 +381,9 @@ class ModuleWriter {
         ...memoryLines(
           scratch ? `${formatCount(scratch)} of im2col scratch${perThread}, then ` : "",
         ),
-        `const outputs = scratch + ${this.threaded ? `threads * ${scratchStride}` : scratchStride};`,
+        this.threaded
+          ? `const outputs = scratch + threads * ${scratchStride};`
+          : `const outputs = ${scratch ? `scratch + ${scratchStride}` : "scratch"};`,
       );
       if (this.threaded) {
         // The module and its memory go to the worker threads too.
@@ -422,7 +415,7 @@ class ModuleWriter {
       code.line(
         "// The steps the threads share, as data for every thread (dsnet's src/runtime/threads.ts):",
         "// each computes its share of the rows, tiles or output rows, with the kernels' arguments",
-        "// for a tile as [at, per sample n, per pixel p0, per row, per scratch float].",
+        "// for a tile as [at, per pixel p0, per row, per scratch float].",
       );
       const steps = shared.filter((p): p is SharedStepPlan => p !== undefined);
       // One object, not an argument: prettier would hug a lone object argument, which the
@@ -581,14 +574,16 @@ class ModuleWriter {
       return { call: call.fn, args };
     };
     // With --kernels js, the kernels' calls become loops (js-kernels.ts); the runtime's stay.
-    const statements = this.js
-      ? this.js.statements(step, { calls }, this.weightAt[step.node]!, (v) => printName(v, names))
-      : calls;
+    const name = this.stepName(step, n);
+    const value = (v: number) => printName(v, names);
+    const w = this.weightAt[step.node]!;
+    this.js?.before(step, w, value, name)?.(code);
+    const statements = this.js ? this.js.statements(step, { calls }, w, value, name) : calls;
     const body = statements.map((s) => (typeof s === "function" ? s : print(s)));
     code.line(
       `/** ${commentText(step.layers.join(" + "))}: ${this.stepShapes(step)}${step.macs ? `, ${formatCount(step.macs)} MACs per sample` : ""}. */`,
     );
-    code.open(`function ${this.stepName(step, n)}()${this.t(": void")} {`);
+    code.open(`function ${name}()${this.t(": void")} {`);
     if (shared !== undefined) code.line(`if (workers.run(${shared})) return;`);
     if (tiles && !this.js) {
       code.open(`for (let p0 = 0; p0 < ${tiles.pixels}; p0 += ${tiles.rows}) {`);

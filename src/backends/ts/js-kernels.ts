@@ -70,14 +70,29 @@ export class JsKernels {
   }
 
   /**
-   * The statements of a step's function. `w`: the addresses of the node's packed weights;
-   * `value`: a value's name in the module (its address in `m`).
+   * What a step's function needs declared before it, once (a function declared inside it would
+   * be made anew at every call): a depthwise step's border function, `<name>_border`.
+   */
+  before(
+    step: StepDescriptor,
+    w: number[],
+    value: (id: number) => string,
+    name: string,
+  ): ((code: CodeWriter) => void) | undefined {
+    if (step.kind !== "depthwise" || !depthwiseBorders(step)) return undefined;
+    return (code) => this.depthwiseBorder(code, step, w[0]!, w[1]!, value, name);
+  }
+
+  /**
+   * The statements of a step's function, `name`. `w`: the addresses of the node's packed
+   * weights; `value`: a value's name in the module (its address in `m`).
    */
   statements(
     step: StepDescriptor,
     { calls }: StepCalls,
     w: number[],
     value: (id: number) => string,
+    name: string,
   ): JsStatement[] {
     switch (step.kind) {
       case "pointwise":
@@ -85,7 +100,7 @@ export class JsKernels {
       case "fc":
         return [(code) => this.fc(code, step, w, value)];
       case "depthwise":
-        return [(code) => this.depthwise(code, step, w, value)];
+        return [(code) => this.depthwise(code, step, w, value, name)];
       case "conv":
         return [(code) => this.conv(code, step, w, value)];
       case "activation":
@@ -160,7 +175,7 @@ export class JsKernels {
     const { pixels, inC, outC, act } = step;
     code.line(`// Every pixel is a row: out[r][o] = act(b[o] + Σk x[r][k]·w[k][o]).`);
     this.gemm(code, {
-      rows: String(pixels),
+      rows: pixels,
       rowsInFours: pixels % 4 === 0,
       k: inC,
       x: value(step.x),
@@ -182,7 +197,7 @@ export class JsKernels {
   ) {
     code.line(`// One row, the sample's: out[o] = act(b[o] + Σk x[k]·w[k][o]).`);
     this.gemm(code, {
-      rows: "1",
+      rows: 1,
       rowsInFours: false,
       k: step.inF,
       x: value(step.x),
@@ -204,7 +219,8 @@ export class JsKernels {
   private gemm(
     code: CodeWriter,
     g: {
-      rows: string;
+      /** The rows: a number where the step knows it (a sample's pixels, fc's 1), else a name. */
+      rows: number | string;
       /** Whether the rows always come in fours (no leftover rows to compute one at a time). */
       rowsInFours: boolean;
       k: number;
@@ -220,8 +236,11 @@ export class JsKernels {
     },
   ) {
     const tileRows = Math.max(16, Math.floor(GEMM_TILE_FLOATS / g.k / 4) * 4);
-    const tiled = g.tile;
-    const [r0, r1] = tiled ? ["r0", "r1"] : ["0", g.rows];
+    const known = typeof g.rows === "number" ? g.rows : undefined;
+    // No loop that would run once, and no block of four rows where there are fewer.
+    const tiled = g.tile && !(known !== undefined && known <= tileRows);
+    const fours = known === undefined || known >= 4;
+    const [r0, r1] = tiled ? ["r0", "r1"] : ["0", String(g.rows)];
     if (tiled) {
       code.open(`for (let r0 = 0; r0 < ${g.rows}; r0 += ${tileRows}) {`);
       code.line(`const r1 = Math.min(r0 + ${tileRows}, ${g.rows});`);
@@ -234,9 +253,11 @@ export class JsKernels {
         code.line(`const b${o} = ${this.read(offsetBy(`${g.bias} + ${col}`, o))};`);
       }
       code.line(`let r = ${r0};`);
-      code.open(`for (; r + 4 <= ${r1}; r += 4) {`);
-      this.gemmBlock(code, g, col, 4, n);
-      code.close();
+      if (fours) {
+        code.open(`for (; r + 4 <= ${r1}; r += 4) {`);
+        this.gemmBlock(code, g, col, 4, n);
+        code.close();
+      }
       if (!g.rowsInFours) {
         code.open(`for (; r < ${r1}; r++) {`);
         this.gemmBlock(code, g, col, 1, n);
@@ -293,6 +314,7 @@ export class JsKernels {
     step: Extract<StepDescriptor, { kind: "depthwise" }>,
     w: number[],
     value: (id: number) => string,
+    name: string,
   ) {
     const g = step.geometry;
     const { h, w: width, c, oh, ow } = g;
@@ -309,17 +331,17 @@ export class JsKernels {
     const ix = (ox: string) => offsetBy(sw === 1 ? ox : `${ox} * ${sw}`, -g.padding.left);
 
     const interior = oy0 < oy1 && ox0 < ox1;
-    const borders = !interior || oy0 > 0 || oy1 < oh || ox0 > 0 || ox1 < ow;
-    if (borders) this.depthwiseBorder(code, step, weights, bias, iy, ix);
-    code.line(`const x = ${value(step.x)};`, `const out = ${value(step.out)};`);
+    // Only the interior reads x here: the border function reads it itself.
+    if (interior) code.line(`const x = ${value(step.x)};`);
+    code.line(`const out = ${value(step.out)};`);
     code.open(`for (let oy = 0; oy < ${oh}; oy++) {`);
     code.open(`for (let c = 0; c < ${c}; c++) {`);
     code.line(`const o = out + oy * ${ow * c} + c;`);
     // Output columns [from, to) through `border`.
     const borderColumns = (from: number, to: number) =>
       to - from === 1
-        ? `m[${offsetBy("o", from * c)}] = border(x, oy, ${from}, c);`
-        : `for (let ox = ${from}; ox < ${to}; ox++) m[o + ox * ${c}] = border(x, oy, ox, c);`;
+        ? `m[${offsetBy("o", from * c)}] = ${name}_border(oy, ${from}, c);`
+        : `for (let ox = ${from}; ox < ${to}; ox++) m[o + ox * ${c}] = ${name}_border(oy, ox, c);`;
     const allBorder = borderColumns(0, ow);
     if (!interior) {
       code.line(allBorder);
@@ -361,22 +383,29 @@ export class JsKernels {
     code.close();
   }
 
-  /** The step's `border(x, oy, ox, c)`: one output pixel, its taps checked against the input. */
+  /** The step's `<name>_border(oy, ox, c)`: one output pixel, its taps checked against the input. */
   private depthwiseBorder(
     code: CodeWriter,
     step: Extract<StepDescriptor, { kind: "depthwise" }>,
     weights: number,
     bias: number,
-    iy: (oy: string) => string,
-    ix: (ox: string) => string,
+    value: (id: number) => string,
+    name: string,
   ) {
-    const { h, w: width, c, kernel, dilation } = step.geometry;
+    const g = step.geometry;
+    const { h, w: width, c, kernel, dilation } = g;
     const [kh, kw] = kernel;
     const [dh, dw] = dilation;
+    const [sh, sw] = g.stride;
+    const iy = (oy: string) => offsetBy(sh === 1 ? oy : `${oy} * ${sh}`, -g.padding.top);
+    const ix = (ox: string) => offsetBy(sw === 1 ? ox : `${ox} * ${sw}`, -g.padding.left);
     const cp = roundUp(c, 4);
-    code.line("// A pixel whose window crosses the border: the taps inside the input only.");
+    const x = value(step.x);
+    code.line(
+      `/** ${name}'s pixels whose window crosses the border: the taps inside the input only. */`,
+    );
     code.open(
-      `function border(${this.params(["x", "oy", "ox", "c"])})${this.ts ? ": number" : ""} {`,
+      `function ${name}_border(${this.params(["oy", "ox", "c"])})${this.ts ? ": number" : ""} {`,
     );
     code.line(`let acc = ${this.read(`${bias} + c`)};`);
     code.open(`for (let ky = 0; ky < ${kh}; ky++) {`);
@@ -387,12 +416,13 @@ export class JsKernels {
     code.line(`if (ix < 0 || ix >= ${width}) continue;`);
     const tap = kw === 1 ? "ky" : `(ky * ${kw} + kx)`;
     code.line(
-      `acc += ${this.read(`x + (iy * ${width} + ix) * ${c} + c`)} * ${this.read(`${weights} + ${tap} * ${cp} + c`)};`,
+      `acc += ${this.read(`${x} + (iy * ${width} + ix) * ${c} + c`)} * ${this.read(`${weights} + ${tap} * ${cp} + c`)};`,
     );
     code.close();
     code.close();
     code.line(`return ${this.activate(step.act, "acc")};`);
     code.close();
+    code.line("");
   }
 
   /**
@@ -457,6 +487,15 @@ export class JsKernels {
     if (grouped) code.close();
     code.close();
   }
+}
+
+/** Whether a depthwise step has outputs whose window crosses the input's border. */
+function depthwiseBorders(step: Extract<StepDescriptor, { kind: "depthwise" }>): boolean {
+  const g = step.geometry;
+  const [kh, kw] = g.kernel;
+  const [oy0, oy1] = inside(g.padding.top, g.stride[0], (kh - 1) * g.dilation[0], g.h, g.oh);
+  const [ox0, ox1] = inside(g.padding.left, g.stride[1], (kw - 1) * g.dilation[1], g.w, g.ow);
+  return !(oy0 < oy1 && ox0 < ox1) || oy0 > 0 || oy1 < g.oh || ox0 > 0 || ox1 < g.ow;
 }
 
 /** `[lo, hi)`: the outputs o whose taps o·stride − pad + [0, span] all lie in [0, size). */
