@@ -133,6 +133,8 @@ interface Command {
 export class ReplSession {
   /** Lines or commands that failed so far (the exit code of a piped session). */
   failures = 0;
+  /** Entries checked with the whole document: the work that grows with the session. */
+  wholeChecks = 0;
   private state: State;
   private undoStack: { state: State; label: string }[] = [];
   private transcript = new Transcript();
@@ -312,6 +314,7 @@ export class ReplSession {
     const atEnd =
       brace === undefined ? network === IMPLICIT_NETWORK : previous.document.onlySpaceAfter(brace);
     const extended = !declaration && atEnd ? this.extend(entry, text, document) : undefined;
+    if (!extended) this.wholeChecks++;
     const whole = extended ? undefined : check(document, network, overrides);
     const checked = extended ?? whole!.checked;
     const problems = extended ? "" : this.render(document, checked, previous);
@@ -345,7 +348,7 @@ export class ReplSession {
    * Checks an entry that adds statements to the end of the current network from where the
    * network stood, without checking the document again; undefined when only a whole check
    * gives the same answer: the entry is not statements alone, or has any diagnostic (a whole
-   * check reports those, with the limits that look ahead), or the document nears a size limit.
+   * check reports those, with the limits that look ahead), or the document may pass a size limit.
    */
   private extend(
     entry: DocumentLine[],
@@ -363,9 +366,11 @@ export class ReplSession {
     const tokens = previous.tokens + lex(text + "\n").tokens.length;
     const lets = statements.filter((s) => s.kind === "let").length;
     const diagnosticsBound = previous.diagnosticsBound + lets;
+    // The whole check's own tests, exactly: with a margin, every entry in the last tenth of a
+    // session at the token cap cost a whole check (1.4 s at 45,000 tokens, and 45 MB kept for :undo).
     if (
-      tokens > syntaxLimits.tokens * 0.9 ||
-      document.textLength > limits.sourceChars * 0.9 ||
+      tokens > syntaxLimits.tokens ||
+      document.textLength > limits.sourceChars ||
       diagnosticsBound >= MAX_DIAGNOSTICS - 2
     ) {
       return undefined;
