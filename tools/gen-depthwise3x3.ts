@@ -19,7 +19,7 @@
  *   line's inputs and taps fall in one or two L1 sets; going along the row line by line with
  *   the taps in locals was faster with the data in the L1 and L2, but in the network, after
  *   a pointwise layer, the 14x14x512 layers of MobileNetV1 ran at 10 GFLOP/s that way and at
- *   15 to 16.5 pixel by pixel (the line-by-line order fetches each input line three times).
+ *   15 to 16 pixel by pixel (the line-by-line order fetches each input line three times).
  * - TurboFan schedules a basic block's loads before its arithmetic, which for a row of taps
  *   wants more vector registers than x64's sixteen and spills. A never-taken branch
  *   (`pix != -k`: pix is a byte count, never negative) ends the block after each filter
