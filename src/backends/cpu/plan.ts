@@ -108,7 +108,8 @@ export class CpuPlan {
     // Memory, in 4-byte elements, each part on a 64-byte line (placeWeights): weights, then the
     // arena (on a 4 KB page) and a line of slack, then im2col scratch, one per thread, then the
     // batch's outputs (batch > 1). Address 0 stays unused: a zero pointer is always a bug.
-    // Refuse what WebAssembly cannot address before allocating any of it.
+    // Refuse what WebAssembly cannot address before allocating any of it (a first estimate,
+    // from the weights before packing; the exact size, with packing's padding, once placed).
     const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
     const scratchStride = rt.roundUp(scratchElements(descriptors), LINE_ELEMENTS) + LINE_ELEMENTS;
     const needed = weightElements + this.buffers.arenaElements + threads * scratchStride + gathered;
@@ -123,6 +124,7 @@ export class CpuPlan {
     cursor += threads * scratchStride;
     this.outputsAt = cursor;
     cursor += gathered;
+    checkAddressable(cursor * 4, "the weights and activations", this.batch);
     const { base64, variant } = rt.chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64);
     this.kernelsVariant = variant;
     const instance = rt.instantiateKernels(base64, cursor, threads > 1);
