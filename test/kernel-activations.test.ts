@@ -266,3 +266,80 @@ describe("every kernel applies the new codes", () => {
     }
   }
 });
+
+/*
+ * Codes 1 to 5 are written out in the kernels' epilogues where they are common (relu, relu6 and
+ * none as a clamp, hardswish over whole vectors) and go through $activate elsewhere: both must
+ * give the float32 operations `activate` gives, bit for bit, whichever path a store takes.
+ */
+describe("the fused kernels apply codes 1 to 5 as activate does, bit for bit", () => {
+  const random = new Random(23);
+  const uniform = (length: number, scale: number) =>
+    Float32Array.from({ length }, () => random.uniform(-scale, scale));
+  const codes = [0, 1, 2, 3, 4, 5];
+  const expectSameBits = (outputs: Float32Array[], what: string) => {
+    const [plain] = outputs;
+    expect(Math.min(...plain), what).toBeLessThan(-3);
+    codes.forEach((code, i) => {
+      const want = plain.map((v) => float32Activation(code, v));
+      const differ = outputs[i].findIndex((v, j) => !Object.is(v, want[j]));
+      expect(differ, `${what}, code ${code}`).toBe(-1);
+    });
+  };
+
+  it("gemm: a whole panel of 16 columns, and the 5 after it", () => {
+    const [rows, k, columns] = [7, 19, 21];
+    const [w, bias] = packFc(uniform(columns * k, 1.5), uniform(columns, 4), columns, k);
+    const outputs = runKernel(
+      [uniform(rows * k, 1), w, bias],
+      rows * columns,
+      codes,
+      (kn, a, act) =>
+        kn.gemm(a[0], k * 4, a[1], a[2], a[3], columns * 4, rows, k, columns, act, SLOPE),
+    );
+    expectSameBits(outputs, "gemm");
+  });
+
+  it.each([
+    ["depthwise3x3", 3, 1],
+    ["depthwise3x3", 3, 2],
+    ["depthwise5x5", 5, 1],
+    ["depthwise5x5", 5, 2],
+  ] as const)("%s, stride %i: lines of 16 channels, then 4, then 2", (kernel, k, stride) => {
+    const [h, width, c, pad] = [6, 11, 22, Math.floor(k / 2)];
+    const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
+    const ow = Math.floor((width + 2 * pad - k) / stride) + 1;
+    const w = packDepthwise(uniform(c * k * k, 1.5), c, k, k);
+    const bias = new Float32Array(roundUp(c, 4));
+    bias.set(uniform(c, 4));
+    const outputs = runKernel(
+      [uniform(h * width * c, 1), w, bias],
+      oh * ow * c,
+      codes,
+      (kn, a, act) =>
+        kn[kernel](
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          1,
+          h,
+          width,
+          c,
+          oh,
+          ow,
+          stride,
+          stride,
+          1,
+          1,
+          pad,
+          pad,
+          act,
+          SLOPE,
+          0,
+          oh,
+        ),
+    );
+    expectSameBits(outputs, `${kernel} stride ${stride}`);
+  });
+});
