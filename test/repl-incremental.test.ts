@@ -78,6 +78,30 @@ describe("an entry checked against the network so far", () => {
     );
   }, 120_000);
 
+  it("replies as a whole check would at the cap on diagnostics, where unread lets count", async () => {
+    // The REPL hides "never used" warnings (DS4102), but past 100 diagnostics a whole check
+    // rejects the entry with DS5003. Start a few unread lets short of the cap, or past it.
+    const name = fc.integer({ min: 0, max: 104 });
+    const entry = fc.oneof(
+      fc.constantFrom("input 8x8x4", "pw 8", ":undo", "let c = 4 -> pw c"),
+      name.map((k) => `let u${k} = 8`),
+      name.map((k) => `pw u${k}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.integer({ min: 96, max: 101 }),
+        fc.array(entry, { maxLength: 10 }),
+        async (input, unread, tail) => {
+          const lets = Array.from({ length: unread }, (_, k) => `let u${k} = 8`);
+          const script = [...(input ? ["input 8x8x4"] : []), ...lets, ...tail];
+          expect(await replies(script, true)).toEqual(await replies(script, false));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
   it("extends a network declared with braces, and a loaded file's", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dsnet-repl-inc-"));
     const file = join(dir, "two.dsnet");

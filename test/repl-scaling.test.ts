@@ -30,3 +30,27 @@ describe("a session at the token cap", () => {
     expect(line).toBeGreaterThan(11_000);
   }, 60_000);
 });
+
+describe("a session of lets that nothing reads", () => {
+  // The REPL hides their warnings (DS4102), but they count towards the checker's cap of
+  // MAX_DIAGNOSTICS, past which a whole check rejects the entry (DS5003).
+  const script = (n: number, read: boolean) =>
+    Array.from({ length: n }, (_, k) =>
+      k === 0 ? "input 56x56x32" : k % 2 ? `let c${k} = 32` : read ? `pw c${k - 1}` : "pw 32",
+    );
+
+  it("extends the network up to the cap; only entries the cap rejects are checked whole", async () => {
+    const session = new ReplSession();
+    for (const line of script(1000, false)) await session.handleLine(line);
+    // 100 lets are kept; the 400 after them are rejected, each by a whole check.
+    expect(session.failures).toBe(400);
+    expect(session.wholeChecks).toBe(1 + session.failures);
+  }, 60_000);
+
+  it("extends the network on every line when each let is read", async () => {
+    const session = new ReplSession();
+    for (const line of script(2000, true)) await session.handleLine(line);
+    expect(session.failures).toBe(0);
+    expect(session.wholeChecks).toBe(1);
+  }, 60_000);
+});

@@ -13,6 +13,7 @@ import {
   type LoadedProgram,
 } from "../check/program.js";
 import { suggest } from "../check/suggest.js";
+import { reportUnusedLets } from "../check/unused.js";
 import type { Value } from "../check/values.js";
 import { describeOutput } from "../backends/output.js";
 import { renderSummary } from "../cost/render.js";
@@ -92,9 +93,16 @@ interface Checked {
   checkpoint: NetworkCheckpoint | undefined;
   /** The current network's MACs and parameters, when it built. */
   totals: { macs: number; params: number } | undefined;
-  /** At least the tokens in the document, and the diagnostics a whole check would report. */
+  /** At least the tokens in the document. */
   tokens: number;
-  diagnosticsBound: number;
+  /**
+   * The current network's own `let`s that nothing after them reads: a whole check warns about
+   * each (DS4102), and an entry may read some. The REPL hides these warnings, but they count
+   * towards the checker's cap on diagnostics (see `extend`).
+   */
+  unusedLets: A.LetStmt[];
+  /** The whole check's other diagnostics, the current network's missing `input` aside. */
+  otherDiagnostics: number;
   /** The offset of the current `network { }`'s closing brace, when it is declared in the document. */
   brace: number | undefined;
 }
@@ -364,17 +372,9 @@ export class ReplSession {
     if (parsed.diagnostics.length > 0 || statements.length !== parsed.program.items.length)
       return undefined;
     const tokens = previous.tokens + lex(text + "\n").tokens.length;
-    const lets = statements.filter((s) => s.kind === "let").length;
-    const diagnosticsBound = previous.diagnosticsBound + lets;
     // The whole check's own tests, exactly: with a margin, every entry in the last tenth of a
     // session at the token cap cost a whole check (1.4 s at 45,000 tokens, and 45 MB kept for :undo).
-    if (
-      tokens > syntaxLimits.tokens ||
-      document.textLength > limits.sourceChars ||
-      diagnosticsBound >= MAX_DIAGNOSTICS - 2
-    ) {
-      return undefined;
-    }
+    if (tokens > syntaxLimits.tokens || document.textLength > limits.sourceChars) return undefined;
     // The entry's spans count document lines, as a whole check's would.
     const source = new EntrySource(
       document.path,
@@ -386,6 +386,25 @@ export class ReplSession {
     const { checkpoint } = extendNetwork(previous.checkpoint, statements, reporter);
     const found = reporter.finish().filter((d) => d.code !== catalogue.missingInput.code);
     if (!checkpoint || found.length > 0) return undefined;
+    // Past MAX_DIAGNOSTICS diagnostics a whole check keeps the first ones and adds a DS5003
+    // error, which rejects the entry: so count what it would report, exactly. The entry adds no
+    // diagnostic of its own (`found`), and it leaves every other body, and what the current body's
+    // earlier statements read, as they were; so the whole check's diagnostics are the others, the
+    // warnings about the network's unread `let`s, and the missing input. Which of the earlier
+    // unread `let`s the entry reads, and which of its own `let`s nothing reads, is the checker's
+    // own answer for a body of those `let`s followed by the entry (an earlier `let` the entry
+    // names again is DS2016, in `found`). The warnings are collected as they come: a reporter
+    // would take two entries' `let`s, each at its own entry's offset 4, for one. A warning not
+    // matched to its `let` stays in `otherDiagnostics`, so the count is never below the whole
+    // check's. At most MAX_DIAGNOSTICS `let`s stay unread while the session is accepted.
+    const body = [...previous.unusedLets, ...statements];
+    const unusedWarnings: Diagnostic[] = [];
+    const collect = new Reporter().mapped((d) => void unusedWarnings.push(d));
+    reportUnusedLets({ ...parsed.program, items: body }, collect);
+    const missingInput = checkpoint.inputSeen ? 0 : 1;
+    if (previous.otherDiagnostics + unusedWarnings.length + missingInput > MAX_DIAGNOSTICS) {
+      return undefined;
+    }
     const added = checkpoint.shared.layers.slice(previous.checkpoint.length, checkpoint.length);
     const totals = { ...(previous.totals ?? { macs: 0, params: 0 }) };
     for (const layer of added) {
@@ -402,7 +421,7 @@ export class ReplSession {
       checkpoint,
       totals: checkpoint.complete ? totals : undefined,
       tokens,
-      diagnosticsBound,
+      unusedLets: unreadLets(body, unusedWarnings),
       brace,
     };
   }
@@ -684,6 +703,9 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
   );
   const brace = decl ? decl.body.span.end - 1 : -1;
+  const source = network === undefined ? undefined : result.program.networks.get(network);
+  const unusedLets = unreadLets(source?.statements ?? [], result.diagnostics);
+  const missingInput = result.diagnostics.filter((d) => d.code === catalogue.missingInput.code);
   const checked: Checked = {
     program: result.program,
     diagnostics: result.diagnostics,
@@ -691,10 +713,19 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     checkpoint: network === undefined ? undefined : result.checkpoints.get(network),
     totals: summary && { macs: summary.totals.macs, params: summary.totals.params },
     tokens: lex(text).tokens.length,
-    diagnosticsBound: result.diagnostics.length + 1,
+    unusedLets,
+    otherDiagnostics: result.diagnostics.length - unusedLets.length - missingInput.length,
     brace: text[brace] === "}" ? brace : undefined,
   };
   return { checked, summary };
+}
+
+/** The `let`s among `statements` that `diagnostics` warn nothing reads. */
+function unreadLets(statements: readonly A.Statement[], diagnostics: readonly Diagnostic[]) {
+  const warned = new Set(
+    diagnostics.filter((d) => d.code === catalogue.unusedValue.code).map((d) => d.span),
+  );
+  return statements.filter((s): s is A.LetStmt => s.kind === "let" && warned.has(s.name.span));
 }
 
 /** A REPL entry parsed alone: its offsets are its own, its lines the document's. */
