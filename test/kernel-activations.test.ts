@@ -269,19 +269,22 @@ describe("every kernel applies the new codes", () => {
 
 /*
  * Codes 1 to 5 are written out in the kernels' epilogues where they are common (relu, relu6 and
- * none as a clamp, hardswish over whole vectors) and go through $activate elsewhere: both must
- * give the float32 operations `activate` gives, bit for bit, whichever path a store takes.
+ * none as a clamp, hardswish over whole vectors) and go through $activate elsewhere; sigmoid,
+ * silu and tanh go through $activate in the store or, in depthwise3x3, over each output row
+ * afterwards. Every path must give what `activate` gives, bit for bit: for codes 0 to 5 the
+ * float32 operations, for 6 to 8 `activate` itself on the output without activation.
  */
-describe("the fused kernels apply codes 1 to 5 as activate does, bit for bit", () => {
+describe("the fused kernels apply every code as activate does, bit for bit", () => {
   const random = new Random(23);
   const uniform = (length: number, scale: number) =>
     Float32Array.from({ length }, () => random.uniform(-scale, scale));
-  const codes = [0, 1, 2, 3, 4, 5];
+  const codes = [0, 1, 2, 3, 4, 5, SIGMOID, SILU, TANH];
   const expectSameBits = (outputs: Float32Array[], what: string) => {
     const [plain] = outputs;
     expect(Math.min(...plain), what).toBeLessThan(-3);
     codes.forEach((code, i) => {
-      const want = plain.map((v) => float32Activation(code, v));
+      const want =
+        code <= 5 ? plain.map((v) => float32Activation(code, v)) : activateAll(plain, code);
       const differ = outputs[i].findIndex((v, j) => !Object.is(v, want[j]));
       expect(differ, `${what}, code ${code}`).toBe(-1);
     });
