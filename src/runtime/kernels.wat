@@ -229,11 +229,20 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $v v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32) (local $deferred i32) (local $row i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
+    ;; Sigmoid, silu and tanh: the sums stored as they are (a clamp to ±inf), then activate over
+    ;; each row of a chunk, since a call of $activate per vector here, with the accumulators
+    ;; live, cost V8 their spills (the same function on the same values: the same bits).
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
+    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (if (local.get $deferred)
+      (then
+        (local.set $clamp (i32.const 1))
+        (local.set $lo_v (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $hi_v (v128.const f32x4 inf inf inf inf))))
     (local.set $panels (i32.shr_u (i32.add (local.get $CO) (i32.const 15)) (i32.const 4)))
     (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
     (local.set $p0 (i32.const 0))
@@ -368,6 +377,13 @@
               (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $panel_loop)))
+      (if (local.get $deferred)
+        (then
+          (local.set $row (local.get $p0))
+          (loop $activate_rows
+            (local.set $q (i32.add (local.get $out) (i32.mul (local.get $row) (local.get $ldo))))
+            (call $activate_all (local.get $q) (local.get $q) (local.get $CO) (local.get $act) (local.get $slope))
+            (br_if $activate_rows (i32.lt_u (local.tee $row (i32.add (local.get $row) (i32.const 1))) (local.get $pend))))))
       (local.set $p0 (local.get $pend))
       (br $chunks)))
   )
