@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KERNELS_WASM_BASE64 } from "../src/runtime/kernels.generated.js";
 import { instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
-import { packDepthwise, packFc, roundUp } from "../src/runtime/runtime.js";
+import { packConv, packDepthwise, packFc, roundUp } from "../src/runtime/runtime.js";
 import { Random } from "../src/weights/init.js";
 
 /*
@@ -301,6 +301,45 @@ describe("the fused kernels apply every code as activate does, bit for bit", () 
         kn.gemm(a[0], k * 4, a[1], a[2], a[3], columns * 4, rows, k, columns, act, SLOPE),
     );
     expectSameBits(outputs, "gemm");
+  });
+
+  it.each([1, 2])("conv_direct, stride %i: a whole panel of 16 channels, and 5", (stride) => {
+    const [h, width, c, co] = [7, 10, 3, 21];
+    const oh = Math.floor((h + 2 - 3) / stride) + 1;
+    const ow = Math.floor((width + 2 - 3) / stride) + 1;
+    const [w, bias] = packConv(uniform(co * c * 9, 1.5), uniform(co, 4), co, c, 3, 3, 1, false);
+    const outputs = runKernel(
+      [uniform(h * width * c, 1), w, bias],
+      oh * ow * co,
+      codes,
+      (kn, a, act) =>
+        kn.conv_direct(
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          1,
+          h,
+          width,
+          c,
+          oh,
+          ow,
+          3,
+          3,
+          stride,
+          stride,
+          1,
+          1,
+          1,
+          1,
+          co,
+          act,
+          SLOPE,
+          0,
+          oh,
+        ),
+    );
+    expectSameBits(outputs, `conv_direct stride ${stride}`);
   });
 
   it.each([

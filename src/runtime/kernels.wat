@@ -605,10 +605,18 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32) (local $deferred i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
+    ;; Sigmoid, silu and tanh: the sums stored as they are (a clamp to ±inf), then activate over
+    ;; each output row, as in gemm (the same bits).
+    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (if (local.get $deferred)
+      (then
+        (local.set $clamp (i32.const 1))
+        (local.set $lo_v (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $hi_v (v128.const f32x4 inf inf inf inf))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
     (local.set $rowb (i32.mul (local.get $W) (local.get $pix)))
     (local.set $ldo (i32.shl (local.get $CO) (i32.const 2)))
@@ -773,6 +781,12 @@
             (br $ox_loop)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $panel_loop)))
+        (if (local.get $deferred)
+          (then
+            (local.set $q
+              (i32.add (local.get $out)
+                (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $ldo))))
+            (call $activate_all (local.get $q) (local.get $q) (i32.mul (local.get $OW) (local.get $CO)) (local.get $act) (local.get $slope))))
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
         (br $oy_loop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
