@@ -308,36 +308,13 @@ describe("the fused kernels apply every code as activate does, bit for bit", () 
     const oh = Math.floor((h + 2 - 3) / stride) + 1;
     const ow = Math.floor((width + 2 - 3) / stride) + 1;
     const [w, bias] = packConv(uniform(co * c * 9, 1.5), uniform(co, 4), co, c, 3, 3, 1, false);
+    // Sizes, filter, stride, dilation, the padding before and the output channels.
+    const shape = [1, h, width, c, oh, ow, 3, 3, stride, stride, 1, 1, 1, 1, co] as const;
     const outputs = runKernel(
       [uniform(h * width * c, 1), w, bias],
       oh * ow * co,
       codes,
-      (kn, a, act) =>
-        kn.conv_direct(
-          a[0],
-          a[1],
-          a[2],
-          a[3],
-          1,
-          h,
-          width,
-          c,
-          oh,
-          ow,
-          3,
-          3,
-          stride,
-          stride,
-          1,
-          1,
-          1,
-          1,
-          co,
-          act,
-          SLOPE,
-          0,
-          oh,
-        ),
+      (kn, a, act) => kn.conv_direct(a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, oh),
     );
     expectSameBits(outputs, `conv_direct stride ${stride}`);
   });
@@ -354,33 +331,13 @@ describe("the fused kernels apply every code as activate does, bit for bit", () 
     const w = packDepthwise(uniform(c * k * k, 1.5), c, k, k);
     const bias = new Float32Array(roundUp(c, 4));
     bias.set(uniform(c, 4));
+    // Sizes, stride, dilation and the padding before.
+    const shape = [1, h, width, c, oh, ow, stride, stride, 1, 1, pad, pad] as const;
     const outputs = runKernel(
       [uniform(h * width * c, 1), w, bias],
       oh * ow * c,
       codes,
-      (kn, a, act) =>
-        kn[kernel](
-          a[0],
-          a[1],
-          a[2],
-          a[3],
-          1,
-          h,
-          width,
-          c,
-          oh,
-          ow,
-          stride,
-          stride,
-          1,
-          1,
-          pad,
-          pad,
-          act,
-          SLOPE,
-          0,
-          oh,
-        ),
+      (kn, a, act) => kn[kernel](a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, oh),
     );
     expectSameBits(outputs, `${kernel} stride ${stride}`);
   });
