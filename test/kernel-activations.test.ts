@@ -270,9 +270,11 @@ describe("every kernel applies the new codes", () => {
 /*
  * Codes 1 to 5 are written out in the kernels' epilogues where they are common (relu, relu6 and
  * none as a clamp, hardswish over whole vectors) and go through $activate elsewhere; sigmoid,
- * silu and tanh go through $activate in the store or, in depthwise3x3, over each output row
- * afterwards. Every path must give what `activate` gives, bit for bit: for codes 0 to 5 the
- * float32 operations, for 6 to 8 `activate` itself on the output without activation.
+ * silu and tanh are stored as sums and go through `activate` over each output row (each row of
+ * a chunk in gemm) afterwards, or through $activate in the store (depthwise3x3 one output at a
+ * time). Every path must give what `activate` gives, bit for bit: for codes 0 to 5 the float32
+ * operations, for 6 to 8 `activate` itself on the output without activation. Two samples, and
+ * each kernel called in two parts as threads split it (rows, or gemm's panels of columns).
  */
 describe("the fused kernels apply every code as activate does, bit for bit", () => {
   const random = new Random(23);
@@ -290,55 +292,100 @@ describe("the fused kernels apply every code as activate does, bit for bit", () 
     });
   };
 
-  it("gemm: a whole panel of 16 columns, and the 5 after it", () => {
-    const [rows, k, columns] = [7, 19, 21];
+  it.each([
+    [7, "rows"],
+    [130, "rows"],
+    [130, "columns"],
+  ] as const)("gemm, %i rows split by %s: whole panels of 16 columns, and 5", (rows, split) => {
+    const [k, columns] = [19, 37];
     const [w, bias] = packFc(uniform(columns * k, 1.5), uniform(columns, 4), columns, k);
     const outputs = runKernel(
       [uniform(rows * k, 1), w, bias],
       rows * columns,
       codes,
-      (kn, a, act) =>
-        kn.gemm(a[0], k * 4, a[1], a[2], a[3], columns * 4, rows, k, columns, act, SLOPE),
+      (kn, [x, wAt, b, out], act) => {
+        const gemm = (r0: number, r1: number, c0: number, c1: number) =>
+          kn.gemm(
+            x + r0 * k * 4,
+            k * 4,
+            wAt + c0 * k * 4,
+            b + c0 * 4,
+            out + (r0 * columns + c0) * 4,
+            columns * 4,
+            r1 - r0,
+            k,
+            c1 - c0,
+            act,
+            SLOPE,
+          );
+        // Rows in fours (as threads take them), or the first panel and the two after it.
+        const parts: [number, number, number, number][] =
+          split === "rows"
+            ? [
+                [0, 4, 0, columns],
+                [4, rows, 0, columns],
+              ]
+            : [
+                [0, rows, 0, 16],
+                [0, rows, 16, columns],
+              ];
+        for (const [r0, r1, c0, c1] of parts) gemm(r0, r1, c0, c1);
+      },
     );
-    expectSameBits(outputs, "gemm");
+    expectSameBits(outputs, `gemm ${rows} rows by ${split}`);
   });
 
   it.each([1, 2])("conv_direct, stride %i: a whole panel of 16 channels, and 5", (stride) => {
-    const [h, width, c, co] = [7, 10, 3, 21];
+    const [n, h, width, c, co] = [2, 7, 10, 3, 21];
     const oh = Math.floor((h + 2 - 3) / stride) + 1;
     const ow = Math.floor((width + 2 - 3) / stride) + 1;
     const [w, bias] = packConv(uniform(co * c * 9, 1.5), uniform(co, 4), co, c, 3, 3, 1, false);
     // Sizes, filter, stride, dilation, the padding before and the output channels.
-    const shape = [1, h, width, c, oh, ow, 3, 3, stride, stride, 1, 1, 1, 1, co] as const;
+    const shape = [n, h, width, c, oh, ow, 3, 3, stride, stride, 1, 1, 1, 1, co] as const;
     const outputs = runKernel(
-      [uniform(h * width * c, 1), w, bias],
-      oh * ow * co,
+      [uniform(n * h * width * c, 1), w, bias],
+      n * oh * ow * co,
       codes,
-      (kn, a, act) => kn.conv_direct(a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, oh),
+      (kn, a, act) => {
+        kn.conv_direct(a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, 2);
+        kn.conv_direct(a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 2, oh);
+      },
     );
     expectSameBits(outputs, `conv_direct stride ${stride}`);
   });
 
   it.each([
-    ["depthwise3x3", 3, 1],
-    ["depthwise3x3", 3, 2],
-    ["depthwise5x5", 5, 1],
-    ["depthwise5x5", 5, 2],
-  ] as const)("%s, stride %i: lines of 16 channels, then 4, then 2", (kernel, k, stride) => {
-    const [h, width, c, pad] = [6, 11, 22, Math.floor(k / 2)];
-    const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
-    const ow = Math.floor((width + 2 * pad - k) / stride) + 1;
-    const w = packDepthwise(uniform(c * k * k, 1.5), c, k, k);
-    const bias = new Float32Array(roundUp(c, 4));
-    bias.set(uniform(c, 4));
-    // Sizes, stride, dilation and the padding before.
-    const shape = [1, h, width, c, oh, ow, stride, stride, 1, 1, pad, pad] as const;
-    const outputs = runKernel(
-      [uniform(h * width * c, 1), w, bias],
-      oh * ow * c,
-      codes,
-      (kn, a, act) => kn[kernel](a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, oh),
-    );
-    expectSameBits(outputs, `${kernel} stride ${stride}`);
-  });
+    ["depthwise3x3", 3, 1, 1],
+    ["depthwise3x3", 3, 2, 1],
+    ["depthwise3x3", 3, 3, 1],
+    ["depthwise3x3", 3, 1, 2],
+    ["depthwise5x5", 5, 1, 1],
+    ["depthwise5x5", 5, 2, 1],
+    ["depthwise5x5", 5, 3, 1],
+    ["depthwise5x5", 5, 1, 2],
+  ] as const)(
+    "%s, stride %i, dilation %i: lines of 16 channels, then 4, then 2",
+    (kernel, k, stride, dilation) => {
+      const [n, h, width, c] = [2, 9, 11, 22];
+      const pad = dilation * Math.floor(k / 2);
+      const span = dilation * (k - 1) + 1;
+      const oh = Math.floor((h + 2 * pad - span) / stride) + 1;
+      const ow = Math.floor((width + 2 * pad - span) / stride) + 1;
+      const w = packDepthwise(uniform(c * k * k, 1.5), c, k, k);
+      const bias = new Float32Array(roundUp(c, 4));
+      bias.set(uniform(c, 4));
+      // Sizes, stride, dilation and the padding before.
+      const shape = [n, h, width, c, oh, ow, stride, stride, dilation, dilation, pad, pad] as const;
+      const outputs = runKernel(
+        [uniform(n * h * width * c, 1), w, bias],
+        n * oh * ow * c,
+        codes,
+        (kn, a, act) => {
+          kn[kernel](a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 0, 1);
+          kn[kernel](a[0], a[1], a[2], a[3], ...shape, act, SLOPE, 1, oh);
+        },
+      );
+      expectSameBits(outputs, `${kernel} stride ${stride} dilation ${dilation}`);
+    },
+  );
 });

@@ -229,18 +229,20 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $v v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32) (local $deferred i32) (local $row i32)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32) (local $deferred i32) (local $stored_act i32) (local $row i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    ;; Sigmoid, silu and tanh: the sums stored as they are (a clamp to ±inf), then activate over
-    ;; each row of a chunk, since a call of $activate per vector here, with the accumulators
-    ;; live, cost V8 their spills (the same function on the same values: the same bits).
+    ;; Sigmoid, silu and tanh: the sums stored as they are (pmax/pmin against ±inf on whole
+    ;; panels, $store_row with no activation elsewhere: every bit kept, a NaN's too), then
+    ;; activate over each row of a chunk, since a call of $activate per vector here, with the
+    ;; accumulators live, cost V8 their spills (the same function on the same values: the same
+    ;; bits).
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
-        (local.set $clamp (i32.const 1))
         (local.set $lo_v (v128.const f32x4 -inf -inf -inf -inf))
         (local.set $hi_v (v128.const f32x4 inf inf inf inf))))
     (local.set $panels (i32.shr_u (i32.add (local.get $CO) (i32.const 15)) (i32.const 4)))
@@ -289,7 +291,7 @@
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $k_loop)))
           (local.set $q (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 6))))
-          (if (i32.and (local.get $clamp) (i32.ge_s (local.get $ncols) (i32.const 16)))
+          (if (i32.and (i32.or (local.get $clamp) (local.get $deferred)) (i32.ge_s (local.get $ncols) (i32.const 16)))
             (then
               ;; The common case (relu, relu6 or none, a whole panel) stored here: four calls
               ;; of $store_row cost as much as a dozen steps of k, and pointwise layers of
@@ -332,18 +334,18 @@
             (else
           (call $store_row (local.get $q)
             (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $a1) (local.get $b1))
-            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
+            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
           (if (i32.gt_s (local.get $ncols) (i32.const 8))
             (then (call $store_row (i32.add (local.get $q) (i32.const 32))
               (f32x4.add (local.get $a2) (local.get $b2)) (f32x4.add (local.get $a3) (local.get $b3))
-              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))
+              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))
           (call $store_row (i32.add (local.get $q) (local.get $ldo))
             (f32x4.add (local.get $c0) (local.get $b0)) (f32x4.add (local.get $c1) (local.get $b1))
-            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
+            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
           (if (i32.gt_s (local.get $ncols) (i32.const 8))
             (then (call $store_row (i32.add (i32.add (local.get $q) (local.get $ldo)) (i32.const 32))
               (f32x4.add (local.get $c2) (local.get $b2)) (f32x4.add (local.get $c3) (local.get $b3))
-              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))))
+              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))))))
           (local.set $p (i32.add (local.get $p) (i32.const 2)))
           (br $pairs)))
         ;; The last row when the chunk has an odd count.
@@ -370,11 +372,11 @@
             (local.set $q (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 6))))
             (call $store_row (local.get $q)
             (f32x4.add (local.get $a0) (local.get $b0)) (f32x4.add (local.get $a1) (local.get $b1))
-            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
+            (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
           (if (i32.gt_s (local.get $ncols) (i32.const 8))
             (then (call $store_row (i32.add (local.get $q) (i32.const 32))
               (f32x4.add (local.get $a2) (local.get $b2)) (f32x4.add (local.get $a3) (local.get $b3))
-              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))
+              (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $panel_loop)))
       (if (local.get $deferred)
@@ -605,16 +607,16 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32) (local $deferred i32)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32) (local $deferred i32) (local $stored_act i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-    ;; Sigmoid, silu and tanh: the sums stored as they are (a clamp to ±inf), then activate over
-    ;; each output row, as in gemm (the same bits).
+    ;; Sigmoid, silu and tanh: the sums stored as they are, then activate over each output row,
+    ;; as in gemm (the same bits).
     (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
-        (local.set $clamp (i32.const 1))
         (local.set $lo_v (v128.const f32x4 -inf -inf -inf -inf))
         (local.set $hi_v (v128.const f32x4 inf inf inf inf))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -745,7 +747,7 @@
             (local.set $q
               (i32.add (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 6)))
                 (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $ox)) (local.get $ldo))))
-            (if (i32.and (i32.and (i32.and (local.get $clamp) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
+            (if (i32.and (i32.and (i32.and (i32.or (local.get $clamp) (local.get $deferred)) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
                   (local.get $no_neg_zero))
               (then
                 ;; The common case (relu, relu6 or none; both outputs; a whole panel) stored
@@ -765,18 +767,18 @@
                 (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c3) (local.get $lo_v)) (local.get $hi_v))))
               (else
             (call $store_row (local.get $q) (local.get $a0) (local.get $a1)
-              (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
+              (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
             (if (i32.gt_s (local.get $ncols) (i32.const 8))
               (then (call $store_row (i32.add (local.get $q) (i32.const 32)) (local.get $a2) (local.get $a3)
-                (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))
+                (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))
             (if (local.get $two)
               (then
                 (local.set $q (i32.add (local.get $q) (local.get $ldo)))
                 (call $store_row (local.get $q) (local.get $c0) (local.get $c1)
-                  (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))
+                  (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
                 (if (i32.gt_s (local.get $ncols) (i32.const 8))
                   (then (call $store_row (i32.add (local.get $q) (i32.const 32)) (local.get $c2) (local.get $c3)
-                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $act) (local.get $slope))))))))
+                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))))))
             (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
             (br $ox_loop)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -822,9 +824,10 @@
   ;; more than the taps, since V8 spills the live vectors around it: sigmoid, silu and tanh
   ;; therefore store the sums as they are and go through $activate_all over each output row
   ;; afterwards (the same function on the same values: the same bits). leaky relu,
-  ;; hardsigmoid, and a tail of fewer than four channels store through $store_activated. Other
-  ;; strides, and dilation along the width, take one output at a time, every channel, unchecked
-  ;; inside the input and tap by tap at its border.
+  ;; hardsigmoid, and hardswish's tail of fewer than four channels store through
+  ;; $store_activated. Other strides, and dilation along the width, take one output at a time,
+  ;; every channel, unchecked inside the input and tap by tap at its border, every activation
+  ;; through $store_activated.
   ;; Generated by tools/gen-depthwise3x3.ts: do not edit it by hand; change the tool, run it.
   (func (export "depthwise3x3")
     (param $x i32) (param $w i32) (param $bias i32) (param $out i32)
