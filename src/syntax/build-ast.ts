@@ -23,10 +23,11 @@ class AstBuilder extends BaseVisitor {
   private span(node: CstNode | IToken | undefined): Span {
     if (!node) return { source: this.source, start: 0, end: 0 };
     if ("image" in node) {
-      const start = Number.isFinite(node.startOffset) ? node.startOffset : 0;
-      // The source's extent, not the image's: a repaired `=` reads `==` (parse.ts).
-      const end = Number.isFinite(node.endOffset) ? node.endOffset! + 1 : start + node.image.length;
-      return { source: this.source, start, end };
+      // A token the parser's recovery inserted has no place: at the start, its image long.
+      if (!Number.isFinite(node.startOffset)) {
+        return { source: this.source, start: 0, end: node.image.length };
+      }
+      return { source: this.source, start: node.startOffset, end: T.tokenEnd(node) };
     }
     const start = node.location?.startOffset;
     const end = node.location?.endOffset;

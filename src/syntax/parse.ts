@@ -278,12 +278,6 @@ function tokenSpan(source: Source, token: IToken) {
     const end = source.text.length;
     return { source, start: Math.max(0, end - 1), end };
   }
-  // The source's extent, not the image's: a repaired `=` reads `==` (repairConditions).
-  const length =
-    token.tokenType.name === "Newline"
-      ? 1
-      : Number.isFinite(token.endOffset)
-        ? token.endOffset! + 1 - token.startOffset
-        : token.image.length;
-  return { source, start: token.startOffset, end: token.startOffset + Math.max(1, length) };
+  const end = token.tokenType.name === "Newline" ? token.startOffset + 1 : T.tokenEnd(token);
+  return { source, start: token.startOffset, end: Math.max(token.startOffset + 1, end) };
 }

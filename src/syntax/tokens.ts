@@ -1,4 +1,4 @@
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 
 /*
  * The tokens of the dsnet language. Every token has a label: Chevrotain quotes labels in its
@@ -30,6 +30,16 @@ function keyword(word: string, categories?: TokenType[]): TokenType {
 }
 
 /** True for a keyword's token (`x`, `in`, `let`, ...): one that cannot be a name. */
+/**
+ * Where a token ends in the source: its extent there, not its image's length, since a repaired
+ * `=` reads `==` (parse.ts's repairConditions) but is one character of the source.
+ */
+export function tokenEnd(token: IToken): number {
+  return Number.isFinite(token.endOffset)
+    ? token.endOffset! + 1
+    : token.startOffset + token.image.length;
+}
+
 export function isKeyword(type: TokenType): boolean {
   return keywordTypes.has(type);
 }

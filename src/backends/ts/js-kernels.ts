@@ -176,7 +176,6 @@ export class JsKernels {
     code.line(`// Every pixel is a row: out[r][o] = act(b[o] + Σk x[r][k]·w[k][o]).`);
     this.gemm(code, {
       rows: pixels,
-      rowsInFours: pixels % 4 === 0,
       k: inC,
       x: value(step.x),
       out: value(step.out),
@@ -198,7 +197,6 @@ export class JsKernels {
     code.line(`// One row, the sample's: out[o] = act(b[o] + Σk x[k]·w[k][o]).`);
     this.gemm(code, {
       rows: 1,
-      rowsInFours: false,
       k: step.inF,
       x: value(step.x),
       out: value(step.out),
@@ -219,10 +217,11 @@ export class JsKernels {
   private gemm(
     code: CodeWriter,
     g: {
-      /** The rows: a number where the step knows it (a sample's pixels, fc's 1), else a name. */
-      rows: number | string;
-      /** Whether the rows always come in fours (no leftover rows to compute one at a time). */
-      rowsInFours: boolean;
+      /**
+       * The rows: a number where the step knows it (a sample's pixels, fc's 1), else a name
+       * and whether they always come in fours (no leftover rows to compute one at a time).
+       */
+      rows: number | { name: string; inFours: boolean };
       k: number;
       x: string;
       out: string;
@@ -237,13 +236,15 @@ export class JsKernels {
   ) {
     const tileRows = Math.max(16, Math.floor(GEMM_TILE_FLOATS / g.k / 4) * 4);
     const known = typeof g.rows === "number" ? g.rows : undefined;
+    const rows = typeof g.rows === "number" ? String(g.rows) : g.rows.name;
+    const inFours = typeof g.rows === "number" ? g.rows % 4 === 0 : g.rows.inFours;
     // No loop that would run once, and no block of four rows where there are fewer.
     const tiled = g.tile && !(known !== undefined && known <= tileRows);
     const fours = known === undefined || known >= 4;
-    const [r0, r1] = tiled ? ["r0", "r1"] : ["0", String(g.rows)];
+    const [r0, r1] = tiled ? ["r0", "r1"] : ["0", rows];
     if (tiled) {
-      code.open(`for (let r0 = 0; r0 < ${g.rows}; r0 += ${tileRows}) {`);
-      code.line(`const r1 = Math.min(r0 + ${tileRows}, ${g.rows});`);
+      code.open(`for (let r0 = 0; r0 < ${rows}; r0 += ${tileRows}) {`);
+      code.line(`const r1 = Math.min(r0 + ${tileRows}, ${rows});`);
     }
     const full = Math.floor(g.columns / 4) * 4;
     const panel = 16 * g.k;
@@ -258,7 +259,7 @@ export class JsKernels {
         this.gemmBlock(code, g, col, 4, n);
         code.close();
       }
-      if (!g.rowsInFours) {
+      if (!inFours) {
         code.open(`for (; r < ${r1}; r++) {`);
         this.gemmBlock(code, g, col, 1, n);
         code.close();
@@ -472,8 +473,7 @@ export class JsKernels {
     code.close();
     code.close();
     this.gemm(code, {
-      rows: "rows",
-      rowsInFours: pixels % tile === 0 && tile % 4 === 0,
+      rows: { name: "rows", inFours: pixels % tile === 0 && tile % 4 === 0 },
       k,
       x: "scratch",
       out: grouped ? `out + p0 * ${step.outC} + g * ${step.cog}` : `out + p0 * ${step.outC}`,
