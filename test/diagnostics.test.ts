@@ -722,7 +722,7 @@ const cases: Case[] = [
     code: "DS5003",
     line: 101,
     column: 1,
-    message: "too many problems: 1 more not shown",
+    message: "too many problems: 1 more error not shown",
     last: true,
   },
   {

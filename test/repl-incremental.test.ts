@@ -79,8 +79,8 @@ describe("an entry checked against the network so far", () => {
   }, 120_000);
 
   it("replies as a whole check would at the cap on diagnostics, where unread lets count", async () => {
-    // The REPL hides "never used" warnings (DS4102), but past 100 diagnostics a whole check
-    // rejects the entry with DS5003. Start a few unread lets short of the cap, or past it.
+    // The REPL leaves "never used" warnings (DS4102) out of its checks, so they do not count
+    // towards the cap of 100 diagnostics (DS5003). Start a few unread lets short of it, or past.
     const name = fc.integer({ min: 0, max: 104 });
     const entry = fc.oneof(
       fc.constantFrom("input 8x8x4", "pw 8", ":undo", "let c = 4 -> pw c"),

@@ -468,8 +468,12 @@ export const catalogue = {
   },
   tooManyDiagnostics: {
     code: "DS5003",
-    severity: "error",
-    message: "too many problems: {count} more not shown",
+    // As serious as what the cap dropped: an error when any dropped diagnostic was one, else a
+    // warning, so a file whose only problems are warnings passes however many it has. The
+    // reporter decides (`Reporter.finish`). One kind, not a kind per severity: a code has one
+    // entry in `dsnet explain`, whose heading prints this severity.
+    severity: "error or warning",
+    message: "too many problems: {dropped} not shown",
   },
   fileTooLarge: {
     code: "DS5004",
@@ -554,9 +558,20 @@ export const catalogue = {
     message:
       "the imported {source} has stride {stride} and dilation {dilation}, but this layer {layerStride} and {layerDilation}",
   },
-} as const satisfies Record<string, { code: string; severity: Severity; message: string }>;
+} as const satisfies Record<
+  string,
+  { code: string; severity: Severity | "error or warning"; message: string }
+>;
 
-export type DiagnosticKind = keyof typeof catalogue;
+type CatalogueKind = keyof typeof catalogue;
+
+/**
+ * The kinds a check reports, each with its own severity: all but DS5003, which only the
+ * reporter makes, with the severity of what it dropped.
+ */
+export type DiagnosticKind = {
+  [K in CatalogueKind]: (typeof catalogue)[K]["severity"] extends Severity ? K : never;
+}[CatalogueKind];
 
 /** The placeholder names of a template: `"{a} and {b}"` gives `"a" | "b"`. */
 type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
@@ -564,12 +579,12 @@ type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer
   : never;
 
 /** The values a kind's message needs, one per placeholder. */
-export type MessageArgs<K extends DiagnosticKind> = {
+export type MessageArgs<K extends CatalogueKind> = {
   [Name in Placeholders<(typeof catalogue)[K]["message"]>]: string | number;
 };
 
 /** The message of `kind` with its placeholders filled in. */
-export function formatMessage<K extends DiagnosticKind>(kind: K, args: MessageArgs<K>): string {
+export function formatMessage<K extends CatalogueKind>(kind: K, args: MessageArgs<K>): string {
   const values = args as Record<string, string | number>;
   // One pass over the template: a value that contains braces is not expanded again.
   return catalogue[kind].message.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));

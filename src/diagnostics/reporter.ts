@@ -21,8 +21,23 @@ export function helpOptions(help: Help | undefined): Pick<ReportOptions, "help" 
   return typeof help === "string" ? { help } : (help ?? {});
 }
 
-/** The most diagnostics one run reports; past it, one DS5003 says the rest were dropped. */
+/**
+ * The most diagnostics one run reports; past it, one DS5003 says the rest were dropped. It is an
+ * error only when an error was dropped, so warnings alone never fail a run.
+ */
 export const MAX_DIAGNOSTICS = 100;
+
+/** The diagnostics a reporter's cap dropped, by severity. */
+interface Dropped {
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * What each DS5003 a reporter made stands for. A reporter handed one (checkProgram takes what
+ * loadFile found) adds these counts to its own rather than counting one warning or error.
+ */
+const droppedBehind = new WeakMap<Diagnostic, Dropped>();
 
 /**
  * Collects diagnostics for one run. The same problem at the same place is reported once even
@@ -32,7 +47,7 @@ export const MAX_DIAGNOSTICS = 100;
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private seen = new Set<string>();
-  private dropped = 0;
+  private dropped: Dropped = { errors: 0, warnings: 0 };
   /** Every error reported, including repeats and those past the cap (see errorCount). */
   private errors = 0;
 
@@ -58,13 +73,21 @@ export class Reporter {
 
   /** Adds a diagnostic made elsewhere (by the parser of another file, say). */
   add(diagnostic: Diagnostic): void {
+    const behind = droppedBehind.get(diagnostic);
+    if (behind) {
+      this.dropped.errors += behind.errors;
+      this.dropped.warnings += behind.warnings;
+      this.errors += behind.errors;
+      return;
+    }
     const { code, span } = diagnostic;
     if (diagnostic.severity === "error") this.errors++;
     const key = `${code}@${span.source.path}:${span.start}:${span.end}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
-      this.dropped++;
+      if (diagnostic.severity === "error") this.dropped.errors++;
+      else this.dropped.warnings++;
       return;
     }
     this.diagnostics.push(diagnostic);
@@ -93,21 +116,34 @@ export class Reporter {
     return this.errors;
   }
 
-  /** The diagnostics, with a final note when some were dropped by the cap. */
+  /**
+   * The diagnostics, with a final DS5003 when the cap dropped some: an error when any of them
+   * was, else a warning.
+   */
   finish(): Diagnostic[] {
-    if (this.dropped > 0) {
+    const { errors, warnings } = this.dropped;
+    if (errors + warnings > 0) {
       const last = this.diagnostics[this.diagnostics.length - 1];
-      const { code, severity } = catalogue.tooManyDiagnostics;
-      this.diagnostics.push({
-        code,
-        severity,
-        message: formatMessage("tooManyDiagnostics", { count: this.dropped }),
+      const tooMany: Diagnostic = {
+        code: catalogue.tooManyDiagnostics.code,
+        severity: errors > 0 ? "error" : "warning",
+        message: formatMessage("tooManyDiagnostics", { dropped: describeDropped(this.dropped) }),
         span: last.span,
         related: [],
         expansion: [],
-      });
-      this.dropped = 0;
+      };
+      droppedBehind.set(tooMany, this.dropped);
+      this.diagnostics.push(tooMany);
+      this.dropped = { errors: 0, warnings: 0 };
     }
     return this.diagnostics;
   }
+}
+
+/** "1 more error", "3 more warnings", "2 more errors and 1 more warning". */
+function describeDropped({ errors, warnings }: Dropped): string {
+  const more = (count: number, what: string) => `${count} more ${what}${count === 1 ? "" : "s"}`;
+  return [errors > 0 ? more(errors, "error") : "", warnings > 0 ? more(warnings, "warning") : ""]
+    .filter(Boolean)
+    .join(" and ");
 }

@@ -6,14 +6,15 @@ import { limits } from "../check/limits.js";
 import type { Network } from "../check/network.js";
 import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import {
-  checkText,
+  checkProgram,
   fileSystemHost,
+  type CheckOptions,
   type CheckResult,
   IMPLICIT_NETWORK,
+  loadFile,
   type LoadedProgram,
 } from "../check/program.js";
 import { suggest } from "../check/suggest.js";
-import { reportUnusedLets } from "../check/unused.js";
 import type { Value } from "../check/values.js";
 import { describeOutput } from "../backends/output.js";
 import { renderSummary } from "../cost/render.js";
@@ -21,7 +22,7 @@ import { layerCost, summarize, type Summary } from "../cost/summarize.js";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { MAX_DIAGNOSTICS, Reporter } from "../diagnostics/reporter.js";
+import { Reporter } from "../diagnostics/reporter.js";
 import { lex } from "../syntax/lexer.js";
 import type * as A from "../syntax/ast.js";
 import { parse, syntaxLimits } from "../syntax/parse.js";
@@ -95,14 +96,6 @@ interface Checked {
   totals: { macs: number; params: number } | undefined;
   /** At least the tokens in the document. */
   tokens: number;
-  /**
-   * The current network's own `let`s that nothing after them reads: a whole check warns about
-   * each (DS4102), and an entry may read some. The REPL hides these warnings, but they count
-   * towards the checker's cap on diagnostics (see `extend`).
-   */
-  unusedLets: A.LetStmt[];
-  /** The whole check's other diagnostics, the current network's missing `input` aside. */
-  otherDiagnostics: number;
   /** The offset of the current `network { }`'s closing brace, when it is declared in the document. */
   brace: number | undefined;
 }
@@ -386,25 +379,10 @@ export class ReplSession {
     const { checkpoint } = extendNetwork(previous.checkpoint, statements, reporter);
     const found = reporter.finish().filter((d) => d.code !== catalogue.missingInput.code);
     if (!checkpoint || found.length > 0) return undefined;
-    // Past MAX_DIAGNOSTICS diagnostics a whole check keeps the first ones and adds a DS5003
-    // error, which rejects the entry: so count what it would report, exactly. The entry adds no
-    // diagnostic of its own (`found`), and it leaves every other body, and what the current body's
-    // earlier statements read, as they were; so the whole check's diagnostics are the others, the
-    // warnings about the network's unread `let`s, and the missing input. Which of the earlier
-    // unread `let`s the entry reads, and which of its own `let`s nothing reads, is the checker's
-    // own answer for a body of those `let`s followed by the entry (an earlier `let` the entry
-    // names again is DS2016, in `found`). The warnings are collected as they come: a reporter
-    // would take two entries' `let`s, each at its own entry's offset 4, for one. A warning not
-    // matched to its `let` stays in `otherDiagnostics`, so the count is never below the whole
-    // check's. At most MAX_DIAGNOSTICS `let`s stay unread while the session is accepted.
-    const body = [...previous.unusedLets, ...statements];
-    const unusedWarnings: Diagnostic[] = [];
-    const collect = new Reporter().mapped((d) => void unusedWarnings.push(d));
-    reportUnusedLets({ ...parsed.program, items: body }, collect);
-    const missingInput = checkpoint.inputSeen ? 0 : 1;
-    if (previous.otherDiagnostics + unusedWarnings.length + missingInput > MAX_DIAGNOSTICS) {
-      return undefined;
-    }
+    // The entry adds no diagnostic of its own (`found`) and leaves the rest of the document as
+    // it was, so a whole check reports what the last one did, the missing input aside: the one
+    // diagnostic it would add, a `let` that nothing reads yet, the REPL's checks leave out (see
+    // `checkDocument`), and the cap on diagnostics counts the same ones as before.
     const added = checkpoint.shared.layers.slice(previous.checkpoint.length, checkpoint.length);
     const totals = { ...(previous.totals ?? { macs: 0, params: 0 }) };
     for (const layer of added) {
@@ -421,7 +399,6 @@ export class ReplSession {
       checkpoint,
       totals: checkpoint.complete ? totals : undefined,
       tokens,
-      unusedLets: unreadLets(body, unusedWarnings),
       brace,
     };
   }
@@ -433,16 +410,14 @@ export class ReplSession {
 
   /**
    * The diagnostics of a check, rendered where their lines were written. Warnings that were
-   * already there before the change are not repeated, and an unused `let` is not one here: the
-   * line that reads it has not been typed yet.
+   * already there before the change are not repeated, and a network without input is not a
+   * problem here (see `hasBlockingErrors`).
    */
   private render(document: SessionDocument, checked: Checked, previous?: State): string {
     const transcript = this.transcript.source;
     const relocate = (c: Checked, d: SessionDocument) =>
       c.diagnostics
-        .filter(
-          (x) => x.code !== catalogue.missingInput.code && x.code !== catalogue.unusedValue.code,
-        )
+        .filter((x) => x.code !== catalogue.missingInput.code)
         .map((x) => (c.source ? d.relocate(x, c.source, transcript) : x));
     const key = (d: Diagnostic) => `${d.code} ${d.span.source.path}:${d.span.start} ${d.message}`;
     const seen = new Set(
@@ -488,7 +463,7 @@ export class ReplSession {
     if (text === undefined) return failure(`cannot read ${file}`);
     const document = SessionDocument.fromFile(file, text);
     const { text: checkedText } = document;
-    const result = checkText(checkedText, document.path, { overrides: new Map() });
+    const result = checkDocument(checkedText, document.path, { overrides: new Map() });
     const network = result.program.entryNetworks[result.program.entryNetworks.length - 1];
     const { checked } = checkedAs(result, network, checkedText);
     const problems = this.render(document, checked);
@@ -683,7 +658,30 @@ function check(
   overrides: ReadonlyMap<string, Value>,
 ): WholeCheck {
   const { text } = document;
-  return checkedAs(checkText(text, document.path, { network, overrides }), network, text);
+  return checkedAs(checkDocument(text, document.path, { network, overrides }), network, text);
+}
+
+/**
+ * Checks the session's text as `checkText` does, less the warnings about `let`s that nothing
+ * reads (DS4102): in a session the line that reads a `let` has not been typed yet. They are left
+ * out before the networks are checked, so they do not count towards the cap on diagnostics: a
+ * session of unread `let`s would otherwise push an entry's own error past it, and show only a
+ * DS5003 that points at an earlier `let`.
+ */
+function checkDocument(text: string, path: string, options: CheckOptions): CheckResult {
+  const host = {
+    readFile: (p: string) => (p === resolve(path) ? text : fileSystemHost.readFile(p)),
+  };
+  const loaded = loadFile(path, host);
+  // Declarations checked with DS4102 have no other warning (nor any error, which stops the
+  // check for unread `let`s), so a DS5003 warning among them counts DS4102s alone.
+  const unread = (d: Diagnostic) =>
+    d.code === catalogue.unusedValue.code ||
+    (d.code === catalogue.tooManyDiagnostics.code && d.severity === "warning");
+  return checkProgram(
+    { ...loaded, diagnostics: loaded.diagnostics.filter((d) => !unread(d)) },
+    options,
+  );
 }
 
 /**
@@ -703,9 +701,6 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     (i): i is A.NetworkDecl => i.kind === "network" && i.name.text === network,
   );
   const brace = decl ? decl.body.span.end - 1 : -1;
-  const source = network === undefined ? undefined : result.program.networks.get(network);
-  const unusedLets = unreadLets(source?.statements ?? [], result.diagnostics);
-  const missingInput = result.diagnostics.filter((d) => d.code === catalogue.missingInput.code);
   const checked: Checked = {
     program: result.program,
     diagnostics: result.diagnostics,
@@ -713,19 +708,9 @@ function checkedAs(result: CheckResult, network: string | undefined, text: strin
     checkpoint: network === undefined ? undefined : result.checkpoints.get(network),
     totals: summary && { macs: summary.totals.macs, params: summary.totals.params },
     tokens: lex(text).tokens.length,
-    unusedLets,
-    otherDiagnostics: result.diagnostics.length - unusedLets.length - missingInput.length,
     brace: text[brace] === "}" ? brace : undefined,
   };
   return { checked, summary };
-}
-
-/** The `let`s among `statements` that `diagnostics` warn nothing reads. */
-function unreadLets(statements: readonly A.Statement[], diagnostics: readonly Diagnostic[]) {
-  const warned = new Set(
-    diagnostics.filter((d) => d.code === catalogue.unusedValue.code).map((d) => d.span),
-  );
-  return statements.filter((s): s is A.LetStmt => s.kind === "let" && warned.has(s.name.span));
 }
 
 /** A REPL entry parsed alone: its offsets are its own, its lines the document's. */

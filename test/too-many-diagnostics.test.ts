@@ -1,0 +1,134 @@
+/**
+ * DS5003, the diagnostic that counts what the cap of MAX_DIAGNOSTICS dropped: an error when any
+ * dropped diagnostic was one, a warning when all were warnings, so warnings alone never fail.
+ * Rows as in diagnostics.test.ts, with the severity: unread `let`s (DS4102) are warnings, and
+ * are reported from the end of their body, so the last one kept is the second `let`.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
+import { MAX_DIAGNOSTICS } from "../src/diagnostics/reporter.js";
+import { ReplSession } from "../src/repl/session.js";
+import { checkSources, cli } from "./helpers.js";
+
+/** `input 8x8x3`, then `count` `let`s that nothing reads, from line 2. */
+const unreadLets = (count: number) =>
+  "input 8x8x3\n" + Array.from({ length: count }, (_, k) => `let u${k} = 8\n`).join("");
+
+interface Case {
+  name: string;
+  source: string;
+  code: string;
+  line: number;
+  column: number;
+  severity: "error" | "warning";
+  message: string;
+}
+
+const cases: Case[] = [
+  {
+    name: "101 unread lets",
+    source: unreadLets(101),
+    code: "DS5003",
+    line: 3,
+    column: 5,
+    severity: "warning",
+    message: "too many problems: 1 more warning not shown",
+  },
+  {
+    // The checker finishes the file's declarations, then the networks: a count carried over
+    // from the first reporter to the second is kept, not counted as one diagnostic.
+    name: "105 unread lets",
+    source: unreadLets(105),
+    code: "DS5003",
+    line: 7,
+    column: 5,
+    severity: "warning",
+    message: "too many problems: 5 more warnings not shown",
+  },
+  {
+    name: "100 unread lets, then an unknown layer",
+    source: unreadLets(100) + "foo\n",
+    code: "DS5003",
+    line: 2,
+    column: 5,
+    severity: "error",
+    message: "too many problems: 1 more error not shown",
+  },
+  {
+    name: "101 unread lets, then an unknown layer",
+    source: unreadLets(101) + "foo\n",
+    code: "DS5003",
+    line: 3,
+    column: 5,
+    severity: "error",
+    message: "too many problems: 1 more error and 1 more warning not shown",
+  },
+  {
+    name: "101 unknown layers",
+    source: "input 8x8x3\n" + "foo\n".repeat(101),
+    code: "DS5003",
+    line: 101,
+    column: 1,
+    severity: "error",
+    message: "too many problems: 1 more error not shown",
+  },
+];
+
+describe("DS5003, past the cap on diagnostics", () => {
+  it.each(cases)("$name → $code ($severity) at $line:$column", (c) => {
+    const diagnostics = checkSources(c.source).diagnostics.map(diagnosticToJson);
+    expect(diagnostics.length).toBe(MAX_DIAGNOSTICS + 1);
+    const last = diagnostics[diagnostics.length - 1];
+    expect(last).toMatchObject({
+      code: c.code,
+      line: c.line,
+      column: c.column,
+      severity: c.severity,
+      message: c.message,
+    });
+  });
+
+  it("lets `dsnet check` pass a file whose only problems are warnings", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-ds5003-"));
+    const warnings = join(dir, "warnings.dsnet");
+    const withError = join(dir, "error.dsnet");
+    writeFileSync(warnings, unreadLets(101));
+    writeFileSync(withError, unreadLets(100) + "foo\n");
+
+    const text = await cli("check", warnings);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain("warning DS5003: too many problems: 1 more warning not shown");
+    const json = await cli("check", "--json", warnings);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).diagnostics.at(-1)).toMatchObject({
+      code: "DS5003",
+      severity: "warning",
+    });
+
+    const failing = await cli("check", withError);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain("error DS5003: too many problems: 1 more error not shown");
+  });
+
+  it("lets the REPL keep the 101st unread let, without a whole check", async () => {
+    const session = new ReplSession();
+    for (const line of unreadLets(100).trimEnd().split("\n")) {
+      expect((await session.handleLine(line)).failed).toBe(false);
+    }
+    const checks = session.wholeChecks;
+    expect(await session.handleLine("let u100 = 8")).toMatchObject({
+      failed: false,
+      messages: "",
+    });
+    expect(session.wholeChecks).toBe(checks);
+    // The REPL's checks leave unread `let`s out, so they do not push an entry's own error past
+    // the cap: `pw 0` is told its error, not a DS5003 at an earlier `let`.
+    const rejected = await session.handleLine("pw 0");
+    expect(rejected.failed).toBe(true);
+    expect(rejected.messages).toMatch(/^<repl>:103:\d+: error DS4003/);
+    expect(rejected.messages).not.toContain("DS5003");
+  });
+});
