@@ -28,11 +28,37 @@ describe("the IR after each pass", () => {
   for (const [name, file] of [
     ["tiny", "test/golden/ts/tiny.dsnet"],
     ["seed_block", "examples/seed_block.dsnet"],
+    ["normalize_separable", "test/fixtures/normalize_separable/model.dsnet"],
+    ["normalize_scale_shift", "test/fixtures/normalize_scale_shift/model.dsnet"],
   ]) {
     it(`for ${file} matches test/golden/ir/${name}`, () => {
       expectGoldenFolder(`test/golden/ir/${name}`, passGoldens(file));
     });
   }
+
+  it.each([
+    // (x - mean) / std = x * (1 / std) + (-mean / std), per channel
+    [
+      "normalize_separable",
+      [1 / 0.229, 1 / 0.224, 1 / 0.225],
+      [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225],
+    ],
+    // one scale and shift, for each of the 3 channels
+    ["normalize_scale_shift", [2, 2, 2], [-1, -1, -1]],
+  ])("lowers %s to an affine node of its constants, kept by every pass", (name, scale, shift) => {
+    const network = checkFile(`test/fixtures/${name}/model.dsnet`).networks[0];
+    const graph = compileGraph(
+      network,
+      initialWeights(network).map((t) => t.data),
+      { target: "wgsl" },
+    );
+    const affine = graph.nodes[1];
+    expect([affine.op, affine.layers, affine.inputs]).toEqual(["affine", ["normalize1"], [0]]);
+    if (affine.op !== "affine") return;
+    expect(affine.tensors).toBeUndefined();
+    expect(Array.from(affine.scale)).toEqual(scale.map(Math.fround));
+    expect(Array.from(affine.shift)).toEqual(shift.map(Math.fround));
+  });
 
   it("records what each node absorbed: batch norms with their eps, activations", () => {
     const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];

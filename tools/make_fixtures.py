@@ -4,8 +4,12 @@ Regenerate test/fixtures/ (every fixture folder is deleted and written again) wi
 
     /usr/bin/python3 tools/make_fixtures.py
 
-from the repository root (any working directory works; paths are taken from this file). It
-needs PyTorch (written against 1.13, CPU), torchvision 0.14 and numpy. The output is
+from the repository root (any working directory works; paths are taken from this file), or
+write only some fixtures, leaving every other folder as it is, with
+
+    /usr/bin/python3 tools/make_fixtures.py normalize_separable normalize_scale_shift
+
+It needs PyTorch (written against 1.13, CPU), torchvision 0.14 and numpy. The output is
 deterministic: every fixture seeds torch and numpy from its own name.
 
 Each fixture is a folder test/fixtures/<name>/ with
@@ -27,8 +31,9 @@ The expected output is computed in float64: the float32 weights and input are co
 double and the double model is run in eval mode.
 
 Models: every network is built here in PyTorch independently of dsnet (nothing is parsed
-from the .dsnet text): separable_block, random_separable and the padding cases from a
-small layer list that mirrors the .dsnet file line by line, mobilenet_v1 and mobilenet_v2
+from the .dsnet text): separable_block, random_separable, the padding cases and the
+normalize cases (whose (x - mean) / std or x * scale + shift is computed here, in float64)
+from a small layer list that mirrors the .dsnet file line by line, mobilenet_v1 and mobilenet_v2
 as ordinary PyTorch MobileNet classes (torchvision-style for V2), and the graph networks
 mobilenet_v3_small, efficientnet_b0 and shufflenet_v2 with torchvision's own classes (their
 Linear layers redrawn with PyTorch's default init, since torchvision zeroes the biases) and
@@ -699,6 +704,90 @@ def check_random_separable(model, x, y) -> str:
     return f"hwc-flatten differs by {diff:.3g}"
 
 
+# --- normalize: the input scaling, written out in PyTorch -------------------------------------
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)  # torchvision's, for 0..1 pixels
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+class Normalize(nn.Module):
+    """(x - mean) / std per channel, in the input's dtype (float64 for the reference). The
+    constants are plain floats, not buffers, so they are not written as tensors: dsnet's
+    `normalize` has none."""
+
+    def __init__(self, mean: Sequence[float], std: Sequence[float]):
+        super().__init__()
+        self.mean, self.std = tuple(mean), tuple(std)
+
+    def forward(self, x):
+        mean = torch.tensor(self.mean, dtype=x.dtype).view(1, -1, 1, 1)
+        std = torch.tensor(self.std, dtype=x.dtype).view(1, -1, 1, 1)
+        return (x - mean) / std
+
+
+class ScaleShift(nn.Module):
+    """x * scale + shift, one value for every channel."""
+
+    def __init__(self, scale: float, shift: float):
+        super().__init__()
+        self.scale, self.shift = scale, shift
+
+    def forward(self, x):
+        return x * self.scale + self.shift
+
+
+NORMALIZE_SEPARABLE = """\
+# Per-channel input normalisation (torchvision's ImageNet mean and std) before a separable
+# block whose depthwise 3x3 zero-pads the normalised map, not the raw pixels.
+input 8x8x3
+normalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]
+dw 3x3 -> bn -> relu -> pw 4 -> bn -> relu
+"""
+
+
+def normalize_separable() -> nn.Module:
+    return Net([Normalize(IMAGENET_MEAN, IMAGENET_STD), DW(3, 3), BN(3), Act("relu"), PW(3, 4),
+                BN(4), Act("relu")])  # fmt: skip
+
+
+NORMALIZE_SCALE_SHIFT = """\
+# One scale and shift for every channel (MobileNet in TensorFlow: x * 2 - 1), then the
+# MobileNetV1 stem: a strided 3x3 conv and a separable block.
+input 9x9x3
+normalize scale=2 shift=-1
+conv 3x3 8 s2 -> bn -> relu6
+dw 3x3 -> bn -> relu6 -> pw 8 -> bn -> relu6
+"""
+
+
+def normalize_scale_shift() -> nn.Module:
+    return Net([ScaleShift(2.0, -1.0), Conv(3, 8, 3, s=2), BN(8), Act("relu6"), DW(8, 3), BN(8),
+                Act("relu6"), PW(8, 8), BN(8), Act("relu6")])  # fmt: skip
+
+
+def check_normalize(model, x, y) -> str:
+    """The output must tell the normalisation apart from the likely mistakes: leaving it out,
+    applying it to the first convolution's zero padding too (folding it into that
+    convolution's weights), and, per channel, the constants in the reverse channel order."""
+    first, conv, rest = model.layers[0], model.layers[1], model.layers[2:]
+    t, b, l, r = pads_for(conv.pad_spec, x, conv.kernel_size, conv.stride, conv.dilation)
+    wrong = {
+        "none": model.layers[1:](x),
+        "folded": rest(
+            F.conv2d(first(F.pad(x, (l, r, t, b))), conv.weight, conv.bias, conv.stride, 0,
+                     conv.dilation, conv.groups)
+        ),
+    }  # fmt: skip
+    if isinstance(first, Normalize):
+        wrong["reversed"] = model.layers[1:](Normalize(first.mean[::-1], first.std[::-1])(x))
+    notes = []
+    for what, z in wrong.items():
+        diff = (z - y).abs().max().item()
+        assert diff > 1e-3 * max(1.0, y.abs().max().item()), (what, diff)
+        notes.append(f"{what} differs by {diff:.3g}")
+    return ", ".join(notes)
+
+
 def mobilenet_v1() -> nn.Module:
     return MobileNetV1(alpha=0.25, classes=10)
 
@@ -974,6 +1063,26 @@ def fixtures() -> list[Fixture]:
             note="every layer kind, activation and padding rule in one network",
         ),
         Fixture(
+            "normalize_separable",
+            normalize_separable,
+            (8, 8, 3),
+            batch=2,
+            dist="uniform",
+            dsnet=NORMALIZE_SEPARABLE,
+            check=check_normalize,
+            note="normalize ImageNet mean/std -> dw 3x3 -> bn -> relu -> pw 4 -> bn -> relu",
+        ),
+        Fixture(
+            "normalize_scale_shift",
+            normalize_scale_shift,
+            (9, 9, 3),
+            batch=2,
+            dist="uniform",
+            dsnet=NORMALIZE_SCALE_SHIFT,
+            check=check_normalize,
+            note="normalize scale=2 shift=-1 -> conv 3x3 8 s2 -> dw 3x3 -> pw 8",
+        ),
+        Fixture(
             "mobilenet_v1",
             mobilenet_v1,
             (96, 96, 3),
@@ -1172,10 +1281,16 @@ def main(argv: list[str]) -> int:
     torch.set_num_threads(1)  # the same summation order on every machine
     FIXTURES.mkdir(parents=True, exist_ok=True)
     wanted = fixtures()
+    if argv:  # only the named fixtures, leaving every other folder as it is
+        unknown = sorted(set(argv) - {fx.name for fx in wanted})
+        if unknown:
+            print(f"no such fixture: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        wanted = [fx for fx in wanted if fx.name in argv]
     names = {fx.name for fx in wanted}
     # regenerate entirely: remove every fixture folder (one with a params.json) and ours
     for d in sorted(FIXTURES.iterdir()):
-        if d.is_dir() and (d.name in names or (d / "params.json").exists()):
+        if d.is_dir() and (d.name in names or (not argv and (d / "params.json").exists())):
             shutil.rmtree(d)
     total = 0
     print(f"{'fixture':40} {'tensors':>7} {'params':>7} {'input':>16} {'output':>14} "
