@@ -230,6 +230,83 @@ describe.each(BUILDS)("%s: depthwise kernels against a float64 loop", (_, base64
   });
 });
 
+/**
+ * A case's data with special values among the random ones (zeros of both signs, infinities,
+ * NaN, subnormals, the largest floats), and a -0 among the biases now and then.
+ */
+function specialInputs(c: Case, seed: number): Inputs {
+  const random = new Random(seed);
+  const specials = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3e38];
+  const value = (scale: number) =>
+    random.next() < 0.03
+      ? specials[Math.floor(random.next() * specials.length)]
+      : random.uniform(-scale, scale);
+  return {
+    x: Float32Array.from({ length: c.n * c.h * c.w * c.c }, () => value(2)),
+    weight: Float32Array.from({ length: c.c * 9 }, () => value(1)),
+    bias: Float32Array.from({ length: c.c }, () => (random.next() < 0.05 ? -0 : value(1))),
+  };
+}
+
+/** Channels [from, from + count) of NHWC data with `channels` channels. */
+function channelSlice(data: Float32Array, channels: number, from: number, count: number) {
+  const pixels = data.length / channels;
+  const out = new Float32Array(pixels * count);
+  for (let p = 0; p < pixels; p++) {
+    out.set(data.subarray(p * channels + from, p * channels + from + count), p * count);
+  }
+  return out;
+}
+
+// depthwise3x3 takes lines of sixteen channels by another path than groups of four: its pairs
+// of outputs, at the borders too. Four channels of a case on their own go the four-channel
+// way; every path must give the same bits, NaN's and -0's included.
+it("depthwise3x3's lines of sixteen channels give bit for bit what four channels alone give", () => {
+  fc.assert(
+    fc.property(
+      fc
+        .record({
+          n: fc.integer({ min: 1, max: 2 }),
+          h: fc.integer({ min: 1, max: 9 }),
+          w: fc.integer({ min: 1, max: 17 }),
+          c: fc.constantFrom(16, 32, 36, 48),
+          k: fc.constant(3),
+          stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          dilation: fc.constant<[number, number]>([1, 1]),
+          pad: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: 2 }))),
+          act: fc.integer({ min: 0, max: 2 }),
+        })
+        .filter((c) => outputSize(c).every((s) => s >= 1)),
+      fc.nat(1000),
+      (given, seed) => {
+        const c = { ...given, pad: given.pad as Case["pad"] };
+        const data = specialInputs(c, seed);
+        const [oh, ow] = outputSize(c);
+        const whole = run("depthwise3x3", c, data, [[0, oh]]);
+        for (let from = 0; from < c.c; from += 4) {
+          const four = { ...c, c: 4 };
+          const alone = run(
+            "depthwise3x3",
+            four,
+            {
+              x: channelSlice(data.x, c.c, from, 4),
+              weight: data.weight.slice(from * 9, (from + 4) * 9),
+              bias: data.bias.slice(from, from + 4),
+            },
+            [[0, oh]],
+          ).subarray(0, c.n * oh * ow * 4);
+          const got = channelSlice(whole.subarray(0, c.n * oh * ow * c.c), c.c, from, 4);
+          const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+          expect(bits(got), `${JSON.stringify(c)} channels ${from}..${from + 3}`).toEqual(
+            bits(alone),
+          );
+        }
+      },
+    ),
+    { numRuns: runs(300) },
+  );
+});
+
 describe("the depthwise kernels' output-row range", () => {
   for (const k of [3, 5, 2]) {
     it(`${kernelOf(k)}: rows [oy0, oy1) and nothing else; a split equals the whole`, () => {
