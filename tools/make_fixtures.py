@@ -14,18 +14,22 @@ deterministic: every fixture seeds torch and numpy from its own name.
 
 Each fixture is a folder test/fixtures/<name>/ with
 
-    model.dsnet          the network (absent when params.json points into examples/)
+    model.dsnet          the network (absent when params.json points into examples/);
+                          shufflenet_v2's is shufflenet_v2_small.dsnet instead, a small
+                          network made of examples/shufflenet_v2.dsnet's blocks
     params.json          {"file": .dsnet path relative to the repository root,
                           "network": network name, "set": {"alpha": "0.25", ...}}
-                          ("set" holds strings, as given to --set)
+                          ("set" holds strings, as given to --set; the graph networks' set
+                          is written on one line, as in the files first written by hand)
     weights.safetensors  F32 tensors under their PyTorch state_dict names; the header's
                           __metadata__ is {"order": JSON list of those names in the order
                           dsnet's layers consume them (dsnet's expectedTensors order)}
     input.npy            <f4, NHWC [N, H, W, C]
     expected.npy         <f8, NHWC [N, h, w, c] (a 1x1xC output is [N, 1, 1, C])
-    model.txt            for the graph networks, whose .dsnet is not written yet: the exact
-                          configuration, every layer with its output shape, every tensor;
-                          such a folder has no params.json until its Fixture names a file
+    model.txt            for the graph networks: the exact configuration, every layer with
+                          its output shape, every tensor; a folder whose Fixture names no
+                          .dsnet file (no dsnet, no file) has no params.json, so the tests
+                          do not pick it up
 
 The expected output is computed in float64: the float32 weights and input are converted to
 double and the double model is run in eval mode.
@@ -615,14 +619,16 @@ class Fixture:
     input_hwc: tuple[int, int, int]
     batch: int = 2
     dist: str = "uniform"  # "uniform": U(-1, 1); "normal": N(0, 1)
-    dsnet: str | None = None  # model.dsnet text; None when file points into examples/
+    dsnet: str | None = None  # the .dsnet text (model.dsnet); None when file points elsewhere
+    dsnet_name: str = "model.dsnet"  # the file dsnet is written to, in the fixture's folder
     file: str | None = None
     network: str = "main"
     set: dict[str, str] = field(default_factory=dict)
+    set_on_one_line: bool = False  # params.json's "set" as { "k": "v", ... } on one line
     check: Callable[[nn.Module, torch.Tensor, torch.Tensor], str] | None = None
     note: str = ""
-    # model.txt: the exact configuration, for a network whose .dsnet is not written yet. With
-    # neither dsnet nor file there is no params.json, so the tests do not pick the folder up.
+    # model.txt: the exact configuration of a graph network. With neither dsnet nor file
+    # there is no params.json, so the tests do not pick the folder up.
     config: str | None = None
 
 
@@ -837,6 +843,26 @@ def efficientnet_b0() -> nn.Module:
 
 def shufflenet_v2() -> nn.Module:
     return shufflenetv2.ShuffleNetV2([2, 3, 2], [16, 32, 64, 128, 256], num_classes=10)
+
+
+# The .dsnet of the shufflenet_v2 fixture: examples/shufflenet_v2.dsnet's blocks with the
+# channel table and unit counts of shufflenet_v2() above (examples/ has no such network).
+SHUFFLENET_V2_SMALL = """\
+# torchvision's ShuffleNetV2([2, 3, 2], [16, 32, 64, 128, 256], num_classes=10): the blocks of
+# examples/shufflenet_v2.dsnet with a smaller channel table and fewer units, for the fixture.
+import "../../../examples/shufflenet_v2.dsnet"
+
+network shufflenet_v2_small(res = 48, classes = 10) {
+  input res x res x 3
+  conv1: conv 3x3 16 s2 -> bn -> relu
+  maxpool 3x3 s2 pad=1
+  stage2: stage(32, 2)
+  stage3: stage(64, 3)
+  stage4: stage(128, 2)
+  conv5: pw 256 -> bn -> relu
+  gap -> fc classes
+}
+"""
 
 
 def ghostnet() -> nn.Module:
@@ -1105,17 +1131,26 @@ def fixtures() -> list[Fixture]:
             note="MobileNetV2, alpha 0.35, 64x64, 10 classes",
         ),
     ]
-    for name, build, config, note in [
+    small = {"res": "48", "classes": "10"}
+    for name, build, config, network, note in [
         ("mobilenet_v3_small", mobilenet_v3_small, MOBILENET_V3_SMALL,
+         dict(file="examples/mobilenet_v3.dsnet", network="mobilenet_v3_small",
+              set={"alpha": "0.4", **small, "reduced_tail": "true"}),
          "MobileNetV3-Small, width 0.4, reduced tail, 48x48, 10 classes"),
         ("efficientnet_b0", efficientnet_b0, EFFICIENTNET_B0,
+         dict(file="examples/efficientnet.dsnet", network="efficientnet",
+              set={"width": "0.2", "depth": "0.5", **small}),
          "EfficientNet-B0, width 0.2, depth 0.5, 48x48, 10 classes"),
         ("shufflenet_v2", shufflenet_v2, SHUFFLENET_V2,
+         dict(dsnet=SHUFFLENET_V2_SMALL, dsnet_name="shufflenet_v2_small.dsnet",
+              network="shufflenet_v2_small"),
          "ShuffleNetV2, repeats 2 3 2, channels 16 32 64 128 256, 48x48, 10 classes"),
-        ("ghostnet", ghostnet, GHOSTNET, "GhostNet, width 0.1, 48x48, 10 classes"),
+        ("ghostnet", ghostnet, GHOSTNET,
+         dict(file="examples/ghostnet.dsnet", network="ghostnet", set={"width": "0.1", **small}),
+         "GhostNet, width 0.1, 48x48, 10 classes"),
     ]:  # fmt: skip
         out.append(Fixture(name, build, (48, 48, 3), batch=2, dist="normal", config=config,
-                           note=note))  # fmt: skip
+                           set_on_one_line=True, note=note, **network))  # fmt: skip
     for name, (h, w, c), batch, text, make in PADDING_CASES:
         out.append(
             Fixture(
@@ -1202,6 +1237,17 @@ norm's running statistics.
 """
 
 
+def params_json(fx: Fixture, file: str) -> str:
+    params = {"file": file, "network": fx.network, "set": fx.set}
+    if not fx.set_on_one_line or not fx.set:
+        return json.dumps(params, indent=2) + "\n"
+    pairs = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in fx.set.items())
+    head = json.dumps({k: params[k] for k in ("file", "network")}, indent=2)[:-2]
+    text = f'{head},\n  "set": {{ {pairs} }}\n}}\n'
+    assert json.loads(text) == params
+    return text
+
+
 def generate(fx: Fixture) -> dict:
     seed = seed_of(fx.name)
     torch.manual_seed(seed)
@@ -1238,13 +1284,12 @@ def generate(fx: Fixture) -> dict:
     folder = FIXTURES / fx.name
     folder.mkdir(parents=True)
     if fx.dsnet is not None:
-        (folder / "model.dsnet").write_text(fx.dsnet)
-        file = f"test/fixtures/{fx.name}/model.dsnet"
+        (folder / fx.dsnet_name).write_text(fx.dsnet)
+        file = f"test/fixtures/{fx.name}/{fx.dsnet_name}"
     else:
         file = fx.file
     if file is not None:
-        params = {"file": file, "network": fx.network, "set": fx.set}
-        (folder / "params.json").write_text(json.dumps(params, indent=2) + "\n")
+        (folder / "params.json").write_text(params_json(fx, file))
     else:
         assert fx.config is not None, f"{fx.name}: no network and no model.txt"
     if fx.config is not None:
