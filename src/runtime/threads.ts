@@ -13,6 +13,18 @@
  * spin a little and then Atomics.wait on that counter, do theirs and count themselves done. A
  * browser's main thread may not Atomics.wait, so there it only spins.
  *
+ * A worker can stop from outside (terminate() by someone else, an uncaught exception, exit), and
+ * then never counts itself done. The main thread, blocked in its join, sees no 'exit' event (they
+ * wait for its event loop), so the join waits in slices and, after a slice with no progress,
+ * looks for a stopped worker in what it can read at once: a word the worker's own exit path
+ * writes (uncaught exception, process.exit: with its exit code) and, in Node, the worker's event
+ * loop times, which Node reads under the worker's lock and reports as -1 once it has stopped
+ * (node_worker.cc, Worker::LoopIdleTime: the only sign of a terminate()); a browser's main
+ * thread, which spins, reads the word now and then. A step that ends in time never looks. Then
+ * the step throws, the pool is broken, and every later step throws the same: a worker that was
+ * killed or ran out of memory would only be killed again by a restart, which could not save the
+ * pass under way anyway (workers start asynchronously).
+ *
  * Workers are made from text (a Blob URL in browsers, `eval` in Node's worker_threads), so that
  * a generated module, which imports nothing, needs no second file and no bundler: the text is
  * the loop below and `runShare`, taken from this very function by toString.
@@ -50,7 +62,10 @@ export interface KernelThreads {
   readonly threads: number;
   /** Resolves once the workers are running: until then `run` declines and one thread works. */
   readonly ready: Promise<void>;
-  /** Runs shared step `step` on every thread; false when the threads cannot (one thread, closed). */
+  /**
+   * Runs shared step `step` on every thread; false when the threads cannot (one thread, closed).
+   * Throws, this step and every later one, once a worker has stopped while the pool ran.
+   */
   run(step: number): boolean;
   /** Ends the workers; the model goes on on one thread. */
   close(): void;
@@ -111,8 +126,22 @@ interface ThreadWorker {
   terminate(): unknown;
 }
 
-/** A worker running `source`; `started` is called once when it says it is running. */
-function spawnWorker(source: string, started: (ok: boolean) => void): ThreadWorker {
+/** What a worker's events tell the pool: each is called at most once. */
+interface WorkerEvents {
+  /** Whether it started running. */
+  started(ok: boolean): void;
+  /** It stopped after it had started: its exit code where there is one, and what it threw. */
+  stopped(code: number | undefined, thrown: unknown): void;
+}
+
+/** A worker, and whether it has stopped as far as can be read now, without events. */
+interface SpawnedWorker {
+  worker: ThreadWorker;
+  hasStopped(): boolean;
+}
+
+/** A worker running `source`, which says once it is running. */
+function spawnWorker(source: string, events: WorkerEvents): SpawnedWorker {
   const g = globalThis as unknown as {
     process: { getBuiltinModule(name: string): { Worker: new (...a: unknown[]) => NodeWorker } };
     Worker: new (url: string) => WebWorker;
@@ -123,33 +152,63 @@ function spawnWorker(source: string, started: (ok: boolean) => void): ThreadWork
     const worker = new (g.process.getBuiltinModule("node:worker_threads").Worker)(source, {
       eval: true,
     });
+    let running = false;
+    let thrown: unknown;
     // Held until it runs (someone may be awaiting `ready`), then not: a forgotten model must
     // not keep Node alive.
     worker.once("message", () => {
+      running = true;
       worker.unref();
-      started(true);
+      events.started(true);
     });
-    worker.once("error", () => started(false));
-    return worker;
+    // Listened to for the worker's whole life: an 'error' event nobody listens to is thrown on
+    // the main thread. 'exit' follows it.
+    worker.on("error", (error) => (thrown = error));
+    worker.once("exit", (code) =>
+      running ? events.stopped(code as number, thrown) : events.started(false),
+    );
+    const hasStopped = () => {
+      // Node's loop figures for a worker: idle -1 once it has stopped; all zeros once its 'exit'
+      // was seen, or where it stopped before they were first read.
+      const { idle, active } = worker.performance.eventLoopUtilization();
+      return idle < 0 || active <= 0;
+    };
+    return { worker, hasStopped };
   }
   const url = g.URL.createObjectURL(new g.Blob([source], { type: "text/javascript" }));
   const worker = new g.Worker(url);
-  worker.onmessage = worker.onerror = (event: { data?: unknown }) => {
+  let running = false;
+  worker.onmessage = () => {
+    worker.onmessage = null;
+    running = true;
+    g.URL.revokeObjectURL(url);
+    events.started(true);
+  };
+  // A Web Worker lives on after an uncaught exception, but its loop (the handler that threw)
+  // does not. One the browser itself ends tells nothing: a page has no exit event, no figures.
+  worker.onerror = (event: { message?: string }) => {
+    if (running) {
+      worker.onerror = null;
+      events.stopped(undefined, event.message);
+      return;
+    }
     worker.onmessage = worker.onerror = null;
     g.URL.revokeObjectURL(url);
-    started(event.data === "running");
+    events.started(false);
   };
-  return worker;
+  return { worker, hasStopped: () => false };
 }
 
 interface NodeWorker extends ThreadWorker {
-  once(event: string, listener: () => void): void;
+  on(event: string, listener: (value: unknown) => void): void;
+  once(event: string, listener: (value: unknown) => void): void;
   unref(): void;
+  performance: { eventLoopUtilization(): { idle: number; active: number } };
 }
 
 interface WebWorker extends ThreadWorker {
-  onmessage: ((event: { data?: unknown }) => void) | null;
-  onerror: ((event: { data?: unknown }) => void) | null;
+  onmessage: (() => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
 }
 
 /** The control block's Int32s: the step counter, the step, workers done, workers running. */
@@ -159,11 +218,21 @@ const DONE = 2;
 const RUNNING = 3;
 /** Set by a worker whose share of a step threw. */
 const FAILED = 5;
+/**
+ * Set by a worker as it stops on its own: 1 + its exit code in Node, -1 in a browser (no code).
+ * (Int32 7 is only ever waited on, in the main thread's test of whether it may wait.)
+ */
+const STOPPED = 6;
 /** From here, one Int32 per thread: how many of its own chunks of the step have been claimed. */
 const CLAIMS = 8;
 
 /** Polls of the control block before a thread sleeps on it (a few microseconds). */
 const SPINS = 2000;
+/**
+ * How long the main thread sleeps in its join before it looks for a stopped worker: longer than
+ * most shared steps take, short enough that a pass with a dead worker fails promptly.
+ */
+const JOIN_SLICE_MS = 50;
 
 /** What the threads share: the kernels (instantiateKernels' instance) and the steps. */
 export interface KernelThreadsOptions {
@@ -203,6 +272,8 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
     WORKER_LOOP,
   ].join("\n");
   let closed = false;
+  /** Why the threads cannot run any more (a worker stopped): every later step throws it. */
+  let broken: { message: string; cause: unknown } | undefined;
   let pending = workers;
   let resolve = () => {};
   const ready = new Promise<void>((r) => (resolve = r));
@@ -213,14 +284,37 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
     }
     if (--pending === 0 || !ok) resolve();
   };
-  const running: ThreadWorker[] = [];
+  const stopped = (code: number | undefined, cause: unknown) => {
+    // What a worker threw is told after the join found it stopped: it is the cause from then.
+    if (broken) broken.cause ??= cause;
+    if (closed) return;
+    const exit = code === undefined ? "" : ` (exit code ${code})`;
+    broken = {
+      message: `dsnet: a worker thread stopped${exit}: this model cannot run any more; make a new one`,
+      cause,
+    };
+    close();
+  };
+  /** Whether a worker has stopped, from what can be read without events (see the top). */
+  const findStopped = (): boolean => {
+    const word = Atomics.load(control, STOPPED);
+    if (word !== 0) stopped(word > 0 ? word - 1 : undefined, undefined);
+    else if (running.some((r) => r.hasStopped())) stopped(undefined, undefined);
+    return broken !== undefined;
+  };
+  /** What every step throws once the pool is broken. */
+  const brokenError = (): Error => {
+    const { message, cause } = broken!;
+    return new Error(message, cause === undefined ? undefined : { cause });
+  };
+  const running: SpawnedWorker[] = [];
   try {
     for (let i = 1; i <= workers; i++) {
-      const worker = spawnWorker(source, started);
-      running.push(worker);
+      const spawned = spawnWorker(source, { started, stopped });
+      running.push(spawned);
       const init = { module: options.module, memory: options.wasmMemory, control, steps };
       const own = { threads, index: i, scratch: scratch + i * scratchStride };
-      worker.postMessage({ ...init, ...own, spins: SPINS });
+      spawned.worker.postMessage({ ...init, ...own, spins: SPINS });
     }
   } catch {
     // A page's Content-Security-Policy may refuse workers from a blob: URL.
@@ -234,22 +328,25 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
     Atomics.store(control, STEP, -1);
     Atomics.add(control, GO, 1);
     Atomics.notify(control, GO);
-    for (const worker of running) worker.terminate();
+    for (const { worker } of running) worker.terminate();
   }
   return {
     threads,
     ready,
     close,
     run(step: number): boolean {
+      if (broken) throw brokenError();
       if (closed || Atomics.load(control, RUNNING) !== workers) return false;
       Atomics.store(control, DONE, 0);
       for (let t = 0; t < threads; t++) Atomics.store(control, CLAIMS + t, 0);
       Atomics.store(control, STEP, step);
       Atomics.add(control, GO, 1);
       Atomics.notify(control, GO);
-      // Every worker counts itself done even when its share throws, so this wait always ends;
-      // the main thread waits for them before it reports its own failure, so that no worker is
-      // still writing when the next step starts.
+      // Every running worker counts itself done even when its share throws; the main thread
+      // waits for them before it reports its own failure, so that no worker is still writing
+      // when the next step starts. A stopped worker never does: after a slice with no
+      // progress, the join looks for one (the browser's main thread, which only spins, now and
+      // then), and the step throws; the other workers are ended first.
       let failure: { error: unknown } | undefined;
       try {
         runShare(kernels, steps[step]!, threads, scratch, values, claim);
@@ -259,7 +356,11 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
       for (let spin = 0; ; spin++) {
         const done = Atomics.load(control, DONE);
         if (done === workers) break;
-        if (spin > SPINS && canWait) Atomics.wait(control, DONE, done);
+        if (spin <= SPINS) continue;
+        const slept = canWait
+          ? Atomics.wait(control, DONE, done, JOIN_SLICE_MS) === "timed-out"
+          : spin % SPINS === 0;
+        if (slept && findStopped()) throw brokenError();
       }
       if (failure) throw failure.error;
       if (Atomics.load(control, FAILED) !== 0) {
@@ -367,6 +468,10 @@ const WORKER_LOOP = `
     const kernels = new WebAssembly.Instance(init.module, imports).exports;
     const values = [];
     const claim = (total) => claimChunk(control, ${CLAIMS}, threads, index, total);
+    // A worker that stops on its own says so where a main thread blocked in its join reads it.
+    const stopped = (word) => Atomics.compareExchange(control, ${STOPPED}, 0, word);
+    if (port.on) process.on("exit", (code) => stopped(1 + code));
+    else self.addEventListener("error", () => stopped(-1));
     Atomics.add(control, ${RUNNING}, 1);
     port.postMessage("running");
     for (let seen = 0; ; ) {
