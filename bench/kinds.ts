@@ -1,117 +1,280 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { CpuPlan, Step } from "../src/backends/cpu/plan.js";
+import { Random } from "../src/weights/init.js";
 import { TABLE_NETWORKS } from "./cpu.js";
+import { BenchFailure, CURRENT, loadRevision, ROOT, type Library } from "./revision.js";
 import { heading, loadAverage, median } from "./stats.js";
 
 /**
- * `npm run bench -- kinds [--before DIR]`: GFLOP/s by layer type for each network the tables
- * report (MobileNetV1, V2, V3-Large, EfficientNet-B0 at 224, batch 1, one thread), each step
- * timed on its own as `dsnet bench` does, with the kernel build that ran. With `--before DIR`
- * (a checkout of an older dsnet, built), its `dsnet bench` runs too, in rounds alternating with
- * this one's, and the table has both: before and after, measured in the same minutes.
+ * `npm run bench -- kinds [--before REV] [--rounds N]`: GFLOP/s by layer type for each network
+ * the tables report (MobileNetV1, V2, V3-Large, EfficientNet-B0 at 224, batch 1, one thread),
+ * each step of the CPU plan timed on its own (`Step.run`, as `dsnet bench` times them), with
+ * the kernel build that ran.
  *
- * Both sides run as their built command (`node bin/dsnet.js bench`), one process per round, so
- * neither shares an engine with the other: run `npm run build` first, here and in DIR.
+ * With `--before REV`, dsnet as it was at commit REV is loaded into this same process next to
+ * this tree's (revision.ts), and the two are measured in alternating rounds, before, after,
+ * before, after..., so that both see the same machine within a second of each other; the
+ * separate processes minutes apart this replaced showed the shared machine's drift more than
+ * the change. Each side compiles the network with its own front end and passes, from the same
+ * weights and input, and their outputs are compared.
  */
 
-/** Rounds per side; each round is one `dsnet bench` of 20 passes. */
-const ROUNDS = 7;
+/** Rounds by default: the four networks take about 30 s a side on the 2-core development machine. */
+export const DEFAULT_ROUNDS = 15;
+/** In each round, a side's forward passes timed whole, then as many timed step by step. */
+const PASSES = 5;
+/** Rounds run first and not counted, while the engine settles. */
+const WARMUP_ROUNDS = 2;
 
-/** One `dsnet bench` run: the whole pass and each kind's time (ms) and GFLOP/s. */
-interface KindRun {
-  medianMs: number;
+interface KindOptions {
+  before?: string;
+  rounds: number;
+}
+
+function parseOptions(argv: readonly string[]): KindOptions {
+  const options: KindOptions = { rounds: DEFAULT_ROUNDS };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!;
+    if (name !== "--before" && name !== "--rounds") {
+      throw new BenchFailure(`kinds: unknown option ${name} (options: --before REV, --rounds N)`);
+    }
+    const value = argv[++i];
+    if (value === undefined || value.startsWith("--")) {
+      throw new BenchFailure(`kinds: ${name} needs a value`);
+    }
+    if (name === "--before") options.before = value;
+    else if (/^[1-9]\d*$/.test(value)) options.rounds = Number(value);
+    else throw new BenchFailure(`kinds: --rounds ${value}: a whole number of 1 or more`);
+  }
+  return options;
+}
+
+/** One side's round: the whole pass's median, and each kind's time (sum of its steps' medians). */
+interface Round {
+  wholeMs: number;
+  ms: Map<string, number>;
+}
+
+/** One build of dsnet with the network planned, and its rounds so far. */
+interface Side {
+  plan: CpuPlan;
   kernels: string;
-  kinds: Map<string, { ms: number; gflops?: number }>;
+  /** Multiply-adds by kind, and by kind and variant ("depthwise 3x3 s1"). */
+  macs: Map<string, number>;
+  /** Whether its steps carry a variant at all (older plans' do not). */
+  variants: boolean;
+  output: Float32Array;
+  rounds: Round[];
 }
 
-function benchOnce(root: string, file: string, network: string, oneThread: boolean): KindRun {
-  const args = [join(root, "bin/dsnet.js"), "bench", join(root, file), "--network", network];
-  args.push("--runs", "20", "--warmup", "5");
-  if (oneThread) args.push("--threads", "1");
-  const text = execFileSync(process.execPath, args, { encoding: "utf8", stdio: "pipe" });
-  const medianMs = Number(/median ([\d.]+) ms/.exec(text)?.[1]);
-  const kernels = /kernels: (\S+)/.exec(text)?.[1] ?? "simd128";
-  const kinds = new Map<string, { ms: number; gflops?: number }>();
-  // "  depthwise  2.84 ms, 12.2 GFLOP/s", then its filters and strides ("    3x3 s1  ...").
-  let kind = "";
-  for (const line of text.split("\n")) {
-    const m =
-      /^( {2}| {4})(\w+(?: s[\dx]+)?(?: d[\dx]+)?) +([\d.]+) ms(?:, ([\d.]+) GFLOP\/s)?$/.exec(
-        line,
-      );
-    if (!m) continue;
-    const [, indent, name, ms, gflops] = m;
-    if (indent!.length === 2) kind = name!;
-    const key = indent!.length === 2 ? name! : `${kind} ${name}`;
-    kinds.set(key, { ms: Number(ms), gflops: gflops === undefined ? undefined : Number(gflops) });
-  }
-  if (!Number.isFinite(medianMs) || kinds.size === 0) {
-    throw new Error(`could not read dsnet bench's output:\n${text}`);
-  }
-  return { medianMs, kernels, kinds };
+/** The keys a step's time counts under: its kind, and its kind and variant where it has one. */
+function keysOf(step: Step): string[] {
+  return step.variant ? [step.kind, `${step.kind} ${step.variant}`] : [step.kind];
 }
 
-/** `dsnet bench --help` of the build at `root`. */
-function helpText(root: string): string {
-  const args = [join(root, "bin/dsnet.js"), "bench", "--help"];
-  return execFileSync(process.execPath, args, { encoding: "utf8", stdio: "pipe" });
+/** Plans `network` of `file` with `library`, one thread, after checking its per-step hook. */
+async function prepare(
+  library: Library,
+  name: string,
+  file: string,
+  network: string,
+  weights: Float32Array[],
+  input: Float32Array,
+): Promise<Side> {
+  const checked = library.checkFile(join(ROOT, file), { network }).networks[0];
+  if (!checked) throw new BenchFailure(`${name}: ${file} has no network ${network} it accepts`);
+  const plan = new library.CpuPlan(library.compileGraph(checked, weights, { target: "cpu" }), {
+    threads: 1,
+  });
+  await plan.ready;
+  const steps: unknown = plan.steps;
+  const timeable = (s: Partial<Step> | undefined) =>
+    typeof s?.run === "function" && typeof s.kind === "string" && typeof s.macs === "number";
+  if (!Array.isArray(steps) || steps.length === 0 || !steps.every(timeable)) {
+    throw new BenchFailure(
+      `${name}: its CpuPlan has no per-step timing hook (steps, each with kind, macs and run()), which kinds times`,
+    );
+  }
+  const macs = new Map<string, number>();
+  for (const step of plan.steps) {
+    for (const key of keysOf(step)) macs.set(key, (macs.get(key) ?? 0) + step.macs);
+  }
+  return {
+    plan,
+    // Older plans do not say which build ran.
+    kernels: plan.kernelsVariant ?? "not reported",
+    macs,
+    variants: plan.steps.some((s) => s.variant !== undefined),
+    output: Float32Array.from(plan.forward(input)),
+    rounds: [],
+  };
 }
 
-/** Medians over rounds, kind by kind (GFLOP/s from the median time and the run's rate). */
-function summarise(runs: KindRun[]) {
-  const kinds = new Map<string, { ms: number; gflops?: number }>();
-  for (const kind of runs[0]!.kinds.keys()) {
-    const times = runs.map((r) => r.kinds.get(kind)?.ms ?? NaN);
-    const ms = median(times);
-    const first = runs[0]!.kinds.get(kind)!;
-    // Each run's GFLOP/s is its MACs over its time: the same MACs in every run of a side.
-    const gflops = first.gflops === undefined ? undefined : (first.gflops * first.ms) / ms;
-    kinds.set(kind, { ms, gflops });
+/** A round of `PASSES` whole passes, then `PASSES` passes step by step, each step timed. */
+function timeRound(plan: CpuPlan, input: Float32Array): Round {
+  const whole: number[] = [];
+  for (let p = 0; p < PASSES; p++) {
+    const start = performance.now();
+    plan.forward(input);
+    whole.push(performance.now() - start);
   }
-  return { medianMs: median(runs.map((r) => r.medianMs)), kernels: runs[0]!.kernels, kinds };
+  const perStep = plan.steps.map(() => [] as number[]);
+  for (let p = 0; p < PASSES; p++) {
+    plan.steps.forEach((step, i) => {
+      const start = performance.now();
+      step.run();
+      perStep[i]!.push(performance.now() - start);
+    });
+  }
+  const ms = new Map<string, number>();
+  plan.steps.forEach((step, i) => {
+    const t = median(perStep[i]!);
+    for (const key of keysOf(step)) ms.set(key, (ms.get(key) ?? 0) + t);
+  });
+  return { wholeMs: median(whole), ms };
+}
+
+/** "bit-identical" (Object.is on every element), or the largest difference. */
+function compareOutputs(before: Float32Array, after: Float32Array): string {
+  if (before.length !== after.length) {
+    return `outputs of different lengths (${before.length} before, ${after.length} after)`;
+  }
+  let differ = 0;
+  let max = 0;
+  for (let i = 0; i < after.length; i++) {
+    if (Object.is(before[i], after[i])) continue;
+    differ++;
+    max = Math.max(max, Math.abs(before[i]! - after[i]!));
+  }
+  if (differ === 0) return "outputs bit-identical";
+  return `outputs differ: max |diff| ${max.toExponential(2)}, ${differ} of ${after.length} elements`;
+}
+
+/** A side's median time under `key` over its rounds (undefined where it has no such steps). */
+function medianMs(side: Side, key: string): number | undefined {
+  if (!side.macs.has(key)) return undefined;
+  return median(side.rounds.map((r) => r.ms.get(key)!));
+}
+
+/** GFLOP/s from the median time, or the time where the steps do no multiply-adds. */
+function rate(side: Side, key: string): string {
+  const ms = medianMs(side, key);
+  if (ms === undefined) return "-";
+  const macs = side.macs.get(key)!;
+  return macs ? `${((2 * macs) / (ms * 1e6)).toFixed(1)} GFLOP/s` : `${ms.toFixed(2)} ms`;
+}
+
+/**
+ * The rows to print: each kind in the order the steps come, and under it its variants where
+ * either side has more than one of them.
+ */
+function rowsOf(sides: Side[]): { key: string; label: string }[] {
+  const keys = [...new Set(sides.flatMap((s) => [...s.macs.keys()]))];
+  return keys
+    .filter((key) => !key.includes(" "))
+    .flatMap((kind) => {
+      const variants = keys.filter((k) => k.startsWith(`${kind} `));
+      const under = variants.length > 1 ? variants : [];
+      return [
+        { key: kind, label: `  ${kind}` },
+        ...under.map((key) => ({ key, label: `    ${key.slice(kind.length + 1)}` })),
+      ];
+    });
+}
+
+function printAlone(network: string, after: Side): void {
+  const whole = median(after.rounds.map((r) => r.wholeMs));
+  console.log(`\n${network}: ${whole.toFixed(2)} ms a pass (kernels: ${after.kernels})`);
+  for (const { key, label } of rowsOf([after])) {
+    const ms = medianMs(after, key)!;
+    const gflops = after.macs.get(key) ? `, ${rate(after, key)}` : "";
+    console.log(`${label.padEnd(12)} ${ms.toFixed(2).padStart(8)} ms${gflops}`);
+  }
+}
+
+/** Before's time over after's, as the ratio of medians and the median of each round's ratio. */
+function speedUps(before: number[], after: number[]): string {
+  const ofMedians = median(before) / median(after);
+  const paired = median(before.map((b, i) => b / after[i]!));
+  return `${ofMedians.toFixed(2).padStart(7)}x ${paired.toFixed(2).padStart(7)}x`;
+}
+
+function printPaired(network: string, before: Side, after: Side): void {
+  const kernels =
+    before.kernels === after.kernels
+      ? `kernels ${after.kernels} on both sides`
+      : `kernels ${before.kernels} before, ${after.kernels} after`;
+  console.log(`\n${network}: ${compareOutputs(before.output, after.output)}; ${kernels}`);
+  if (after.variants && !before.variants) {
+    console.log("  (before's steps have no filter and stride: its variant lines are empty)");
+  }
+  console.log(
+    `${"".padEnd(12)} ${"before".padStart(14)} ${"after".padStart(14)} ${"speed-up".padStart(8)} ${"paired".padStart(8)}`,
+  );
+  for (const { key, label } of rowsOf([after, before])) {
+    const both = before.macs.has(key) && after.macs.has(key);
+    const ratios = both
+      ? speedUps(
+          before.rounds.map((r) => r.ms.get(key)!),
+          after.rounds.map((r) => r.ms.get(key)!),
+        )
+      : "";
+    console.log(
+      `${label.padEnd(12)} ${rate(before, key).padStart(14)} ${rate(after, key).padStart(14)} ${ratios}`,
+    );
+  }
+  const wholes = (side: Side) => side.rounds.map((r) => r.wholeMs);
+  const ms = (side: Side) => `${median(wholes(side)).toFixed(2)} ms`;
+  console.log(
+    `${"  whole pass".padEnd(12)} ${ms(before).padStart(14)} ${ms(after).padStart(14)} ${speedUps(wholes(before), wholes(after))}`,
+  );
 }
 
 export async function kindBenchmarks(argv: readonly string[] = []): Promise<void> {
-  const at = argv.indexOf("--before");
-  const before = at >= 0 ? argv[at + 1] : undefined;
-  // A mistake on the command line, reported as bench/run.ts reports an unknown part.
-  if (at >= 0 && (before === undefined || !existsSync(join(before, "bin/dsnet.js")))) {
-    console.error(`--before ${before ?? ""}: no bin/dsnet.js there (a dsnet checkout, built)`);
-    process.exit(2);
-  }
-  // An older dsnet may predate --threads (and then ran on one thread anyway).
-  const beforeThreads = before === undefined ? undefined : helpText(before).includes("--threads");
-  heading("CPU: GFLOP/s by layer type, 224, batch 1, one thread");
-  console.log(`load average at the start: ${loadAverage(" / ")}`);
-  for (const { file, network } of TABLE_NETWORKS) {
-    const afterRuns: KindRun[] = [];
-    const beforeRuns: KindRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      if (before !== undefined) beforeRuns.push(benchOnce(before, file, network, beforeThreads!));
-      afterRuns.push(benchOnce(".", file, network, true));
-    }
-    const after = summarise(afterRuns);
-    const old = before === undefined ? undefined : summarise(beforeRuns);
-    console.log(
-      `\n${network}: ${after.medianMs.toFixed(2)} ms (kernels: ${after.kernels})` +
-        (old
-          ? `; before ${old.medianMs.toFixed(2)} ms (${(old.medianMs / after.medianMs).toFixed(2)}x)`
-          : ""),
-    );
-    const rate = (k?: { ms: number; gflops?: number }) =>
-      k === undefined
-        ? "-"
-        : `${k.ms.toFixed(2)} ms${k.gflops === undefined ? "" : ` ${k.gflops.toFixed(1)} GFLOP/s`}`;
-    for (const [kind, k] of after.kinds) {
-      const was = old?.kinds.get(kind);
-      const line = `  ${kind.padEnd(10)} ${rate(k).padStart(22)}`;
+  const options = parseOptions(argv);
+  const revision = options.before === undefined ? undefined : await loadRevision(options.before);
+  try {
+    heading("CPU: GFLOP/s by layer type, 224, batch 1, one thread");
+    if (revision) {
+      console.log(`before: ${revision.label}; after: this tree, in the same process`);
       console.log(
-        old
-          ? `${line}   before ${rate(was).padStart(22)}   ${was ? (was.ms / k.ms).toFixed(2) + "x" : ""}`
-          : line,
+        `${options.rounds} rounds alternating before and after, each ${PASSES} passes timed whole and ${PASSES} step by step;` +
+          " speed-up: the ratio of the median times, paired: the median of the rounds' ratios",
       );
     }
+    console.log(`load average at the start: ${loadAverage(" / ")}`);
+    const started = performance.now();
+    for (const { file, network } of TABLE_NETWORKS) {
+      const random = new Random(7);
+      const checked = CURRENT.checkFile(join(ROOT, file), { network }).networks[0]!;
+      const [h, w, c] = checked.input;
+      const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
+      const weights = CURRENT.initialWeights(checked).map((t) => t.data);
+      const after = await prepare(CURRENT, "this tree", file, network, weights, input);
+      const before = revision
+        ? await prepare(
+            revision.library,
+            `--before ${revision.label}`,
+            file,
+            network,
+            weights,
+            input,
+          )
+        : undefined;
+      const sides = before ? [before, after] : [after];
+      for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
+        for (const side of sides) {
+          const timed = timeRound(side.plan, input);
+          if (round >= WARMUP_ROUNDS) side.rounds.push(timed);
+        }
+      }
+      if (before) printPaired(network, before, after);
+      else printAlone(network, after);
+      for (const side of sides) side.plan.dispose();
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(`\nload average at the end: ${loadAverage(" / ")}; ${seconds} s`);
+  } finally {
+    revision?.close();
   }
-  console.log(`\nload average at the end: ${loadAverage(" / ")}`);
 }

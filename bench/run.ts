@@ -1,23 +1,29 @@
 /**
  * `npm run bench`: dsnet against its peers, measured in the same run (these machines are shared
  * and noisy, so only ratios measured side by side mean anything). Medians of many runs after
- * warm-up, one thread unless a table says threads.
- *
- *   npm run bench                 everything
- *   npm run bench -- compile      parse + check + summary, and `dsnet check` cold start
- *   npm run bench -- cpu          MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu and -wasm,
- *                                 by layer type, and batch 8
- *   npm run bench -- graph        MobileNetV3-Large and EfficientNet-B0: CPU plan vs tfjs-wasm
- *   npm run bench -- ort          all four on 1 and 2 threads: CPU plan, generated module,
- *                                 tfjs-wasm, onnxruntime-web wasm and onnxruntime-node
- *   npm run bench -- kinds [--before DIR]
- *                                 all four, GFLOP/s by layer type (and an older build's, from
- *                                 a checkout in DIR, in the same run)
+ * warm-up, one thread unless a table says threads. The parts and their options: USAGE.
  */
 import { compileBenchmarks } from "./compile.js";
 import { cpuBenchmarks, peerBenchmarks } from "./cpu.js";
 import { graphBenchmarks } from "./graph.js";
-import { kindBenchmarks } from "./kinds.js";
+import { DEFAULT_ROUNDS, kindBenchmarks } from "./kinds.js";
+import { BenchFailure } from "./revision.js";
+
+const USAGE = `npm run bench [-- PART... [OPTION...]]
+
+  (no part)       everything
+  compile         parse + check + summary, and \`dsnet check\` cold start
+  cpu             MobileNetV1 1.0/224: CPU plan vs tfjs-backend-cpu and -wasm, by layer type,
+                  and batch 8
+  graph           MobileNetV3-Large and EfficientNet-B0: CPU plan vs tfjs-wasm
+  ort             all four on 1 and 2 threads: CPU plan, generated module, tfjs-wasm,
+                  onnxruntime-web wasm and onnxruntime-node
+  kinds           all four, GFLOP/s by layer type
+    --before REV  and dsnet at commit REV, loaded in the same process, in rounds alternating
+                  with this tree's: before and after per layer type, both speed-ups, whole
+                  pass, and whether the outputs are the same bits
+    --rounds N    rounds per side (default ${DEFAULT_ROUNDS})
+`;
 
 const parts: Record<string, () => Promise<void>> = {
   compile: compileBenchmarks,
@@ -27,8 +33,12 @@ const parts: Record<string, () => Promise<void>> = {
   kinds: () => kindBenchmarks(options),
 };
 
-// Part names, then their options (--before DIR).
+// Part names, then their options (kinds': --before REV, --rounds N).
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const firstOption = args.findIndex((a) => a.startsWith("--"));
 const asked = firstOption < 0 ? args : args.slice(0, firstOption);
 const options = firstOption < 0 ? [] : args.slice(firstOption);
@@ -38,5 +48,11 @@ for (const name of asked.length ? asked : Object.keys(parts)) {
     console.error(`unknown part ${name} (parts: ${Object.keys(parts).join(", ")})`);
     process.exit(2);
   }
-  await part();
+  try {
+    await part();
+  } catch (error) {
+    if (!(error instanceof BenchFailure)) throw error;
+    console.error(`dsnet bench: ${error.message}`);
+    process.exit(2);
+  }
 }
