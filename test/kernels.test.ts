@@ -243,7 +243,7 @@ function specialInputs(c: Case, seed: number): Inputs {
       : random.uniform(-scale, scale);
   return {
     x: Float32Array.from({ length: c.n * c.h * c.w * c.c }, () => value(2)),
-    weight: Float32Array.from({ length: c.c * 9 }, () => value(1)),
+    weight: Float32Array.from({ length: c.c * c.k * c.k }, () => value(1)),
     bias: Float32Array.from({ length: c.c }, () => (random.next() < 0.05 ? -0 : value(1))),
   };
 }
@@ -259,52 +259,59 @@ function channelSlice(data: Float32Array, channels: number, from: number, count:
 }
 
 // depthwise3x3 takes lines of sixteen channels by another path than groups of four: its pairs
-// of outputs, at the borders too. Four channels of a case on their own go the four-channel
-// way; every path must give the same bits, NaN's and -0's included.
-it("depthwise3x3's lines of sixteen channels give bit for bit what four channels alone give", () => {
-  fc.assert(
-    fc.property(
-      fc
-        .record({
-          n: fc.integer({ min: 1, max: 2 }),
-          h: fc.integer({ min: 1, max: 9 }),
-          w: fc.integer({ min: 1, max: 17 }),
-          c: fc.constantFrom(16, 32, 36, 48),
-          k: fc.constant(3),
-          stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-          dilation: fc.constant<[number, number]>([1, 1]),
-          pad: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: 2 }))),
-          act: fc.integer({ min: 0, max: 2 }),
-        })
-        .filter((c) => outputSize(c).every((s) => s >= 1)),
-      fc.nat(1000),
-      (given, seed) => {
-        const c = { ...given, pad: given.pad as Case["pad"] };
-        const data = specialInputs(c, seed);
-        const [oh, ow] = outputSize(c);
-        const whole = run("depthwise3x3", c, data, [[0, oh]]);
-        for (let from = 0; from < c.c; from += 4) {
-          const four = { ...c, c: 4 };
-          const alone = run(
-            "depthwise3x3",
-            four,
-            {
-              x: channelSlice(data.x, c.c, from, 4),
-              weight: data.weight.slice(from * 9, (from + 4) * 9),
-              bias: data.bias.slice(from, from + 4),
-            },
-            [[0, oh]],
-          ).subarray(0, c.n * oh * ow * 4);
-          const got = channelSlice(whole.subarray(0, c.n * oh * ow * c.c), c.c, from, 4);
-          const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
-          expect(bits(got), `${JSON.stringify(c)} channels ${from}..${from + 3}`).toEqual(
-            bits(alone),
-          );
-        }
-      },
-    ),
-    { numRuns: runs(300) },
-  );
+// of outputs, at the borders too; depthwise5x5 its outputs outside the four-output blocks.
+// Four channels of a case on their own go the four-channel way; every path must give the same
+// bits, NaN's and -0's included.
+describe.each([3, 5])("depthwise%i", (k) => {
+  it(`depthwise${k}x${k}'s lines of sixteen channels give bit for bit what four channels alone give`, () => {
+    fc.assert(
+      fc.property(
+        fc
+          .record({
+            n: fc.integer({ min: 1, max: 2 }),
+            h: fc.integer({ min: 1, max: 9 }),
+            w: fc.integer({ min: 1, max: 19 }),
+            c: fc.constantFrom(16, 32, 36, 48),
+            k: fc.constant(k),
+            stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+            dilation: fc.constant<[number, number]>([1, 1]),
+            pad: fc.tuple(
+              ...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: k - 1 })),
+            ) as fc.Arbitrary<Case["pad"]>,
+            act: fc.integer({ min: 0, max: k === 3 ? 2 : 8 }),
+          })
+          .filter((c) => outputSize(c).every((s) => s >= 1)),
+        fc.nat(1000),
+        (given, seed) => {
+          const c: Case = given;
+          const data = specialInputs(c, seed);
+          const [oh, ow] = outputSize(c);
+          const whole = run(kernelOf(k), c, data, [[0, oh]]);
+          for (let from = 0; from < c.c; from += 4) {
+            const four = { ...c, c: 4 };
+            const alone = run(
+              kernelOf(k),
+              four,
+              {
+                x: channelSlice(data.x, c.c, from, 4),
+                weight: data.weight.slice(from * k * k, (from + 4) * k * k),
+                bias: data.bias.slice(from, from + 4),
+              },
+              [[0, oh]],
+            ).subarray(0, c.n * oh * ow * 4);
+            const got = channelSlice(whole.subarray(0, c.n * oh * ow * c.c), c.c, from, 4);
+            const bits = (a: Float32Array) => [
+              ...new Uint32Array(a.buffer, a.byteOffset, a.length),
+            ];
+            expect(bits(got), `${JSON.stringify(c)} channels ${from}..${from + 3}`).toEqual(
+              bits(alone),
+            );
+          }
+        },
+      ),
+      { numRuns: runs(300) },
+    );
+  });
 });
 
 describe("the depthwise kernels' output-row range", () => {
