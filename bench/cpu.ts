@@ -153,7 +153,14 @@ export async function peerBenchmarks(): Promise<void> {
   const load = () => loadAverage(", ");
   console.log(`load average at the start: ${load()}, ${availableParallelism()} cores`);
   await useTfjs("wasm");
-  const rows: { name: string; kernels: string; gflop: number; ms: Map<string, number> }[] = [];
+  const rows: {
+    name: string;
+    kernels: string;
+    gflop: number;
+    ms: Map<string, number>;
+    /** Each round's times, by column: for the ratios within a round. */
+    rounds: Map<string, number>[];
+  }[] = [];
   for (const { file, network: name } of TABLE_NETWORKS) {
     const network = checkFile(file, { network: name }).networks[0];
     const weights = initialWeights(network).map((t) => t.data);
@@ -223,9 +230,10 @@ export async function peerBenchmarks(): Promise<void> {
       }
     }
     const ms = new Map(columns.map((column, i) => [column.name, median(times[i])]));
+    const rounds = times[0].map((_, r) => new Map(columns.map((c, i) => [c.name, times[i][r]])));
     columns.forEach((column) => column.close());
     console.log([...ms].map(([column, t]) => `${column} ${t.toFixed(2)} ms`).join(", "));
-    rows.push({ name: network.name, kernels, gflop: (2 * graphMacs(graph)) / 1e9, ms });
+    rows.push({ name: network.name, kernels, gflop: (2 * graphMacs(graph)) / 1e9, ms, rounds });
   }
   console.log(`load average at the end: ${load()}`);
 
@@ -262,5 +270,17 @@ export async function peerBenchmarks(): Promise<void> {
     console.log(
       `| ${name} | ${ratios.map(([, f]) => `${f(ms).toFixed(2)}x`).join(" | ")} | ${kernels} |`,
     );
+  }
+  // The same ratios within each round, then their median: the columns of a round ran within
+  // seconds of each other, so a round's ratio is taken on one state of the machine, where the
+  // ratio of two medians may take them from minutes apart (a neighbour's load that comes and
+  // goes moves the two threads' times more than one thread's).
+  console.log(`
+ratios within a round, median over the rounds (paired):`);
+  console.log(`| network | ${ratios.map(([n]) => n).join(" | ")} |`);
+  console.log(`| --- | ${ratios.map(() => "---:").join(" | ")} |`);
+  for (const { name, rounds } of rows) {
+    const paired = ratios.map(([, f]) => `${median(rounds.map(f)).toFixed(2)}x`);
+    console.log(`| ${name} | ${paired.join(" | ")} |`);
   }
 }
