@@ -248,6 +248,9 @@ function specialInputs(c: Case, seed: number): Inputs {
   };
 }
 
+/** A float array's bit patterns, NaN's too. */
+const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+
 /** Channels [from, from + count) of NHWC data with `channels` channels. */
 function channelSlice(data: Float32Array, channels: number, from: number, count: number) {
   const pixels = data.length / channels;
@@ -287,6 +290,14 @@ describe.each([3, 5])("depthwise%i", (k) => {
           const data = specialInputs(c, seed);
           const [oh, ow] = outputSize(c);
           const whole = run(kernelOf(k), c, data, [[0, oh]]);
+          // Rows split as threads split them give the same bits (a pair of rows is never split).
+          const split = run(kernelOf(k), c, data, [
+            [0, seed % (oh + 1)],
+            [seed % (oh + 1), oh],
+          ]);
+          expect(bits(split), `${JSON.stringify(c)} split at ${seed % (oh + 1)}`).toEqual(
+            bits(whole),
+          );
           for (let from = 0; from < c.c; from += 4) {
             const four = { ...c, c: 4 };
             const alone = run(
@@ -300,9 +311,6 @@ describe.each([3, 5])("depthwise%i", (k) => {
               [[0, oh]],
             ).subarray(0, c.n * oh * ow * 4);
             const got = channelSlice(whole.subarray(0, c.n * oh * ow * c.c), c.c, from, 4);
-            const bits = (a: Float32Array) => [
-              ...new Uint32Array(a.buffer, a.byteOffset, a.length),
-            ];
             expect(bits(got), `${JSON.stringify(c)} channels ${from}..${from + 3}`).toEqual(
               bits(alone),
             );

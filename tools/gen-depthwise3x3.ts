@@ -14,7 +14,11 @@
  * - Channels go sixteen at a time, a 64-byte cache line of each pixel, as four vectors
  *   ("groups") that share every address computation; the channels left go four at a time.
  * - Two outputs at a time (four for the channels left): a filter vector, or an input vector,
- *   is loaded once for every output it feeds.
+ *   is loaded once for every output it feeds. At stride 2 two output rows at a time where
+ *   both rows' inputs lie inside: the rows share an input row, and each filter vector feeds
+ *   four outputs (V1's and V2's stride-2 layers 1.04x and 1.08x in the network). Not at
+ *   stride 1 (0.8 to 1.03x), nor where C is a multiple of 512 (0.8x: a block's 25 input lines
+ *   fall in two L1 sets).
  * - Every C takes that path, C a multiple of 512 too. There pixels are 2 or 4 KB apart, so a
  *   line's inputs and taps fall in one or two L1 sets; going along the row line by line with
  *   the taps in locals was faster with the data in the L1 and L2, but in the network, after
@@ -237,6 +241,62 @@ function linePair(wat: Wat, s: number, rowChecks: boolean): void {
 }
 
 /**
+ * Two outputs of a line in each of two output rows (the row at $ip, $op and the next, $rows2b
+ * and $orowb bytes on), stride s, every input row inside the input: as linePair, each filter
+ * vector loaded once for the four outputs, and the input row the two rows share (at stride 2)
+ * read by both from the L1 cache.
+ */
+function linePair2(wat: Wat, s: number): void {
+  const acc = (row: number, o: number, gi: number) => `a${row * 4 + o * 2 + gi}`;
+  for (const half of [
+    [0, 1],
+    [2, 3],
+  ]) {
+    const sets: string[] = [];
+    for (let row = 0; row < 2; row++)
+      for (let o = 0; o < 2; o++)
+        half.forEach((g, gi) => sets.push(`(local.set $${acc(row, o, gi)} ${get(bias(LINE, g))})`));
+    for (let i = 0; i < sets.length; i += 4) wat.line(sets.slice(i, i + 4).join(" "));
+    const ends = new BlockEnds(wat, half[0] * 8);
+    let first = true;
+    for (let r = 0; r < 3; r++) {
+      wat.line(
+        `(local.set $q ${inputRow(r)}) (local.set $qb (i32.add ${get("q")} ${get("rows2b")}))`,
+      );
+      setFilterRow(wat, r);
+      for (let kx = 0; kx < 3; kx++) {
+        if (kx > 0) {
+          wat.line(
+            `(local.set $q (i32.add ${get("q")} ${get("pix")})) (local.set $qb (i32.add ${get("qb")} ${get("pix")})) (local.set $wr (i32.add ${get("wr")} ${get("tap")}))`,
+          );
+        }
+        const step = get(s === 1 ? "pix" : "pix2");
+        wat.line(
+          `(local.set $q1 (i32.add ${get("q")} ${step})) (local.set $qb1 (i32.add ${get("qb")} ${step}))`,
+        );
+        half.forEach((group, gi) => {
+          if (!first) ends.open();
+          first = false;
+          wat.line(`(local.set $v ${load(get("wr"), 16 * group)})`);
+          ["q", "q1", "qb", "qb1"].forEach((at, k) => {
+            const input = load(get(at), 16 * group);
+            wat.line(multiplyAdd(acc(k >> 1, k & 1, gi), input, get("v")));
+          });
+        });
+      }
+    }
+    ends.closeAll();
+    for (let row = 0; row < 2; row++) {
+      for (let o = 0; o < 2; o++) {
+        const base = row ? `(i32.add ${get("op")} ${get("orowb")})` : get("op");
+        const at = o ? `(i32.add ${base} ${get("pix")})` : base;
+        half.forEach((group, gi) => storeClamped(wat, at, 16 * group, acc(row, o, gi)));
+      }
+    }
+  }
+}
+
+/**
  * path.outputs outputs from $ip to $op, stride s, filter vectors in locals: input column by
  * input column, each input vector loaded once for every output whose window holds it; a block
  * ends after every column (four channels) or every second one (sixteen).
@@ -389,9 +449,9 @@ function loadLineBiases(wat: Wat): void {
 }
 
 /** Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel. */
-function linePairs(wat: Wat): void {
+function linePairs(wat: Wat, rows: 1 | 2 = 1): void {
   const pixels = (rowChecks: boolean, s: number) => {
-    const label = `$pairs_s${s}${rowChecks ? "" : "_in"}`;
+    const label = `$pairs${rows === 2 ? "2" : ""}_s${s}${rowChecks ? "" : "_in"}`;
     wat.open(`(loop ${label}`);
     wat.line(`(local.set $cb (i32.const 0))`);
     wat.open(`(loop ${label}_lines`);
@@ -400,7 +460,8 @@ function linePairs(wat: Wat): void {
     wat.line(
       `(local.set $ip (i32.add (local.get $ipx) (local.get $cb))) (local.set $op (i32.add (local.get $opx) (local.get $cb)))`,
     );
-    linePair(wat, s, rowChecks);
+    if (rows === 2) linePair2(wat, s);
+    else linePair(wat, s, rowChecks);
     wat.close(
       `(br_if ${label}_lines (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 64))) (local.get $lend))))`,
     );
@@ -428,7 +489,8 @@ function linePairs(wat: Wat): void {
   wat.line(
     `(local.set $end (i32.add (local.get $obase) (i32.mul (local.get $mid2) (local.get $pix))))`,
   );
-  withAndWithoutRowChecks(wat, strides);
+  if (rows === 2) strides(false);
+  else withAndWithoutRowChecks(wat, strides);
   wat.close("))", 2);
 }
 
@@ -558,7 +620,9 @@ const COMMENT = `;; ------------------------------------------------------------
 ;; - inside the input's width, two outputs at a time, pixel by pixel through all their lines:
 ;;   per line eight channels at a time (four accumulators live), filter column by filter
 ;;   column, each filter vector loaded once for both outputs; input and output stream in
-;;   order;
+;;   order. At stride 2, where two output rows' inputs lie inside, both rows at once (eight
+;;   accumulators): they share an input row, and a filter vector feeds four outputs (not where
+;;   C is a multiple of 512, whose pixels 2 KB apart put a block's inputs in two L1 sets);
 ;; - outputs whose window crosses the left or right border, and an odd one, one at a time,
 ;;   checking each column.
 ;; The channels left go four at a time along the row, four outputs at a time, the nine filter
@@ -598,7 +662,8 @@ const SIGNATURE = `(param $x i32) (param $w i32) (param $bias i32) (param $out i
 (local $cb i32) (local $ip i32) (local $op i32) (local $ipx i32) (local $opx i32) (local $q i32) (local $q1 i32) (local $end i32)
 (local $wq i32) (local $wl i32) (local $wr i32) (local $obase i32) (local $plane i32) (local $col0 i32)
 (local $yok0 i32) (local $yok1 i32) (local $yok2 i32) (local $k0 i32) (local $k1 i32) (local $k2 i32) (local $right i32)
-(local $row0 i32) (local $row1 i32) (local $row2 i32)`;
+(local $row0 i32) (local $row1 i32) (local $row2 i32)
+(local $qb i32) (local $qb1 i32) (local $rows2b i32) (local $orowb i32) (local $pairs_done i32) (local $two_rows i32)`;
 
 /** Strides, byte steps, the clamp, the columns inside the input, and lend, once per call. */
 const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
@@ -615,6 +680,12 @@ const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
 (local.set $dyb (i32.mul (local.get $DH) (local.get $rowb)))
 (local.set $dyb2 (i32.shl (local.get $dyb) (i32.const 1)))
 (local.set $dxb (i32.mul (local.get $DW) (local.get $pix)))
+(local.set $rows2b (i32.mul (local.get $SH) (local.get $rowb)))
+(local.set $orowb (i32.mul (local.get $OW) (local.get $pix)))
+;; Two output rows' pairs at a time at stride 2, where they share an input row; not where C is
+;; a multiple of 512, whose 25 input lines of a block would fall in two L1 sets.
+(local.set $two_rows (i32.and (i32.and (i32.eq (local.get $SH) (i32.const 2)) (i32.eq (local.get $SW) (i32.const 2)))
+  (i32.ne (i32.and (local.get $C) (i32.const 511)) (i32.const 0))))
 (local.set $dxb2 (i32.shl (local.get $dxb) (i32.const 1)))
 (local.set $tap (i32.shl (i32.and (i32.add (local.get $C) (i32.const 3)) (i32.const -4)) (i32.const 2)))
 (local.set $tap2 (i32.shl (local.get $tap) (i32.const 1)))
@@ -694,7 +765,17 @@ export function depthwise3x3Wat(): string {
   wat.open(`(if (local.get $quad)`);
   wat.open(`(then`);
   wat.line(`;; Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel.`);
+  wat.line(
+    `(if ${get("pairs_done")} (then (local.set $pairs_done (i32.const 0))) (else (if (i32.and ${get("two_rows")} (i32.and ${get("rows_inside")} (i32.and (i32.lt_u (i32.add ${get("oy")} (i32.const 1)) ${get("oy1")}) (i32.lt_s (i32.add (i32.add ${get("iy0")} ${get("SH")}) (i32.shl ${get("DH")} (i32.const 1))) ${get("H")}))))`,
+  );
+  wat.open(`(then`);
+  wat.line(`;; This row's and the next one's pairs together.`);
+  linePairs(wat, 2);
+  wat.line(`(local.set $pairs_done (i32.const 1)))`);
+  wat.close("");
+  wat.open(`(else`);
   linePairs(wat);
+  wat.close(`))))`);
   wat.line(`;; Lines [0, lend) again: the outputs at the borders, one at a time.`);
   lineByLine(wat);
   wat.line(`;; The channels left, four at a time.`);
