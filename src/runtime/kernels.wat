@@ -607,12 +607,13 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32) (local $deferred i32) (local $stored_act i32)
+    (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $no_neg_zero i32) (local $deferred i32) (local $stored_act i32) (local $hardswish i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     ;; Sigmoid, silu and tanh: the sums stored as they are, then activate over each output row,
     ;; as in gemm (the same bits).
+    (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
     (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
     (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
@@ -766,6 +767,21 @@
                 (v128.store offset=32 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c2) (local.get $lo_v)) (local.get $hi_v)))
                 (v128.store offset=48 (local.get $q) (f32x4.pmin (f32x4.pmax (local.get $c3) (local.get $lo_v)) (local.get $hi_v))))
               (else
+            (if (i32.and (i32.and (local.get $hardswish) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
+              (then
+                ;; hardswish on both outputs of a whole panel, as $activate computes it (MobileNetV3's
+                ;; first layer): the four calls of $store_row, each of $activate twice, cost more
+                ;; than the layer's taps.
+                (v128.store (local.get $q) (f32x4.mul (local.get $a0) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a0) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=16 (local.get $q) (f32x4.mul (local.get $a1) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a1) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=32 (local.get $q) (f32x4.mul (local.get $a2) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a2) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=48 (local.get $q) (f32x4.mul (local.get $a3) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $a3) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (local.set $q (i32.add (local.get $q) (local.get $ldo)))
+                (v128.store (local.get $q) (f32x4.mul (local.get $c0) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c0) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=16 (local.get $q) (f32x4.mul (local.get $c1) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c1) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=32 (local.get $q) (f32x4.mul (local.get $c2) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c2) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))))
+                (v128.store offset=48 (local.get $q) (f32x4.mul (local.get $c3) (f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c3) (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6)))))
+              (else
             (call $store_row (local.get $q) (local.get $a0) (local.get $a1)
               (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
             (if (i32.gt_s (local.get $ncols) (i32.const 8))
@@ -778,7 +794,7 @@
                   (local.get $ncols) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))
                 (if (i32.gt_s (local.get $ncols) (i32.const 8))
                   (then (call $store_row (i32.add (local.get $q) (i32.const 32)) (local.get $c2) (local.get $c3)
-                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))))))
+                    (i32.sub (local.get $ncols) (i32.const 8)) (local.get $clamp) (local.get $lo_v) (local.get $hi_v) (local.get $stored_act) (local.get $slope))))))))))
             (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
             (br $ox_loop)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
