@@ -7,6 +7,7 @@ import {
 } from "../../runtime/kernels.generated.js";
 import * as rt from "../../runtime/runtime.js";
 import { stepCalls, type Call, type CallSymbol, type Expr } from "./calls.js";
+import { layOutMemory, threadScratch } from "./memory.js";
 import { isConstant, sharedStepPlan } from "./threads.js";
 import {
   LINE_ELEMENTS,
@@ -103,31 +104,32 @@ export class CpuPlan {
     this.buffers = planBuffers(graph, LINE_ELEMENTS);
     this.inputLength = valueSize(graph, graph.input, 1);
     this.outputLength = valueSize(graph, graph.output, 1);
+    // The memory as memory.ts lays it out; a batch's outputs are gathered after the scratch, one
+    // sample's stays where the steps leave it. WebAssembly's reach is checked before any of it is
+    // allocated: first from the weights before packing, then exactly, with packing's padding.
     const gathered = this.batch > 1 ? this.batch * this.outputLength + LINE_ELEMENTS : 0;
-
-    // Memory, in 4-byte elements, each part on a 64-byte line (placeWeights): weights, then the
-    // arena (on a 4 KB page) and a line of slack, then im2col scratch, one per thread, then the
-    // batch's outputs (batch > 1). Address 0 stays unused: a zero pointer is always a bug.
-    // Refuse what WebAssembly cannot address before allocating any of it (a first estimate,
-    // from the weights before packing; the exact size, with packing's padding, once placed).
-    const weightElements = graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0);
-    const scratchStride = rt.roundUp(scratchElements(descriptors), LINE_ELEMENTS) + LINE_ELEMENTS;
-    const needed = weightElements + this.buffers.arenaElements + threads * scratchStride + gathered;
-    checkAddressable(needed * 4, "the weights and activations", this.batch);
+    const scratchStride = threadScratch(scratchElements(descriptors));
+    const layOut = (weightsEnd: number) => {
+      const layout = layOutMemory({
+        weightsEnd,
+        arenaElements: this.buffers.arenaElements,
+        scratchStride,
+        threads,
+        outputElements: gathered,
+      });
+      checkAddressable(layout.elements * 4, "the weights and activations", this.batch);
+      return layout;
+    };
+    layOut(graph.nodes.reduce((a, n) => a + unpackedWeights(n), 0));
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end } = placeWeights(packed);
-    let cursor = end;
     this.weightBytes = packed.flat().reduce((a, t) => a + 4 * t.length, 0);
-    const arena = cursor;
-    cursor += this.buffers.arenaElements + LINE_ELEMENTS;
-    const scratch = cursor;
-    cursor += threads * scratchStride;
-    this.outputsAt = cursor;
-    cursor += gathered;
-    checkAddressable(cursor * 4, "the weights and activations", this.batch);
+    const memory = layOut(end);
+    const { arena, scratch } = memory;
+    this.outputsAt = memory.outputs;
     const { base64, variant } = rt.chooseKernels(KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64);
     this.kernelsVariant = variant;
-    const instance = rt.instantiateKernels(base64, cursor, threads > 1);
+    const instance = rt.instantiateKernels(base64, memory.elements, threads > 1);
     ({ kernels: this.kernels, memory: this.memory } = instance);
     packed.forEach((tensors, i) => rt.place(this.memory, weightAt[i], tensors));
     this.valueAt = this.buffers.offsets.map((o) => (o < 0 ? -1 : arena + o));

@@ -12,6 +12,7 @@ import { roundUp } from "../../runtime/packing.js";
 import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
 import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
+import { layOutMemory, threadScratch } from "../cpu/memory.js";
 import { isConstant, sharedStepPlan, type SharedStepPlan } from "../cpu/threads.js";
 import { JsKernels, jsScratchElements, stepFunctionName } from "./js-kernels.js";
 import { CodeWriter, flat, type Doc } from "./layout.js";
@@ -313,7 +314,7 @@ class ModuleWriter {
     const code = this.code;
     const buffers = planBuffers(graph, LINE_ELEMENTS);
     const packed = graph.nodes.map(packNodeWeights);
-    const { weightAt, end: arena } = placeWeights(packed);
+    const { weightAt, end: weightsEnd } = placeWeights(packed);
     this.weightAt = weightAt;
     const scratch = scratchElements(this.steps);
     // The weight code comes first in the function, but whether it reads `t` decides the signature.
@@ -358,46 +359,48 @@ class ModuleWriter {
       );
     }
     const outputSize = valueSize(graph, graph.output);
-    const memoryLines = (scratchText: string) => [
+    // The memory as the CPU plan lays it out (cpu/memory.ts), for one thread: the module's text
+    // has its numbers and multiplies a thread's scratch by the threads, the output by the batch.
+    // A module of plain loops has scratch of its own, which nothing reads past; a module with
+    // one thread and no im2col step has none.
+    const jsScratch = this.js ? roundUp(jsScratchElements(this.steps), LINE_ELEMENTS) : 0;
+    const memory = layOutMemory({
+      weightsEnd,
+      arenaElements: buffers.arenaElements,
+      scratchStride: this.js ? jsScratch : this.threaded || scratch ? threadScratch(scratch) : 0,
+      threads: 1,
+      outputElements: 0,
+    });
+    const scratchFloats = this.js ? jsScratch : scratch;
+    const scratchText = scratchFloats
+      ? `${formatCount(scratchFloats)} of im2col scratch${this.threaded ? " per thread" : ""}, then `
+      : "";
+    code.line(
       "",
-      `// Memory, in floats: packed weights from element 16 to ${formatCount(arena)} (a 4 KB page), then the`,
+      `// Memory, in floats: packed weights from element 16 to ${formatCount(memory.arena)} (a 4 KB page), then the`,
       `// activation arena, planned by liveness (${formatCount(buffers.arenaElements)} floats: one sample's, since a batch runs`,
       `// sample by sample) and a line of slack, then ${scratchText}the batch's outputs.`,
-      `const arena = ${arena};`,
-      `const scratch = arena + ${buffers.arenaElements + LINE_ELEMENTS};`,
-    ];
-    // Each thread's im2col scratch on lines of its own.
-    const scratchStride = roundUp(scratch, LINE_ELEMENTS) + LINE_ELEMENTS;
-    if (this.js) {
-      const jsScratch = roundUp(jsScratchElements(this.steps), LINE_ELEMENTS);
-      code.line(
-        ...memoryLines(jsScratch ? `${formatCount(jsScratch)} of im2col scratch, then ` : ""),
-        `const outputs = ${jsScratch ? `scratch + ${jsScratch}` : "scratch"};`,
-        `const m = new Float32Array(outputs + batch * ${outputSize});`,
-      );
+      `const arena = ${memory.arena};`,
+      `const scratch = arena + ${memory.scratch - memory.arena};`,
+      this.threaded
+        ? `const outputs = scratch + threads * ${memory.scratchStride};`
+        : memory.outputs > memory.scratch
+          ? `const outputs = scratch + ${memory.outputs - memory.scratch};`
+          : "const outputs = scratch;",
+    );
+    if (this.js) code.line(`const m = new Float32Array(outputs + batch * ${outputSize});`);
+    else if (this.threaded) {
+      // The module and its memory go to the worker threads too.
+      code.statement("const instance = ", {
+        call: "instantiateKernels",
+        args: ["KERNELS", `outputs + batch * ${outputSize}`, "threads > 1"],
+      });
+      code.line("const { kernels: k, memory: m } = instance;");
     } else {
-      const perThread = this.threaded ? " per thread" : "";
-      code.line(
-        ...memoryLines(
-          scratch ? `${formatCount(scratch)} of im2col scratch${perThread}, then ` : "",
-        ),
-        this.threaded
-          ? `const outputs = scratch + threads * ${scratchStride};`
-          : `const outputs = ${scratch ? `scratch + ${scratchStride}` : "scratch"};`,
-      );
-      if (this.threaded) {
-        // The module and its memory go to the worker threads too.
-        code.statement("const instance = ", {
-          call: "instantiateKernels",
-          args: ["KERNELS", `outputs + batch * ${outputSize}`, "threads > 1"],
-        });
-        code.line("const { kernels: k, memory: m } = instance;");
-      } else {
-        code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
-          call: "instantiateKernels",
-          args: ["KERNELS", `outputs + batch * ${outputSize}`],
-        });
-      }
+      code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
+        call: "instantiateKernels",
+        args: ["KERNELS", `outputs + batch * ${outputSize}`],
+      });
     }
     code.line("", "// Weights: batch norm folded, packed for the kernels.");
     code.append(weights);
@@ -427,7 +430,7 @@ class ModuleWriter {
           ["wasmMemory", "instance.wasmMemory"],
           ["kernels", "k"],
           ["scratch", "scratch"],
-          ["scratchStride", String(scratchStride)],
+          ["scratchStride", String(memory.scratchStride)],
           ["steps", { array: steps.map((p) => printSharedStep(p, names)) }],
         ],
       });
