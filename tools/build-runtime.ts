@@ -31,7 +31,7 @@ const HEADER = [
 
 export async function generateKernelsModule(): Promise<string> {
   const path = "src/runtime/kernels.wat";
-  const wat = readFileSync(path, "utf8");
+  const wat = expandActivations(readFileSync(path, "utf8"));
   const wabt = await wabtInit();
   const assemble = (text: string, relaxed: boolean): string[] => {
     // threads: the kernels' memory is shared (src/runtime/threads.ts).
@@ -62,6 +62,29 @@ export async function generateKernelsModule(): Promise<string> {
     constant(assemble(relaxedMadd(wat), true)),
     "",
   ].join("\n");
+}
+
+/**
+ * kernels.wat with its `(@hardsigmoid (local.get $x))` and `(@hardswish (local.get $x))`
+ * written out, as $activate computes them: relu6(x + 3) / 6, its clamp pmax/pmin (see there),
+ * and x times that. The argument is a local's value, read twice.
+ */
+export function expandActivations(wat: string): string {
+  const hardsigmoid = (x: string) =>
+    `(f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add ${x} (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))`;
+  const expanded = wat.replace(
+    /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
+    (_, name: string, x: string) =>
+      name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
+  );
+  const left = expanded.indexOf("(@");
+  if (left >= 0) {
+    const line = expanded.slice(0, left).split("\n").length;
+    throw new Error(
+      `kernels.wat:${line}: unknown (@...) form, or its argument is not (local.get $x)`,
+    );
+  }
+  return expanded;
 }
 
 /**
