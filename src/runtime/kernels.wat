@@ -907,9 +907,15 @@
       (then
         (local.set $mid2 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -2))))
         (local.set $mid4 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -4))))))
-    ;; Channels [0, lend) go in lines of sixteen: whole lines, up to the first whose bias has a -0
-    ;; (see above), and none unless the activation is a clamp.
-    (local.set $lend (i32.const 0))
+    ;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose bias
+    ;; has a -0 (see above); for sigmoid, silu and tanh every whole line, its sums stored through a
+    ;; clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0 or a NaN
+    ;; too), before the row goes through activate; none for the other activations.
+    (local.set $lend (select (i32.and (local.get $pix) (i32.const -64)) (i32.const 0) (local.get $deferred)))
+    (if (local.get $deferred)
+      (then
+        (local.set $lo_v (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $hi_v (v128.const f32x4 inf inf inf inf))))
     (if (local.get $clamp)
       (then
         (block $lend_done (loop $lend_loop
