@@ -98,6 +98,21 @@ function forwardError(forward: () => unknown): Error {
   throw new Error("forward did not throw");
 }
 
+/**
+ * Terminates `worker` and returns once it has stopped, without giving the event loop a turn: so
+ * that the next pass cannot run before the worker has stopped (terminate() only asks), and the
+ * worker's 'exit' event is not delivered yet. Stopped as the runtime reads it: Node's event loop
+ * figures for the worker, idle -1 (or all zeros) once it has stopped.
+ */
+function terminateNow(worker: Worker): void {
+  void worker.terminate();
+  const stopped = () => {
+    const { idle, active } = worker.performance.eventLoopUtilization();
+    return idle < 0 || active <= 0;
+  };
+  for (const deadline = Date.now() + TIMEOUT_MS / 2; !stopped() && Date.now() < deadline;);
+}
+
 /** Resolves once `worker`'s 'exit' event has been delivered (the runtime's listener first). */
 const exited = (worker: Worker) => new Promise((resolve) => worker.once("exit", resolve));
 
@@ -109,7 +124,7 @@ describe("a worker thread that stops", () => {
       const plan = await runningPlan(3);
       expect(sameBits(plan.forward(input), reference)).toBe(true);
       // Its 'exit' event cannot come before the pass: the pass finds it stopped on its own.
-      void workers[0]!.terminate();
+      terminateNow(workers[0]!);
       const first = forwardError(() => plan.forward(input));
       expect(first.message).toMatch(STOPPED);
       expect(forwardError(() => plan.forward(input)).message).toBe(first.message);
@@ -187,7 +202,7 @@ describe("a worker thread that stops", () => {
       const healthy = await runningPlan(3);
       const workers = captureWorkers();
       const broken = await runningPlan(2);
-      void workers[0]!.terminate();
+      terminateNow(workers[0]!);
       expect(() => broken.forward(input)).toThrow(STOPPED);
       expect(sameBits(healthy.forward(input), reference)).toBe(true);
       vi.restoreAllMocks();
@@ -208,7 +223,7 @@ describe("a worker thread that stops", () => {
       await model.ready;
       expect(model.threads).toBe(2);
       expect(sameBits(model.forward(input), reference)).toBe(true);
-      void workers[0]!.terminate();
+      terminateNow(workers[0]!);
       const first = forwardError(() => model.forward(input));
       expect(first.message).toMatch(STOPPED);
       expect(forwardError(() => model.forward(input)).message).toBe(first.message);
