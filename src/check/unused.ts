@@ -1,5 +1,6 @@
 import type { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
+import { stageBodies } from "../syntax/trivia.js";
 
 /**
  * Warns about each `let` that nothing after it in its body reads (DS4102), once per written
@@ -34,22 +35,29 @@ export function reportUnusedLets(program: A.Program, reporter: Reporter): void {
   }
 }
 
-/** The statement lists of every body in the program (top level, blocks, networks, stages). */
+/**
+ * The statement lists of every body in the program (top level, blocks, networks, stages), each
+ * before the bodies inside it.
+ */
 function bodiesIn(program: A.Program): A.Statement[][] {
-  const found: A.Statement[][] = [];
   const top = program.items.filter(
     (item): item is A.Statement =>
       item.kind === "let" || item.kind === "input" || item.kind === "pipeline",
   );
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (isObject(value)) {
-      if (Array.isArray(value.statements)) found.push(value.statements as A.Statement[]);
-      for (const [key, child] of Object.entries(value)) if (!isSkipped(key)) visit(child);
+  const found: A.Statement[][] = [top];
+  const visitItems = (items: readonly A.TopLevelItem[]): void => {
+    for (const item of items) {
+      if (item.kind === "block" || item.kind === "network") visitBody(item.body);
+      else if (item.kind === "pipeline") {
+        for (const stage of item.stages) for (const body of stageBodies(stage)) visitBody(body);
+      }
     }
   };
-  found.push(top);
-  visit(program.items);
+  const visitBody = (body: A.Body): void => {
+    found.push(body.statements);
+    visitItems(body.statements);
+  };
+  visitItems(program.items);
   return found;
 }
 
@@ -61,7 +69,8 @@ function namesRead(node: unknown, into: Set<string>): void {
   }
   if (!isObject(node)) return;
   if (node.kind === "name") into.add(node.name as string);
-  for (const [key, child] of Object.entries(node)) if (!isSkipped(key)) namesRead(child, into);
+  // `for in` rather than Object.entries: this visits every node, and the pairs would be garbage.
+  for (const key in node) if (!isSkipped(key)) namesRead(node[key], into);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -69,6 +69,9 @@ export function sourceText(span: Span): string {
 
 /** The first line of a span's text, trimmed, cut at 60 characters: how messages quote code. */
 export function firstLine(span: Span): string {
-  const text = sourceText(span).split("\n")[0].trim();
+  const { text: source } = span.source;
+  const lineEnd = source.indexOf("\n", span.start);
+  const end = lineEnd === -1 ? span.end : Math.min(lineEnd, span.end);
+  const text = source.slice(span.start, Math.max(span.start, end)).trim();
   return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }

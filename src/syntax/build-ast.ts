@@ -40,6 +40,13 @@ class AstBuilder extends BaseVisitor {
     return this.visit(node, node);
   }
 
+  /** Visits each node of a child list, in order. */
+  private all<T>(list: (CstNode | IToken)[] | undefined): T[] {
+    const visited: T[] = [];
+    if (list) for (const x of list) if (isNode(x)) visited.push(this.v(x) as T);
+    return visited;
+  }
+
   private name(token: IToken | undefined): A.Name {
     return { text: token?.image ?? "", span: this.span(token) };
   }
@@ -49,7 +56,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   program(ctx: Children, node?: CstNode): A.Program {
-    const items = nodes(ctx.topLevelItem).map((n) => this.v(n) as A.TopLevelItem);
+    const items = this.all<A.TopLevelItem>(ctx.topLevelItem);
     return {
       kind: "program",
       items,
@@ -100,7 +107,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   paramList(ctx: Children): A.Param[] {
-    return nodes(ctx.param).map((n) => this.v(n) as A.Param);
+    return this.all<A.Param>(ctx.param);
   }
 
   param(ctx: Children, node: CstNode): A.Param {
@@ -114,7 +121,7 @@ class AstBuilder extends BaseVisitor {
 
   body(ctx: Children, node: CstNode): A.Body {
     return {
-      statements: nodes(ctx.statement).map((n) => this.v(n) as A.Statement),
+      statements: this.all<A.Statement>(ctx.statement),
       endComments: [],
       span: this.spanOfNode(node),
     };
@@ -150,7 +157,7 @@ class AstBuilder extends BaseVisitor {
   pipeline(ctx: Children, node: CstNode): A.Pipeline {
     return {
       kind: "pipeline",
-      stages: nodes(ctx.stage).map((n) => this.v(n) as A.Stage),
+      stages: this.all<A.Stage>(ctx.stage),
       span: this.spanOfNode(node),
       trivia: emptyTrivia(),
     };
@@ -175,13 +182,12 @@ class AstBuilder extends BaseVisitor {
   }
 
   call(ctx: Children, node: CstNode): A.Call {
-    return {
-      kind: "call",
-      callee: this.name(token0(ctx.Identifier)),
-      args: nodes(ctx.argument).map((n) => this.v(n) as A.Arg),
-      ...(ctx.LParen ? { parens: true } : {}),
-      span: this.spanOfNode(node),
-    };
+    const callee = this.name(token0(ctx.Identifier));
+    const args = this.all<A.Arg>(ctx.argument);
+    const span = this.spanOfNode(node);
+    return ctx.LParen
+      ? { kind: "call", callee, args, parens: true, span }
+      : { kind: "call", callee, args, span };
   }
 
   argument(ctx: Children, node: CstNode): A.Arg {
@@ -200,14 +206,14 @@ class AstBuilder extends BaseVisitor {
       };
     }
     const name = token0(ctx.Identifier);
-    return {
-      ...(name ? { name: this.name(name) } : {}),
-      value: this.expr(first(ctx.dimsOrExpression), node),
-      span,
-    };
+    const value = this.expr(first(ctx.dimsOrExpression), node);
+    return name ? { name: this.name(name), value, span } : { value, span };
   }
 
   dimsOrExpression(ctx: Children, node: CstNode): A.Expr {
+    // The common case, one expression: nothing to put in order.
+    if (!ctx.DimsLiteral && ctx.expression?.length === 1)
+      return this.v(ctx.expression[0] as CstNode);
     // Children of the two alternatives arrive in separate arrays; put them back in source order.
     const parts = [...(ctx.DimsLiteral ?? []), ...(ctx.expression ?? [])].sort(
       (a, b) => this.span(a).start - this.span(b).start,
@@ -259,12 +265,12 @@ class AstBuilder extends BaseVisitor {
 
   joinStage(ctx: Children, node: CstNode): A.JoinStage {
     const op = token0(ctx.op);
-    const branches = nodes(ctx.branch).map((b) => this.v(b) as A.Body);
+    const branches = this.all<A.Body>(ctx.branch);
     return {
       kind: "join",
       op: (op?.image ?? "concat") as A.JoinOp,
       opSpan: this.span(op ?? node),
-      args: nodes(ctx.argument).map((n) => this.v(n) as A.Arg),
+      args: this.all<A.Arg>(ctx.argument),
       branches: branches.length > 0 ? branches : [this.emptyBody(node)],
       span: this.spanOfNode(node),
     };
@@ -300,11 +306,11 @@ class AstBuilder extends BaseVisitor {
   }
 
   orExpression(ctx: Children, node: CstNode): A.Expr {
-    return this.leftAssociative(nodes(ctx.andExpression), tokens(ctx.Or), node);
+    return this.leftAssociative(ctx.andExpression, operators(ctx, ["Or"]), node);
   }
 
   andExpression(ctx: Children, node: CstNode): A.Expr {
-    return this.leftAssociative(nodes(ctx.notExpression), tokens(ctx.And), node);
+    return this.leftAssociative(ctx.notExpression, operators(ctx, ["And"]), node);
   }
 
   notExpression(ctx: Children, node: CstNode): A.Expr {
@@ -320,33 +326,15 @@ class AstBuilder extends BaseVisitor {
   }
 
   comparison(ctx: Children, node: CstNode): A.Expr {
-    const operators = [
-      ...tokens(ctx.EqEq),
-      ...tokens(ctx.NotEq),
-      ...tokens(ctx.LessEq),
-      ...tokens(ctx.GreaterEq),
-      ...tokens(ctx.Less),
-      ...tokens(ctx.Greater),
-    ];
-    return this.leftAssociative(nodes(ctx.additive), operators, node);
+    return this.leftAssociative(ctx.additive, operators(ctx, comparisonOperators), node);
   }
 
   additive(ctx: Children, node: CstNode): A.Expr {
-    return this.leftAssociative(
-      nodes(ctx.multiplicative),
-      [...tokens(ctx.Plus), ...tokens(ctx.Minus)],
-      node,
-    );
+    return this.leftAssociative(ctx.multiplicative, operators(ctx, ["Plus", "Minus"]), node);
   }
 
   multiplicative(ctx: Children, node: CstNode): A.Expr {
-    const operators = [
-      ...tokens(ctx.Star),
-      ...tokens(ctx.Slash),
-      ...tokens(ctx.FloorDiv),
-      ...tokens(ctx.Percent),
-    ];
-    return this.leftAssociative(nodes(ctx.unary), operators, node);
+    return this.leftAssociative(ctx.unary, operators(ctx, multiplicativeOperators), node);
   }
 
   unary(ctx: Children, node: CstNode): A.Expr {
@@ -395,19 +383,25 @@ class AstBuilder extends BaseVisitor {
       return {
         kind: "callexpr",
         callee: this.name(name),
-        args: nodes(ctx.arguments).map((n) => this.v(n) as A.Expr),
+        args: this.all<A.Expr>(ctx.arguments),
         span,
       };
     }
     if (ctx.LBracket) {
-      return { kind: "list", items: nodes(ctx.items).map((n) => this.v(n) as A.Expr), span };
+      return { kind: "list", items: this.all<A.Expr>(ctx.items), span };
     }
     return this.expr(first(ctx.inner), node);
   }
 
-  private leftAssociative(operands: CstNode[], operators: IToken[], node: CstNode): A.Expr {
+  /** The operand nodes among `children`, joined by the operators `ordered` (in source order). */
+  private leftAssociative(
+    children: (CstNode | IToken)[] | undefined,
+    ordered: readonly IToken[],
+    node: CstNode,
+  ): A.Expr {
+    if (ordered.length === 0) return this.expr(first(children), node);
+    const operands = nodes(children);
     let result = this.expr(operands[0], node);
-    const ordered = [...operators].sort((a, b) => a.startOffset - b.startOffset);
     for (let i = 0; i < ordered.length; i++) {
       const right = this.expr(operands[i + 1], node);
       result = {
@@ -433,20 +427,45 @@ class AstBuilder extends BaseVisitor {
   }
 }
 
-function nodes(list: (CstNode | IToken)[] | undefined): CstNode[] {
-  return (list ?? []).filter((x): x is CstNode => "children" in x);
-}
+// These run for every node of the tree, so they loop rather than filter into new arrays.
 
-function tokens(list: (CstNode | IToken)[] | undefined): IToken[] {
-  return (list ?? []).filter((x): x is IToken => "image" in x && !x.isInsertedInRecovery);
+function nodes(list: (CstNode | IToken)[] | undefined): CstNode[] {
+  const found: CstNode[] = [];
+  if (list) for (const x of list) if (isNode(x)) found.push(x);
+  return found;
 }
 
 function first(list: (CstNode | IToken)[] | undefined): CstNode | undefined {
-  return nodes(list)[0];
+  if (list) for (const x of list) if (isNode(x)) return x;
+  return undefined;
 }
 
 function token0(list: (CstNode | IToken)[] | undefined): IToken | undefined {
-  return tokens(list)[0];
+  if (list) for (const x of list) if (isWritten(x)) return x;
+  return undefined;
+}
+
+function isNode(x: CstNode | IToken): x is CstNode {
+  return "children" in x;
+}
+
+/** A token of the source, not one the parser's recovery inserted. */
+function isWritten(x: CstNode | IToken): x is IToken {
+  return "image" in x && !x.isInsertedInRecovery;
+}
+
+const comparisonOperators = ["EqEq", "NotEq", "LessEq", "GreaterEq", "Less", "Greater"];
+const multiplicativeOperators = ["Star", "Slash", "FloorDiv", "Percent"];
+const noTokens: readonly IToken[] = [];
+
+/** The operators a node holds under any of `keys` (token names), in source order. */
+function operators(ctx: Children, keys: readonly string[]): readonly IToken[] {
+  let found: IToken[] | undefined;
+  for (const key of keys) {
+    const list = ctx[key];
+    if (list) for (const x of list) if (isWritten(x)) (found ??= []).push(x);
+  }
+  return found ? found.sort((a, b) => a.startOffset - b.startOffset) : noTokens;
 }
 
 /** The text of a string literal: quotes removed, `\"` and `\\` (and any other `\c`) unescaped. */

@@ -79,11 +79,11 @@ export function parse(given: string, path = "<input>"): ParseResult {
   let program: A.Program;
   try {
     const cst = parser.program();
-    const index = new Map(tokens.map((t, i) => [t.startOffset, i]));
+    const index = parser.errors.length > 0 ? tokenIndex(tokens) : undefined;
     /** Reserved words written as names: what later errors next to them stem from. */
     const misused = new Set<string>();
     for (const error of parser.errors) {
-      const at = index.get(error.token.startOffset) ?? tokens.length;
+      const at = index?.get(error.token.startOffset) ?? tokens.length;
       const word = error.token.image;
       if (error.message.startsWith("expected a name") && T.isKeyword(error.token.tokenType)) {
         misused.add(word);
@@ -170,7 +170,7 @@ const BYTE_ORDER_MARK = "\uFEFF";
  * dsnet's largest example is 3.5 KB, about 1,000 tokens.
  */
 export const syntaxLimits = {
-  /** Significant tokens in a file; checked before parsing, which takes 10 µs or more per token. */
+  /** Significant tokens in a file; checked before parsing, which takes several µs per token. */
   tokens: 50_000,
   /** Characters in a name: enough for any label, short of what file names derived from it hold. */
   nameLength: 1_000,
@@ -196,26 +196,45 @@ function findDeepNesting(tokens: IToken[]): IToken | undefined {
   return undefined;
 }
 
-/** An expression deeper than the limit, or a list longer than it, found without recursion. */
+/** Where each token starts, to find an error's token among them. */
+function tokenIndex(tokens: IToken[]): Map<number, number> {
+  return new Map(tokens.map((t, i) => [t.startOffset, i]));
+}
+
+/**
+ * An expression deeper than the limit, or a list longer than it, found without recursion. It
+ * visits every node of the tree, so the stack holds nodes and depths side by side rather than
+ * a pair object for each.
+ */
 function findLargeExpression(
   program: A.Program,
 ): { kind: "deep"; span: Span } | { kind: "long"; span: Span; count: number } | undefined {
-  const stack: { node: unknown; depth: number }[] = [{ node: program, depth: 0 }];
+  const stack: object[] = [program];
+  const depths: number[] = [0];
   while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
-    if (typeof node !== "object" || node === null) continue;
-    const kind = (node as { kind?: string }).kind;
+    const node = stack.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    const kind = node.kind as string | undefined;
     const isExpr = kind !== undefined && expressionKinds.has(kind);
     const next = isExpr ? depth + 1 : depth;
-    if (next > syntaxLimits.expressionDepth) return { kind: "deep", span: (node as A.Expr).span };
-    if (kind === "list" && (node as A.ListExpr).items.length > syntaxLimits.listItems) {
-      const list = node as A.ListExpr;
+    if (next > syntaxLimits.expressionDepth) return { kind: "deep", span: node.span as Span };
+    if (kind === "list" && (node.items as unknown[]).length > syntaxLimits.listItems) {
+      const list = node as unknown as A.ListExpr;
       return { kind: "long", span: list.span, count: list.items.length };
     }
-    for (const [key, value] of Object.entries(node)) {
+    for (const key in node) {
       if (key === "span" || key === "trivia") continue;
-      if (Array.isArray(value)) for (const v of value) stack.push({ node: v, depth: next });
-      else if (typeof value === "object") stack.push({ node: value, depth: next });
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const v of value) {
+          if (typeof v !== "object" || v === null) continue;
+          stack.push(v);
+          depths.push(next);
+        }
+      } else if (typeof value === "object" && value !== null) {
+        stack.push(value);
+        depths.push(next);
+      }
     }
   }
   return undefined;

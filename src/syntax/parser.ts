@@ -70,29 +70,45 @@ export class DsnetParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * Each rule's alternatives (and gated options), built at their first use and kept: written
+   * inline they would be fresh closures at every call, Chevrotain's best-known avoidable cost.
+   * A gate reads the token before it as `LA(0)`, since a kept closure cannot see a local.
+   */
+  private readonly built: Record<string, any> = {};
+
   /** program : ( separator | topLevelItem )* */
   program = this.RULE("program", () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.topLevelItem) },
-      ]);
+      this.OR(
+        (this.built.program ??= [
+          { ALT: () => this.SUBRULE(this.separator) },
+          { ALT: () => this.SUBRULE(this.topLevelItem) },
+        ]),
+      );
     });
   });
 
   /** separator : LINE_BREAK | ';' */
   separator = this.RULE("separator", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Newline) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+    this.OR(
+      (this.built.separator ??= [
+        { ALT: () => this.CONSUME(T.Newline) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]),
+    );
   });
 
   /** topLevelItem : importDecl | blockDecl | networkDecl | statement */
   topLevelItem = this.RULE("topLevelItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.importDecl) },
-      { ALT: () => this.SUBRULE(this.blockDecl) },
-      { ALT: () => this.SUBRULE(this.networkDecl) },
-      { ALT: () => this.SUBRULE(this.statement) },
-    ]);
+    this.OR(
+      (this.built.topLevelItem ??= [
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.blockDecl) },
+        { ALT: () => this.SUBRULE(this.networkDecl) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]),
+    );
   });
 
   /** importDecl : 'import' STRING */
@@ -144,21 +160,25 @@ export class DsnetParser extends CstParser {
   body = this.RULE("body", () => {
     this.CONSUME(T.LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.separator) },
-        { ALT: () => this.SUBRULE(this.statement) },
-      ]);
+      this.OR(
+        (this.built.body ??= [
+          { ALT: () => this.SUBRULE(this.separator) },
+          { ALT: () => this.SUBRULE(this.statement) },
+        ]),
+      );
     });
     this.CONSUME(T.RBrace);
   });
 
   /** statement : letStatement | inputStatement | pipeline */
   statement = this.RULE("statement", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.letStatement) },
-      { ALT: () => this.SUBRULE(this.inputStatement) },
-      { ALT: () => this.SUBRULE(this.pipeline) },
-    ]);
+    this.OR(
+      (this.built.statement ??= [
+        { ALT: () => this.SUBRULE(this.letStatement) },
+        { ALT: () => this.SUBRULE(this.inputStatement) },
+        { ALT: () => this.SUBRULE(this.pipeline) },
+      ]),
+    );
   });
 
   /** letStatement : 'let' NAME '=' expression */
@@ -186,20 +206,24 @@ export class DsnetParser extends CstParser {
 
   /** stage : ( NAME ':' )? ( call | repeatStage | residualStage | joinStage | ifStage ) */
   stage = this.RULE("stage", () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: "label" });
-        this.CONSUME(T.Colon);
-      },
-    });
-    this.OR([
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.SUBRULE(this.repeatStage) },
-      { ALT: () => this.SUBRULE(this.residualStage) },
-      { ALT: () => this.SUBRULE(this.joinStage) },
-      { ALT: () => this.SUBRULE(this.ifStage) },
-    ]);
+    this.OPTION(
+      (this.built.stageLabel ??= {
+        GATE: () => this.LA(2).tokenType === T.Colon,
+        DEF: () => {
+          this.CONSUME(T.Identifier, { LABEL: "label" });
+          this.CONSUME(T.Colon);
+        },
+      }),
+    );
+    this.OR(
+      (this.built.stage ??= [
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.SUBRULE(this.repeatStage) },
+        { ALT: () => this.SUBRULE(this.residualStage) },
+        { ALT: () => this.SUBRULE(this.joinStage) },
+        { ALT: () => this.SUBRULE(this.ifStage) },
+      ]),
+    );
   });
 
   /**
@@ -209,58 +233,66 @@ export class DsnetParser extends CstParser {
    * `pw` with the argument `(a + b)`.
    */
   call = this.RULE("call", () => {
-    const callee = this.CONSUME(T.Identifier);
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          GATE: () => adjacent(callee, this.LA(1), T.LParen),
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.OPTION(() => {
-              this.SUBRULE(this.argument);
-              this.MANY(() => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.argument);
+    this.CONSUME(T.Identifier);
+    this.OR(
+      (this.built.call ??= {
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            GATE: () => adjacent(this.LA(0), this.LA(1), T.LParen),
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              this.OPTION(() => {
+                this.SUBRULE(this.argument);
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.SUBRULE2(this.argument);
+                });
+                this.OPTION2(() => this.CONSUME2(T.Comma));
               });
-              this.OPTION2(() => this.CONSUME2(T.Comma));
-            });
-            this.CONSUME(T.RParen);
+              this.CONSUME(T.RParen);
+            },
           },
-        },
-        { ALT: () => this.MANY2(() => this.SUBRULE3(this.argument)) },
-      ],
-    });
+          { ALT: () => this.MANY2(() => this.SUBRULE3(this.argument)) },
+        ],
+      }),
+    );
   });
 
   /** argument : NAME '=' dimsOrExpression | STRIDE | DILATION | dimsOrExpression */
   argument = this.RULE("argument", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.CONSUME(T.Equals);
-          this.SUBRULE(this.dimsOrExpression);
+    this.OR(
+      (this.built.argument ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Identifier);
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.dimsOrExpression);
+          },
         },
-      },
-      { ALT: () => this.CONSUME(T.StrideShort) },
-      { ALT: () => this.CONSUME(T.DilationShort) },
-      { ALT: () => this.SUBRULE2(this.dimsOrExpression) },
-    ]);
+        { ALT: () => this.CONSUME(T.StrideShort) },
+        { ALT: () => this.CONSUME(T.DilationShort) },
+        { ALT: () => this.SUBRULE2(this.dimsOrExpression) },
+      ]),
+    );
   });
 
   /** dimsOrExpression : ( SIZE | expression ) ( 'x' ( SIZE | expression ) )* */
   dimsOrExpression = this.RULE("dimsOrExpression", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.DimsLiteral) },
-      { ALT: () => this.SUBRULE(this.expression) },
-    ]);
+    this.OR(
+      (this.built.dimsOrExpression ??= [
+        { ALT: () => this.CONSUME(T.DimsLiteral) },
+        { ALT: () => this.SUBRULE(this.expression) },
+      ]),
+    );
     this.MANY(() => {
       this.CONSUME(T.Times);
-      this.OR2([
-        { ALT: () => this.CONSUME2(T.DimsLiteral) },
-        { ALT: () => this.SUBRULE2(this.expression) },
-      ]);
+      this.OR2(
+        (this.built.dimsOrExpression2 ??= [
+          { ALT: () => this.CONSUME2(T.DimsLiteral) },
+          { ALT: () => this.SUBRULE2(this.expression) },
+        ]),
+      );
     });
   });
 
@@ -296,11 +328,13 @@ export class DsnetParser extends CstParser {
    * channels) and are joined; one branch alone is joined with the current value.
    */
   joinStage = this.RULE("joinStage", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Concat, { LABEL: "op" }) },
-      { ALT: () => this.CONSUME(T.Add, { LABEL: "op" }) },
-      { ALT: () => this.CONSUME(T.Mul, { LABEL: "op" }) },
-    ]);
+    this.OR(
+      (this.built.joinStage ??= [
+        { ALT: () => this.CONSUME(T.Concat, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Add, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Mul, { LABEL: "op" }) },
+      ]),
+    );
     this.MANY(() => this.SUBRULE(this.argument));
     this.AT_LEAST_ONE(() => this.SUBRULE(this.body, { LABEL: "branch" }));
   });
@@ -312,10 +346,12 @@ export class DsnetParser extends CstParser {
     this.SUBRULE(this.body, { LABEL: "then" });
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([
-        { ALT: () => this.SUBRULE(this.ifStage, { LABEL: "elseIf" }) },
-        { ALT: () => this.SUBRULE2(this.body, { LABEL: "else" }) },
-      ]);
+      this.OR(
+        (this.built.ifStage ??= [
+          { ALT: () => this.SUBRULE(this.ifStage, { LABEL: "elseIf" }) },
+          { ALT: () => this.SUBRULE2(this.body, { LABEL: "else" }) },
+        ]),
+      );
     });
   });
 
@@ -350,29 +386,33 @@ export class DsnetParser extends CstParser {
 
   /** notExpression : 'not' notExpression | comparison */
   notExpression = this.RULE("notExpression", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpression);
+    this.OR(
+      (this.built.notExpression ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Not);
+            this.SUBRULE(this.notExpression);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
+        { ALT: () => this.SUBRULE(this.comparison) },
+      ]),
+    );
   });
 
   /** comparison : additive ( ( '==' | '!=' | '<=' | '>=' | '<' | '>' ) additive )? */
   comparison = this.RULE("comparison", () => {
     this.SUBRULE(this.additive);
     this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-        { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
-      ]);
+      this.OR(
+        (this.built.comparison ??= [
+          { ALT: () => this.CONSUME(T.EqEq) },
+          { ALT: () => this.CONSUME(T.NotEq) },
+          { ALT: () => this.CONSUME(T.LessEq) },
+          { ALT: () => this.CONSUME(T.GreaterEq) },
+          { ALT: () => this.CONSUME(T.Less) },
+          { ALT: () => this.CONSUME(T.Greater) },
+        ]),
+      );
       this.SUBRULE2(this.additive);
     });
   });
@@ -381,7 +421,12 @@ export class DsnetParser extends CstParser {
   additive = this.RULE("additive", () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR(
+        (this.built.additive ??= [
+          { ALT: () => this.CONSUME(T.Plus) },
+          { ALT: () => this.CONSUME(T.Minus) },
+        ]),
+      );
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -390,27 +435,36 @@ export class DsnetParser extends CstParser {
   multiplicative = this.RULE("multiplicative", () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.FloorDiv) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
+      this.OR(
+        (this.built.multiplicative ??= [
+          { ALT: () => this.CONSUME(T.Star) },
+          { ALT: () => this.CONSUME(T.Slash) },
+          { ALT: () => this.CONSUME(T.FloorDiv) },
+          { ALT: () => this.CONSUME(T.Percent) },
+        ]),
+      );
       this.SUBRULE2(this.unary);
     });
   });
 
   /** unary : ( '-' | '+' ) unary | power */
   unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
-          this.SUBRULE(this.unary);
+    this.OR(
+      (this.built.unary ??= [
+        {
+          ALT: () => {
+            this.OR2(
+              (this.built.unary2 ??= [
+                { ALT: () => this.CONSUME(T.Minus) },
+                { ALT: () => this.CONSUME(T.Plus) },
+              ]),
+            );
+            this.SUBRULE(this.unary);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
+        { ALT: () => this.SUBRULE(this.power) },
+      ]),
+    );
   });
 
   /** power : primary ( '**' unary )? */
@@ -430,60 +484,64 @@ export class DsnetParser extends CstParser {
    * As with calls, a function call needs its '(' right after the name: `max(a, b)`.
    */
   primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.PadMode) },
-      {
-        ALT: () => {
-          this.CONSUME(T.In);
-          this.CONSUME(T.Dot);
-          this.CONSUME2(T.Identifier, { LABEL: "field" });
+    this.OR(
+      (this.built.primary ??= [
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.CONSUME(T.PadMode) },
+        {
+          ALT: () => {
+            this.CONSUME(T.In);
+            this.CONSUME(T.Dot);
+            this.CONSUME2(T.Identifier, { LABEL: "field" });
+          },
         },
-      },
-      {
-        ALT: () => {
-          const name = this.CONSUME(T.Identifier);
-          this.OPTION({
-            GATE: () => adjacent(name, this.LA(1), T.LParen),
-            DEF: () => {
-              this.CONSUME(T.LParen);
-              this.OPTION2(() => {
-                this.SUBRULE(this.expression, { LABEL: "arguments" });
-                this.MANY(() => {
-                  this.CONSUME(T.Comma);
-                  this.SUBRULE2(this.expression, { LABEL: "arguments" });
-                });
-                this.OPTION3(() => this.CONSUME2(T.Comma));
+        {
+          ALT: () => {
+            this.CONSUME(T.Identifier);
+            this.OPTION(
+              (this.built.callArguments ??= {
+                GATE: () => adjacent(this.LA(0), this.LA(1), T.LParen),
+                DEF: () => {
+                  this.CONSUME(T.LParen);
+                  this.OPTION2(() => {
+                    this.SUBRULE(this.expression, { LABEL: "arguments" });
+                    this.MANY(() => {
+                      this.CONSUME(T.Comma);
+                      this.SUBRULE2(this.expression, { LABEL: "arguments" });
+                    });
+                    this.OPTION3(() => this.CONSUME2(T.Comma));
+                  });
+                  this.CONSUME(T.RParen);
+                },
+              }),
+            );
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME2(T.LParen, { LABEL: "open" });
+            this.SUBRULE3(this.expression, { LABEL: "inner" });
+            this.CONSUME2(T.RParen, { LABEL: "close" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.OPTION4(() => {
+              this.SUBRULE4(this.expression, { LABEL: "items" });
+              this.MANY2(() => {
+                this.CONSUME3(T.Comma);
+                this.SUBRULE5(this.expression, { LABEL: "items" });
               });
-              this.CONSUME(T.RParen);
-            },
-          });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(T.LParen, { LABEL: "open" });
-          this.SUBRULE3(this.expression, { LABEL: "inner" });
-          this.CONSUME2(T.RParen, { LABEL: "close" });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBracket);
-          this.OPTION4(() => {
-            this.SUBRULE4(this.expression, { LABEL: "items" });
-            this.MANY2(() => {
-              this.CONSUME3(T.Comma);
-              this.SUBRULE5(this.expression, { LABEL: "items" });
+              this.OPTION5(() => this.CONSUME4(T.Comma));
             });
-            this.OPTION5(() => this.CONSUME4(T.Comma));
-          });
-          this.CONSUME(T.RBracket);
+            this.CONSUME(T.RBracket);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 }
 
