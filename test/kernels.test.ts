@@ -15,8 +15,10 @@ import { runs } from "./runs.js";
  * kernels.wat's depthwise kernels against a float64 loop in plain JavaScript, called directly
  * on random shapes, strides, dilations, uneven padding, channel counts that are not a multiple
  * of 4 and the activations fused into them; and their output-row range: rows [oy0, oy1) are
- * written, nothing else, and ranges that split the output add up to the whole. conv_direct
- * likewise against a float64 convolution. Both builds: plain SIMD128, and relaxed SIMD (whose
+ * written, nothing else, and ranges that split the output add up to the whole; and the
+ * depthwise kernels' lines of sixteen channels bit for bit against four channels run alone
+ * (another path), on data with NaN, infinities, -0 and subnormals. conv_direct likewise
+ * against a float64 convolution. Both builds: plain SIMD128, and relaxed SIMD (whose
  * fused multiply-adds round differently), which Node 20 validates only with a V8 flag set here.
  */
 
@@ -262,63 +264,76 @@ function channelSlice(data: Float32Array, channels: number, from: number, count:
 }
 
 // depthwise3x3 takes lines of sixteen channels by another path than groups of four: its pairs
-// of outputs, at the borders too; depthwise5x5 its outputs outside the four-output blocks.
-// Four channels of a case on their own go the four-channel way; every path must give the same
-// bits, NaN's and -0's included.
-describe.each([3, 5])("depthwise%i", (k) => {
-  it(`depthwise${k}x${k}'s lines of sixteen channels give bit for bit what four channels alone give`, () => {
-    fc.assert(
-      fc.property(
-        fc
-          .record({
-            n: fc.integer({ min: 1, max: 2 }),
-            h: fc.integer({ min: 1, max: 9 }),
-            w: fc.integer({ min: 1, max: 19 }),
-            c: fc.constantFrom(16, 32, 36, 48),
-            k: fc.constant(k),
-            stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-            dilation: fc.constant<[number, number]>([1, 1]),
-            pad: fc.tuple(
-              ...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: k - 1 })),
-            ) as fc.Arbitrary<Case["pad"]>,
-            act: fc.integer({ min: 0, max: 8 }),
-          })
-          .filter((c) => outputSize(c).every((s) => s >= 1)),
-        fc.nat(1000),
-        (given, seed) => {
-          const c: Case = given;
-          const data = specialInputs(c, seed);
-          const [oh, ow] = outputSize(c);
-          const whole = run(kernelOf(k), c, data, [[0, oh]]);
-          // Rows split as threads split them give the same bits (a pair of rows is never split).
-          const split = run(kernelOf(k), c, data, [
-            [0, seed % (oh + 1)],
-            [seed % (oh + 1), oh],
-          ]);
-          expect(bits(split), `${JSON.stringify(c)} split at ${seed % (oh + 1)}`).toEqual(
-            bits(whole),
-          );
-          for (let from = 0; from < c.c; from += 4) {
-            const four = { ...c, c: 4 };
-            const alone = run(
-              kernelOf(k),
-              four,
-              {
-                x: channelSlice(data.x, c.c, from, 4),
-                weight: data.weight.slice(from * k * k, (from + 4) * k * k),
-                bias: data.bias.slice(from, from + 4),
-              },
-              [[0, oh]],
-            ).subarray(0, c.n * oh * ow * 4);
-            const got = channelSlice(whole.subarray(0, c.n * oh * ow * c.c), c.c, from, 4);
-            expect(bits(got), `${JSON.stringify(c)} channels ${from}..${from + 3}`).toEqual(
-              bits(alone),
+// of outputs (two rows of them at stride 2), at the borders too; depthwise5x5 its outputs
+// outside the four-output blocks (every output at stride 3 or with dilation along the width).
+// Four channels of a case on their own, and the channels left after the last four, go the
+// four-channel way; every path must give the same bits, NaN's and -0's included, in both builds.
+describe.each(BUILDS)("%s", (_, base64) => {
+  describe.each([3, 5])("depthwise%ix%i", (k) => {
+    it("lines of sixteen channels give bit for bit what four channels alone give", () => {
+      fc.assert(
+        fc.property(
+          fc
+            .record({
+              n: fc.integer({ min: 1, max: 2 }),
+              h: fc.integer({ min: 1, max: 9 }),
+              w: fc.integer({ min: 1, max: 19 }),
+              c: fc.constantFrom(16, 18, 32, 35, 36, 48),
+              k: fc.constant(k),
+              stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+              dilation: fc.tuple(fc.constantFrom(1, 1, 2), fc.constantFrom(1, 1, 1, 2)),
+              pad: fc.tuple(
+                ...[0, 1, 2, 3].map(() => fc.integer({ min: 0, max: k - 1 })),
+              ) as fc.Arbitrary<Case["pad"]>,
+              act: fc.integer({ min: 0, max: 8 }),
+            })
+            .filter((c) => outputSize(c).every((s) => s >= 1)),
+          fc.nat(1000),
+          (c: Case, seed) => {
+            const data = specialInputs(c, seed);
+            const [oh, ow] = outputSize(c);
+            const length = c.n * oh * ow * c.c;
+            const whole = run(kernelOf(k), c, data, [[0, oh]], base64);
+            const what = JSON.stringify(c);
+            expect([...whole.subarray(length)], `${what}: wrote past its output`).toEqual(
+              new Array(16).fill(SENTINEL),
             );
-          }
-        },
-      ),
-      { numRuns: runs(300) },
-    );
+            // Rows split as threads split them give the same bits (a pair of rows is never split).
+            const at = seed % (oh + 1);
+            const split = run(
+              kernelOf(k),
+              c,
+              data,
+              [
+                [0, at],
+                [at, oh],
+              ],
+              base64,
+            );
+            expect(bits(split), `${what} split at ${at}`).toEqual(bits(whole));
+            for (let from = 0; from < c.c; from += 4) {
+              const count = Math.min(4, c.c - from);
+              const alone = run(
+                kernelOf(k),
+                { ...c, c: count },
+                {
+                  x: channelSlice(data.x, c.c, from, count),
+                  weight: data.weight.slice(from * k * k, (from + count) * k * k),
+                  bias: data.bias.slice(from, from + count),
+                },
+                [[0, oh]],
+                base64,
+              ).subarray(0, c.n * oh * ow * count);
+              const got = channelSlice(whole.subarray(0, length), c.c, from, count);
+              expect(bits(got), `${what} channels ${from} to ${from + count - 1}`).toEqual(
+                bits(alone),
+              );
+            }
+          },
+        ),
+        { numRuns: runs(200) },
+      );
+    });
   });
 });
 

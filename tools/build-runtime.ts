@@ -72,19 +72,25 @@ export async function generateKernelsModule(): Promise<string> {
 export function expandActivations(wat: string): string {
   const hardsigmoid = (x: string) =>
     `(f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add ${x} (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))`;
-  const expanded = wat.replace(
-    /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
-    (_, name: string, x: string) =>
-      name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
-  );
-  const left = expanded.indexOf("(@");
-  if (left >= 0) {
-    const line = expanded.slice(0, left).split("\n").length;
-    throw new Error(
-      `kernels.wat:${line}: unknown (@...) form, or its argument is not (local.get $x)`,
-    );
-  }
-  return expanded;
+  // Line by line, in the code before a line's `;;` only: comments may name the forms.
+  return wat
+    .split("\n")
+    .map((line, i) => {
+      const comment = line.indexOf(";;");
+      const code = comment < 0 ? line : line.slice(0, comment);
+      const expanded = code.replace(
+        /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
+        (_, name: string, x: string) =>
+          name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
+      );
+      if (expanded.includes("(@")) {
+        throw new Error(
+          `kernels.wat:${i + 1}: unknown (@...) form, or its argument is not (local.get $x)`,
+        );
+      }
+      return comment < 0 ? expanded : expanded + line.slice(comment);
+    })
+    .join("\n");
 }
 
 /**

@@ -247,7 +247,7 @@ function linePair(wat: Wat, s: number, rowChecks: boolean): void {
  * vector loaded once for the four outputs, and the input row the two rows share (at stride 2)
  * read by both from the L1 cache.
  */
-function linePair2(wat: Wat, s: number): void {
+function linePair2(wat: Wat): void {
   const acc = (row: number, o: number, gi: number) => `a${row * 4 + o * 2 + gi}`;
   for (const half of [
     [0, 1],
@@ -258,7 +258,7 @@ function linePair2(wat: Wat, s: number): void {
       for (let o = 0; o < 2; o++)
         half.forEach((g, gi) => sets.push(`(local.set $${acc(row, o, gi)} ${get(bias(LINE, g))})`));
     for (let i = 0; i < sets.length; i += 4) wat.line(sets.slice(i, i + 4).join(" "));
-    const ends = new BlockEnds(wat, half[0] * 8);
+    const ends = new BlockEnds(wat, half[0] * 9);
     let first = true;
     for (let r = 0; r < 3; r++) {
       wat.line(
@@ -271,7 +271,7 @@ function linePair2(wat: Wat, s: number): void {
             `(local.set $q (i32.add ${get("q")} ${get("pix")})) (local.set $qb (i32.add ${get("qb")} ${get("pix")})) (local.set $wr (i32.add ${get("wr")} ${get("tap")}))`,
           );
         }
-        const step = get(s === 1 ? "pix" : "pix2");
+        const step = get("pix2");
         wat.line(
           `(local.set $q1 (i32.add ${get("q")} ${step})) (local.set $qb1 (i32.add ${get("qb")} ${step}))`,
         );
@@ -449,7 +449,10 @@ function loadLineBiases(wat: Wat): void {
   wat.line([0, 1, 2, 3].map((g) => `(local.set $b${g} ${load(at, 16 * g)})`).join(" "));
 }
 
-/** Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel. */
+/**
+ * Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel; with rows = 2,
+ * this output row's and the next one's at once, at stride 2, every input row inside.
+ */
 function linePairs(wat: Wat, rows: 1 | 2 = 1): void {
   const pixels = (rowChecks: boolean, s: number) => {
     const label = `$pairs${rows === 2 ? "2" : ""}_s${s}${rowChecks ? "" : "_in"}`;
@@ -461,7 +464,7 @@ function linePairs(wat: Wat, rows: 1 | 2 = 1): void {
     wat.line(
       `(local.set $ip (i32.add (local.get $ipx) (local.get $cb))) (local.set $op (i32.add (local.get $opx) (local.get $cb)))`,
     );
-    if (rows === 2) linePair2(wat, s);
+    if (rows === 2) linePair2(wat);
     else linePair(wat, s, rowChecks);
     wat.close(
       `(br_if ${label}_lines (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 64))) (local.get $lend))))`,
@@ -490,7 +493,7 @@ function linePairs(wat: Wat, rows: 1 | 2 = 1): void {
   wat.line(
     `(local.set $end (i32.add (local.get $obase) (i32.mul (local.get $mid2) (local.get $pix))))`,
   );
-  if (rows === 2) strides(false);
+  if (rows === 2) pixels(false, 2);
   else withAndWithoutRowChecks(wat, strides);
   wat.close("))", 2);
 }
@@ -630,8 +633,9 @@ const COMMENT = `;; ------------------------------------------------------------
 ;; vectors in locals. A filter row in the padding is skipped whole.
 ;; TurboFan puts a basic block's loads first and its arithmetic after them, which for a row
 ;; of taps needs more than x64's 16 vector registers; a never-taken branch (pix is never
-;; negative) after every filter column, or two, ends the block so that each column's
-;; products are done before the next column is loaded.
+;; negative) after every filter column, or two (after every filter vector in the two-row
+;; blocks), ends the block so that each column's products are done before the next column is
+;; loaded.
 ;; relu, relu6 and none store as pmin/pmax, one instruction each where V8 spends seven or
 ;; eight on min/max for their NaN and -0 rules. A NaN stays a NaN either way, and pmax(-0, 0)
 ;; is -0 where max gives 0, but an accumulator is -0 only if its bias is (x + y is -0 only
@@ -642,7 +646,8 @@ const COMMENT = `;; ------------------------------------------------------------
 ;; then keeps.) hardswish is written out where whole vectors are stored. A call would cost
 ;; more than the taps, since V8 spills the live vectors around it: sigmoid, silu and tanh
 ;; therefore store the sums as they are and go through $activate_all over each output row
-;; afterwards (the same function on the same values: the same bits). leaky relu,
+;; afterwards (the same function on the same values: the same bits); they take every whole
+;; line, stored through pmax/pmin against -inf and inf, which keep every bit. leaky relu,
 ;; hardsigmoid, and hardswish's tail of fewer than four channels store through
 ;; $store_activated. Other strides, and dilation along the width, take one output at a time,
 ;; every channel, unchecked inside the input and tap by tap at its border, every activation
@@ -773,16 +778,22 @@ export function depthwise3x3Wat(): string {
   wat.open(`(then`);
   wat.line(`;; Lines [0, lend), inside the input's width: pairs of outputs, pixel by pixel.`);
   wat.line(
-    `(if ${get("pairs_done")} (then (local.set $pairs_done (i32.const 0))) (else (if (i32.and ${get("two_rows")} (i32.and ${get("rows_inside")} (i32.and (i32.lt_u (i32.add ${get("oy")} (i32.const 1)) ${get("oy1")}) (i32.lt_s (i32.add (i32.add ${get("iy0")} ${get("SH")}) (i32.shl ${get("DH")} (i32.const 1))) ${get("H")}))))`,
+    `;; Done with the row before, or both rows at once where the next row's inputs lie inside.`,
+  );
+  wat.open(`(if ${get("pairs_done")}`);
+  wat.line(`(then (local.set $pairs_done (i32.const 0)))`);
+  wat.open(`(else`);
+  wat.open(`(if (i32.and (i32.and ${get("two_rows")} ${get("rows_inside")})`);
+  wat.line(`(i32.and (i32.lt_u (i32.add ${get("oy")} (i32.const 1)) ${get("oy1")})`);
+  wat.line(
+    `  (i32.lt_s (i32.add (i32.add ${get("iy0")} ${get("SH")}) (i32.shl ${get("DH")} (i32.const 1))) ${get("H")})))`,
   );
   wat.open(`(then`);
-  wat.line(`;; This row's and the next one's pairs together.`);
   linePairs(wat, 2);
-  wat.line(`(local.set $pairs_done (i32.const 1)))`);
-  wat.close("");
+  wat.close(`(local.set $pairs_done (i32.const 1)))`);
   wat.open(`(else`);
   linePairs(wat);
-  wat.close(`))))`);
+  wat.close(`))))`, 4);
   wat.line(`;; Lines [0, lend) again: the outputs at the borders, one at a time.`);
   lineByLine(wat);
   wat.line(`;; The channels left, four at a time.`);
