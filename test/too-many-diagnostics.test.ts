@@ -2,12 +2,13 @@
  * DS5003, the diagnostic that counts what the cap of MAX_DIAGNOSTICS dropped: an error when any
  * dropped diagnostic was one, a warning when all were warnings, so warnings alone never fail.
  * Rows as in diagnostics.test.ts, with the severity: unread `let`s (DS4102) are warnings, and
- * are reported from the end of their body, so the last one kept is the second `let`.
+ * are reported from the end of their body, so the last one kept is the second `let`. Past the
+ * cap an error takes the place of the last warning kept: warnings never hide what fails a run.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
 import { MAX_DIAGNOSTICS } from "../src/diagnostics/reporter.js";
 import { ReplSession } from "../src/repl/session.js";
@@ -25,6 +26,8 @@ interface Case {
   column: number;
   severity: "error" | "warning";
   message: string;
+  /** A code that must be among the diagnostics kept. */
+  kept?: string;
 }
 
 const cases: Case[] = [
@@ -49,22 +52,26 @@ const cases: Case[] = [
     message: "too many problems: 5 more warnings not shown",
   },
   {
+    // The error takes the last warning's place: it is shown, and the DS5003 after it counts
+    // the warning.
     name: "100 unread lets, then an unknown layer",
     source: unreadLets(100) + "foo\n",
     code: "DS5003",
-    line: 2,
-    column: 5,
-    severity: "error",
-    message: "too many problems: 1 more error not shown",
+    line: 102,
+    column: 1,
+    severity: "warning",
+    message: "too many problems: 1 more warning not shown",
+    kept: "DS2001",
   },
   {
     name: "101 unread lets, then an unknown layer",
     source: unreadLets(101) + "foo\n",
     code: "DS5003",
-    line: 3,
-    column: 5,
-    severity: "error",
-    message: "too many problems: 1 more error and 1 more warning not shown",
+    line: 103,
+    column: 1,
+    severity: "warning",
+    message: "too many problems: 2 more warnings not shown",
+    kept: "DS2001",
   },
   {
     name: "101 unknown layers",
@@ -89,10 +96,13 @@ describe("DS5003, past the cap on diagnostics", () => {
       severity: c.severity,
       message: c.message,
     });
+    if (c.kept) expect(diagnostics.map((d) => d.code)).toContain(c.kept);
   });
 
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-ds5003-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it("lets `dsnet check` pass a file whose only problems are warnings", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dsnet-ds5003-"));
     const warnings = join(dir, "warnings.dsnet");
     const withError = join(dir, "error.dsnet");
     writeFileSync(warnings, unreadLets(101));
@@ -110,7 +120,11 @@ describe("DS5003, past the cap on diagnostics", () => {
 
     const failing = await cli("check", withError);
     expect(failing.code).toBe(1);
-    expect(failing.stderr).toContain("error DS5003: too many problems: 1 more error not shown");
+    expect(failing.stderr).toContain("error DS2001: unknown layer or block `foo`");
+    expect(failing.stderr).toContain("warning DS5003: too many problems: 1 more warning not shown");
+    // The count is of every problem, those the DS5003 stands for too.
+    expect(failing.stderr).toContain("1 error, 100 warnings");
+    expect(text.stderr).toContain("0 errors, 101 warnings");
   });
 
   it("lets the REPL keep the 101st unread let, without a whole check", async () => {

@@ -4,6 +4,7 @@ import { parse } from "../syntax/parse.js";
 import { printProgram } from "../syntax/printer.js";
 import { diagnosticToJson, hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
+import { countSeverities } from "../diagnostics/reporter.js";
 import { layerSpecs } from "../check/layers.js";
 import { renderSummary } from "../cost/render.js";
 import { groupLayers, summarize, type Summary } from "../cost/summarize.js";
@@ -22,8 +23,7 @@ export function checkCommand(files: string[], options: { json?: boolean }, io: C
       io.stderr(renderDiagnostics(result.diagnostics, { color: io.color }));
     }
   }
-  const errors = all.filter((d) => d.severity === "error").length;
-  const warnings = all.length - errors;
+  const { errors, warnings } = countSeverities(all);
   if (options.json) {
     io.stdout(JSON.stringify({ diagnostics: all.map(diagnosticToJson) }, null, 2) + "\n");
   } else if (all.length > 0) {

@@ -27,15 +27,18 @@ export function helpOptions(help: Help | undefined): Pick<ReportOptions, "help" 
  */
 export const MAX_DIAGNOSTICS = 100;
 
-/** The diagnostics a reporter's cap dropped, by severity. */
+/** The diagnostics a reporter's cap dropped, by severity, and where the first of them was. */
 interface Dropped {
   errors: number;
   warnings: number;
+  span?: Span;
 }
 
 /**
  * What each DS5003 a reporter made stands for. A reporter handed one (checkProgram takes what
- * loadFile found) adds these counts to its own rather than counting one warning or error.
+ * loadFile found) adds these counts to its own rather than counting one warning or error. Keyed
+ * by the object: a copy of a DS5003 (`{ ...d }`) counts as one diagnostic, so `mapped` passes
+ * them on as they are.
  */
 const droppedBehind = new WeakMap<Diagnostic, Dropped>();
 
@@ -77,6 +80,7 @@ export class Reporter {
     if (behind) {
       this.dropped.errors += behind.errors;
       this.dropped.warnings += behind.warnings;
+      this.dropped.span ??= behind.span ?? diagnostic.span;
       this.errors += behind.errors;
       return;
     }
@@ -86,9 +90,15 @@ export class Reporter {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
-      if (diagnostic.severity === "error") this.dropped.errors++;
+      // An error takes the place of the last warning kept, so that warnings (unread lets, say)
+      // never hide the error that fails the run.
+      let warning = diagnostic.severity === "error" ? this.diagnostics.length - 1 : -1;
+      while (warning >= 0 && this.diagnostics[warning]!.severity === "error") warning--;
+      const out = warning < 0 ? diagnostic : this.diagnostics.splice(warning, 1)[0]!;
+      if (out.severity === "error") this.dropped.errors++;
       else this.dropped.warnings++;
-      return;
+      this.dropped.span ??= out.span;
+      if (warning < 0) return;
     }
     this.diagnostics.push(diagnostic);
   }
@@ -101,6 +111,7 @@ export class Reporter {
     const target = this;
     return new (class extends Reporter {
       override add(diagnostic: Diagnostic): void {
+        if (droppedBehind.has(diagnostic)) return target.add(diagnostic);
         const kept = map(diagnostic);
         if (kept) target.add(kept);
       }
@@ -128,7 +139,7 @@ export class Reporter {
         code: catalogue.tooManyDiagnostics.code,
         severity: errors > 0 ? "error" : "warning",
         message: formatMessage("tooManyDiagnostics", { dropped: describeDropped(this.dropped) }),
-        span: last.span,
+        span: last?.span ?? this.dropped.span!,
         related: [],
         expansion: [],
       };
@@ -138,6 +149,20 @@ export class Reporter {
     }
     return this.diagnostics;
   }
+}
+
+/**
+ * The errors and the warnings among `diagnostics`, with those a DS5003 stands for (which the
+ * cap dropped) and not the DS5003 itself.
+ */
+export function countSeverities(diagnostics: readonly Diagnostic[]): Dropped {
+  const count = { errors: 0, warnings: 0 };
+  for (const d of diagnostics) {
+    const behind = droppedBehind.get(d);
+    count.errors += behind ? behind.errors : d.severity === "error" ? 1 : 0;
+    count.warnings += behind ? behind.warnings : d.severity === "error" ? 0 : 1;
+  }
+  return count;
 }
 
 /** "1 more error", "3 more warnings", "2 more errors and 1 more warning". */
