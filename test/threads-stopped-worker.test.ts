@@ -197,6 +197,31 @@ describe("a worker thread that stops", () => {
   );
 
   it(
+    "does not take a live worker whose share outlasts the join's slices for a stopped one",
+    async () => {
+      // The first time it reads which step to run (Int32 1, STEP), the worker busies itself for
+      // 300 ms, six of the join's 50 ms slices, in which the main thread looks for a stopped
+      // worker each time: the pass must wait for it and give one thread's bits.
+      captureWorkers(`
+        const load = Atomics.load;
+        let slowed = false;
+        Atomics.load = (array, index) => {
+          if (index === 1 && !slowed) {
+            slowed = true;
+            for (const end = Date.now() + 300; Date.now() < end; );
+          }
+          return load(array, index);
+        };
+      `);
+      const plan = await runningPlan(2);
+      expect(sameBits(plan.forward(input), reference)).toBe(true);
+      expect(sameBits(plan.forward(input), reference)).toBe(true);
+      plan.dispose();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "leaves other plans bitwise as one thread, before and after",
     async () => {
       const healthy = await runningPlan(3);

@@ -15,7 +15,7 @@
  *
  * A worker can stop from outside (terminate() by someone else, an uncaught exception, exit), and
  * then never counts itself done. The main thread, blocked in its join, sees no 'exit' event (they
- * wait for its event loop), so the join waits in slices and, after a slice with no progress,
+ * wait for its event loop), so the join waits in slices and, after each slice it slept through,
  * looks for a stopped worker in what it can read at once: a word the worker's own exit path
  * writes (uncaught exception, process.exit: with its exit code) and, in Node, the worker's event
  * loop times, which Node reads under the worker's lock and reports as -1 once it has stopped
@@ -169,9 +169,14 @@ function spawnWorker(source: string, events: WorkerEvents): SpawnedWorker {
     );
     const hasStopped = () => {
       // Node's loop figures for a worker: idle -1 once it has stopped; all zeros once its 'exit'
-      // was seen, or where it stopped before they were first read.
-      const { idle, active } = worker.performance.eventLoopUtilization();
-      return idle < 0 || active <= 0;
+      // was seen, or where it stopped before they were first read. A runtime without them (one
+      // that only imitates worker_threads) tells nothing here: its terminate() is not found.
+      try {
+        const figures = worker.performance?.eventLoopUtilization?.();
+        return figures !== undefined && (figures.idle < 0 || figures.active <= 0);
+      } catch {
+        return false;
+      }
     };
     return { worker, hasStopped };
   }
@@ -203,7 +208,7 @@ interface NodeWorker extends ThreadWorker {
   on(event: string, listener: (value: unknown) => void): void;
   once(event: string, listener: (value: unknown) => void): void;
   unref(): void;
-  performance: { eventLoopUtilization(): { idle: number; active: number } };
+  performance?: { eventLoopUtilization?(): { idle: number; active: number } };
 }
 
 interface WebWorker extends ThreadWorker {
@@ -344,9 +349,9 @@ export function startKernelThreads(options: KernelThreadsOptions): KernelThreads
       Atomics.notify(control, GO);
       // Every running worker counts itself done even when its share throws; the main thread
       // waits for them before it reports its own failure, so that no worker is still writing
-      // when the next step starts. A stopped worker never does: after a slice with no
-      // progress, the join looks for one (the browser's main thread, which only spins, now and
-      // then), and the step throws; the other workers are ended first.
+      // when the next step starts. A stopped worker never does: after each slice the join
+      // sleeps through, it looks for one (the browser's main thread, which only spins, now and
+      // then), and the step throws; the other workers are asked to end first.
       let failure: { error: unknown } | undefined;
       try {
         runShare(kernels, steps[step]!, threads, scratch, values, claim);
