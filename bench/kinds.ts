@@ -13,7 +13,7 @@ import { heading, loadAverage, median } from "./stats.js";
  *
  * With `--before REV`, dsnet as it was at commit REV is loaded into this same process next to
  * this tree's (revision.ts), and the two are measured in alternating rounds, before, after,
- * before, after..., so that both see the same machine within a second of each other; the
+ * after, before..., so that both see the same machine within a second of each other; the
  * separate processes minutes apart this replaced showed the shared machine's drift more than
  * the change. Each side compiles the network with its own front end and passes, from the same
  * weights and input, and their outputs are compared.
@@ -263,7 +263,8 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
         : undefined;
       const sides = before ? [before, after] : [after];
       for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
-        for (const side of sides) {
+        // Which side goes first alternates, so that going first (or second) favours neither.
+        for (const side of round % 2 ? [...sides].reverse() : sides) {
           const timed = timeRound(side.plan, input);
           if (round >= WARMUP_ROUNDS) side.rounds.push(timed);
         }
