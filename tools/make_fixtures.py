@@ -1333,7 +1333,7 @@ def main(argv: list[str]) -> int:
             return 2
         wanted = [fx for fx in wanted if fx.name in argv]
     names = {fx.name for fx in wanted}
-    # regenerate entirely: remove every fixture folder (one with a params.json) and ours
+    # with no names, regenerate entirely: remove every fixture folder (one with a params.json) and ours
     for d in sorted(FIXTURES.iterdir()):
         if d.is_dir() and (d.name in names or (not argv and (d / "params.json").exists())):
             shutil.rmtree(d)
