@@ -8,7 +8,10 @@ import { LINE_ELEMENTS, PAGE_ELEMENTS } from "./steps.js";
  * the im2col scratch, one per thread, then the batch's outputs. The CPU plan lays it out when
  * built; the TypeScript generator when it writes a module, whose text has the numbers and
  * leaves the threads and the batch as names (`scratch + threads * stride`,
- * `outputs + batch * size`). One description, so the two cannot drift apart.
+ * `outputs + batch * size`). One description of where the parts go; what each backend puts in
+ * them is its own: the plan gathers outputs only for a batch of more than one (a line of slack
+ * after them) and always keeps a scratch per thread, while a generated module always gathers
+ * its outputs and keeps no scratch where no step needs one on one thread.
  */
 
 export interface MemoryParts {
