@@ -243,11 +243,16 @@ describe("a worker thread that stops", () => {
     "fails a generated module's forward the same way",
     async () => {
       const module = await importGeneratedModule(compileGraph(network, weights, { target: "ts" }));
+      // The module's own one thread: the CPU plan may run the relaxed-SIMD build (where an
+      // earlier test file in this process turned V8's flag on), the module runs plain SIMD128.
+      const one = module.createModel({ batch: 1, threads: 1 });
+      const moduleReference = Float32Array.from(one.forward(input));
+      one.close();
       const workers = captureWorkers();
       const model = module.createModel({ batch: 1, threads: 2 });
       await model.ready;
       expect(model.threads).toBe(2);
-      expect(sameBits(model.forward(input), reference)).toBe(true);
+      expect(sameBits(model.forward(input), moduleReference)).toBe(true);
       terminateNow(workers[0]!);
       const first = forwardError(() => model.forward(input));
       expect(first.message).toMatch(STOPPED);
