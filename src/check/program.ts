@@ -58,6 +58,12 @@ export interface CheckOptions {
   /** Elaborate only this network (default: every network of every file). */
   network?: string;
   /**
+   * Whether `let`s that nothing reads are reported (DS4102, a warning; default true). The REPL
+   * says no: there the line that reads a `let` has not been typed yet, and such warnings would
+   * fill the cap on diagnostics before an entry's own error.
+   */
+  unreadLets?: boolean;
+  /**
    * Parameter values (from `--set`) for the network named by `network`, or, without one, for
    * the entry file's only network.
    */
@@ -108,13 +114,15 @@ export interface LoadResult {
 export function loadFile(
   path: string,
   host: Host = fileSystemHost,
-  options: Pick<CheckOptions, "requireNetwork"> = {},
+  options: Pick<CheckOptions, "requireNetwork" | "unreadLets"> = {},
 ): LoadResult {
   const reporter = new Reporter();
   const program = loadProgram(path, host, reporter);
   if (reporter.errorCount === 0) {
     checkRecursion(program, reporter);
-    for (const module of program.modules) reportUnusedLets(module.program, reporter);
+    if (options.unreadLets !== false) {
+      for (const module of program.modules) reportUnusedLets(module.program, reporter);
+    }
   }
   if (options.requireNetwork && reporter.errorCount === 0 && program.entryNetworks.length === 0) {
     const entry = program.modules[0].program.span;

@@ -6,12 +6,11 @@ import { limits } from "../check/limits.js";
 import type { Network } from "../check/network.js";
 import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import {
-  checkProgram,
+  checkText,
   fileSystemHost,
   type CheckOptions,
   type CheckResult,
   IMPLICIT_NETWORK,
-  loadFile,
   type LoadedProgram,
 } from "../check/program.js";
 import { suggest } from "../check/suggest.js";
@@ -662,26 +661,13 @@ function check(
 }
 
 /**
- * Checks the session's text as `checkText` does, less the warnings about `let`s that nothing
- * reads (DS4102): in a session the line that reads a `let` has not been typed yet. They are left
- * out before the networks are checked, so they do not count towards the cap on diagnostics: a
- * session of unread `let`s would otherwise push an entry's own error past it, and show only a
- * DS5003 that points at an earlier `let`.
+ * Checks the session's text as `checkText` does, without the warnings about `let`s that nothing
+ * reads (DS4102): in a session the line that reads a `let` has not been typed yet. Left out
+ * before the networks are checked, they do not count towards the cap on diagnostics: a session
+ * of unread `let`s would otherwise push an entry's own error past it.
  */
 function checkDocument(text: string, path: string, options: CheckOptions): CheckResult {
-  const host = {
-    readFile: (p: string) => (p === resolve(path) ? text : fileSystemHost.readFile(p)),
-  };
-  const loaded = loadFile(path, host);
-  // Declarations checked with DS4102 have no other warning (nor any error, which stops the
-  // check for unread `let`s), so a DS5003 warning among them counts DS4102s alone.
-  const unread = (d: Diagnostic) =>
-    d.code === catalogue.unusedValue.code ||
-    (d.code === catalogue.tooManyDiagnostics.code && d.severity === "warning");
-  return checkProgram(
-    { ...loaded, diagnostics: loaded.diagnostics.filter((d) => !unread(d)) },
-    options,
-  );
+  return checkText(text, path, { ...options, unreadLets: false });
 }
 
 /**
