@@ -335,7 +335,7 @@ describe.each(BUILDS)("%s", (_, base64) => {
             }
           },
         ),
-        { numRuns: runs(200) },
+        { numRuns: runs(100) },
       );
     });
   });
