@@ -394,9 +394,10 @@ milliseconds. Check the repeat counts.`,
   DS5003: {
     title: "more problems than are shown",
     text: `One run reports at most 100 diagnostics; this last one counts the rest, errors and warnings
-apart. It is an error when any of the rest is one, and a warning when they are all warnings: a file
-whose only problems are warnings still passes \`dsnet check\`. Fix the first ones (later ones
-often follow from them) and check again.`,
+apart. An error found past the cap takes the place of the last warning shown, so warnings never
+hide an error. It is an error when any of the rest is one, and a warning when they are all
+warnings: a file whose only problems are warnings still passes \`dsnet check\`. Fix the first
+ones (later ones often follow from them) and check again.`,
     example: "input 8x8x3\n" + "foo\n".repeat(101),
     shown: "input 8x8x3\nfoo\nfoo\n... (101 lines of `foo`)\n",
   },
