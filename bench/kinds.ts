@@ -81,8 +81,14 @@ async function prepare(
   weights: Float32Array[],
   input: Float32Array,
 ): Promise<Side> {
-  const checked = library.checkFile(join(ROOT, file), { network }).networks[0];
-  if (!checked) throw new BenchFailure(`${name}: ${file} has no network ${network} it accepts`);
+  const result = library.checkFile(join(ROOT, file), { network });
+  const checked = result.networks[0];
+  if (!checked) {
+    // An older front end may refuse what this tree's examples say now: tell the first error.
+    const first = result.diagnostics.find((d) => d.severity === "error");
+    const why = first ? ` (${first.code}: ${first.message})` : "";
+    throw new BenchFailure(`${name}: ${file} has no network ${network} it accepts${why}`);
+  }
   const plan = new library.CpuPlan(library.compileGraph(checked, weights, { target: "cpu" }), {
     threads: 1,
   });

@@ -63,7 +63,9 @@ export async function loadRevision(rev: string): Promise<Revision> {
   try {
     commit = git("rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`).toString().trim();
   } catch {
-    throw new BenchFailure(`--before ${rev}: not a commit of this repository`);
+    throw new BenchFailure(
+      `--before ${rev}: not a commit of this repository (--before takes a commit, not a folder)`,
+    );
   }
   const label = `${rev} = ${git("log", "-1", "--format=%h (%cd)", "--date=format:%Y-%m-%d %H:%M", commit).toString().trim()}`;
   const dir = mkdtempSync(join(tmpdir(), "dsnet-before-"));

@@ -42,6 +42,11 @@ if (args.includes("--help") || args.includes("-h")) {
 const firstOption = args.findIndex((a) => a.startsWith("--"));
 const asked = firstOption < 0 ? args : args.slice(0, firstOption);
 const options = firstOption < 0 ? [] : args.slice(firstOption);
+// Only kinds takes options: given with other parts only, they would be silently ignored.
+if (options.length > 0 && !asked.includes("kinds")) {
+  console.error(`dsnet bench: ${options[0]} is an option of kinds, which was not asked for`);
+  process.exit(2);
+}
 for (const name of asked.length ? asked : Object.keys(parts)) {
   const part = parts[name];
   if (!part) {
