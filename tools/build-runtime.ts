@@ -67,7 +67,9 @@ export async function generateKernelsModule(): Promise<string> {
 /**
  * kernels.wat with its `(@hardsigmoid (local.get $x))` and `(@hardswish (local.get $x))`
  * written out, as $activate computes them: relu6(x + 3) / 6, its clamp pmax/pmin (see there),
- * and x times that. The argument is a local's value, read twice.
+ * and x times that (the argument is a local's value, read twice); and `(@activate_in_place $x)`,
+ * local $x set to its activation by the kernel's $clamp, $lo_v/$hi_v, $hardswish, $deferred,
+ * $act and $slope (kernels.wat's header).
  */
 export function expandActivations(wat: string): string {
   const hardsigmoid = (x: string) =>
@@ -78,11 +80,18 @@ export function expandActivations(wat: string): string {
     .map((line, i) => {
       const comment = line.indexOf(";;");
       const code = comment < 0 ? line : line.slice(0, comment);
-      const expanded = code.replace(
-        /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
-        (_, name: string, x: string) =>
-          name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
-      );
+      const expanded = code
+        .replace(
+          /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
+          (_, name: string, x: string) =>
+            name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
+        )
+        .replace(/\(@activate_in_place (\$\w+)\)/g, (_, v: string) => {
+          const x = `(local.get ${v})`;
+          const others = `(if (result v128) (local.get $deferred) (then ${x}) (else (call $activate ${x} (local.get $act) (local.get $slope))))`;
+          const hardswish = `(if (result v128) (local.get $hardswish) (then (f32x4.mul ${x} ${hardsigmoid(x)})) (else ${others}))`;
+          return `(if (local.get $clamp) (then (local.set ${v} (f32x4.min (f32x4.max ${x} (local.get $lo_v)) (local.get $hi_v)))) (else (local.set ${v} ${hardswish})))`;
+        });
       if (expanded.includes("(@")) {
         throw new Error(
           `kernels.wat:${i + 1}: unknown (@...) form, or its argument is not (local.get $x)`,

@@ -18,14 +18,17 @@
 ;; tools/build-runtime.ts writes them out before assembling (relu6(x + 3) / 6, and x times
 ;; that), so that the kernels that store hardswish without a call (a call of $activate from a
 ;; kernel's loop costs more than its arithmetic: V8 spills the live vectors around it) share
-;; one definition with $activate, bit for bit.
+;; one definition with $activate, bit for bit. `(@activate_in_place $x)`, in depthwise5x5, sets
+;; local $x to its activation as the kernel's locals say: a clamp to [$lo_v, $hi_v] (min/max),
+;; hardswish written out, sigmoid, silu and tanh left for the row's `activate` ($deferred), the
+;; others through $activate ($act, $slope).
 
 (module
   ;; One memory, made by the host: shared, so that worker threads run these kernels on it too
   ;; (src/runtime/threads.ts); a host without shared memory flips the flag (kernels.ts).
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; The constants of $expm1_reduced and $sigmoid. V8 builds a v128.const afresh at each use
+  ;; The constants of $expm1_reduced, $sigmoid and $tanh. V8 builds a v128.const afresh at each use
   ;; (three instructions: an immediate, a move and a shuffle) but loads a global in one, which
   ;; took 17% off activate's sigmoid, 7% off silu and 11% off tanh. $round_int is 1.5·2^23
   ;; (x + it - it is x rounded to an integer), $ln2_hi + $ln2_lo is ln2 (Cody and Waite),
@@ -138,22 +141,22 @@
     (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $z)) (v128.const f32x4 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1)))
     (local.set $a (f32x4.abs (local.get $v)))
     (local.set $t (f32x4.pmax (f32x4.mul (local.get $a) (v128.const f32x4 -2 -2 -2 -2)) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $k (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
-    (local.set $n (f32x4.sub (local.get $k) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $k (f32x4.add (f32x4.mul (local.get $t) (global.get $log2e)) (global.get $round_int)))
+    (local.set $n (f32x4.sub (local.get $k) (global.get $round_int)))
     ;; e = (1 + u)·2^n; 2^n's exponent bits are (n + 127) << 23, n being k's low bits.
     (local.set $e
       (f32x4.mul
-        (f32x4.add (call $expm1_reduced (local.get $t) (local.get $n)) (v128.const f32x4 1 1 1 1))
+        (f32x4.add (call $expm1_reduced (local.get $t) (local.get $n)) (global.get $one))
         (i32x4.shl (i32x4.add (local.get $k) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
     ;; |tanh x| by either, then x's sign (which keeps tanh(-0) = -0).
     (v128.or
       (v128.bitselect
         (f32x4.add (local.get $a) (f32x4.mul (f32x4.mul (local.get $a) (local.get $z)) (local.get $q)))
         (f32x4.div
-          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e))
-          (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
+          (f32x4.sub (global.get $one) (local.get $e))
+          (f32x4.add (global.get $one) (local.get $e)))
         (f32x4.lt (local.get $a) (v128.const f32x4 0.625 0.625 0.625 0.625)))
-      (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+      (v128.and (local.get $v) (global.get $sign_bits))))
 
   ;; ---------------------------------------------------------------------------------------
   ;; activate: applies activation `act` to four lanes.
@@ -4292,31 +4295,19 @@
                   (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
                   (local.set $wp (i32.add (local.get $wp) (local.get $tap5)))
                   (br_if $quad1_rows (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
-                (if (local.get $clamp)
-                  (then (local.set $a0 (f32x4.min (f32x4.max (local.get $a0) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a0 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a0)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a0)) (else (call $activate (local.get $a0) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a0)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (local.get $obase) (local.get $a0)))
                   (else (call $store_lanes (local.get $obase) (local.get $a0) (local.get $a0) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a1 (f32x4.min (f32x4.max (local.get $a1) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a1 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a1)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a1)) (else (call $activate (local.get $a1) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a1)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1) (local.get $a1) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a2 (f32x4.min (f32x4.max (local.get $a2) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a2 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a2)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a2)) (else (call $activate (local.get $a2) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a2)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2) (local.get $a2) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a3 (f32x4.min (f32x4.max (local.get $a3) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a3 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a3)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a3)) (else (call $activate (local.get $a3) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a3)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3) (local.get $a3) (local.get $lanes))))
@@ -4399,31 +4390,19 @@
                   (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
                   (local.set $wp (i32.add (local.get $wp) (local.get $tap5)))
                   (br_if $quad2_rows (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
-                (if (local.get $clamp)
-                  (then (local.set $a0 (f32x4.min (f32x4.max (local.get $a0) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a0 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a0)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a0)) (else (call $activate (local.get $a0) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a0)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (local.get $obase) (local.get $a0)))
                   (else (call $store_lanes (local.get $obase) (local.get $a0) (local.get $a0) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a1 (f32x4.min (f32x4.max (local.get $a1) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a1 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a1)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a1)) (else (call $activate (local.get $a1) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a1)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1) (local.get $a1) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a2 (f32x4.min (f32x4.max (local.get $a2) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a2 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a2)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a2)) (else (call $activate (local.get $a2) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a2)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2) (local.get $a2) (local.get $lanes))))
-                (if (local.get $clamp)
-                  (then (local.set $a3 (f32x4.min (f32x4.max (local.get $a3) (local.get $lo_v)) (local.get $hi_v))))
-                  (else (local.set $a3 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a3)))
-                    (else (if (result v128) (local.get $deferred) (then (local.get $a3)) (else (call $activate (local.get $a3) (local.get $act) (local.get $slope)))))))))
+                (@activate_in_place $a3)
                 (if (i32.eq (local.get $lanes) (i32.const 4))
                   (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3)))
                   (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3) (local.get $a3) (local.get $lanes))))
@@ -4500,25 +4479,13 @@
               (local.set $wp (i32.add (local.get $wp) (local.get $tap5)))
               (br_if $line_rows (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
             (local.set $obase (i32.add (i32.add (local.get $row_base) (i32.mul (local.get $ox) (local.get $pix))) (local.get $cb)))
-            (if (local.get $clamp)
-              (then (local.set $a0 (f32x4.min (f32x4.max (local.get $a0) (local.get $lo_v)) (local.get $hi_v))))
-              (else (local.set $a0 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a0)))
-                        (else (if (result v128) (local.get $deferred) (then (local.get $a0)) (else (call $activate (local.get $a0) (local.get $act) (local.get $slope)))))))))
+            (@activate_in_place $a0)
             (v128.store (local.get $obase) (local.get $a0))
-            (if (local.get $clamp)
-              (then (local.set $a1 (f32x4.min (f32x4.max (local.get $a1) (local.get $lo_v)) (local.get $hi_v))))
-              (else (local.set $a1 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a1)))
-                        (else (if (result v128) (local.get $deferred) (then (local.get $a1)) (else (call $activate (local.get $a1) (local.get $act) (local.get $slope)))))))))
+            (@activate_in_place $a1)
             (v128.store offset=16 (local.get $obase) (local.get $a1))
-            (if (local.get $clamp)
-              (then (local.set $a2 (f32x4.min (f32x4.max (local.get $a2) (local.get $lo_v)) (local.get $hi_v))))
-              (else (local.set $a2 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a2)))
-                        (else (if (result v128) (local.get $deferred) (then (local.get $a2)) (else (call $activate (local.get $a2) (local.get $act) (local.get $slope)))))))))
+            (@activate_in_place $a2)
             (v128.store offset=32 (local.get $obase) (local.get $a2))
-            (if (local.get $clamp)
-              (then (local.set $a3 (f32x4.min (f32x4.max (local.get $a3) (local.get $lo_v)) (local.get $hi_v))))
-              (else (local.set $a3 (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $a3)))
-                        (else (if (result v128) (local.get $deferred) (then (local.get $a3)) (else (call $activate (local.get $a3) (local.get $act) (local.get $slope)))))))))
+            (@activate_in_place $a3)
             (v128.store offset=48 (local.get $obase) (local.get $a3))
             (local.set $cb (i32.add (local.get $cb) (i32.const 64)))
             (br $lines)))
@@ -4553,10 +4520,7 @@
                 (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
                 (local.set $wp (i32.add (local.get $wp) (local.get $tap5)))
                 (br_if $rows (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
-              (if (local.get $clamp)
-                (then (local.set $acc (f32x4.min (f32x4.max (local.get $acc) (local.get $lo_v)) (local.get $hi_v))))
-                (else (local.set $acc (if (result v128) (local.get $hardswish) (then (@hardswish (local.get $acc)))
-                          (else (if (result v128) (local.get $deferred) (then (local.get $acc)) (else (call $activate (local.get $acc) (local.get $act) (local.get $slope)))))))))
+              (@activate_in_place $acc)
               (if (i32.eq (local.get $lanes) (i32.const 4))
                 (then (v128.store (local.get $obase) (local.get $acc)))
                 (else (call $store_lanes (local.get $obase) (local.get $acc) (local.get $acc) (local.get $lanes))))

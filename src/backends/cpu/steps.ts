@@ -178,9 +178,9 @@ export const PAGE_ELEMENTS = 1024;
 /**
  * Where each node's packed weights go in the runtime's memory, in elements: from element 16
  * (a zero address is always a bug), each tensor on a cache line of its own, since the kernels
- * load a line of 16 floats at a time and one that straddles two lines costs two. `end`, where
- * the activation arena starts, is on a 4 KB page. Shared by the CPU plan and the generated
- * modules, whose memory is laid out alike.
+ * load a line of 16 floats at a time and one that straddles two lines costs two; `end` is where
+ * the last one ends (layOutMemory puts the arena on the page after it). Shared by the CPU plan
+ * and the generated modules, whose memory is laid out alike.
  */
 export function placeWeights(packed: Float32Array[][]): { weightAt: number[][]; end: number } {
   let cursor = LINE_ELEMENTS;
@@ -191,7 +191,7 @@ export function placeWeights(packed: Float32Array[][]): { weightAt: number[][]; 
       return at;
     }),
   );
-  return { weightAt, end: roundUp(cursor, PAGE_ELEMENTS) };
+  return { weightAt, end: cursor };
 }
 
 /** packConv's arguments after the weight and the bias, for a conv node. */
