@@ -396,6 +396,40 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
       },
       'Const node "w": its attribute value.tensor.tensorShape.dim is 5, not a list',
     ],
+    [
+      "a node whose attributes are a number",
+      (f) => {
+        const model = conv();
+        (model.modelTopology as { node: { attr: unknown }[] }).node[2]!.attr = 7;
+        return writeModel(dir, f, model);
+      },
+      'node "conv" has attributes 7, not an object',
+    ],
+    [
+      "an in-graph Const whose value.tensor is a number",
+      (f) => writeModel(dir, f, conv({ w: { value: { tensor: 7 } } }), manifest([], [])),
+      'Const node "w": its attribute value.tensor is 7, not an object',
+    ],
+    [
+      "an in-graph Const whose tensorContent is a number",
+      (f) => {
+        const tensor = {
+          dtype: "DT_FLOAT",
+          tensorShape: { dim: [{ size: "1" }] },
+          tensorContent: 7,
+        };
+        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
+      },
+      'Const node "w": its attribute value.tensor.tensorContent is 7, not a base64 string',
+    ],
+    [
+      "an in-graph Const whose floatVal is a number",
+      (f) => {
+        const tensor = { dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "1" }] }, floatVal: 7 };
+        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
+      },
+      'Const node "w": its attribute value.tensor.floatVal is 7, not a list',
+    ],
     // The caps, just over them (the lists cost a few hundred kB of JSON), and at them.
     [
       "10,001 shard paths",

@@ -9,7 +9,7 @@ import type {
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../syntax/source.js";
 import type { Analysis } from "./analysis.js";
-import { fixesFor, type Fix } from "./fixes.js";
+import type { Fix } from "../diagnostics/diagnostic.js";
 
 /** Maps file paths to the URIs the client uses for them (its open documents keep theirs). */
 export interface Uris {
@@ -76,7 +76,8 @@ export function toLspDiagnostic(
     location: locationOf(r.span, uris),
     message: r.message,
   }));
-  const fixes = here(d.span) ? fixesFor(d) : [];
+  // A diagnostic's fixes replace its own span, set where it was reported.
+  const fixes = here(d.span) ? (d.fixes ?? []) : [];
   return {
     range: rangeOf(span),
     severity: d.severity === "error" ? 1 : 2,

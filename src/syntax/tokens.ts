@@ -29,7 +29,6 @@ function keyword(word: string, categories?: TokenType[]): TokenType {
   return type;
 }
 
-/** True for a keyword's token (`x`, `in`, `let`, ...): one that cannot be a name. */
 /**
  * Where a token ends in the source: its extent there, not its image's length, since a repaired
  * `=` reads `==` (parse.ts's repairConditions) but is one character of the source.
@@ -40,6 +39,7 @@ export function tokenEnd(token: IToken): number {
     : token.startOffset + token.image.length;
 }
 
+/** True for a keyword's token (`x`, `in`, `let`, ...): one that cannot be a name. */
 export function isKeyword(type: TokenType): boolean {
   return keywordTypes.has(type);
 }

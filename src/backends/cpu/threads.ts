@@ -77,7 +77,7 @@ export function sharedStepPlan(
   // conv_direct's output rows, an element-wise kernel's floats, pixels or channels) their last
   // two.
   if (fn === "k.gemm" && (d.kind === "pointwise" || d.kind === "fc")) {
-    // Few rows (a 14x14 or 7x7 map, or a fully connected layer's samples): split the columns,
+    // Few rows (a 14x14 or 7x7 map, or a fully connected layer's one row): split the columns,
     // so that each thread reads a part of the weights rather than all of them.
     const outC = d.kind === "fc" ? d.outF : d.outC;
     const columns = (d.kind === "fc" || d.pixels < COLUMN_SPLIT_PIXELS) && outC >= 32;
