@@ -4,7 +4,10 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { stepCalls } from "../src/backends/cpu/calls.js";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { planSteps } from "../src/backends/cpu/steps.js";
+import { sharedStepPlan } from "../src/backends/cpu/threads.js";
 import { importGeneratedModule } from "../src/backends/ts/load.js";
 import type { Network } from "../src/check/network.js";
 import { compile, compileGraph } from "../src/compile.js";
@@ -94,6 +97,35 @@ describe("threads", () => {
       }),
       { numRuns: runs(15) },
     );
+  });
+
+  it("split a pointwise layer by columns where it has fewer pixels than output channels", () => {
+    // Each thread reads all of the weights by rows, all of the input by columns (threads.ts).
+    const network = exampleNetwork("examples/mobilenet_v3.dsnet");
+    const weights = initialWeights(network).map((t) => t.data);
+    const graph = compileGraph(network, weights, { target: "cpu" });
+    const splits = new Map(
+      planSteps(graph).map((d) => [d.layers[0], sharedStepPlan(d, stepCalls(d, [0, 0]))?.split]),
+    );
+    expect({
+      // 28x28 to 40 and to 240 channels; 14x14 to 80 and 112 (5 and 7 panels of 16 columns).
+      "bneck4.pw2": splits.get("bneck4.pw2"),
+      "bneck7.pw1": splits.get("bneck7.pw1"),
+      "bneck7.pw2": splits.get("bneck7.pw2"),
+      "bneck12.pw2": splits.get("bneck12.pw2"),
+      // 14x14 to 672 channels, 7x7 to 960; the fully connected layers' one row.
+      "bneck12.pw1": splits.get("bneck12.pw1"),
+      "bneck15.pw1": splits.get("bneck15.pw1"),
+      "head1.fc1": splits.get("head1.fc1"),
+    }).toEqual({
+      "bneck4.pw2": "rows",
+      "bneck7.pw1": "rows",
+      "bneck7.pw2": "rows",
+      "bneck12.pw2": "rows",
+      "bneck12.pw1": "columns",
+      "bneck15.pw1": "columns",
+      "head1.fc1": "columns",
+    });
   });
 
   it("cover every row and column of a shared gemm, split by rows or by columns", async () => {
