@@ -154,6 +154,34 @@ describe("activate", () => {
     }
   });
 
+  it("gives sigmoid and silu the same bits two vectors at a time as one at a time", () => {
+    // A row goes two vectors at a time (build-runtime.ts's `(@sigmoid_lanes 2)`); a row of
+    // four floats is one call of $sigmoid.
+    const xs = Float32Array.from([
+      ...grid(-120, 120, 2003),
+      ...magnitudes(300),
+      ...EXTREMES,
+      ...EXTREMES.map((x) => -x),
+      NaN,
+      -Infinity,
+      SUBNORMAL,
+      -SUBNORMAL,
+    ]);
+    const { kernels, memory } = instantiateKernels(KERNELS_WASM_BASE64, 2 * xs.length + 16);
+    const bits = new Uint32Array(memory.buffer);
+    const [row, one] = [4, 8 + xs.length];
+    for (const code of [SIGMOID, SILU]) {
+      memory.set(xs, row);
+      memory.set(xs, one);
+      kernels.activate(4 * row, 4 * row, xs.length, code, SLOPE);
+      for (let i = 0; i < xs.length; i += 4) {
+        kernels.activate(4 * (one + i), 4 * (one + i), Math.min(4, xs.length - i), code, SLOPE);
+      }
+      const differs = bits.subarray(row, row + xs.length).findIndex((b, i) => b !== bits[one + i]);
+      expect(differs, `code ${code}`).toBe(-1);
+    }
+  });
+
   it.each([1, 2, 3, 4, 5, 7, 8, 9, 30])("writes exactly %i elements, in place or not", (length) => {
     const xs = grid(-5, 5, length);
     for (const inPlace of [true, false]) {

@@ -31,7 +31,7 @@ const HEADER = [
 
 export async function generateKernelsModule(): Promise<string> {
   const path = "src/runtime/kernels.wat";
-  const wat = expandActivations(readFileSync(path, "utf8"));
+  const wat = expandActivations(expandSigmoidLanes(readFileSync(path, "utf8")));
   const wabt = await wabtInit();
   const assemble = (text: string, relaxed: boolean): string[] => {
     // threads: the kernels' memory is shared (src/runtime/threads.ts).
@@ -100,6 +100,123 @@ export function expandActivations(wat: string): string {
       return comment < 0 ? expanded : expanded + line.slice(comment);
     })
     .join("\n");
+}
+
+/**
+ * kernels.wat with `(@sigmoid_lanes N)` written out: $sigmoid on the N vectors at $x, $x + 16,
+ * ... (the enclosing function's pointers, as $silu is its flag), stored at $out, $out + 16, ...
+ * Taken from $sigmoid's own text, its call of $expm1_reduced inlined, each vector with locals
+ * of its own (`$t_0`, `$t_1`, ...; `(@sigmoid_lanes_locals N)` declares them), and statement by
+ * statement one vector's after the other's: the same operations on each vector as $sigmoid,
+ * so the same bits, with N chains in flight where $sigmoid, a chain some 70 cycles deep, has
+ * one.
+ */
+export function expandSigmoidLanes(wat: string): string {
+  const expm1 = watFunction(wat, "$expm1_reduced");
+  const sigmoid = watFunction(wat, "$sigmoid");
+  // Its statements, each call of $expm1_reduced (a local.set's whole value) written in place.
+  const inlined = (name: string) => `$expm1_${name.slice(1)}`;
+  const expm1Names = [...expm1.params.map((p) => p.name), ...expm1.locals.map((l) => l.name)];
+  const inExpm1 = (text: string) => renameLocals(text, new Set(expm1Names), inlined);
+  const statements = sigmoid.statements.flatMap((statement) => {
+    const call = /^\(local\.set (\$\w+) \(call \$expm1_reduced /.exec(statement);
+    if (!call) {
+      if (statement.includes("$expm1_reduced")) {
+        throw new Error("kernels.wat: $sigmoid calls $expm1_reduced other than as a local's value");
+      }
+      return [statement];
+    }
+    const args = sExpressions(balanced(statement, statement.indexOf("(call ")).text).slice(2);
+    return [
+      ...expm1.params.map((p, i) => `(local.set ${inlined(p.name)} ${args[i]})`),
+      ...expm1.statements.map(inExpm1),
+      `(local.set ${call[1]} ${inExpm1(expm1.result)})`,
+    ];
+  });
+  const vectors = [
+    ...sigmoid.params.filter((p) => p.type === "v128"),
+    ...sigmoid.locals,
+    ...expm1.params.map((p) => ({ name: inlined(p.name), type: p.type })),
+    ...expm1.locals.map((l) => ({ name: inlined(l.name), type: l.type })),
+  ];
+  if (vectors.some((v) => v.type !== "v128") || sigmoid.params[0]?.name !== "$v") {
+    throw new Error("kernels.wat: $sigmoid's vector is its first parameter, $v; its locals v128");
+  }
+  const names = new Set(vectors.map((v) => v.name));
+  const lane = (text: string, i: number) => renameLocals(text, names, (n) => `${n}_${i}`);
+  const lanes = (n: string) => [...Array(Number(n)).keys()];
+  const at = (i: number) => (i === 0 ? "" : ` offset=${16 * i}`);
+  // Line by line, in the code before a line's `;;` only, as expandActivations.
+  return wat
+    .split("\n")
+    .map((line) => {
+      const comment = line.indexOf(";;");
+      const code = comment < 0 ? line : line.slice(0, comment);
+      const expanded = code
+        .replace(/\(@sigmoid_lanes_locals (\d+)\)/g, (_, n: string) =>
+          lanes(n)
+            .flatMap((i) => vectors.map((v) => `(local ${v.name}_${i} v128)`))
+            .join(" "),
+        )
+        .replace(/\(@sigmoid_lanes (\d+)\)/g, (_, n: string) =>
+          [
+            ...lanes(n).map((i) => `(local.set $v_${i} (v128.load${at(i)} (local.get $x)))`),
+            ...statements.flatMap((statement) => lanes(n).map((i) => lane(statement, i))),
+            ...lanes(n).map(
+              (i) => `(v128.store${at(i)} (local.get $out) ${lane(sigmoid.result, i)})`,
+            ),
+          ].join(" "),
+        );
+      return comment < 0 ? expanded : expanded + line.slice(comment);
+    })
+    .join("\n");
+}
+
+/** A function of kernels.wat, comments left out: its parameters, locals, statements, result. */
+function watFunction(wat: string, name: string) {
+  const at = wat.indexOf(`(func ${name} `);
+  if (at < 0) throw new Error(`kernels.wat: no function ${name}`);
+  const parts = sExpressions(balanced(wat, at).text.replace(/;;[^\n]*/g, "")).slice(2);
+  const declared = (kind: string) =>
+    parts
+      .filter((p) => p.startsWith(`(${kind} `))
+      .map((p) => {
+        const [, name, type] = /^\((?:param|local) (\$\w+) (\w+)\)$/.exec(p) ?? [];
+        if (!name || !type) throw new Error(`kernels.wat: ${name}: one name per ${kind}: ${p}`);
+        return { name, type };
+      });
+  const body = parts.filter((p) => !/^\((param|local|result) /.test(p));
+  if (body.length === 0) throw new Error(`kernels.wat: ${name} has no body`);
+  return {
+    params: declared("param"),
+    locals: declared("local"),
+    statements: body.slice(0, -1),
+    result: body[body.length - 1]!,
+  };
+}
+
+/** The elements of one s-expression `(a b (c d) ...)`: atoms and parenthesised expressions. */
+function sExpressions(text: string): string[] {
+  const items: string[] = [];
+  for (let i = 1; i < text.length - 1;) {
+    if (/\s/.test(text[i]!)) i++;
+    else if (text[i] === "(") {
+      const { text: item, end } = balanced(text, i);
+      items.push(item.replace(/\s+/g, " "));
+      i = end;
+    } else {
+      const end = text.slice(i).search(/[\s()]/);
+      const stop = end < 0 ? text.length - 1 : i + end;
+      items.push(text.slice(i, stop));
+      i = stop;
+    }
+  }
+  return items;
+}
+
+/** `text` with each of `names` (locals, `$t`) renamed, other names (globals, functions) kept. */
+function renameLocals(text: string, names: Set<string>, rename: (name: string) => string): string {
+  return text.replace(/\$[\w.]+/g, (name) => (names.has(name) ? rename(name) : name));
 }
 
 /**
