@@ -155,7 +155,7 @@ describe("activate", () => {
   });
 
   it("gives sigmoid and silu the same bits two vectors at a time as one at a time", () => {
-    // A row goes two vectors at a time (build-runtime.ts's `(@sigmoid_lanes 2)`); a row of
+    // A row goes two vectors at a time (build-runtime.ts's `(@sigmoid_lanes 2 silu)`); a row of
     // four floats is one call of $sigmoid.
     const xs = Float32Array.from([
       ...grid(-120, 120, 2003),

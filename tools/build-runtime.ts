@@ -103,13 +103,13 @@ export function expandActivations(wat: string): string {
 }
 
 /**
- * kernels.wat with `(@sigmoid_lanes N)` written out: $sigmoid on the N vectors at $x, $x + 16,
- * ... (the enclosing function's pointers, as $silu is its flag), stored at $out, $out + 16, ...
- * Taken from $sigmoid's own text, its call of $expm1_reduced inlined, each vector with locals
- * of its own (`$t_0`, `$t_1`, ...; `(@sigmoid_lanes_locals N)` declares them), and statement by
- * statement one vector's after the other's: the same operations on each vector as $sigmoid,
- * so the same bits, with N chains in flight where $sigmoid, a chain some 70 cycles deep, has
- * one.
+ * kernels.wat with `(@sigmoid_lanes N silu)` (or `sigmoid`) written out: $sigmoid, with its
+ * $silu fixed, on the N vectors at $x, $x + 16, ... (the enclosing function's pointers), stored
+ * at $out, $out + 16, ... Taken from $sigmoid's own text, its call of $expm1_reduced inlined,
+ * each vector with locals of its own (`$t_0`, `$t_1`, ...; `(@sigmoid_lanes_locals N)` declares
+ * them), and statement by statement one vector's after the other's: the same operations on
+ * each vector as $sigmoid, so the same bits, with N chains in flight where $sigmoid, a chain
+ * some 70 cycles deep, has one.
  */
 export function expandSigmoidLanes(wat: string): string {
   const expm1 = watFunction(wat, "$expm1_reduced");
@@ -158,15 +158,17 @@ export function expandSigmoidLanes(wat: string): string {
             .flatMap((i) => vectors.map((v) => `(local ${v.name}_${i} v128)`))
             .join(" "),
         )
-        .replace(/\(@sigmoid_lanes (\d+)\)/g, (_, n: string) =>
-          [
+        .replace(/\(@sigmoid_lanes (\d+) (sigmoid|silu)\)/g, (_, n: string, which: string) => {
+          const flag = (text: string) =>
+            text.replaceAll("(local.get $silu)", `(i32.const ${which === "silu" ? 1 : 0})`);
+          return [
             ...lanes(n).map((i) => `(local.set $v_${i} (v128.load${at(i)} (local.get $x)))`),
-            ...statements.flatMap((statement) => lanes(n).map((i) => lane(statement, i))),
+            ...statements.flatMap((statement) => lanes(n).map((i) => flag(lane(statement, i)))),
             ...lanes(n).map(
-              (i) => `(v128.store${at(i)} (local.get $out) ${lane(sigmoid.result, i)})`,
+              (i) => `(v128.store${at(i)} (local.get $out) ${flag(lane(sigmoid.result, i))})`,
             ),
-          ].join(" "),
-        );
+          ].join(" ");
+        });
       return comment < 0 ? expanded : expanded + line.slice(comment);
     })
     .join("\n");
