@@ -1,6 +1,6 @@
 import type { Call, StepCalls } from "../cpu/calls.js";
 import { roundUp } from "../../runtime/runtime.js";
-import type { KernelActivation, StepDescriptor } from "../cpu/steps.js";
+import type { ConvGeometry, KernelActivation, StepDescriptor } from "../cpu/steps.js";
 import type { CodeWriter } from "./layout.js";
 
 /*
@@ -328,8 +328,6 @@ export class JsKernels {
     // Output rows and columns whose whole window lies inside the input.
     const [oy0, oy1] = inside(g.padding.top, sh, (kh - 1) * dh, h, oh);
     const [ox0, ox1] = inside(g.padding.left, sw, (kw - 1) * dw, width, ow);
-    const iy = (oy: string) => offsetBy(sh === 1 ? oy : `${oy} * ${sh}`, -g.padding.top);
-    const ix = (ox: string) => offsetBy(sw === 1 ? ox : `${ox} * ${sw}`, -g.padding.left);
 
     const interior = oy0 < oy1 && ox0 < ox1;
     // Only the interior reads x here: the border function reads it itself.
@@ -360,7 +358,7 @@ export class JsKernels {
       }
       code.line(`const b = ${this.read(`${bias} + c`)};`);
       // i: the window's first tap for column ox0.
-      const first = `${factor(iy("oy"))} * ${width * c}`;
+      const first = `${factor(windowInput(g).row("oy"))} * ${width * c}`;
       const column = ox0 * sw - g.padding.left;
       code.line(`let i = x + ${first}${column === 0 ? "" : ` + ${column * c}`} + c;`);
       code.open(`for (let ox = ${ox0}; ox < ${ox1}; ox++, i += ${sw * c}) {`);
@@ -394,12 +392,9 @@ export class JsKernels {
     name: string,
   ) {
     const g = step.geometry;
-    const { h, w: width, c, kernel, dilation } = g;
-    const [kh, kw] = kernel;
-    const [dh, dw] = dilation;
-    const [sh, sw] = g.stride;
-    const iy = (oy: string) => offsetBy(sh === 1 ? oy : `${oy} * ${sh}`, -g.padding.top);
-    const ix = (ox: string) => offsetBy(sw === 1 ? ox : `${ox} * ${sw}`, -g.padding.left);
+    const { h, w: width, c } = g;
+    const [kh, kw] = g.kernel;
+    const { row, column } = windowInput(g);
     const cp = roundUp(c, 4);
     const x = value(step.x);
     code.line(
@@ -410,10 +405,10 @@ export class JsKernels {
     );
     code.line(`let acc = ${this.read(`${bias} + c`)};`);
     code.open(`for (let ky = 0; ky < ${kh}; ky++) {`);
-    code.line(`const iy = ${offsetBy(iy("oy"), dh === 1 ? "ky" : `ky * ${dh}`)};`);
+    code.line(`const iy = ${row("oy", "ky")};`);
     code.line(`if (iy < 0 || iy >= ${h}) continue;`);
     code.open(`for (let kx = 0; kx < ${kw}; kx++) {`);
-    code.line(`const ix = ${offsetBy(ix("ox"), dw === 1 ? "kx" : `kx * ${dw}`)};`);
+    code.line(`const ix = ${column("ox", "kx")};`);
     code.line(`if (ix < 0 || ix >= ${width}) continue;`);
     const tap = kw === 1 ? "ky" : `(ky * ${kw} + kx)`;
     code.line(
@@ -439,8 +434,7 @@ export class JsKernels {
   ) {
     const g = step.geometry;
     const [kh, kw] = g.kernel;
-    const [sh, sw] = g.stride;
-    const [dh, dw] = g.dilation;
+    const { row, column } = windowInput(g);
     const { k, pixels, tile } = im2colTile(step);
     const grouped = step.groups > 1;
     // Each group's panels and bias lie the same distance after the last group's (placeWeights).
@@ -457,13 +451,9 @@ export class JsKernels {
     code.line(`const ox = p0 + r - oy * ${g.ow};`);
     code.line(`let s = scratch + r * ${k};`);
     code.open(`for (let ky = 0; ky < ${kh}; ky++) {`);
-    code.line(
-      `const iy = ${offsetBy(offsetBy(sh === 1 ? "oy" : `oy * ${sh}`, -g.padding.top), dh === 1 ? "ky" : `ky * ${dh}`)};`,
-    );
+    code.line(`const iy = ${row("oy", "ky")};`);
     code.open(`for (let kx = 0; kx < ${kw}; kx++, s += ${step.cig}) {`);
-    code.line(
-      `const ix = ${offsetBy(offsetBy(sw === 1 ? "ox" : `ox * ${sw}`, -g.padding.left), dw === 1 ? "kx" : `kx * ${dw}`)};`,
-    );
+    code.line(`const ix = ${column("ox", "kx")};`);
     code.open(`if (iy < 0 || iy >= ${g.h} || ix < 0 || ix >= ${g.w}) {`);
     code.line(`m.fill(0, s, s + ${step.cig});`, "continue;");
     code.close();
@@ -503,6 +493,22 @@ function inside(pad: number, stride: number, span: number, size: number, outputs
   const lo = Math.min(outputs, Math.ceil(pad / stride));
   const hi = Math.max(lo, Math.min(outputs, Math.floor((size - 1 - span + pad) / stride) + 1));
   return [lo, hi] as const;
+}
+
+/**
+ * Where output pixel (oy, ox)'s window reads the input, as code with the stride, padding and
+ * dilation as literals: `row("oy")` is the window's first row, oy·stride − pad, and
+ * `row("oy", "ky")` the row that its tap ky reads, ky·dilation further; `column` the same across.
+ */
+function windowInput(g: ConvGeometry) {
+  const axis = (stride: number, pad: number, dilation: number) => (o: string, k?: string) => {
+    const first = offsetBy(stride === 1 ? o : `${o} * ${stride}`, -pad);
+    return k === undefined ? first : offsetBy(first, dilation === 1 ? k : `${k} * ${dilation}`);
+  };
+  return {
+    row: axis(g.stride[0], g.padding.top, g.dilation[0]),
+    column: axis(g.stride[1], g.padding.left, g.dilation[1]),
+  };
 }
 
 /**
