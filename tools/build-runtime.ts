@@ -74,46 +74,47 @@ export async function generateKernelsModule(): Promise<string> {
 export function expandActivations(wat: string): string {
   const hardsigmoid = (x: string) =>
     `(f32x4.div (f32x4.pmin (f32x4.pmax (f32x4.add ${x} (v128.const f32x4 3 3 3 3)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 6 6 6 6)) (v128.const f32x4 6 6 6 6))`;
-  // Line by line, in the code before a line's `;;` only: comments may name the forms.
-  return wat
-    .split("\n")
-    .map((line, i) => {
-      const comment = line.indexOf(";;");
-      const code = comment < 0 ? line : line.slice(0, comment);
-      const expanded = code
-        .replace(
-          /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
-          (_, name: string, x: string) =>
-            name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
-        )
-        .replace(/\(@activate_in_place (\$\w+)\)/g, (_, v: string) => {
-          const x = `(local.get ${v})`;
-          const others = `(if (result v128) (local.get $deferred) (then ${x}) (else (call $activate ${x} (local.get $act) (local.get $slope))))`;
-          const hardswish = `(if (result v128) (local.get $hardswish) (then (f32x4.mul ${x} ${hardsigmoid(x)})) (else ${others}))`;
-          return `(if (local.get $clamp) (then (local.set ${v} (f32x4.min (f32x4.max ${x} (local.get $lo_v)) (local.get $hi_v)))) (else (local.set ${v} ${hardswish})))`;
-        });
-      if (expanded.includes("(@")) {
-        throw new Error(
-          `kernels.wat:${i + 1}: unknown (@...) form, or its argument is not (local.get $x)`,
-        );
-      }
-      return comment < 0 ? expanded : expanded + line.slice(comment);
-    })
-    .join("\n");
+  return inCode(wat, (code, i) => {
+    const expanded = code
+      .replace(
+        /\(@(hardsigmoid|hardswish) (\(local\.get \$\w+\))\)/g,
+        (_, name: string, x: string) =>
+          name === "hardsigmoid" ? hardsigmoid(x) : `(f32x4.mul ${x} ${hardsigmoid(x)})`,
+      )
+      .replace(/\(@activate_in_place (\$\w+)\)/g, (_, v: string) => {
+        const x = `(local.get ${v})`;
+        const others = `(if (result v128) (local.get $deferred) (then ${x}) (else (call $activate ${x} (local.get $act) (local.get $slope))))`;
+        const hardswish = `(if (result v128) (local.get $hardswish) (then (f32x4.mul ${x} ${hardsigmoid(x)})) (else ${others}))`;
+        return `(if (local.get $clamp) (then (local.set ${v} (f32x4.min (f32x4.max ${x} (local.get $lo_v)) (local.get $hi_v)))) (else (local.set ${v} ${hardswish})))`;
+      });
+    if (expanded.includes("(@")) {
+      throw new Error(
+        `kernels.wat:${i + 1}: unknown (@...) form, or its argument is not (local.get $x)`,
+      );
+    }
+    return expanded;
+  });
 }
 
 /**
- * kernels.wat with `(@sigmoid_lanes N silu)` (or `sigmoid`) written out: $sigmoid, with its
- * $silu fixed, on the N vectors at $x, $x + 16, ... (the enclosing function's pointers), stored
- * at $out, $out + 16, ... Taken from $sigmoid's own text, its call of $expm1_reduced inlined,
- * each vector with locals of its own (`$t_0`, `$t_1`, ...; `(@sigmoid_lanes_locals N)` declares
- * them), and statement by statement one vector's after the other's: the same operations on
+ * kernels.wat with `(@sigmoid_lanes N silu)` (or `sigmoid`) written out: $sigmoid on the N
+ * vectors at $x, $x + 16, ... (the enclosing function's pointers), stored at $out, $out + 16,
+ * ... Taken from $sigmoid's own text: its call of $expm1_reduced inlined, the arm of its
+ * `(if (result v128) (local.get $silu) ...)` that the form names taken alone (as a block), each
+ * vector with locals of its own (`$t_0`, `$t_1`, ...; `(@sigmoid_lanes_locals N)` declares
+ * them), and statement by statement one vector's after the other's. The same operations on
  * each vector as $sigmoid, so the same bits, with N chains in flight where $sigmoid, a chain
- * some 70 cycles deep, has one.
+ * some 70 cycles deep, has one, and no branch between them to end TurboFan's basic block.
  */
 export function expandSigmoidLanes(wat: string): string {
   const expm1 = watFunction(wat, "$expm1_reduced");
   const sigmoid = watFunction(wat, "$sigmoid");
+  const [vector, flag] = sigmoid.params;
+  if (sigmoid.params.length !== 2 || vector?.type !== "v128" || flag?.type !== "i32") {
+    throw new Error(
+      "kernels.wat: $sigmoid takes a vector and a flag, (param $v v128) (param $silu i32)",
+    );
+  }
   // Its statements, each call of $expm1_reduced (a local.set's whole value) written in place.
   const inlined = (name: string) => `$expm1_${name.slice(1)}`;
   const expm1Names = [...expm1.params.map((p) => p.name), ...expm1.locals.map((l) => l.name)];
@@ -134,60 +135,90 @@ export function expandSigmoidLanes(wat: string): string {
     ];
   });
   const vectors = [
-    ...sigmoid.params.filter((p) => p.type === "v128"),
+    vector,
     ...sigmoid.locals,
     ...expm1.params.map((p) => ({ name: inlined(p.name), type: p.type })),
     ...expm1.locals.map((l) => ({ name: inlined(l.name), type: l.type })),
   ];
-  if (vectors.some((v) => v.type !== "v128") || sigmoid.params[0]?.name !== "$v") {
-    throw new Error("kernels.wat: $sigmoid's vector is its first parameter, $v; its locals v128");
+  if (vectors.some((v) => v.type !== "v128")) {
+    throw new Error("kernels.wat: $sigmoid's and $expm1_reduced's locals are all v128");
   }
   const names = new Set(vectors.map((v) => v.name));
   const lane = (text: string, i: number) => renameLocals(text, names, (n) => `${n}_${i}`);
+  // The flag's `if` replaced by the arm for `silu` (then) or `sigmoid` (else).
+  const test = `(if (result v128) (local.get ${flag.name}) `;
+  const fixFlag = (text: string, silu: boolean): string => {
+    const at = text.indexOf(test);
+    if (at < 0) {
+      if (text.includes(flag.name)) {
+        throw new Error(`kernels.wat: $sigmoid reads ${flag.name} other than in ${test}...)`);
+      }
+      return text;
+    }
+    const { text: form, end } = balanced(text, at);
+    const arm = sExpressions(form)[silu ? 3 : 4]!;
+    const block = `(block (result v128) ${sExpressions(arm).slice(1).join(" ")})`;
+    return text.slice(0, at) + block + fixFlag(text.slice(end), silu);
+  };
   const lanes = (n: string) => [...Array(Number(n)).keys()];
   const at = (i: number) => (i === 0 ? "" : ` offset=${16 * i}`);
-  // Line by line, in the code before a line's `;;` only, as expandActivations.
+  return inCode(wat, (code, i) => {
+    const expanded = code
+      .replace(/\(@sigmoid_lanes_locals (\d+)\)/g, (_, n: string) =>
+        lanes(n)
+          .flatMap((i) => vectors.map((v) => `(local ${v.name}_${i} v128)`))
+          .join(" "),
+      )
+      .replace(/\(@sigmoid_lanes (\d+) (sigmoid|silu)\)/g, (_, n: string, which: string) => {
+        const fixed = (text: string, i: number) => lane(fixFlag(text, which === "silu"), i);
+        return [
+          ...lanes(n).map((i) => `(local.set $v_${i} (v128.load${at(i)} (local.get $x)))`),
+          ...statements.flatMap((statement) => lanes(n).map((i) => fixed(statement, i))),
+          ...lanes(n).map(
+            (i) => `(v128.store${at(i)} (local.get $out) ${fixed(sigmoid.result, i)})`,
+          ),
+        ].join(" ");
+      });
+    if (expanded.includes("(@sigmoid_lanes")) {
+      throw new Error(
+        `kernels.wat:${i + 1}: (@sigmoid_lanes N silu) or (@sigmoid_lanes N sigmoid)`,
+      );
+    }
+    return expanded;
+  });
+}
+
+/**
+ * `wat` with `expand` applied to each line's code, the part before its `;;` (comments may name
+ * the forms, and are kept as they are); `expand` is given the line's index too.
+ */
+function inCode(wat: string, expand: (code: string, line: number) => string): string {
   return wat
     .split("\n")
-    .map((line) => {
+    .map((line, i) => {
       const comment = line.indexOf(";;");
-      const code = comment < 0 ? line : line.slice(0, comment);
-      const expanded = code
-        .replace(/\(@sigmoid_lanes_locals (\d+)\)/g, (_, n: string) =>
-          lanes(n)
-            .flatMap((i) => vectors.map((v) => `(local ${v.name}_${i} v128)`))
-            .join(" "),
-        )
-        .replace(/\(@sigmoid_lanes (\d+) (sigmoid|silu)\)/g, (_, n: string, which: string) => {
-          const flag = (text: string) =>
-            text.replaceAll("(local.get $silu)", `(i32.const ${which === "silu" ? 1 : 0})`);
-          return [
-            ...lanes(n).map((i) => `(local.set $v_${i} (v128.load${at(i)} (local.get $x)))`),
-            ...statements.flatMap((statement) => lanes(n).map((i) => flag(lane(statement, i)))),
-            ...lanes(n).map(
-              (i) => `(v128.store${at(i)} (local.get $out) ${flag(lane(sigmoid.result, i))})`,
-            ),
-          ].join(" ");
-        });
-      return comment < 0 ? expanded : expanded + line.slice(comment);
+      const code = expand(comment < 0 ? line : line.slice(0, comment), i);
+      return comment < 0 ? code : code + line.slice(comment);
     })
     .join("\n");
 }
 
 /** A function of kernels.wat, comments left out: its parameters, locals, statements, result. */
 function watFunction(wat: string, name: string) {
-  const at = wat.indexOf(`(func ${name} `);
+  // Comments first: a parenthesis in one must not count.
+  const code = wat.replace(/;;[^\n]*/g, "");
+  const at = code.indexOf(`(func ${name} `);
   if (at < 0) throw new Error(`kernels.wat: no function ${name}`);
-  const parts = sExpressions(balanced(wat, at).text.replace(/;;[^\n]*/g, "")).slice(2);
+  const parts = sExpressions(balanced(code, at).text).slice(2);
   const declared = (kind: string) =>
     parts
       .filter((p) => p.startsWith(`(${kind} `))
       .map((p) => {
-        const [, name, type] = /^\((?:param|local) (\$\w+) (\w+)\)$/.exec(p) ?? [];
-        if (!name || !type) throw new Error(`kernels.wat: ${name}: one name per ${kind}: ${p}`);
-        return { name, type };
+        const [, local, type] = /^\((?:param|local) (\$\w+) (\w+)\)$/.exec(p) ?? [];
+        if (!local || !type) throw new Error(`kernels.wat: ${name}: one name per ${kind}: ${p}`);
+        return { name: local, type };
       });
-  const body = parts.filter((p) => !/^\((param|local|result) /.test(p));
+  const body = parts.filter((p) => !/^\((param|local|result|export|type) /.test(p));
   if (body.length === 0) throw new Error(`kernels.wat: ${name} has no body`);
   return {
     params: declared("param"),
@@ -216,9 +247,12 @@ function sExpressions(text: string): string[] {
   return items;
 }
 
-/** `text` with each of `names` (locals, `$t`) renamed, other names (globals, functions) kept. */
+/** `text` with the locals among `names` renamed where they are read or set (only there). */
 function renameLocals(text: string, names: Set<string>, rename: (name: string) => string): string {
-  return text.replace(/\$[\w.]+/g, (name) => (names.has(name) ? rename(name) : name));
+  return text.replace(
+    /\((local\.(?:get|set|tee)) (\$[^\s()]+)/g,
+    (form, op: string, name: string) => (names.has(name) ? `(${op} ${rename(name)}` : form),
+  );
 }
 
 /**

@@ -22,7 +22,9 @@
 ;; local $x to its activation as the kernel's locals say: a clamp to [$lo_v, $hi_v] (min/max),
 ;; hardswish written out, sigmoid, silu and tanh left for the row's `activate` ($deferred), the
 ;; others through $activate ($act, $slope). `(@sigmoid_lanes N silu)` (or sigmoid), in
-;; `activate`, is $sigmoid written out on N vectors at once, from $sigmoid's own text.
+;; `activate`, is $sigmoid written out on N vectors at once, from $sigmoid's own text (so a
+;; change to $sigmoid or $expm1_reduced reaches it; build-runtime.ts refuses what it cannot
+;; take: see expandSigmoidLanes).
 
 (module
   ;; One memory, made by the host: shared, so that worker threads run these kernels on it too
@@ -234,12 +236,13 @@
   ;; activate: out[i] = act(x[i]) for i < length (floats), for activations the other kernels
   ;; could not take; out may be x. Sigmoid and silu go two vectors at a time, $sigmoid written
   ;; out on each (`(@sigmoid_lanes 2 silu)`, tools/build-runtime.ts: the same bits), which keeps
-  ;; two of its long chains in flight: about 1.45x faster than a call of $sigmoid per vector;
-  ;; three or four at a time were no faster. The form has silu or sigmoid fixed, so that the
-  ;; two vectors' work is one basic block for TurboFan to interleave (with $silu's branch in it,
-  ;; each vector's chain was scheduled whole, one after the other: 1.17x slower for sigmoid).
-  ;; A last vector calls $sigmoid (through $activate's dispatch, a call more per vector, they
-  ;; took 5% longer).
+  ;; two of its long chains in flight: sigmoid 1.44x and silu 1.46x faster than a call of
+  ;; $sigmoid per vector; three or four at a time were no faster. The form takes the arm of
+  ;; $sigmoid's silu test that it names, so that the two vectors' work is one basic block for
+  ;; TurboFan to interleave (with the test's branch in it, each vector's chain was scheduled
+  ;; whole, one after the other: sigmoid 1.17x and silu 1.06x slower). A last vector calls
+  ;; $sigmoid directly (through $activate's dispatch, a call more per vector, it took 5%
+  ;; longer); a tail of 1 to 3 floats goes through $activate.
   (func $activate_all (export "activate") (param $x i32) (param $out i32) (param $length i32) (param $act i32) (param $slope f32)
     (local $end i32) (local $v v128) (local $silu i32) (@sigmoid_lanes_locals 2)
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 2))))
