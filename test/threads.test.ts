@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { stepCalls } from "../src/backends/cpu/calls.js";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
-import { planSteps } from "../src/backends/cpu/steps.js";
+import { planSteps, type StepDescriptor } from "../src/backends/cpu/steps.js";
 import { sharedStepPlan } from "../src/backends/cpu/threads.js";
 import { importGeneratedModule } from "../src/backends/ts/load.js";
 import type { Network } from "../src/check/network.js";
@@ -127,6 +127,26 @@ describe("threads", () => {
       "head1.fc1": "columns",
     });
   });
+
+  it.each([
+    // [pixels, output channels, split]: columns only under 256 pixels and under N, N >= 32.
+    [196, 80, "rows"],
+    [196, 196, "rows"],
+    [196, 197, "columns"],
+    [255, 1024, "columns"],
+    [256, 1024, "rows"],
+    [16, 32, "columns"],
+    [16, 31, "rows"],
+  ] as const)(
+    "split a pointwise layer of %i pixels to %i channels by %s",
+    (pixels, outC, split) => {
+      const d: StepDescriptor = {
+        ...{ node: 0, layers: ["pw"], macs: pixels * 512 * outC, kind: "pointwise", x: 0, out: 1 },
+        ...{ pixels, inC: 512, outC, act: { code: 0, slope: 0 } },
+      };
+      expect(sharedStepPlan(d, stepCalls(d, [0, 0]))?.split).toBe(split);
+    },
+  );
 
   it("cover every row and column of a shared gemm, split by rows or by columns", async () => {
     // 37 rows of 35 columns (3 panels of 16) over 3 threads, the output first filled with NaN:

@@ -236,10 +236,12 @@ const CLAIMS = 8;
  * Waking from Atomics.wait takes long on a VM, and a worker waits out every run of steps that
  * stay on the main thread (a squeeze-and-excitation block's pool and scale), the main thread a
  * worker that ends last. On the 2-core development machine, two threads ran MobileNetV3-Large
- * 1.04x, MobileNetV2 1.02x and EfficientNet-B0 1.02x faster than with 2,000 polls (30 us),
+ * 1.04x, MobileNetV2 1.02x and EfficientNet-B0 1.02x faster than with 2,000 polls (15 us warm),
  * paired and interleaved, with 3 ms between passes so that one plan's spinning cannot slow the
- * other's pass; 10,000 gave half of that, 200,000 no more. Between passes a thread then spins
- * that long for nothing, on a core the pass was using.
+ * other's pass; 10,000 gave half of that, 200,000 no more. Between passes, and through a run of
+ * main-thread steps, a worker then spins that long for nothing, on a core of its own where
+ * threads do not outnumber cores (more threads than cores is the caller's choice). A browser's
+ * main thread, which never sleeps in its join, looks for a stopped worker every SPINS polls.
  */
 const SPINS = 50_000;
 /**

@@ -16,7 +16,7 @@ import type { StepDescriptor } from "./steps.js";
 export const SHARED_MACS = 100_000;
 
 /**
- * Pointwise layers of fewer pixels per sample (and fewer than their output channels) split
+ * Pointwise layers of fewer pixels per sample than this (and than their output channels) split
  * their columns among threads, not rows.
  */
 const COLUMN_SPLIT_PIXELS = 256;
@@ -80,13 +80,14 @@ export function sharedStepPlan(
   // conv_direct's output rows, an element-wise kernel's floats, pixels or channels) their last
   // two.
   if (fn === "k.gemm" && (d.kind === "pointwise" || d.kind === "fc")) {
-    // Split by rows, each thread reads all of the weights (K x N) and its part of the input
-    // (P x K); by columns, all of the input and its part of the weights: columns read less
-    // where there are fewer pixels than output channels (a 14x14 or 7x7 map of many channels,
-    // a fully connected layer's one row), whatever the threads. The rows also make more chunks
-    // to balance where N is small: MobileNetV3's 14x14 layers to 80 or 112 channels had 5 or 7
-    // panels of 16 columns, 3:2 or 4:3 on two threads (the whole pass 1.04x faster by rows,
-    // MobileNetV2 1.02x, EfficientNet-B0 1.015x; paired, interleaved).
+    // Split by rows, each thread brings all of the weights (K x N) into its cache and its part
+    // of the input (P x K); by columns, all of the input and its part of the weights. Columns
+    // bring in less only where there are fewer pixels than output channels (a 14x14 or 7x7 map
+    // of many channels, a fully connected layer's one row), and they make only N/16 chunks:
+    // MobileNetV3's 14x14 layers to 80 or 112 channels had 5 or 7 panels, 3:2 or 4:3 on two
+    // threads, where rows make 25 chunks of 8 (the whole pass 1.04x faster by rows, MobileNetV2
+    // 1.02x, EfficientNet-B0 1.015x; paired, interleaved). Maps of 256 pixels or more split by
+    // rows whatever N, as they did before; columns there were not measured.
     const outC = d.kind === "fc" ? d.outF : d.outC;
     const fewPixels = d.kind === "fc" || (d.pixels < COLUMN_SPLIT_PIXELS && d.pixels < outC);
     const columns = fewPixels && outC >= 32;
