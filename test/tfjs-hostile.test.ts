@@ -64,9 +64,9 @@ const quantised = (quantization: unknown) => manifest([SHARD], [{ ...kernel, qua
  * A graph model of a 4x4x3 Placeholder `input`, a Const `w` [1, 1, 3, 4] and a Conv2D `conv`
  * (`op`) of them, each node's attributes updated by `attrs[name]`.
  */
-function conv(attrs: Record<string, Record<string, unknown>> = {}, op = "Conv2D"): Artifacts {
+function conv(attrs: NodeAttrs = {}, op = "Conv2D"): Artifacts {
   const g = new GraphWeights(random(1));
-  const nodes = [
+  return graphModel(g, attrs, [
     placeholder("input", [4, 4, 3]),
     g.constant("w", [1, 1, 3, 4]),
     node("conv", op, ["input", "w"], {
@@ -76,7 +76,34 @@ function conv(attrs: Record<string, Record<string, unknown>> = {}, op = "Conv2D"
       data_format: s("NHWC"),
       dilations: list(1, 1, 1, 1),
     }),
-  ];
+  ]);
+}
+
+/**
+ * A graph model of a 4x4x3 Placeholder `input` and a FusedBatchNormV3 `bn` of it (its statistics
+ * Consts `bn/gamma` and the like), each node's attributes updated by `attrs[name]`.
+ */
+function batchNorm(attrs: NodeAttrs = {}): Artifacts {
+  const g = new GraphWeights(random(1));
+  const statistics = g.batchNorm("bn", 3, [0.5, 2]);
+  return graphModel(g, attrs, [
+    placeholder("input", [4, 4, 3]),
+    ...statistics,
+    node("bn", "FusedBatchNormV3", ["input", ...statistics.map((n) => n.name)], {
+      T: f32,
+      U: f32,
+      epsilon: { f: 0.001 },
+      is_training: { b: false },
+      data_format: s("NHWC"),
+    }),
+  ]);
+}
+
+/** Attributes by node name, to merge into a graph model's nodes. */
+type NodeAttrs = Record<string, Record<string, unknown>>;
+
+/** `g`'s graph model of `nodes`, each node's attributes updated by `attrs[name]`. */
+function graphModel(g: GraphWeights, attrs: NodeAttrs, nodes: ReturnType<typeof node>[]) {
   for (const n of nodes) Object.assign(n.attr, attrs[n.name]);
   return g.artifacts(nodes);
 }
@@ -136,9 +163,14 @@ describe("the model the hostile rows break", () => {
     expect(imported.tensors.map((t) => t.shape)).toEqual([[3, 2], [3]]);
   });
 
-  it("the graph model the attribute rows break imports", () => {
-    const path = writeModel(dir, "graph-base", conv());
-    expect(importModel(path, readFileSync(path), "net").source).toContain("input 4x4x3");
+  it.each([
+    ["convolution", conv(), "pw 4"],
+    ["batch norm", batchNorm(), "bn eps=0.001"],
+  ])("the %s graph model the attribute rows break imports", (name, model, layer) => {
+    const path = writeModel(dir, `graph-base-${name.replace(/\W+/g, "-")}`, model);
+    const source = importModel(path, readFileSync(path), "net").source;
+    expect(source).toContain("input 4x4x3");
+    expect(source).toContain(layer);
   });
 });
 
@@ -367,6 +399,21 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
       'Conv2D node "conv": its attribute strides.list.i[1] is "1.5", not an integer',
     ],
     [
+      "a dilation that is true",
+      (f) => writeModel(dir, f, conv({ conv: { dilations: { list: { i: [1, true, 1, 1] } } } })),
+      'Conv2D node "conv": its attribute dilations.list.i[1] is true, not an integer',
+    ],
+    [
+      "explicit_paddings whose list.i is a string",
+      (f) =>
+        writeModel(
+          dir,
+          f,
+          conv({ conv: { padding: s("EXPLICIT"), explicit_paddings: { list: { i: "0" } } } }),
+        ),
+      'Conv2D node "conv": its attribute explicit_paddings.list.i is "0", not a list',
+    ],
+    [
       "fused_ops whose list.s is a number",
       (f) => writeModel(dir, f, conv({ conv: { fused_ops: { list: { s: 3 } } } }, "_FusedConv2D")),
       '_FusedConv2D node "conv": its attribute fused_ops.list.s is 3, not a list',
@@ -376,6 +423,16 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
       (f) =>
         writeModel(dir, f, conv({ conv: { fused_ops: { list: { s: [3] } } } }, "_FusedConv2D")),
       '_FusedConv2D node "conv": its attribute fused_ops.list.s[0] is 3, not a base64 string',
+    ],
+    [
+      "a FusedBatchNormV3 whose epsilon's f is a list",
+      (f) => writeModel(dir, f, batchNorm({ bn: { epsilon: { f: [0.001] } } })),
+      'FusedBatchNormV3 node "bn": its attribute epsilon.f is [0.001], not a number',
+    ],
+    [
+      'a FusedBatchNormV3 whose is_training\'s b is "false"',
+      (f) => writeModel(dir, f, batchNorm({ bn: { is_training: { b: "false" } } })),
+      'FusedBatchNormV3 node "bn": its attribute is_training.b is "false", not true or false',
     ],
     [
       "a Placeholder whose shape's dim is a number",
@@ -429,6 +486,19 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
         return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
       },
       'Const node "w": its attribute value.tensor.floatVal is 7, not a list',
+    ],
+    [
+      // It was read as a NaN weight, silently.
+      "an in-graph Const whose floatVal holds true",
+      (f) => {
+        const tensor = {
+          dtype: "DT_FLOAT",
+          tensorShape: { dim: [{ size: "2" }] },
+          floatVal: [1, true],
+        };
+        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
+      },
+      'Const node "w": its attribute value.tensor.floatVal[1] is true, not a number',
     ],
     // The caps, just over them (the lists cost a few hundred kB of JSON), and at them.
     [

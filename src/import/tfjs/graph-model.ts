@@ -279,9 +279,13 @@ function constOf(node: NodeDef, model: TfjsModel): Const {
     );
   } else {
     const key = ["floatVal", "intVal", "int64Val"].find((k) => tensor(k) !== undefined);
-    // Protobuf's JSON writes NaN and the infinities as strings; anything else is no number.
-    const number = (v: unknown) =>
-      typeof v === "number" || (typeof v === "string" && v.trim() !== "") ? Number(v) : NaN;
+    // Protobuf's JSON writes a float as a number or as a string ("NaN", "Infinity", "1.5");
+    // anything else (true, "abc", a list) is refused, not read as a NaN weight.
+    const number = (v: unknown) => {
+      if (typeof v === "number") return v;
+      const n = typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+      return Number.isNaN(n) && v !== "NaN" ? undefined : n;
+    };
     const list = key ? listOf(node.attr, ["value", "tensor", key], number, "a number")! : [];
     if (list.length !== count && list.length !== 1)
       throw new ImportError(`it has ${list.length} values for shape [${shape}]`);
