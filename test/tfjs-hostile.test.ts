@@ -166,6 +166,12 @@ describe("the model the hostile rows break", () => {
   it.each([
     ["convolution", conv(), "pw 4"],
     ["batch norm", batchNorm(), "bn eps=0.001"],
+    // Protobuf's JSON may write a float as a string.
+    [
+      "batch norm with epsilon as a string",
+      batchNorm({ bn: { epsilon: { f: "0.002" } } }),
+      "bn eps=0.002",
+    ],
   ])("the %s graph model the attribute rows break imports", (name, model, layer) => {
     const path = writeModel(dir, `graph-base-${name.replace(/\W+/g, "-")}`, model);
     const source = importModel(path, readFileSync(path), "net").source;
@@ -486,6 +492,14 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
         return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
       },
       'Const node "w": its attribute value.tensor.floatVal is 7, not a list',
+    ],
+    [
+      "an in-graph Const of a negative size",
+      (f) => {
+        const tensor = { dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "-2" }] }, floatVal: [1] };
+        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
+      },
+      'Const node "w": its shape [-2] has a size below 0',
     ],
     [
       // It was read as a NaN weight, silently.

@@ -217,11 +217,23 @@ const texts = (attr: Attrs, key: string): string[] | undefined =>
 const ints = (attr: Attrs, key: string): number[] | undefined =>
   listOf(attr, [key, "list", "i"], integer, "an integer");
 
+/**
+ * A float as protobuf's JSON writes one: a number, or a string ("NaN", "Infinity", "1.5");
+ * undefined for anything else (true, "abc", a list), which is no number.
+ */
+function protoFloat(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  return Number.isNaN(n) && v !== "NaN" ? undefined : n;
+}
+
 /** The float attribute `key`. */
 function float(attr: Attrs, key: string): number | undefined {
   const v = field(attr, key, "f");
-  if (v !== undefined && typeof v !== "number") throw wrong(`${key}.f`, v, "a number");
-  return v;
+  if (v === undefined) return undefined;
+  const read = protoFloat(v);
+  if (read === undefined) throw wrong(`${key}.f`, v, "a number");
+  return read;
 }
 
 /** The bool attribute `key`, false if absent. */
@@ -259,7 +271,9 @@ function constOf(node: NodeDef, model: TfjsModel): Const {
   if (tensor() === undefined)
     throw new ImportError("it has no value and no weight in the manifest");
   const shape = shapeOf(node.attr, ["value", "tensor", "tensorShape"], 0);
-  if (!shape.every((d) => d >= 0)) throw new ImportError(`its shape ${preview(shape)}`);
+  if (!shape.every((d) => d >= 0)) {
+    throw new ImportError(`its shape ${preview(shape)} has a size below 0`);
+  }
   const dtype = tensor("dtype");
   const content = tensor("tensorContent");
   const count = shape.reduce((a, d) => a * d, 1);
@@ -279,14 +293,8 @@ function constOf(node: NodeDef, model: TfjsModel): Const {
     );
   } else {
     const key = ["floatVal", "intVal", "int64Val"].find((k) => tensor(k) !== undefined);
-    // Protobuf's JSON writes a float as a number or as a string ("NaN", "Infinity", "1.5");
-    // anything else (true, "abc", a list) is refused, not read as a NaN weight.
-    const number = (v: unknown) => {
-      if (typeof v === "number") return v;
-      const n = typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-      return Number.isNaN(n) && v !== "NaN" ? undefined : n;
-    };
-    const list = key ? listOf(node.attr, ["value", "tensor", key], number, "a number")! : [];
+    // Anything but a float is refused, not read as a NaN weight.
+    const list = key ? listOf(node.attr, ["value", "tensor", key], protoFloat, "a number")! : [];
     if (list.length !== count && list.length !== 1)
       throw new ImportError(`it has ${list.length} values for shape [${shape}]`);
     values = Array.from({ length: count }, (_, i) => list[list.length === 1 ? 0 : i]);
