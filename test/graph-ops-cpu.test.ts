@@ -147,28 +147,36 @@ describe("the calls of the new steps", () => {
   const calls = (graph: Graph) => planSteps(graph).map((s) => stepCalls(s, []).calls);
   const m = { symbol: "m" };
 
+  // The WebAssembly kernels take byte addresses and strides; the runtime's loops (a module's
+  // `--kernels js`) elements.
+  const bytes = (e: object) => ({ mul: [e, 4] });
+  const loops = (graph: Graph) => planSteps(graph).map((s) => stepCalls(s, [], "js").calls);
+
   it("concat copies each input into its channels of every pixel", () => {
     const b = new GraphBuilder([2, 3, 3]);
     const pw = b.conv(0, { out: 4 });
     b.concat(0, pw);
     const [, concat] = calls(b.graph(2));
+    const second = { add: [{ value: 2 }, 3] };
     expect(concat).toEqual([
+      { fn: "k.copy_channels", args: [bytes({ value: 0 }), 12, bytes({ value: 2 }), 28, 6, 3] },
+      { fn: "k.copy_channels", args: [bytes({ value: 1 }), 16, bytes(second), 28, 6, 4] },
+    ]);
+    expect(loops(b.graph(2))[1]).toEqual([
       { fn: "copyChannels", args: [m, { value: 0 }, 3, { value: 2 }, 7, 6, 3] },
-      {
-        fn: "copyChannels",
-        args: [m, { value: 1 }, 4, { add: [{ value: 2 }, 3] }, 7, 6, 4],
-      },
+      { fn: "copyChannels", args: [m, { value: 1 }, 4, second, 7, 6, 4] },
     ]);
   });
 
   it("slice copies its channels out of every pixel", () => {
     const b = new GraphBuilder([2, 3, 11]);
-    const [slice] = calls(b.graph(b.slice(0, 3, 5)));
-    expect(slice).toEqual([
-      {
-        fn: "copyChannels",
-        args: [m, { add: [{ value: 0 }, 3] }, 11, { value: 1 }, 5, 6, 5],
-      },
+    const graph = b.graph(b.slice(0, 3, 5));
+    const from = { add: [{ value: 0 }, 3] };
+    expect(calls(graph)[0]).toEqual([
+      { fn: "k.copy_channels", args: [bytes(from), 44, bytes({ value: 1 }), 20, 6, 5] },
+    ]);
+    expect(loops(graph)[0]).toEqual([
+      { fn: "copyChannels", args: [m, from, 11, { value: 1 }, 5, 6, 5] },
     ]);
   });
 
@@ -178,31 +186,34 @@ describe("the calls of the new steps", () => {
     const graph = b.graph(b.mul(gated, 0));
     // One sample: the plan and the modules run a batch sample by sample.
     const batch = 1;
-    const [, loopBroadcast, loopSame] = planSteps(graph).map((s) => stepCalls(s, [], "js").calls);
+    const [, loopBroadcast, loopSame] = loops(graph);
     expect(loopBroadcast).toEqual([
       { fn: "mulChannels", args: [m, { value: 0 }, { value: 1 }, { value: 2 }, batch, 6, 5] },
     ]);
     expect(loopSame).toEqual([
       { fn: "mul", args: [m, { value: 2 }, { value: 0 }, { value: 3 }, 30] },
     ]);
-    // The WebAssembly kernels take byte addresses, and a range of pixels or floats last.
-    const bytes = (id: number) => ({ mul: [{ value: id }, 4] });
+    // The kernels take a range of pixels or floats last.
+    const address = (id: number) => bytes({ value: id });
     const [pool, broadcast, same] = calls(graph);
     expect(pool).toEqual([
-      { fn: "k.global_pool", args: [bytes(0), bytes(1), batch, 6, 5, 0, 0, 5] },
+      { fn: "k.global_pool", args: [address(0), address(1), batch, 6, 5, 0, 0, 5] },
     ]);
     expect(broadcast).toEqual([
-      { fn: "k.mul_channels", args: [bytes(0), bytes(1), bytes(2), batch, 6, 5, 0, 6] },
+      { fn: "k.mul_channels", args: [address(0), address(1), address(2), batch, 6, 5, 0, 6] },
     ]);
     expect(same).toEqual([
-      { fn: "k.elementwise_mul", args: [bytes(2), bytes(0), bytes(3), 0, 30] },
+      { fn: "k.elementwise_mul", args: [address(2), address(0), address(3), 0, 30] },
     ]);
   });
 
   it("shuffle permutes the channels of every pixel", () => {
     const b = new GraphBuilder([2, 3, 6]);
-    const [shuffle] = calls(b.graph(b.shuffle(0, 3)));
-    expect(shuffle).toEqual([
+    const graph = b.graph(b.shuffle(0, 3));
+    expect(calls(graph)[0]).toEqual([
+      { fn: "k.shuffle_channels", args: [bytes({ value: 0 }), bytes({ value: 1 }), 6, 6, 3] },
+    ]);
+    expect(loops(graph)[0]).toEqual([
       { fn: "shuffleChannels", args: [m, { value: 0 }, { value: 1 }, 6, 6, 3] },
     ]);
   });

@@ -155,6 +155,37 @@ export interface Kernels {
     c0: number,
     c1: number,
   ): void;
+  /**
+   * Max (max = 1) or average pooling of one sample, x [h, w, c] to out [oh, ow, c], with the
+   * runtime's `pool`'s rules and bits (src/runtime/pooling.ts).
+   */
+  pool(
+    x: number,
+    out: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+    max: number,
+  ): void;
+  /** `channels` floats of each of `pixels` pixels, the strides in bytes: copyChannels. */
+  copy_channels(
+    from: number,
+    fromStride: number,
+    to: number,
+    toStride: number,
+    pixels: number,
+    channels: number,
+  ): void;
+  /** ShuffleNet's channel shuffle of each pixel, as the runtime's shuffleChannels. */
+  shuffle_channels(x: number, out: number, pixels: number, c: number, groups: number): void;
 }
 
 /** The part of the WebAssembly API used here, typed locally so no `lib` setting is needed. */

@@ -4647,6 +4647,154 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop))))
 
+  ;; ---------------------------------------------------------------------------------------
+  ;; pool: max or average pooling of one sample, x [H, W, C] to out [OH, OW, C], windows of
+  ;; KH x KW taps $SH, $SW apart, $PT and $PL of padding before. Four channels at a time, the
+  ;; taps row by row as the runtime's loop (src/runtime/pooling.ts) takes them, with its rules
+  ;; and so its bits: the padding is left out (max as -inf, the mean divides by the taps inside),
+  ;; the mean is summed and divided in float64, and of a max a value replaces the one kept if it
+  ;; is greater or NaN (the first of equal values, -0 or 0, is kept). A tail of channels is
+  ;; loaded whole and stored lane by lane.
+  (func (export "pool") (param $x i32) (param $out i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $OH i32) (param $OW i32) (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32)
+    (param $PT i32) (param $PL i32) (param $max i32)
+    (local $pix i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
+    (local $y i32) (local $xx i32) (local $cb i32) (local $ip i32) (local $o i32)
+    (local $acc v128) (local $v v128) (local $lo v128) (local $hi v128) (local $count v128)
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $o (local.get $out))
+    (local.set $oy (i32.const 0))
+    (block $oy_done (loop $oy_loop
+      (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+      ;; The window's rows inside the input, [y0, y1) (signed: it may start in the padding).
+      (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $SH)) (local.get $PT)))
+      (local.set $y1 (i32.add (local.get $y0) (local.get $KH)))
+      (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+      (if (i32.gt_s (local.get $y1) (local.get $H)) (then (local.set $y1 (local.get $H))))
+      (local.set $ox (i32.const 0))
+      (block $ox_done (loop $ox_loop
+        (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $OW)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $SW)) (local.get $PL)))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $KW)))
+        (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+        (if (i32.gt_s (local.get $x1) (local.get $W)) (then (local.set $x1 (local.get $W))))
+        (local.set $count (f64x2.splat (f64.convert_i32_s
+          (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0))))))
+        (local.set $cb (i32.const 0))
+        (block $c_done (loop $c_loop
+          (br_if $c_done (i32.ge_u (local.get $cb) (local.get $pix)))
+          (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
+          (local.set $lo (f64x2.splat (f64.const 0)))
+          (local.set $hi (local.get $lo))
+          (local.set $y (local.get $y0))
+          (block $y_done (loop $y_loop
+            (br_if $y_done (i32.ge_s (local.get $y) (local.get $y1)))
+            (local.set $ip (i32.add (local.get $x)
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x0)) (local.get $pix))
+                (local.get $cb))))
+            (local.set $xx (local.get $x0))
+            (block $x_done (loop $x_loop
+              (br_if $x_done (i32.ge_s (local.get $xx) (local.get $x1)))
+              (local.set $v (v128.load (local.get $ip)))
+              (if (local.get $max)
+                (then
+                  (local.set $acc (v128.bitselect (local.get $v) (local.get $acc)
+                    (v128.or (f32x4.gt (local.get $v) (local.get $acc)) (f32x4.ne (local.get $v) (local.get $v))))))
+                (else
+                  (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))
+                  (local.set $hi (f64x2.add (local.get $hi)
+                    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))))
+              (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+              (local.set $xx (i32.add (local.get $xx) (i32.const 1)))
+              (br $x_loop)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $y_loop)))
+          (if (i32.eqz (local.get $max))
+            (then
+              (local.set $acc
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (f64x2.div (local.get $lo) (local.get $count)))
+                  (f32x4.demote_f64x2_zero (f64x2.div (local.get $hi) (local.get $count)))))))
+          (call $store_lanes (i32.add (local.get $o) (local.get $cb)) (local.get $acc) (local.get $acc)
+            (select (i32.const 4) (i32.shr_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 2))
+              (i32.ge_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 16))))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br $c_loop)))
+        (local.set $o (i32.add (local.get $o) (local.get $pix)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $ox_loop)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $oy_loop))))
+
+  ;; copy_channels: $channels consecutive floats of each of $pixels pixels, $from_stride bytes
+  ;; apart at $from and $to_stride apart at $to (a concat's input into its channels of the
+  ;; output, a slice's channels out of its input). Whole vectors, then the last one to three
+  ;; floats one by one (the next channels belong to another part), as integers: every bit kept.
+  (func (export "copy_channels") (param $from i32) (param $from_stride i32) (param $to i32) (param $to_stride i32)
+    (param $pixels i32) (param $channels i32)
+    (local $vectors i32) (local $tail i32) (local $i i32)
+    (local.set $vectors (i32.shl (i32.shr_u (local.get $channels) (i32.const 2)) (i32.const 4)))
+    (local.set $tail (i32.and (local.get $channels) (i32.const 3)))
+    (block $done (loop $pixel_loop
+      (br_if $done (i32.eqz (local.get $pixels)))
+      (local.set $i (i32.const 0))
+      (block $vectors_done (loop $vector_loop
+        (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vectors)))
+        (v128.store (i32.add (local.get $to) (local.get $i)) (v128.load (i32.add (local.get $from) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vector_loop)))
+      (if (local.get $tail)
+        (then
+          (i32.store (i32.add (local.get $to) (local.get $i)) (i32.load (i32.add (local.get $from) (local.get $i))))
+          (if (i32.gt_u (local.get $tail) (i32.const 1))
+            (then (i32.store offset=4 (i32.add (local.get $to) (local.get $i)) (i32.load offset=4 (i32.add (local.get $from) (local.get $i))))))
+          (if (i32.gt_u (local.get $tail) (i32.const 2))
+            (then (i32.store offset=8 (i32.add (local.get $to) (local.get $i)) (i32.load offset=8 (i32.add (local.get $from) (local.get $i))))))))
+      (local.set $from (i32.add (local.get $from) (local.get $from_stride)))
+      (local.set $to (i32.add (local.get $to) (local.get $to_stride)))
+      (local.set $pixels (i32.sub (local.get $pixels) (i32.const 1)))
+      (br $pixel_loop))))
+
+  ;; shuffle_channels: ShuffleNet's channel shuffle of each of $pixels pixels of $C channels:
+  ;; input channel g·(C / groups) + j becomes output channel j·groups + g. With two groups, four
+  ;; j at a time: a vector of each half, interleaved by two shuffles; the j left over, and any
+  ;; other number of groups, float by float, as integers (every bit kept).
+  (func (export "shuffle_channels") (param $x i32) (param $out i32) (param $pixels i32) (param $C i32) (param $groups i32)
+    (local $per i32) (local $pix i32) (local $j i32) (local $g i32) (local $a v128) (local $b v128)
+    (local.set $per (i32.div_u (local.get $C) (local.get $groups)))
+    (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
+    (block $done (loop $pixel_loop
+      (br_if $done (i32.eqz (local.get $pixels)))
+      (local.set $j (i32.const 0))
+      (if (i32.eq (local.get $groups) (i32.const 2))
+        (then
+          (block $pairs_done (loop $pairs
+            (br_if $pairs_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $per)))
+            (local.set $a (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $b (v128.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $per) (local.get $j)) (i32.const 2)))))
+            (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+            (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $pairs)))))
+      (block $j_done (loop $j_loop
+        (br_if $j_done (i32.ge_u (local.get $j) (local.get $per)))
+        (local.set $g (i32.const 0))
+        (block $g_done (loop $g_loop
+          (br_if $g_done (i32.ge_u (local.get $g) (local.get $groups)))
+          (i32.store
+            (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $groups)) (local.get $g)) (i32.const 2)))
+            (i32.load (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $g) (local.get $per)) (local.get $j)) (i32.const 2)))))
+          (local.set $g (i32.add (local.get $g) (i32.const 1)))
+          (br $g_loop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $j_loop)))
+      (local.set $x (i32.add (local.get $x) (local.get $pix)))
+      (local.set $out (i32.add (local.get $out) (local.get $pix)))
+      (local.set $pixels (i32.sub (local.get $pixels) (i32.const 1)))
+      (br $pixel_loop))))
+
   ;; global_pool: out[n, c] = the mean (or, when $max, the maximum) of x[n, p, c] over the $P
   ;; pixels, for channels $c0 <= c < $c1 of each of the $N samples. Eight channels at a time
   ;; (then four), each pixel's vector added in turn, in float64 as the runtime's loop does, so

@@ -193,6 +193,12 @@ export function stepCalls(
       ]);
     case "pool": {
       const { padding } = step;
+      if (wasm) {
+        const [x, out] = [bytes(value(step.x)), bytes(value(step.out))];
+        const shape = [step.h, step.w, step.c, step.oh, step.ow, ...step.kernel, ...step.stride];
+        const args = [x, out, ...shape, padding.top, padding.left, step.max ? 1 : 0];
+        return once([{ fn: "k.pool", args }]);
+      }
       const window: Expr = {
         fields: [
           ["n", 1],
@@ -273,6 +279,7 @@ export function stepCalls(
             step.c,
             step.pixels,
             c,
+            wasm,
           );
           start += c;
           return call;
@@ -288,9 +295,20 @@ export function stepCalls(
           step.c,
           step.pixels,
           step.c,
+          wasm,
         ),
       ]);
     case "shuffle":
+      if (wasm) {
+        const args = [
+          bytes(value(step.x)),
+          bytes(value(step.out)),
+          step.pixels,
+          step.c,
+          step.groups,
+        ];
+        return once([{ fn: "k.shuffle_channels", args }]);
+      }
       return once([
         {
           fn: "shuffleChannels",
@@ -339,7 +357,10 @@ function channelAt(id: number, channel: number): Expr {
   return channel === 0 ? value(id) : { add: [value(id), channel] };
 }
 
-/** copyChannels over every pixel: `channels` of each, pixels `*Stride` apart. */
+/**
+ * copyChannels over every pixel: `channels` of each, pixels `*Stride` elements apart; with
+ * `wasm`, kernels.wat's copy_channels (byte addresses), which copies the same bits.
+ */
 function copyChannels(
   from: Expr,
   fromStride: number,
@@ -347,7 +368,12 @@ function copyChannels(
   toStride: number,
   pixels: number,
   channels: number,
+  wasm: boolean,
 ): Call {
+  if (wasm) {
+    const args = [bytes(from), fromStride * 4, bytes(to), toStride * 4, pixels, channels];
+    return { fn: "k.copy_channels", args };
+  }
   return {
     fn: "copyChannels",
     args: [m, from, fromStride, to, toStride, pixels, channels],
