@@ -5,7 +5,7 @@ import { copyChannels, pool, shuffleChannels } from "../src/runtime/runtime.js";
 import { Random } from "../src/weights/init.js";
 
 /*
- * kernels.wat's pool, copy_channels and shuffle_channels, which the CPU plan and the generated
+ * kernels.wat's window_pool, copy_channels and shuffle_channels, which the CPU plan and the generated
  * WebAssembly modules run, bit for bit against the runtime's loops (src/runtime/pooling.ts,
  * channels.ts), which a `--kernels js` module runs and which the step tests hold to PyTorch's
  * meaning: each on two memories filled alike, then the whole memories compared, so that a
@@ -80,7 +80,7 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
     }
   });
 
-  it("pool: max and average, windows over the padding, strides past the kernel, channel tails", () => {
+  it("window_pool: max and average, windows over the padding, strides past the kernel, channel tails", () => {
     let cases = 0;
     for (const [h, w] of [
       [1, 1],
@@ -102,7 +102,22 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
           for (const max of [true, false]) {
             const { kernels, memory, loops } = twoMemories(cases++);
             const [kh, kw] = [k, k];
-            kernels.pool(4 * X, 4 * OUT, h, w, c, oh, ow, kh, kw, s, s, pad, pad, max ? 1 : 0);
+            kernels.window_pool(
+              4 * X,
+              4 * OUT,
+              h,
+              w,
+              c,
+              oh,
+              ow,
+              kh,
+              kw,
+              s,
+              s,
+              pad,
+              pad,
+              max ? 1 : 0,
+            );
             const padding = { top: pad, bottom: pad, left: pad, right: pad };
             const window = { n: 1, h, w, c, oh, ow, kernel: [kh, kw], stride: [s, s], padding };
             pool(loops, X, OUT, window as Parameters<typeof pool>[3], max);
@@ -111,6 +126,16 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
           }
         }
       }
+    }
+    // A window, stride and padding not square, which the kernel takes row first.
+    for (const max of [true, false]) {
+      const { kernels, memory, loops } = twoMemories(cases++);
+      const [h, w, c, oh, ow] = [6, 5, 5, 4, 5];
+      kernels.window_pool(4 * X, 4 * OUT, h, w, c, oh, ow, 3, 2, 2, 1, 1, 0, max ? 1 : 0);
+      const padding = { top: 1, bottom: 2, left: 0, right: 1 };
+      const window = { n: 1, h, w, c, oh, ow, kernel: [3, 2], stride: [2, 1], padding };
+      pool(loops, X, OUT, window as Parameters<typeof pool>[3], max);
+      expect(firstDifference(memory, loops), `${max ? "max" : "average"} 3x2`).toBe(-1);
     }
     expect(cases).toBeGreaterThan(150);
   });

@@ -12,6 +12,7 @@ import {
 } from "../src/backends/ts/generate.js";
 import type { GeneratedModule } from "../src/backends/ts/load.js";
 import { runtimeFor, runtimePieces } from "../src/backends/ts/runtime-parts.js";
+import { KERNELS_WASM_BASE64 } from "../src/runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../src/runtime/source.generated.js";
 import type { Network } from "../src/check/network.js";
 import { checkFile } from "../src/check/program.js";
@@ -180,13 +181,31 @@ describe("generated TypeScript", () => {
       expect(runtimeFor(runtime, names.join(" "))).toBe(runtime);
     }
     const text = await generate(tiny, tinyWeights);
-    expect(text).toMatch(/^function pool\(/m);
-    for (const unused of ["affine", "mulChannels", "shuffleChannels", "readSafetensorsTensors"]) {
+    // Its softmax is the runtime's; its max pool a kernel (kernels.wat's window_pool).
+    expect(text).toMatch(/^function softmax\(/m);
+    for (const unused of [
+      "pool",
+      "affine",
+      "mulChannels",
+      "shuffleChannels",
+      "readSafetensorsTensors",
+    ]) {
       expect(text).not.toMatch(new RegExp(`^function ${unused}\\(`, "m"));
     }
     const file = await generate(tiny, tinyWeights, { weightsFile: true });
     expect(file).toMatch(/^function readSafetensorsTensors\(/m);
     expect(file).not.toMatch(/^function splitTensors\(/m);
+  });
+
+  it("carry no runtime function for a kernel's name (the Kernels interface names every kernel)", () => {
+    // The pieces are kept by the names the code uses, the interface's members among them: a
+    // kernel named as a runtime function would keep that function, unused, in every module.
+    const kernels = WebAssembly.Module.exports(
+      new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64")),
+    ).map((e) => e.name);
+    expect(kernels.length).toBeGreaterThan(10);
+    const runtime = new Set(runtimePieces(RUNTIME_TYPESCRIPT).flatMap((p) => p.names));
+    expect(kernels.filter((name) => runtime.has(name))).toEqual([]);
   });
 
   it("are generated in well under a second (no formatter at run time)", async () => {

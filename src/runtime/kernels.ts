@@ -159,7 +159,7 @@ export interface Kernels {
    * Max (max = 1) or average pooling of one sample, x [h, w, c] to out [oh, ow, c], with the
    * runtime's `pool`'s rules and bits (src/runtime/pooling.ts).
    */
-  pool(
+  window_pool(
     x: number,
     out: number,
     h: number,

@@ -1,9 +1,10 @@
 /*
  * dsnet's CPU runtime, shared by the CPU plan and the generated TypeScript modules: the
- * operations that move little arithmetic (pooling, softmax, channel copies...), weight packing for
- * the WebAssembly kernels (kernels.wat), batch-norm folding, base64 decoding, a safetensors
- * reader, the kernels' instantiation and their worker threads; a generated module carries only
- * the parts it uses. Operations work on one Float32Array (over the WebAssembly memory, where
+ * operations that move little arithmetic (softmax and flatten; for `--kernels js` modules also
+ * pooling, channel copies and the element-wise steps, which the others run as kernels with the
+ * same bits), weight packing for the WebAssembly kernels (kernels.wat), batch-norm folding,
+ * base64 decoding, a safetensors reader, the kernels' instantiation and their worker threads; a
+ * generated module carries only the parts it uses. Operations work on one Float32Array (over the WebAssembly memory, where
  * there are kernels), offsets in elements.
  *
  * `dsnet compile --target ts` copies the runtime into every generated module, which must import

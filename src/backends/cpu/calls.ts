@@ -54,8 +54,9 @@ const value = (id: number): Expr => ({ value: id });
 
 /**
  * The calls of one step; `w` holds the addresses (elements) of the node's packed weights. With
- * `kernels` "js" (a module of plain loops, no WebAssembly), the element-wise steps call the
- * runtime's loops instead of their WebAssembly kernels, which compute the same bits.
+ * `kernels` "js" (a module of plain loops, no WebAssembly), the steps whose kernel the runtime
+ * also has as a loop (element-wise, pooling, channel moves) call the loop, which computes the
+ * same bits.
  */
 export function stepCalls(
   step: StepDescriptor,
@@ -197,7 +198,7 @@ export function stepCalls(
         const [x, out] = [bytes(value(step.x)), bytes(value(step.out))];
         const shape = [step.h, step.w, step.c, step.oh, step.ow, ...step.kernel, ...step.stride];
         const args = [x, out, ...shape, padding.top, padding.left, step.max ? 1 : 0];
-        return once([{ fn: "k.pool", args }]);
+        return once([{ fn: "k.window_pool", args }]);
       }
       const window: Expr = {
         fields: [

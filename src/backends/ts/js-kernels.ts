@@ -15,7 +15,8 @@ import type { CodeWriter } from "./layout.js";
  * - Depthwise convolutions hold a channel's filter taps in locals and run the pixels whose window
  *   lies inside the input without bounds checks; the border pixels go through a checked loop.
  * - Everything else calls the runtime's plain loops (pooling, softmax, channel moves), as the
- *   WebAssembly module does; activations are small functions the loops call as they store.
+ *   WebAssembly module does for softmax and flatten (its pooling and channel moves are kernels
+ *   with the loops' bits); activations are small functions the loops call as they store.
  */
 
 /** A statement of a step's body: a runtime call, printed as the other modules print it, or code. */
