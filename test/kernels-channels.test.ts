@@ -80,14 +80,14 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
     }
   });
 
-  it("window_pool: max and average, windows over the padding, strides past the kernel, channel tails", () => {
+  it("window_pool: max and average, windows over the padding, strides past the kernel, channel tails (sixteen at a time, then four, then lanes)", () => {
     let cases = 0;
     for (const [h, w] of [
       [1, 1],
       [5, 5],
       [7, 4],
     ] as const) {
-      for (const c of [1, 3, 4, 6, 9]) {
+      for (const c of [1, 3, 4, 6, 9, 16, 21, 37]) {
         for (const [k, s, pad] of [
           [1, 1, 0],
           [2, 2, 0],
@@ -130,7 +130,7 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
     // A window, stride and padding not square, which the kernel takes row first.
     for (const max of [true, false]) {
       const { kernels, memory, loops } = twoMemories(cases++);
-      const [h, w, c, oh, ow] = [6, 5, 5, 4, 5];
+      const [h, w, c, oh, ow] = [6, 5, 21, 4, 5];
       kernels.window_pool(4 * X, 4 * OUT, h, w, c, oh, ow, 3, 2, 2, 1, 1, 0, max ? 1 : 0);
       const padding = { top: 1, bottom: 2, left: 0, right: 1 };
       const window = { n: 1, h, w, c, oh, ow, kernel: [3, 2], stride: [2, 1], padding };

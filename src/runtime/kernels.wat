@@ -4674,14 +4674,17 @@
   ;; taps row by row as the runtime's loop (src/runtime/pooling.ts) takes them, with its rules
   ;; and so its bits: the padding is left out (max as -inf, the mean divides by the taps inside),
   ;; the mean is summed and divided in float64, and of a max a value replaces the one kept if it
-  ;; is greater or NaN (the first of equal values, -0 or 0, is kept). A tail of channels is
-  ;; loaded whole and stored lane by lane.
+  ;; is greater or NaN (the first of equal values, -0 or 0, is kept). A max takes sixteen
+  ;; channels at a time where they are whole (four chains of that rule in flight: one alone is
+  ;; bound by its latency), then four; a tail of channels is loaded whole and stored lane by
+  ;; lane.
   (func (export "window_pool") (param $x i32) (param $out i32) (param $H i32) (param $W i32) (param $C i32)
     (param $OH i32) (param $OW i32) (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32)
     (param $PT i32) (param $PL i32) (param $max i32)
     (local $pix i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
     (local $y i32) (local $xx i32) (local $cb i32) (local $ip i32) (local $o i32)
-    (local $acc v128) (local $v v128) (local $lo v128) (local $hi v128) (local $count v128)
+    (local $acc v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $v v128)
+    (local $lo v128) (local $hi v128) (local $count v128)
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
     (local.set $o (local.get $out))
     (local.set $oy (i32.const 0))
@@ -4704,6 +4707,43 @@
         (local.set $cb (i32.const 0))
         (block $c_done (loop $c_loop
           (br_if $c_done (i32.ge_u (local.get $cb) (local.get $pix)))
+          ;; A max over sixteen whole channels: four chains of the rule in flight, not one.
+          (if (i32.and (local.get $max) (i32.le_u (i32.add (local.get $cb) (i32.const 64)) (local.get $pix)))
+            (then
+              (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
+              (local.set $acc1 (local.get $acc)) (local.set $acc2 (local.get $acc)) (local.set $acc3 (local.get $acc))
+              (local.set $y (local.get $y0))
+              (block $y16_done (loop $y16_loop
+                (br_if $y16_done (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $ip (i32.add (local.get $x)
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $y) (local.get $W)) (local.get $x0)) (local.get $pix))
+                    (local.get $cb))))
+                (local.set $xx (local.get $x0))
+                (block $x16_done (loop $x16_loop
+                  (br_if $x16_done (i32.ge_s (local.get $xx) (local.get $x1)))
+                  (local.set $v (v128.load (local.get $ip)))
+                  (local.set $acc (v128.bitselect (local.get $v) (local.get $acc)
+                    (v128.or (f32x4.gt (local.get $v) (local.get $acc)) (f32x4.ne (local.get $v) (local.get $v)))))
+                  (local.set $v (v128.load offset=16 (local.get $ip)))
+                  (local.set $acc1 (v128.bitselect (local.get $v) (local.get $acc1)
+                    (v128.or (f32x4.gt (local.get $v) (local.get $acc1)) (f32x4.ne (local.get $v) (local.get $v)))))
+                  (local.set $v (v128.load offset=32 (local.get $ip)))
+                  (local.set $acc2 (v128.bitselect (local.get $v) (local.get $acc2)
+                    (v128.or (f32x4.gt (local.get $v) (local.get $acc2)) (f32x4.ne (local.get $v) (local.get $v)))))
+                  (local.set $v (v128.load offset=48 (local.get $ip)))
+                  (local.set $acc3 (v128.bitselect (local.get $v) (local.get $acc3)
+                    (v128.or (f32x4.gt (local.get $v) (local.get $acc3)) (f32x4.ne (local.get $v) (local.get $v)))))
+                  (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                  (local.set $xx (i32.add (local.get $xx) (i32.const 1)))
+                  (br $x16_loop)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $y16_loop)))
+              (v128.store (i32.add (local.get $o) (local.get $cb)) (local.get $acc))
+              (v128.store offset=16 (i32.add (local.get $o) (local.get $cb)) (local.get $acc1))
+              (v128.store offset=32 (i32.add (local.get $o) (local.get $cb)) (local.get $acc2))
+              (v128.store offset=48 (i32.add (local.get $o) (local.get $cb)) (local.get $acc3))
+              (local.set $cb (i32.add (local.get $cb) (i32.const 64)))
+              (br $c_loop)))
           (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))
           (local.set $lo (f64x2.splat (f64.const 0)))
           (local.set $hi (local.get $lo))
