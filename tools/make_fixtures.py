@@ -624,7 +624,6 @@ class Fixture:
     file: str | None = None
     network: str = "main"
     set: dict[str, str] = field(default_factory=dict)
-    set_on_one_line: bool = False  # params.json's "set" as { "k": "v", ... } on one line
     check: Callable[[nn.Module, torch.Tensor, torch.Tensor], str] | None = None
     note: str = ""
     # model.txt: the exact configuration of a graph network. With neither dsnet nor file
@@ -1092,8 +1091,6 @@ def fixtures() -> list[Fixture]:
             "normalize_separable",
             normalize_separable,
             (8, 8, 3),
-            batch=2,
-            dist="uniform",
             dsnet=NORMALIZE_SEPARABLE,
             check=check_normalize,
             note="normalize ImageNet mean/std -> dw 3x3 -> bn -> relu -> pw 4 -> bn -> relu",
@@ -1102,8 +1099,6 @@ def fixtures() -> list[Fixture]:
             "normalize_scale_shift",
             normalize_scale_shift,
             (9, 9, 3),
-            batch=2,
-            dist="uniform",
             dsnet=NORMALIZE_SCALE_SHIFT,
             check=check_normalize,
             note="normalize scale=2 shift=-1 -> conv 3x3 8 s2 -> dw 3x3 -> pw 8",
@@ -1150,7 +1145,7 @@ def fixtures() -> list[Fixture]:
          "GhostNet, width 0.1, 48x48, 10 classes"),
     ]:  # fmt: skip
         out.append(Fixture(name, build, (48, 48, 3), batch=2, dist="normal", config=config,
-                           set_on_one_line=True, note=note, **network))  # fmt: skip
+                           note=note, **network))  # fmt: skip
     for name, (h, w, c), batch, text, make in PADDING_CASES:
         out.append(
             Fixture(
@@ -1239,13 +1234,7 @@ norm's running statistics.
 
 def params_json(fx: Fixture, file: str) -> str:
     params = {"file": file, "network": fx.network, "set": fx.set}
-    if not fx.set_on_one_line or not fx.set:
-        return json.dumps(params, indent=2) + "\n"
-    pairs = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in fx.set.items())
-    head = json.dumps({k: params[k] for k in ("file", "network")}, indent=2)[:-2]
-    text = f'{head},\n  "set": {{ {pairs} }}\n}}\n'
-    assert json.loads(text) == params
-    return text
+    return json.dumps(params, indent=2) + "\n"
 
 
 def generate(fx: Fixture) -> dict:
