@@ -138,8 +138,8 @@ describe("DS5003, past the cap on diagnostics", () => {
       messages: "",
     });
     expect(session.wholeChecks).toBe(checks);
-    // The REPL's checks leave unread `let`s out, so they do not push an entry's own error past
-    // the cap: `pw 0` is told its error, not a DS5003 at an earlier `let`.
+    // The REPL's checks leave unread `let`s out, so they do not count towards the cap: `pw 0`
+    // is told its own error, with no DS5003 for the unread `let`s.
     const rejected = await session.handleLine("pw 0");
     expect(rejected.failed).toBe(true);
     expect(rejected.messages).toMatch(/^<repl>:103:\d+: error DS4003/);

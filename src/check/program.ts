@@ -60,7 +60,8 @@ export interface CheckOptions {
   /**
    * Whether `let`s that nothing reads are reported (DS4102, a warning; default true). The REPL
    * says no: there the line that reads a `let` has not been typed yet, and such warnings would
-   * fill the cap on diagnostics before an entry's own error.
+   * fill the cap on diagnostics with noise (an error past the cap takes a warning's place, but
+   * the session would then show a DS5003 for warnings it hides anyway).
    */
   unreadLets?: boolean;
   /**

@@ -1,6 +1,6 @@
 import type { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
-import { stageBodies } from "../syntax/trivia.js";
+import { nestedBodies } from "../syntax/trivia.js";
 
 /**
  * Warns about each `let` that nothing after it in its body reads (DS4102), once per written
@@ -46,12 +46,7 @@ function bodiesIn(program: A.Program): A.Statement[][] {
   );
   const found: A.Statement[][] = [top];
   const visitItems = (items: readonly A.TopLevelItem[]): void => {
-    for (const item of items) {
-      if (item.kind === "block" || item.kind === "network") visitBody(item.body);
-      else if (item.kind === "pipeline") {
-        for (const stage of item.stages) for (const body of stageBodies(stage)) visitBody(body);
-      }
-    }
+    for (const item of items) for (const body of nestedBodies(item)) visitBody(body);
   };
   const visitBody = (body: A.Body): void => {
     found.push(body.statements);

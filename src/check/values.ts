@@ -69,9 +69,11 @@ export function sourceText(span: Span): string {
 
 /** The first line of a span's text, trimmed, cut at 60 characters: how messages quote code. */
 export function firstLine(span: Span): string {
+  // Up to the span's first newline, looked for inside the span only: an indexOf from its start
+  // would run to the next newline, past the span, on every layer call of a long one-line file.
   const { text: source } = span.source;
-  const lineEnd = source.indexOf("\n", span.start);
-  const end = lineEnd === -1 ? span.end : Math.min(lineEnd, span.end);
-  const text = source.slice(span.start, Math.max(span.start, end)).trim();
+  let end = span.start;
+  while (end < span.end && source.charCodeAt(end) !== 10) end++;
+  const text = source.slice(span.start, end).trim();
   return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }

@@ -37,8 +37,7 @@ interface Dropped {
 /**
  * What each DS5003 a reporter made stands for. A reporter handed one (checkProgram takes what
  * loadFile found) adds these counts to its own rather than counting one warning or error. Keyed
- * by the object: a copy of a DS5003 (`{ ...d }`) counts as one diagnostic, so `mapped` passes
- * them on as they are.
+ * by the object: a copy of a DS5003 (`{ ...d }`) counts as one diagnostic.
  */
 const droppedBehind = new WeakMap<Diagnostic, Dropped>();
 
@@ -111,7 +110,6 @@ export class Reporter {
     const target = this;
     return new (class extends Reporter {
       override add(diagnostic: Diagnostic): void {
-        if (droppedBehind.has(diagnostic)) return target.add(diagnostic);
         const kept = map(diagnostic);
         if (kept) target.add(kept);
       }

@@ -6,10 +6,9 @@ import type {
   Location,
   Range,
 } from "vscode-languageserver/node.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
 import type { Span } from "../syntax/source.js";
 import type { Analysis } from "./analysis.js";
-import type { Fix } from "../diagnostics/diagnostic.js";
 
 /** Maps file paths to the URIs the client uses for them (its open documents keep theirs). */
 export interface Uris {

@@ -1,6 +1,7 @@
 import "./style.css";
 import type { EditorView } from "@codemirror/view";
 import { describeOutput } from "../backends/output.js";
+import { countSeverities } from "../diagnostics/reporter.js";
 import { formatScaled } from "../cost/render.js";
 import { graphSvg } from "../graph/index.js";
 import { formatCount, formatShape } from "../ir/types.js";
@@ -88,7 +89,8 @@ function refresh(text = editor.state.doc.toString()) {
 function showStatus() {
   const status = byId("status");
   const { network, summary, diagnostics } = analysis;
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  // A DS5003 counts the errors it stands for, as `dsnet check` counts them.
+  const { errors } = countSeverities(diagnostics);
   status.classList.toggle("failed", !network);
   if (!network || !summary) {
     status.textContent = errors ? `${errors} error${errors === 1 ? "" : "s"}` : "no network";

@@ -663,8 +663,8 @@ function check(
 /**
  * Checks the session's text as `checkText` does, without the warnings about `let`s that nothing
  * reads (DS4102): in a session the line that reads a `let` has not been typed yet. Left out
- * before the networks are checked, they do not count towards the cap on diagnostics: a session
- * of unread `let`s would otherwise push an entry's own error past it.
+ * before the networks are checked, they do not count towards the cap on diagnostics, so a
+ * session of unread `let`s gets no DS5003 for warnings it would hide anyway.
  */
 function checkDocument(text: string, path: string, options: CheckOptions): CheckResult {
   return checkText(text, path, { ...options, unreadLets: false });

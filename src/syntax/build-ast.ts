@@ -236,7 +236,6 @@ class AstBuilder extends BaseVisitor {
         exprs.push(this.v(part) as A.Expr);
       }
     }
-    if (exprs.length === 1 && !ctx.DimsLiteral) return exprs[0];
     return { kind: "dims", parts: exprs, span: this.spanOfNode(node) };
   }
 

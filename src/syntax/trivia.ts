@@ -69,7 +69,8 @@ export function attachTrivia(program: A.Program, comments: IToken[], text: strin
 
 type ListItem = A.TopLevelItem | A.Statement;
 
-function nestedBodies(item: ListItem): A.Body[] {
+/** The bodies an item holds: a block's or network's, a pipeline's stages'. */
+export function nestedBodies(item: ListItem): A.Body[] {
   switch (item.kind) {
     case "block":
     case "network":
