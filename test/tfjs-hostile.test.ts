@@ -502,6 +502,14 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
       'Const node "w": its shape [-2] has a size below 0',
     ],
     [
+      "an in-graph Const whose intVal holds 1.5",
+      (f) => {
+        const tensor = { dtype: "DT_INT32", tensorShape: { dim: [{ size: "1" }] }, intVal: [1.5] };
+        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
+      },
+      'Const node "w": its attribute value.tensor.intVal[0] is 1.5, not an integer',
+    ],
+    [
       // It was read as a NaN weight, silently.
       "an in-graph Const whose floatVal holds true",
       (f) => {

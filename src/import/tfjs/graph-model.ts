@@ -293,8 +293,10 @@ function constOf(node: NodeDef, model: TfjsModel): Const {
     );
   } else {
     const key = ["floatVal", "intVal", "int64Val"].find((k) => tensor(k) !== undefined);
-    // Anything but a float is refused, not read as a NaN weight.
-    const list = key ? listOf(node.attr, ["value", "tensor", key], protoFloat, "a number")! : [];
+    // Anything but a float (an integer for intVal and int64Val) is refused, not read as a NaN
+    // weight.
+    const [entry, what] = key === "floatVal" ? [protoFloat, "a number"] : [integer, "an integer"];
+    const list = key ? listOf(node.attr, ["value", "tensor", key], entry, what)! : [];
     if (list.length !== count && list.length !== 1)
       throw new ImportError(`it has ${list.length} values for shape [${shape}]`);
     values = Array.from({ length: count }, (_, i) => list[list.length === 1 ? 0 : i]);
