@@ -50,7 +50,7 @@ if (options.length > 0 && !asked.includes("kinds")) {
 for (const name of asked.length ? asked : Object.keys(parts)) {
   const part = parts[name];
   if (!part) {
-    console.error(`unknown part ${name} (parts: ${Object.keys(parts).join(", ")})`);
+    console.error(`dsnet bench: unknown part ${name} (parts: ${Object.keys(parts).join(", ")})`);
     process.exit(2);
   }
   try {

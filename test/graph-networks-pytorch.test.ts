@@ -9,7 +9,9 @@ import { compareToReference, loadFixture } from "./fixtures.js";
  * torchvision's own classes (the authors' code for GhostNet) at small widths and resolutions
  * (test/fixtures/<name>/model.txt), on the generated TypeScript module and on WebGPU, each
  * within 1e-4 · max(1, max |ref|) of the float64 PyTorch output. The CPU plan is held to the
- * same fixtures in test/cpu-pytorch.test.ts. Without a WebGPU adapter the WebGPU cases are
+ * same fixtures in test/cpu-pytorch.test.ts. The two normalize fixtures (PyTorch's
+ * transforms.Normalize, then a separable block) run here too: their constants are in the
+ * generated code and shaders. Without a WebGPU adapter the WebGPU cases are
  * skipped with the reason in their name, except on CI (CI=true), where they fail.
  */
 

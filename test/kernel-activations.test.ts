@@ -187,13 +187,10 @@ describe("activate", () => {
 
   it.each([1, 2, 3, 4, 5, 7, 8, 9, 30])("writes exactly %i elements, in place or not", (length) => {
     const xs = grid(-5, 5, length);
-    for (const [code, inPlace] of [SIGMOID, SILU].flatMap(
-      (c) =>
-        [
-          [c, true],
-          [c, false],
-        ] as const,
-    )) {
+    const cases = [SIGMOID, SILU].flatMap((code) =>
+      [true, false].map((inPlace) => ({ code, inPlace })),
+    );
+    for (const { code, inPlace } of cases) {
       const { kernels, memory } = instantiateKernels(KERNELS_WASM_BASE64, 256);
       const out = inPlace ? 4 : 128;
       memory.set(xs, 4);

@@ -19,17 +19,18 @@
  *   four outputs (V1's and V2's stride-2 layers 1.04x and 1.08x in the network). Not at
  *   stride 1 (0.8 to 1.03x), nor where C is a multiple of 512 (0.8x: a block's 25 input lines
  *   fall in two L1 sets).
- * - Every C takes that path, C a multiple of 512 too. There pixels are 2 or 4 KB apart, so a
- *   line's inputs and taps fall in one or two L1 sets; going along the row line by line with
- *   the taps in locals was faster with the data in the L1 and L2, but in the network, after
- *   a pointwise layer, the 14x14x512 layers of MobileNetV1 ran at 10 GFLOP/s that way and at
- *   15 to 16 pixel by pixel (the line-by-line order fetches each input line three times).
+ * - Every C takes the one-row pairs, C a multiple of 512 too. There pixels are 2 or 4 KB
+ *   apart, so a line's inputs and taps fall in one or two L1 sets; going along the row line by
+ *   line with the taps in locals was faster with the data in the L1 and L2, but in the
+ *   network, after a pointwise layer, the 14x14x512 layers of MobileNetV1 ran at 10 GFLOP/s
+ *   that way and at 15 to 16 pixel by pixel (the line-by-line order fetches each input line
+ *   three times).
  * - TurboFan schedules a basic block's loads before its arithmetic, which for a row of taps
  *   wants more vector registers than x64's sixteen and spills. A never-taken branch
  *   (`pix != -k`: pix is a byte count, never negative) ends the block after each filter
- *   column, or two. Each compares with its own k so that no two are the same condition
- *   (presumably a repeated one could be folded away inside a branch that already decided it;
- *   not measured on its own).
+ *   column, or two (after every filter vector in the two-row blocks). Each compares with its
+ *   own k so that no two are the same condition (presumably a repeated one could be folded
+ *   away inside a branch that already decided it; not measured on its own).
  * - relu, relu6 and none store through pmin/pmax, one instruction where V8 spends seven or
  *   eight on min/max. They differ from min/max only at -0 (a NaN stays a NaN either way),
  *   and an accumulator is -0 only if its bias is: so lines and groups of four whose bias has
@@ -243,7 +244,7 @@ function linePair(wat: Wat, s: number, rowChecks: boolean): void {
 
 /**
  * Two outputs of a line in each of two output rows (the row at $ip, $op and the next, $rows2b
- * and $orowb bytes on), stride s, every input row inside the input: as linePair, each filter
+ * and $orowb bytes on), at stride 2, every input row inside the input: as linePair, each filter
  * vector loaded once for the four outputs, and the input row the two rows share (at stride 2)
  * read by both from the L1 cache.
  */

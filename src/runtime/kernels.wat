@@ -4702,8 +4702,6 @@
         (local.set $x1 (i32.add (local.get $x0) (local.get $KW)))
         (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
         (if (i32.gt_s (local.get $x1) (local.get $W)) (then (local.set $x1 (local.get $W))))
-        (local.set $count (f64x2.splat (f64.convert_i32_s
-          (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0))))))
         (local.set $cb (i32.const 0))
         (block $c_done (loop $c_loop
           (br_if $c_done (i32.ge_u (local.get $cb) (local.get $pix)))
@@ -4772,6 +4770,8 @@
             (br $y_loop)))
           (if (i32.eqz (local.get $max))
             (then
+              (local.set $count (f64x2.splat (f64.convert_i32_s
+                (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0))))))
               (local.set $acc
                 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                   (f32x4.demote_f64x2_zero (f64x2.div (local.get $lo) (local.get $count)))

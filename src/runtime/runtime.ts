@@ -4,8 +4,8 @@
  * pooling, channel copies and the element-wise steps, which the others run as kernels with the
  * same bits), weight packing for the WebAssembly kernels (kernels.wat), batch-norm folding,
  * base64 decoding, a safetensors reader, the kernels' instantiation and their worker threads; a
- * generated module carries only the parts it uses. Operations work on one Float32Array (over the WebAssembly memory, where
- * there are kernels), offsets in elements.
+ * generated module carries only the parts it uses. Operations work on one Float32Array (over
+ * the WebAssembly memory, where there are kernels), offsets in elements.
  *
  * `dsnet compile --target ts` copies the runtime into every generated module, which must import
  * nothing. So the runtime is written as parts (src/runtime/*.ts) that import only one another,

@@ -67,7 +67,7 @@ export interface KernelThreads {
    * Throws, this step and every later one, once a worker has stopped while the pool ran.
    */
   run(step: number): boolean;
-  /** Ends the workers; the model goes on on one thread. */
+  /** Ends the workers; the model goes on on one thread (not once a worker has stopped: see run). */
   close(): void;
 }
 
