@@ -181,6 +181,9 @@ describe("the model the hostile rows break", () => {
 });
 
 describe("hostile TF.js model.json files and shards end in one dsnet: line, exit 1, nothing written", () => {
+  // The convolution's weight as a Const in the graph itself, `value.tensor` as given.
+  const inGraphConst = (tensor: unknown) => (f: string) =>
+    writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
   const rows: [string, (folder: string) => string, string | RegExp][] = [
     // The manifest.
     [
@@ -453,10 +456,7 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
     ],
     [
       "an in-graph Const whose tensorShape's dim is a number",
-      (f) => {
-        const value = { tensor: { dtype: "DT_FLOAT", tensorShape: { dim: 5 }, floatVal: [0] } };
-        return writeModel(dir, f, conv({ w: { value } }), manifest([], []));
-      },
+      inGraphConst({ dtype: "DT_FLOAT", tensorShape: { dim: 5 }, floatVal: [0] }),
       'Const node "w": its attribute value.tensor.tensorShape.dim is 5, not a list',
     ],
     [
@@ -470,56 +470,37 @@ describe("hostile TF.js model.json files and shards end in one dsnet: line, exit
     ],
     [
       "an in-graph Const whose value.tensor is a number",
-      (f) => writeModel(dir, f, conv({ w: { value: { tensor: 7 } } }), manifest([], [])),
+      inGraphConst(7),
       'Const node "w": its attribute value.tensor is 7, not an object',
     ],
     [
       "an in-graph Const whose tensorContent is a number",
-      (f) => {
-        const tensor = {
-          dtype: "DT_FLOAT",
-          tensorShape: { dim: [{ size: "1" }] },
-          tensorContent: 7,
-        };
-        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
-      },
+      inGraphConst({ dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "1" }] }, tensorContent: 7 }),
       'Const node "w": its attribute value.tensor.tensorContent is 7, not a base64 string',
     ],
     [
       "an in-graph Const whose floatVal is a number",
-      (f) => {
-        const tensor = { dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "1" }] }, floatVal: 7 };
-        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
-      },
+      inGraphConst({ dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "1" }] }, floatVal: 7 }),
       'Const node "w": its attribute value.tensor.floatVal is 7, not a list',
     ],
     [
       "an in-graph Const of a negative size",
-      (f) => {
-        const tensor = { dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "-2" }] }, floatVal: [1] };
-        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
-      },
+      inGraphConst({ dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "-2" }] }, floatVal: [1] }),
       'Const node "w": its shape [-2] has a size below 0',
     ],
     [
       "an in-graph Const whose intVal holds 1.5",
-      (f) => {
-        const tensor = { dtype: "DT_INT32", tensorShape: { dim: [{ size: "1" }] }, intVal: [1.5] };
-        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
-      },
+      inGraphConst({ dtype: "DT_INT32", tensorShape: { dim: [{ size: "1" }] }, intVal: [1.5] }),
       'Const node "w": its attribute value.tensor.intVal[0] is 1.5, not an integer',
     ],
     [
       // It was read as a NaN weight, silently.
       "an in-graph Const whose floatVal holds true",
-      (f) => {
-        const tensor = {
-          dtype: "DT_FLOAT",
-          tensorShape: { dim: [{ size: "2" }] },
-          floatVal: [1, true],
-        };
-        return writeModel(dir, f, conv({ w: { value: { tensor } } }), manifest([], []));
-      },
+      inGraphConst({
+        dtype: "DT_FLOAT",
+        tensorShape: { dim: [{ size: "2" }] },
+        floatVal: [1, true],
+      }),
       'Const node "w": its attribute value.tensor.floatVal[1] is true, not a number',
     ],
     // The caps, just over them (the lists cost a few hundred kB of JSON), and at them.
