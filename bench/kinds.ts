@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { CpuPlan, Step } from "../src/backends/cpu/plan.js";
+import { stepKeys, type CpuPlan, type Step } from "../src/backends/cpu/plan.js";
 import { Random } from "../src/weights/init.js";
 import { TABLE_NETWORKS } from "./cpu.js";
 import { BenchFailure, CURRENT, loadRevision, ROOT, type Library } from "./revision.js";
@@ -67,11 +67,6 @@ interface Side {
   rounds: Round[];
 }
 
-/** The keys a step's time counts under: its kind, and its kind and variant where it has one. */
-function keysOf(step: Step): string[] {
-  return step.variant ? [step.kind, `${step.kind} ${step.variant}`] : [step.kind];
-}
-
 /** Plans `network` of `file` with `library`, one thread, after checking its per-step hook. */
 async function prepare(
   library: Library,
@@ -103,7 +98,7 @@ async function prepare(
   }
   const macs = new Map<string, number>();
   for (const step of plan.steps) {
-    for (const key of keysOf(step)) macs.set(key, (macs.get(key) ?? 0) + step.macs);
+    for (const key of stepKeys(step)) macs.set(key, (macs.get(key) ?? 0) + step.macs);
   }
   return {
     plan,
@@ -135,7 +130,7 @@ function timeRound(plan: CpuPlan, input: Float32Array): Round {
   const ms = new Map<string, number>();
   plan.steps.forEach((step, i) => {
     const t = median(perStep[i]!);
-    for (const key of keysOf(step)) ms.set(key, (ms.get(key) ?? 0) + t);
+    for (const key of stepKeys(step)) ms.set(key, (ms.get(key) ?? 0) + t);
   });
   return { wholeMs: median(whole), ms };
 }

@@ -1,4 +1,5 @@
 import { extname } from "node:path";
+import { stepKeys } from "../backends/cpu/plan.js";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
 import { formatShape } from "../ir/types.js";
@@ -379,8 +380,7 @@ function timeByKind(runner: Runner, input: Float32Array, runs: number) {
   steps.forEach((step, i) => {
     const sorted = perStep[i].sort((a, b) => a - b);
     const ms = sorted[Math.floor(sorted.length / 2)];
-    const keys = step.variant ? [step.kind, `${step.kind} ${step.variant}`] : [step.kind];
-    keys.forEach((key, k) => {
+    stepKeys(step).forEach((key, k) => {
       const into = k === 0 ? totals : variants;
       const entry = into.get(key) ?? { ms: 0, macs: 0 };
       entry.ms += ms;

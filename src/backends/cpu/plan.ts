@@ -29,6 +29,11 @@ function unpackedWeights(node: Graph["nodes"][number]): number {
 /** What a step of the plan is, for timing by kind (`dsnet bench`). */
 export type StepKind = "conv" | "depthwise" | "pointwise" | "fc" | "other";
 
+/** The keys a step's time counts under: its kind, and its kind and variant where it has one. */
+export function stepKeys(step: { kind: StepKind; variant?: string }): string[] {
+  return step.variant ? [step.kind, `${step.kind} ${step.variant}`] : [step.kind];
+}
+
 export interface Step {
   /** The source layers it computes. */
   layers: string[];
