@@ -101,6 +101,8 @@ const QUAD: Path = { groups: 1, outputs: 4, filterInLocals: true };
 const get = (name: string) => `(local.get $${name})`;
 const load = (at: string, offset: number) =>
   offset ? `(v128.load offset=${offset} ${at})` : `(v128.load ${at})`;
+const storeVector = (at: string, offset: number, value: string) =>
+  `(v128.store${offset ? ` offset=${offset}` : ""} ${at} ${value})`;
 /** acc += a·b, in the form tools/build-runtime.ts's relaxedMadd fuses. */
 const multiplyAdd = (acc: string, a: string, b: string) =>
   `(local.set $${acc} (f32x4.add (local.get $${acc}) (f32x4.mul ${a} ${b})))`;
@@ -139,7 +141,7 @@ function initAccumulators(wat: Wat, path: Path, groups: number[], outputs: numbe
 /** The accumulator clamped to [$lo_v, $hi_v] (relu, relu6, none; see the file's header). */
 function storeClamped(wat: Wat, at: string, offset: number, acc: string): void {
   const value = `(f32x4.pmin (f32x4.pmax ${get(acc)} ${get("lo_v")}) ${get("hi_v")})`;
-  wat.line(`(v128.store${offset ? ` offset=${offset}` : ""} ${at} ${value})`);
+  wat.line(storeVector(at, offset, value));
 }
 
 /**
@@ -158,13 +160,13 @@ function store(wat: Wat, epilogue: Epilogue, at: string, offset: number, acc: st
     // As $activate computes it (build-runtime.ts writes the form out): a call costs more than
     // the taps (V8 spills the live vectors around it), 4.8 GFLOP/s against 17 with relu6 on
     // 28x28x120.
-    wat.line(`(v128.store${offset ? ` offset=${offset}` : ""} ${at} (@hardswish ${v}))`);
+    wat.line(storeVector(at, offset, `(@hardswish ${v})`));
     return;
   }
   const address = offset ? `(i32.add ${at} (i32.const ${offset}))` : at;
   if (epilogue === "raw") {
     wat.line(`(if (i32.eq ${get("lanes")} (i32.const 4))`);
-    wat.line(`  (then (v128.store${offset ? ` offset=${offset}` : ""} ${at} ${v}))`);
+    wat.line(`  (then ${storeVector(at, offset, v)})`);
     wat.line(`  (else (call $store_lanes ${address} ${v} ${v} ${get("lanes")})))`);
     return;
   }
@@ -198,103 +200,74 @@ class BlockEnds {
 }
 
 /**
- * Two outputs of a line, from $ip to $op, stride s: the line in two halves of eight channels
- * (four accumulators live), filter column by filter column, each filter vector loaded once for
- * both outputs. With rowChecks a filter row outside the input ($yok<r>) is skipped.
+ * Two outputs of a line in each of `rows` output rows, from $ip to $op, stride s: the line in
+ * two halves of eight channels, filter column by filter column, each filter vector loaded once
+ * for every output. One row: four accumulators live, a block ends after each filter column, and
+ * with rowChecks a filter row outside the input ($yok<r>) is skipped. Two rows (stride 2, every
+ * input row inside, no row checks): the next row $rows2b bytes on in the input and $orowb in the
+ * output, eight accumulators live, a block ends after each filter vector, and the input row the
+ * two rows share is read by both from the L1 cache.
  */
-function linePair(wat: Wat, s: number, rowChecks: boolean): void {
+function linePair(wat: Wat, rows: 1 | 2, s: number, rowChecks: boolean): void {
+  // Output k is column k & 1 of row k >> 1, read from inputs[k]; it has 4 / rows accumulators.
+  const rowStarts = rows === 1 ? ["q"] : ["q", "qb"];
+  const inputs = rowStarts.flatMap((q) => [q, `${q}1`]);
+  const perOutput = 4 / rows;
+  const acc = (k: number, group: number) => `a${k * perOutput + (group % perOutput)}`;
+  const step = (name: string, by: string) =>
+    `(local.set $${name} (i32.add ${get(name)} ${get(by)}))`;
+  const init = (k: number, group: number) =>
+    `(local.set $${acc(k, group)} ${get(bias(LINE, group))})`;
   for (const half of [
     [0, 1],
     [2, 3],
   ]) {
-    initAccumulators(wat, LINE, half, LINE.outputs);
-    const ends = new BlockEnds(wat, half[0] * 4);
+    // One row sets them group by group, two rows output by output.
+    const sets =
+      rows === 1
+        ? half.flatMap((group) => inputs.map((_, k) => init(k, group)))
+        : inputs.flatMap((_, k) => half.map((group) => init(k, group)));
+    for (let i = 0; i < sets.length; i += 4) wat.line(sets.slice(i, i + 4).join(" "));
+    // Each half's constants apart from the other's: a half opens at most 8 block ends with one
+    // row, 17 with two.
+    const ends = new BlockEnds(wat, half[0] * (rows === 1 ? 4 : 9));
     let first = true;
+    /** Ends the block before the next column or filter vector, but not before the first. */
+    const endBlock = (alreadyEnded: boolean) => {
+      if (!first && !alreadyEnded) ends.open();
+      first = false;
+    };
     for (let r = 0; r < 3; r++) {
       if (rowChecks) wat.open(`(if ${get(`yok${r}`)} (then`);
-      wat.line(`(local.set $q ${inputRow(r)})`);
+      const second = rows === 2 ? ` (local.set $qb (i32.add ${get("q")} ${get("rows2b")}))` : "";
+      wat.line(`(local.set $q ${inputRow(r)})${second}`);
       setFilterRow(wat, r);
       for (let kx = 0; kx < 3; kx++) {
         // A row's check already ends the block before its first column.
-        if (!first && !(rowChecks && kx === 0)) ends.open();
-        first = false;
+        if (rows === 1) endBlock(rowChecks && kx === 0);
         if (kx > 0) {
-          wat.line(
-            `(local.set $q (i32.add ${get("q")} ${get("pix")})) (local.set $wr (i32.add ${get("wr")} ${get("tap")}))`,
-          );
+          wat.line([...rowStarts.map((q) => step(q, "pix")), step("wr", "tap")].join(" "));
         }
-        wat.line(`(local.set $q1 (i32.add ${get("q")} ${get(s === 1 ? "pix" : "pix2")}))`);
+        const next = get(s === 1 ? "pix" : "pix2");
+        wat.line(rowStarts.map((q) => `(local.set $${q}1 (i32.add ${get(q)} ${next}))`).join(" "));
         for (const group of half) {
+          if (rows === 2) endBlock(false);
           wat.line(`(local.set $v ${load(get("wr"), 16 * group)})`);
-          for (let o = 0; o < LINE.outputs; o++) {
-            const input = load(get(o ? "q1" : "q"), 16 * group);
-            wat.line(multiplyAdd(accumulator(LINE, o, group), input, get("v")));
-          }
+          inputs.forEach((at, k) => {
+            wat.line(multiplyAdd(acc(k, group), load(get(at), 16 * group), get("v")));
+          });
         }
       }
-      ends.closeAll();
+      // The two-row blocks stay open across filter rows.
+      if (rows === 1) ends.closeAll();
       if (rowChecks) wat.close("))");
     }
-    for (let o = 0; o < LINE.outputs; o++) {
-      const at = o ? `(i32.add ${get("op")} ${get("pix")})` : get("op");
-      for (const group of half) storeClamped(wat, at, 16 * group, accumulator(LINE, o, group));
-    }
-  }
-}
-
-/**
- * Two outputs of a line in each of two output rows (the row at $ip, $op and the next, $rows2b
- * and $orowb bytes on), at stride 2, every input row inside the input: as linePair, each filter
- * vector loaded once for the four outputs, and the input row the two rows share (at stride 2)
- * read by both from the L1 cache.
- */
-function linePair2(wat: Wat): void {
-  const acc = (row: number, o: number, gi: number) => `a${row * 4 + o * 2 + gi}`;
-  for (const half of [
-    [0, 1],
-    [2, 3],
-  ]) {
-    const sets: string[] = [];
-    for (let row = 0; row < 2; row++)
-      for (let o = 0; o < 2; o++)
-        half.forEach((g, gi) => sets.push(`(local.set $${acc(row, o, gi)} ${get(bias(LINE, g))})`));
-    for (let i = 0; i < sets.length; i += 4) wat.line(sets.slice(i, i + 4).join(" "));
-    const ends = new BlockEnds(wat, half[0] * 9);
-    let first = true;
-    for (let r = 0; r < 3; r++) {
-      wat.line(
-        `(local.set $q ${inputRow(r)}) (local.set $qb (i32.add ${get("q")} ${get("rows2b")}))`,
-      );
-      setFilterRow(wat, r);
-      for (let kx = 0; kx < 3; kx++) {
-        if (kx > 0) {
-          wat.line(
-            `(local.set $q (i32.add ${get("q")} ${get("pix")})) (local.set $qb (i32.add ${get("qb")} ${get("pix")})) (local.set $wr (i32.add ${get("wr")} ${get("tap")}))`,
-          );
-        }
-        const step = get("pix2");
-        wat.line(
-          `(local.set $q1 (i32.add ${get("q")} ${step})) (local.set $qb1 (i32.add ${get("qb")} ${step}))`,
-        );
-        half.forEach((group, gi) => {
-          if (!first) ends.open();
-          first = false;
-          wat.line(`(local.set $v ${load(get("wr"), 16 * group)})`);
-          ["q", "q1", "qb", "qb1"].forEach((at, k) => {
-            const input = load(get(at), 16 * group);
-            wat.line(multiplyAdd(acc(k >> 1, k & 1, gi), input, get("v")));
-          });
-        });
-      }
-    }
     ends.closeAll();
-    for (let row = 0; row < 2; row++) {
-      for (let o = 0; o < 2; o++) {
-        const base = row ? `(i32.add ${get("op")} ${get("orowb")})` : get("op");
-        const at = o ? `(i32.add ${base} ${get("pix")})` : base;
-        half.forEach((group, gi) => storeClamped(wat, at, 16 * group, acc(row, o, gi)));
-      }
-    }
+    inputs.forEach((_, k) => {
+      const row = k >> 1 ? `(i32.add ${get("op")} ${get("orowb")})` : get("op");
+      const at = k & 1 ? `(i32.add ${row} ${get("pix")})` : row;
+      for (const group of half) storeClamped(wat, at, 16 * group, acc(k, group));
+    });
   }
 }
 
@@ -465,8 +438,7 @@ function linePairs(wat: Wat, rows: 1 | 2 = 1): void {
     wat.line(
       `(local.set $ip (i32.add (local.get $ipx) (local.get $cb))) (local.set $op (i32.add (local.get $opx) (local.get $cb)))`,
     );
-    if (rows === 2) linePair2(wat);
-    else linePair(wat, s, rowChecks);
+    linePair(wat, rows, s, rowChecks);
     wat.close(
       `(br_if ${label}_lines (i32.lt_u (local.tee $cb (i32.add (local.get $cb) (i32.const 64))) (local.get $lend))))`,
     );
@@ -511,6 +483,10 @@ function lineByLine(wat: Wat): void {
   wat.close(`(br $lines)))`);
 }
 
+/** $lanes: how many of the four channels at $cb there are, fewer than four only in the last. */
+const SET_LANES = `(local.set $lanes (select (i32.const 4) (i32.shr_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 2))
+  (i32.ge_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 16))))`;
+
 /** The channels left, four at a time, along the row. */
 function quads(wat: Wat): void {
   wat.open(`(block $quads_done (loop $quads`);
@@ -521,8 +497,7 @@ function quads(wat: Wat): void {
     wat.line(`(local.set $w${k} (v128.load (local.get $wq)))`);
   }
   wat.line(`(local.set $b (v128.load (i32.add (local.get $bias) (local.get $cb))))
-(local.set $lanes (select (i32.const 4) (i32.shr_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 2))
-  (i32.ge_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 16))))
+${SET_LANES}
 (local.set $fast (i32.and (i32.and (local.get $clamp) (i32.eq (local.get $lanes) (i32.const 4)))
   (i32.eqz (v128.any_true (i32x4.eq (local.get $b) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))))`);
   // $fast: a clamp, four lanes, and no -0 in the bias (see the file's header).
@@ -601,8 +576,7 @@ function everyOutputAlone(wat: Wat): void {
       "  ))",
     ].join("\n"),
   );
-  wat.line(`(local.set $lanes (select (i32.const 4) (i32.shr_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 2))
-  (i32.ge_u (i32.sub (local.get $pix) (local.get $cb)) (i32.const 16))))
+  wat.line(`${SET_LANES}
 (local.set $fast (i32.and (local.get $clamp) (i32.eq (local.get $lanes) (i32.const 4))))
 (local.set $op (i32.add (local.get $obase) (local.get $cb)))
 (if (local.get $fast)
