@@ -9,8 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { diagnosticToJson } from "../src/diagnostics/diagnostic.js";
-import { MAX_DIAGNOSTICS } from "../src/diagnostics/reporter.js";
+import {
+  diagnosticToJson,
+  type Diagnostic,
+  type SeverityCounts,
+} from "../src/diagnostics/diagnostic.js";
+import { countSeverities, MAX_DIAGNOSTICS } from "../src/diagnostics/reporter.js";
 import { ReplSession } from "../src/repl/session.js";
 import { checkSources, cli } from "./helpers.js";
 
@@ -26,6 +30,8 @@ interface Case {
   column: number;
   severity: "error" | "warning";
   message: string;
+  /** What the DS5003 stands for: the diagnostics the cap dropped. */
+  dropped: SeverityCounts;
   /** A code that must be among the diagnostics kept. */
   kept?: string;
 }
@@ -39,6 +45,7 @@ const cases: Case[] = [
     column: 5,
     severity: "warning",
     message: "too many problems: 1 more warning not shown",
+    dropped: { errors: 0, warnings: 1 },
   },
   {
     // The checker finishes the file's declarations, then the networks: a count carried over
@@ -50,6 +57,7 @@ const cases: Case[] = [
     column: 5,
     severity: "warning",
     message: "too many problems: 5 more warnings not shown",
+    dropped: { errors: 0, warnings: 5 },
   },
   {
     // The error takes the last warning's place: it is shown, and the DS5003 after it counts
@@ -61,6 +69,7 @@ const cases: Case[] = [
     column: 1,
     severity: "warning",
     message: "too many problems: 1 more warning not shown",
+    dropped: { errors: 0, warnings: 1 },
     kept: "DS2001",
   },
   {
@@ -71,16 +80,19 @@ const cases: Case[] = [
     column: 1,
     severity: "warning",
     message: "too many problems: 2 more warnings not shown",
+    dropped: { errors: 0, warnings: 2 },
     kept: "DS2001",
   },
   {
-    name: "101 unknown layers",
-    source: "input 8x8x3\n" + "foo\n".repeat(101),
+    // Two, so that a DS5003 counted as one error (its own severity) would be told apart.
+    name: "102 unknown layers",
+    source: "input 8x8x3\n" + "foo\n".repeat(102),
     code: "DS5003",
     line: 101,
     column: 1,
     severity: "error",
-    message: "too many problems: 1 more error not shown",
+    message: "too many problems: 2 more errors not shown",
+    dropped: { errors: 2, warnings: 0 },
   },
 ];
 
@@ -95,8 +107,15 @@ describe("DS5003, past the cap on diagnostics", () => {
       column: c.column,
       severity: c.severity,
       message: c.message,
+      dropped: c.dropped,
     });
     if (c.kept) expect(diagnostics.map((d) => d.code)).toContain(c.kept);
+  });
+
+  it.each(cases)("$name: a copy of the $code counts what it stands for", (c) => {
+    const tooMany = checkSources(c.source).diagnostics.at(-1)!;
+    const copies: Diagnostic[] = [{ ...tooMany }, JSON.parse(JSON.stringify(tooMany))];
+    for (const copy of copies) expect(countSeverities([copy])).toEqual(c.dropped);
   });
 
   const dir = mkdtempSync(join(tmpdir(), "dsnet-ds5003-"));
@@ -116,6 +135,7 @@ describe("DS5003, past the cap on diagnostics", () => {
     expect(JSON.parse(json.stdout).diagnostics.at(-1)).toMatchObject({
       code: "DS5003",
       severity: "warning",
+      dropped: { errors: 0, warnings: 1 },
     });
 
     const failing = await cli("check", withError);

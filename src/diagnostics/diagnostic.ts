@@ -15,6 +15,12 @@ export interface RelatedLocation {
   span: Span;
 }
 
+/** A number of errors and of warnings. */
+export interface SeverityCounts {
+  errors: number;
+  warnings: number;
+}
+
 /** A quick fix: text to put in place of the span of the diagnostic that offers it. */
 export interface Fix {
   /** What the fix does, as an editor lists it: "Change to `width`". */
@@ -46,6 +52,12 @@ export interface Diagnostic {
    * knows `span` is the text to replace: the misspelt name, the `=` that should be `==`.
    */
   fixes?: Fix[];
+  /**
+   * On a DS5003 only: the errors and warnings the cap on diagnostics dropped, which it stands
+   * for. A field rather than a side table, so a copy of the diagnostic (or its JSON) still
+   * counts them.
+   */
+  dropped?: SeverityCounts;
 }
 
 export function locationOf(span: Span): Location {
@@ -81,6 +93,7 @@ export function diagnosticToJson(d: Diagnostic) {
     help: d.help,
     related: d.related.map((r) => ({ message: r.message, ...where(r.span) })),
     expansion: d.expansion.map((r) => ({ message: r.message, ...where(r.span) })),
+    dropped: d.dropped,
     fixes: d.fixes,
   };
 }

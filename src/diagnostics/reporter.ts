@@ -1,6 +1,6 @@
 import type { Span } from "../syntax/source.js";
 import { catalogue, formatMessage, type DiagnosticKind, type MessageArgs } from "./catalogue.js";
-import type { Diagnostic, Fix, RelatedLocation } from "./diagnostic.js";
+import type { Diagnostic, Fix, RelatedLocation, SeverityCounts } from "./diagnostic.js";
 
 export interface ReportOptions {
   related?: RelatedLocation[];
@@ -27,20 +27,6 @@ export function helpOptions(help: Help | undefined): Pick<ReportOptions, "help" 
  */
 export const MAX_DIAGNOSTICS = 100;
 
-/** The diagnostics a reporter's cap dropped, by severity, and where the first of them was. */
-interface Dropped {
-  errors: number;
-  warnings: number;
-  span?: Span;
-}
-
-/**
- * What each DS5003 a reporter made stands for. A reporter handed one (checkProgram takes what
- * loadFile found) adds these counts to its own rather than counting one warning or error. Keyed
- * by the object: a copy of a DS5003 (`{ ...d }`) counts as one diagnostic.
- */
-const droppedBehind = new WeakMap<Diagnostic, Dropped>();
-
 /**
  * Collects diagnostics for one run. The same problem at the same place is reported once even
  * when a block is expanded many times (the first expansion's notes are kept), and the total is
@@ -49,7 +35,8 @@ const droppedBehind = new WeakMap<Diagnostic, Dropped>();
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private seen = new Set<string>();
-  private dropped: Dropped = { errors: 0, warnings: 0 };
+  /** What the cap dropped, with what each DS5003 handed to this reporter stands for. */
+  private dropped: SeverityCounts = { errors: 0, warnings: 0 };
   /** Every error reported, including repeats and those past the cap (see errorCount). */
   private errors = 0;
 
@@ -73,14 +60,17 @@ export class Reporter {
     });
   }
 
-  /** Adds a diagnostic made elsewhere (by the parser of another file, say). */
+  /**
+   * Adds a diagnostic made elsewhere (by the parser of another file, say). A DS5003 (checkProgram
+   * takes what loadFile found) adds the counts it carries to this reporter's own, so that one
+   * DS5003 at the end counts every diagnostic dropped.
+   */
   add(diagnostic: Diagnostic): void {
-    const behind = droppedBehind.get(diagnostic);
-    if (behind) {
-      this.dropped.errors += behind.errors;
-      this.dropped.warnings += behind.warnings;
-      this.dropped.span ??= behind.span ?? diagnostic.span;
-      this.errors += behind.errors;
+    const { dropped } = diagnostic;
+    if (dropped) {
+      this.dropped.errors += dropped.errors;
+      this.dropped.warnings += dropped.warnings;
+      this.errors += dropped.errors;
       return;
     }
     const { code, span } = diagnostic;
@@ -96,7 +86,6 @@ export class Reporter {
       const out = warning < 0 ? diagnostic : this.diagnostics.splice(warning, 1)[0]!;
       if (out.severity === "error") this.dropped.errors++;
       else this.dropped.warnings++;
-      this.dropped.span ??= out.span;
       if (warning < 0) return;
     }
     this.diagnostics.push(diagnostic);
@@ -132,17 +121,18 @@ export class Reporter {
   finish(): Diagnostic[] {
     const { errors, warnings } = this.dropped;
     if (errors + warnings > 0) {
-      const last = this.diagnostics[this.diagnostics.length - 1];
-      const tooMany: Diagnostic = {
+      // There is a last one: the cap drops only once MAX_DIAGNOSTICS are kept, and a DS5003
+      // handed over is added after the diagnostics that were kept with it.
+      const last = this.diagnostics[this.diagnostics.length - 1]!;
+      this.diagnostics.push({
         code: catalogue.tooManyDiagnostics.code,
         severity: errors > 0 ? "error" : "warning",
         message: formatMessage("tooManyDiagnostics", { dropped: describeDropped(this.dropped) }),
-        span: last?.span ?? this.dropped.span!,
+        span: last.span,
         related: [],
         expansion: [],
-      };
-      droppedBehind.set(tooMany, this.dropped);
-      this.diagnostics.push(tooMany);
+        dropped: this.dropped,
+      });
       this.dropped = { errors: 0, warnings: 0 };
     }
     return this.diagnostics;
@@ -153,18 +143,17 @@ export class Reporter {
  * The errors and the warnings among `diagnostics`, with those a DS5003 stands for (which the
  * cap dropped) and not the DS5003 itself.
  */
-export function countSeverities(diagnostics: readonly Diagnostic[]): Dropped {
+export function countSeverities(diagnostics: readonly Diagnostic[]): SeverityCounts {
   const count = { errors: 0, warnings: 0 };
-  for (const d of diagnostics) {
-    const behind = droppedBehind.get(d);
-    count.errors += behind ? behind.errors : d.severity === "error" ? 1 : 0;
-    count.warnings += behind ? behind.warnings : d.severity === "error" ? 0 : 1;
+  for (const { dropped, severity } of diagnostics) {
+    count.errors += dropped ? dropped.errors : severity === "error" ? 1 : 0;
+    count.warnings += dropped ? dropped.warnings : severity === "error" ? 0 : 1;
   }
   return count;
 }
 
 /** "1 more error", "3 more warnings", "2 more errors and 1 more warning". */
-function describeDropped({ errors, warnings }: Dropped): string {
+function describeDropped({ errors, warnings }: SeverityCounts): string {
   const more = (count: number, what: string) => `${count} more ${what}${count === 1 ? "" : "s"}`;
   return [errors > 0 ? more(errors, "error") : "", warnings > 0 ? more(warnings, "warning") : ""]
     .filter(Boolean)
