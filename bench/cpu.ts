@@ -10,7 +10,7 @@ import { graphMacs } from "../src/ir/graph.js";
 import { initialWeights, Random } from "../src/weights/init.js";
 import { GRAPH_NETWORKS } from "./graph.js";
 import { checkAgainst, ortNodePeer, ortWebPeer } from "./onnxruntime.js";
-import { heading, loadAverage, measure, median } from "./stats.js";
+import { heading, loadAverage, measure, median, pairedRatio } from "./stats.js";
 import { tfjsModel, useTfjs } from "./tfjs.js";
 
 /**
@@ -158,8 +158,8 @@ export async function peerBenchmarks(): Promise<void> {
     kernels: string;
     gflop: number;
     ms: Map<string, number>;
-    /** Each round's times, by column: for the ratios within a round. */
-    rounds: Map<string, number>[];
+    /** Each column's time in each round: for the ratios within a round. */
+    rounds: Map<string, number[]>;
   }[] = [];
   for (const { file, network: name } of TABLE_NETWORKS) {
     const network = checkFile(file, { network: name }).networks[0];
@@ -230,7 +230,7 @@ export async function peerBenchmarks(): Promise<void> {
       }
     }
     const ms = new Map(columns.map((column, i) => [column.name, median(times[i])]));
-    const rounds = times[0].map((_, r) => new Map(columns.map((c, i) => [c.name, times[i][r]])));
+    const rounds = new Map(columns.map((column, i) => [column.name, times[i]]));
     columns.forEach((column) => column.close());
     console.log([...ms].map(([column, t]) => `${column} ${t.toFixed(2)} ms`).join(", "));
     rows.push({ name: network.name, kernels, gflop: (2 * graphMacs(graph)) / 1e9, ms, rounds });
@@ -249,26 +249,27 @@ export async function peerBenchmarks(): Promise<void> {
     );
     console.log(`| ${name} | ${cells.join(" | ")} |`);
   }
-  const ratios: [string, (ms: Map<string, number>) => number, string][] = [
-    ["dsnet 1T vs tfjs-wasm", (m) => m.get("tfjs-wasm 1T")! / m.get("dsnet 1T")!, ">= 1.3x"],
-    ["dsnet 1T vs ort-web 1T", (m) => m.get("ort-web 1T")! / m.get("dsnet 1T")!, ">= 1.3x"],
-    ["dsnet 2T vs dsnet 1T", (m) => m.get("dsnet 1T")! / m.get("dsnet 2T")!, ">= 1.7x"],
-    ["module 2T vs module 1T", (m) => m.get("module 1T")! / m.get("module 2T")!, ""],
+  // Each ratio: its name, the column whose time is divided by the other's, and the target.
+  const ratios: [string, string, string, string][] = [
+    ["dsnet 1T vs tfjs-wasm", "tfjs-wasm 1T", "dsnet 1T", ">= 1.3x"],
+    ["dsnet 1T vs ort-web 1T", "ort-web 1T", "dsnet 1T", ">= 1.3x"],
+    ["dsnet 2T vs dsnet 1T", "dsnet 1T", "dsnet 2T", ">= 1.7x"],
+    ["module 2T vs module 1T", "module 1T", "module 2T", ""],
     // The same for the native peer: how much of the second core this machine gave in the run
     // (2-core VMs whose neighbours are busy give less; dsnet's ratio is to be read beside it).
-    ["ort-node 2T vs ort-node 1T", (m) => m.get("ort-node 1T")! / m.get("ort-node 2T")!, ""],
-    ["dsnet 2T vs ort-web 2T", (m) => m.get("ort-web 2T")! / m.get("dsnet 2T")!, "> 1x"],
-    ["dsnet 1T / ort-node 1T", (m) => m.get("ort-node 1T")! / m.get("dsnet 1T")!, "ceiling"],
-    ["dsnet 2T / ort-node 2T", (m) => m.get("ort-node 2T")! / m.get("dsnet 2T")!, "ceiling"],
+    ["ort-node 2T vs ort-node 1T", "ort-node 1T", "ort-node 2T", ""],
+    ["dsnet 2T vs ort-web 2T", "ort-web 2T", "dsnet 2T", "> 1x"],
+    ["dsnet 1T / ort-node 1T", "ort-node 1T", "dsnet 1T", "ceiling"],
+    ["dsnet 2T / ort-node 2T", "ort-node 2T", "dsnet 2T", "ceiling"],
   ];
   console.log(`\nratios of medians (speed; above 1: dsnet faster):`);
   console.log(
-    `| network | ${ratios.map(([n, , target]) => (target ? `${n} (${target})` : n)).join(" | ")} | kernels |`,
+    `| network | ${ratios.map(([n, , , target]) => (target ? `${n} (${target})` : n)).join(" | ")} | kernels |`,
   );
   console.log(`| --- | ${ratios.map(() => "---:").join(" | ")} | --- |`);
   for (const { name, kernels, ms } of rows) {
     console.log(
-      `| ${name} | ${ratios.map(([, f]) => `${f(ms).toFixed(2)}x`).join(" | ")} | ${kernels} |`,
+      `| ${name} | ${ratios.map(([, over, under]) => `${(ms.get(over)! / ms.get(under)!).toFixed(2)}x`).join(" | ")} | ${kernels} |`,
     );
   }
   // The same ratios within each round, then their median: the columns of a round ran within
@@ -280,7 +281,9 @@ ratios within a round, median over the rounds (paired):`);
   console.log(`| network | ${ratios.map(([n]) => n).join(" | ")} |`);
   console.log(`| --- | ${ratios.map(() => "---:").join(" | ")} |`);
   for (const { name, rounds } of rows) {
-    const paired = ratios.map(([, f]) => `${median(rounds.map(f)).toFixed(2)}x`);
+    const paired = ratios.map(
+      ([, over, under]) => `${pairedRatio(rounds.get(over)!, rounds.get(under)!).toFixed(2)}x`,
+    );
     console.log(`| ${name} | ${paired.join(" | ")} |`);
   }
 }

@@ -1,9 +1,17 @@
 import { join } from "node:path";
-import { stepKeys, type CpuPlan, type Step } from "../src/backends/cpu/plan.js";
+import type { CpuPlan, Step } from "../src/backends/cpu/plan.js";
+import {
+  describeStepTimes,
+  gflops,
+  stepRows,
+  timeSteps,
+  type KeyTime,
+} from "../src/backends/cpu/timing.js";
+import type { Network } from "../src/check/network.js";
 import { Random } from "../src/weights/init.js";
 import { TABLE_NETWORKS } from "./cpu.js";
 import { BenchFailure, CURRENT, loadRevision, ROOT, type Library } from "./revision.js";
-import { heading, loadAverage, median } from "./stats.js";
+import { heading, loadAverage, median, pairedRatio } from "./stats.js";
 
 /**
  * `npm run bench -- kinds [--before REV] [--rounds N]`: GFLOP/s by layer type for each network
@@ -52,30 +60,22 @@ function parseOptions(argv: readonly string[]): KindOptions {
 /** One side's round: the whole pass's median, and each kind's time (sum of its steps' medians). */
 interface Round {
   wholeMs: number;
-  ms: Map<string, number>;
+  /** By kind, and by kind and variant ("depthwise 3x3 s1"). */
+  times: Map<string, KeyTime>;
 }
 
 /** One build of dsnet with the network planned, and its rounds so far. */
 interface Side {
   plan: CpuPlan;
   kernels: string;
-  /** Multiply-adds by kind, and by kind and variant ("depthwise 3x3 s1"). */
-  macs: Map<string, number>;
   /** Whether its steps carry a variant at all (older plans' do not). */
   variants: boolean;
   output: Float32Array;
   rounds: Round[];
 }
 
-/** Plans `network` of `file` with `library`, one thread, after checking its per-step hook. */
-async function prepare(
-  library: Library,
-  name: string,
-  file: string,
-  network: string,
-  weights: Float32Array[],
-  input: Float32Array,
-): Promise<Side> {
+/** `network` of `file` as `library`'s front end checks it. */
+function checkNetwork(library: Library, name: string, file: string, network: string): Network {
   const result = library.checkFile(join(ROOT, file), { network });
   const checked = result.networks[0];
   if (!checked) {
@@ -84,7 +84,18 @@ async function prepare(
     const why = first ? ` (${first.code}: ${first.message})` : "";
     throw new BenchFailure(`${name}: ${file} has no network ${network} it accepts${why}`);
   }
-  const plan = new library.CpuPlan(library.compileGraph(checked, weights, { target: "cpu" }), {
+  return checked;
+}
+
+/** Plans `network` (as `library` checked it), one thread, after checking its per-step hook. */
+async function prepare(
+  library: Library,
+  name: string,
+  network: Network,
+  weights: Float32Array[],
+  input: Float32Array,
+): Promise<Side> {
+  const plan = new library.CpuPlan(library.compileGraph(network, weights, { target: "cpu" }), {
     threads: 1,
   });
   await plan.ready;
@@ -96,15 +107,10 @@ async function prepare(
       `${name}: its CpuPlan has no per-step timing hook (steps, each with kind, macs and run()), which kinds times`,
     );
   }
-  const macs = new Map<string, number>();
-  for (const step of plan.steps) {
-    for (const key of stepKeys(step)) macs.set(key, (macs.get(key) ?? 0) + step.macs);
-  }
   return {
     plan,
     // Older plans do not say which build ran.
     kernels: plan.kernelsVariant ?? "not reported",
-    macs,
     variants: plan.steps.some((s) => s.variant !== undefined),
     output: Float32Array.from(plan.forward(input)),
     rounds: [],
@@ -119,20 +125,7 @@ function timeRound(plan: CpuPlan, input: Float32Array): Round {
     plan.forward(input);
     whole.push(performance.now() - start);
   }
-  const perStep = plan.steps.map(() => [] as number[]);
-  for (let p = 0; p < PASSES; p++) {
-    plan.steps.forEach((step, i) => {
-      const start = performance.now();
-      step.run();
-      perStep[i]!.push(performance.now() - start);
-    });
-  }
-  const ms = new Map<string, number>();
-  plan.steps.forEach((step, i) => {
-    const t = median(perStep[i]!);
-    for (const key of stepKeys(step)) ms.set(key, (ms.get(key) ?? 0) + t);
-  });
-  return { wholeMs: median(whole), ms };
+  return { wholeMs: median(whole), times: timeSteps(plan.steps, PASSES) };
 }
 
 /** "bit-identical" (Object.is on every element), or the largest difference. */
@@ -151,52 +144,37 @@ function compareOutputs(before: Float32Array, after: Float32Array): string {
   return `outputs differ: max |diff| ${max.toExponential(2)}, ${differ} of ${after.length} elements`;
 }
 
-/** A side's median time under `key` over its rounds (undefined where it has no such steps). */
-function medianMs(side: Side, key: string): number | undefined {
-  if (!side.macs.has(key)) return undefined;
-  return median(side.rounds.map((r) => r.ms.get(key)!));
+/** A side's time under each key: the median over its rounds. */
+function medianTimes(side: Side): Map<string, KeyTime> {
+  return new Map(
+    [...side.rounds[0]!.times].map(([key, { macs }]) => [
+      key,
+      { ms: median(roundMs(side, key)), macs },
+    ]),
+  );
 }
 
-/** GFLOP/s from the median time, or the time where the steps do no multiply-adds. */
-function rate(side: Side, key: string): string {
-  const ms = medianMs(side, key);
-  if (ms === undefined) return "-";
-  const macs = side.macs.get(key)!;
-  return macs ? `${((2 * macs) / (ms * 1e6)).toFixed(1)} GFLOP/s` : `${ms.toFixed(2)} ms`;
+/** A side's time under `key` in each round. */
+function roundMs(side: Side, key: string): number[] {
+  return side.rounds.map((r) => r.times.get(key)!.ms);
 }
 
-/**
- * The rows to print: each kind in the order the steps come, and under it its variants where
- * either side has more than one of them.
- */
-function rowsOf(sides: Side[]): { key: string; label: string }[] {
-  const keys = [...new Set(sides.flatMap((s) => [...s.macs.keys()]))];
-  return keys
-    .filter((key) => !key.includes(" "))
-    .flatMap((kind) => {
-      const variants = keys.filter((k) => k.startsWith(`${kind} `));
-      const under = variants.length > 1 ? variants : [];
-      return [
-        { key: kind, label: `  ${kind}` },
-        ...under.map((key) => ({ key, label: `    ${key.slice(kind.length + 1)}` })),
-      ];
-    });
+/** GFLOP/s, or the time where the steps do no multiply-adds ("-" where a side has no such steps). */
+function rate(time: KeyTime | undefined): string {
+  if (time === undefined) return "-";
+  return time.macs ? `${gflops(time).toFixed(1)} GFLOP/s` : `${time.ms.toFixed(2)} ms`;
 }
 
 function printAlone(network: string, after: Side): void {
   const whole = median(after.rounds.map((r) => r.wholeMs));
   console.log(`\n${network}: ${whole.toFixed(2)} ms a pass (kernels: ${after.kernels})`);
-  for (const { key, label } of rowsOf([after])) {
-    const ms = medianMs(after, key)!;
-    const gflops = after.macs.get(key) ? `, ${rate(after, key)}` : "";
-    console.log(`${label.padEnd(12)} ${ms.toFixed(2).padStart(8)} ms${gflops}`);
-  }
+  for (const line of describeStepTimes(medianTimes(after))) console.log(line);
 }
 
 /** Before's time over after's, as the ratio of medians and the median of each round's ratio. */
 function speedUps(before: number[], after: number[]): string {
   const ofMedians = median(before) / median(after);
-  const paired = median(before.map((b, i) => b / after[i]!));
+  const paired = pairedRatio(before, after);
   return `${ofMedians.toFixed(2).padStart(7)}x ${paired.toFixed(2).padStart(7)}x`;
 }
 
@@ -212,16 +190,12 @@ function printPaired(network: string, before: Side, after: Side): void {
   console.log(
     `${"".padEnd(12)} ${"before".padStart(14)} ${"after".padStart(14)} ${"speed-up".padStart(8)} ${"paired".padStart(8)}`,
   );
-  for (const { key, label } of rowsOf([after, before])) {
-    const both = before.macs.has(key) && after.macs.has(key);
-    const ratios = both
-      ? speedUps(
-          before.rounds.map((r) => r.ms.get(key)!),
-          after.rounds.map((r) => r.ms.get(key)!),
-        )
-      : "";
+  const [beforeTimes, afterTimes] = [medianTimes(before), medianTimes(after)];
+  for (const { key, label } of stepRows([...afterTimes.keys(), ...beforeTimes.keys()])) {
+    const both = beforeTimes.has(key) && afterTimes.has(key);
+    const ratios = both ? speedUps(roundMs(before, key), roundMs(after, key)) : "";
     console.log(
-      `${label.padEnd(12)} ${rate(before, key).padStart(14)} ${rate(after, key).padStart(14)} ${ratios}`,
+      `${label.padEnd(12)} ${rate(beforeTimes.get(key)).padStart(14)} ${rate(afterTimes.get(key)).padStart(14)} ${ratios}`,
     );
   }
   const wholes = (side: Side) => side.rounds.map((r) => r.wholeMs);
@@ -247,21 +221,17 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
     const started = performance.now();
     for (const { file, network } of TABLE_NETWORKS) {
       const random = new Random(7);
-      const checked = CURRENT.checkFile(join(ROOT, file), { network }).networks[0]!;
+      const checked = checkNetwork(CURRENT, "this tree", file, network);
       const [h, w, c] = checked.input;
       const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
       const weights = CURRENT.initialWeights(checked).map((t) => t.data);
-      const after = await prepare(CURRENT, "this tree", file, network, weights, input);
-      const before = revision
-        ? await prepare(
-            revision.library,
-            `--before ${revision.label}`,
-            file,
-            network,
-            weights,
-            input,
-          )
-        : undefined;
+      const after = await prepare(CURRENT, "this tree", checked, weights, input);
+      let before: Side | undefined;
+      if (revision) {
+        const name = `--before ${revision.label}`;
+        const theirs = checkNetwork(revision.library, name, file, network);
+        before = await prepare(revision.library, name, theirs, weights, input);
+      }
       const sides = before ? [before, after] : [after];
       for (let round = 0; round < WARMUP_ROUNDS + options.rounds; round++) {
         // Which side goes first alternates, so that going first (or second) favours neither.
@@ -269,6 +239,8 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
           const timed = timeRound(side.plan, input);
           if (round >= WARMUP_ROUNDS) side.rounds.push(timed);
         }
+        // Node handles a signal between tasks: a Ctrl-C waits for the round, not the network.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (before) printPaired(network, before, after);
       else printAlone(network, after);

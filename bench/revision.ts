@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as plan from "../src/backends/cpu/plan.js";
@@ -11,29 +11,23 @@ import * as init from "../src/weights/init.js";
 /** The repository this bench runs from. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** What a benchmark needs of dsnet: the front end, the CPU plan and the weights it starts from. */
-export interface Library {
-  checkFile: typeof program.checkFile;
-  compileGraph: typeof compile.compileGraph;
-  initialWeights: typeof init.initialWeights;
-  CpuPlan: typeof plan.CpuPlan;
-}
+/**
+ * What a benchmark needs of dsnet (the front end, the CPU plan and the weights it starts from):
+ * each member's module in a tree, and this tree's member.
+ */
+const MEMBERS = {
+  checkFile: ["src/check/program.ts", program.checkFile],
+  compileGraph: ["src/compile.ts", compile.compileGraph],
+  initialWeights: ["src/weights/init.ts", init.initialWeights],
+  CpuPlan: ["src/backends/cpu/plan.ts", plan.CpuPlan],
+} as const;
+
+export type Library = { [Name in keyof typeof MEMBERS]: (typeof MEMBERS)[Name][1] };
 
 /** This tree's dsnet, as the rest of the bench imports it. */
-export const CURRENT: Library = {
-  checkFile: program.checkFile,
-  compileGraph: compile.compileGraph,
-  initialWeights: init.initialWeights,
-  CpuPlan: plan.CpuPlan,
-};
-
-/** Where the modules of `Library` live in a tree. */
-const MODULES = [
-  "src/check/program.ts",
-  "src/compile.ts",
-  "src/weights/init.ts",
-  "src/backends/cpu/plan.ts",
-];
+export const CURRENT = Object.fromEntries(
+  Object.entries(MEMBERS).map(([name, [, member]]) => [name, member]),
+) as Library;
 
 /** A failure the bench reports as one line (`dsnet bench: ...`) rather than as a stack. */
 export class BenchFailure extends Error {}
@@ -45,6 +39,29 @@ export interface Revision {
   label: string;
   /** Removes the extracted tree. */
   close(): void;
+}
+
+/**
+ * A new temporary folder, and `remove`, which removes it. A SIGINT or SIGTERM before then
+ * removes it too, and ends the process with the code a shell gives one the signal stopped (130
+ * for SIGINT). Node handles a signal between two tasks: a long synchronous stretch delays it
+ * (and the `tsx` command's wrapper kills a child that does not answer within 60 ms: hence
+ * `node --import tsx` in `npm run bench`).
+ */
+export function temporaryFolder(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  function onSignal(signal: NodeJS.Signals): void {
+    remove();
+    process.exit(128 + constants.signals[signal]);
+  }
+  function remove(): void {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { dir, remove };
 }
 
 /**
@@ -68,36 +85,35 @@ export async function loadRevision(rev: string): Promise<Revision> {
     );
   }
   const label = `${rev} = ${git("log", "-1", "--format=%h (%cd)", "--date=format:%Y-%m-%d %H:%M", commit).toString().trim()}`;
-  const dir = mkdtempSync(join(tmpdir(), "dsnet-before-"));
-  const close = () => rmSync(dir, { recursive: true, force: true });
+  const { dir, remove } = temporaryFolder("dsnet-before-");
   try {
     const tree = git("archive", "--format=tar", commit);
     execFileSync("tar", ["-x", "-C", dir], { input: tree });
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-    const missing = MODULES.filter((m) => !existsSync(join(dir, m)));
+    const missing = Object.values(MEMBERS)
+      .map(([module]) => module)
+      .filter((module) => !existsSync(join(dir, module)));
     if (missing.length > 0) {
       throw new BenchFailure(
         `--before ${label}: no ${missing.join(", ")} there: it predates the API kinds loads in process (compileGraph and the CpuPlan on its graph, from ab83663 on)`,
       );
     }
-    const [p, c, i, cpu] = await Promise.all(
-      MODULES.map((m) => import(pathToFileURL(join(dir, m)).href)),
+    const members = await Promise.all(
+      Object.entries(MEMBERS).map(async ([name, [module]]) => {
+        const loaded = await import(pathToFileURL(join(dir, module)).href);
+        return [name, loaded[name]];
+      }),
     );
-    const library = {
-      checkFile: p.checkFile,
-      compileGraph: c.compileGraph,
-      initialWeights: i.initialWeights,
-      CpuPlan: cpu.CpuPlan,
-    };
+    const library = Object.fromEntries(members) as Library;
     const absent = Object.entries(library).filter(([, f]) => typeof f !== "function");
     if (absent.length > 0) {
       throw new BenchFailure(
         `--before ${label}: its dsnet has no ${absent.map(([name]) => name).join(", ")}`,
       );
     }
-    return { library, label, close };
+    return { library, label, close: remove };
   } catch (error) {
-    close();
+    remove();
     throw error;
   }
 }

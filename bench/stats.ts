@@ -17,6 +17,15 @@ export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
+/**
+ * The median over rounds of each round's `over[i] / under[i]` ("paired"): the two times of a
+ * round were taken within seconds of each other, on one state of the machine, where a ratio of
+ * two medians may take them from minutes apart; the machine's drift moves it much less.
+ */
+export function pairedRatio(over: readonly number[], under: readonly number[]): number {
+  return median(over.map((t, i) => t / under[i]));
+}
+
 /** The load average over 1, 5 and 15 minutes, to two places. */
 export function loadAverage(separator: string): string {
   return loadavg()

@@ -1,5 +1,11 @@
 import { extname } from "node:path";
-import { stepKeys } from "../backends/cpu/plan.js";
+import {
+  describeStepTimes,
+  gflops,
+  isVariantKey,
+  timeSteps,
+  type KeyTime,
+} from "../backends/cpu/timing.js";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
 import { formatShape } from "../ir/types.js";
@@ -10,7 +16,6 @@ import {
   isBackend,
   BACKENDS,
   type BackendName,
-  type Runner,
 } from "../backends/index.js";
 import { summarize } from "../cost/summarize.js";
 import { MAX_THREADS } from "../runtime/threads.js";
@@ -354,48 +359,24 @@ export async function benchmark(
     gflops: (2 * macs) / (medianMs * 1e6),
   };
   options.progress?.("timing each step");
-  if (runner.steps) Object.assign(result, timeByKind(runner, input, options.runs));
+  if (runner.steps) {
+    void runner.forward(input);
+    const times = timeSteps(runner.steps, options.runs);
+    result.perKind = withRates(times, false);
+    result.perVariant = withRates(times, true);
+  }
   if (runner.kernels) result.kernels = runner.kernels;
   runner.dispose?.();
   return result;
 }
 
-/**
- * Times each step on its own over `runs` passes and adds the times up by kind, and by kind and
- * variant (filter and stride) where a step has one.
- */
-function timeByKind(runner: Runner, input: Float32Array, runs: number) {
-  const steps = runner.steps!;
-  const totals = new Map<string, { ms: number; macs: number }>();
-  const variants = new Map<string, { ms: number; macs: number }>();
-  const perStep = steps.map(() => [] as number[]);
-  void runner.forward(input);
-  for (let r = 0; r < runs; r++) {
-    steps.forEach((step, i) => {
-      const start = performance.now();
-      step.run();
-      perStep[i].push(performance.now() - start);
-    });
-  }
-  steps.forEach((step, i) => {
-    const sorted = perStep[i].sort((a, b) => a - b);
-    const ms = sorted[Math.floor(sorted.length / 2)];
-    stepKeys(step).forEach((key, k) => {
-      const into = k === 0 ? totals : variants;
-      const entry = into.get(key) ?? { ms: 0, macs: 0 };
-      entry.ms += ms;
-      entry.macs += step.macs;
-      into.set(key, entry);
-    });
-  });
-  const rates = (from: Map<string, { ms: number; macs: number }>) =>
-    Object.fromEntries(
-      [...from].map(([kind, t]) => [
-        kind,
-        { ms: t.ms, macs: t.macs, gflops: t.macs ? (2 * t.macs) / (t.ms * 1e6) : 0 },
-      ]),
-    );
-  return { perKind: rates(totals), perVariant: rates(variants) };
+/** The times under kinds (or under kinds and variants) with their GFLOP/s, as `--json` has them. */
+function withRates(times: Map<string, KeyTime>, variants: boolean) {
+  return Object.fromEntries(
+    [...times]
+      .filter(([key]) => isVariantKey(key) === variants)
+      .map(([key, t]) => [key, { ms: t.ms, macs: t.macs, gflops: gflops(t) }]),
+  );
 }
 
 export function describeBench(r: BenchResult): string {
@@ -404,19 +385,11 @@ export function describeBench(r: BenchResult): string {
   ];
   if (r.kernels) lines.push(`  kernels: ${r.kernels}`);
   if (r.perKind) {
-    for (const [kind, t] of Object.entries(r.perKind)) {
-      const rate = t.macs ? `, ${t.gflops.toFixed(1)} GFLOP/s` : "";
-      lines.push(`  ${kind.padEnd(10)} ${t.ms.toFixed(2).padStart(8)} ms${rate}`);
-      // Its filters and strides, where there is more than one kind of step.
-      const parts = Object.entries(r.perVariant ?? {}).filter(([k]) => k.startsWith(`${kind} `));
-      if (parts.length < 2) continue;
-      for (const [key, v] of parts) {
-        const name = key.slice(kind.length + 1);
-        lines.push(
-          `    ${name.padEnd(8)} ${v.ms.toFixed(2).padStart(8)} ms, ${v.gflops.toFixed(1)} GFLOP/s`,
-        );
-      }
-    }
+    lines.push(
+      ...describeStepTimes(
+        new Map([...Object.entries(r.perKind), ...Object.entries(r.perVariant ?? {})]),
+      ),
+    );
   }
   return lines.join("\n") + "\n";
 }
