@@ -159,8 +159,8 @@ describe("the calls of the new steps", () => {
     const [, concat] = calls(b.graph(2));
     const second = { add: [{ value: 2 }, 3] };
     expect(concat).toEqual([
-      { fn: "k.copy_channels", args: [bytes({ value: 0 }), 12, bytes({ value: 2 }), 28, 6, 3] },
-      { fn: "k.copy_channels", args: [bytes({ value: 1 }), 16, bytes(second), 28, 6, 4] },
+      { fn: "k.copy_channels", args: [bytes({ value: 0 }), 12, bytes({ value: 2 }), 28, 3, 0, 6] },
+      { fn: "k.copy_channels", args: [bytes({ value: 1 }), 16, bytes(second), 28, 4, 0, 6] },
     ]);
     expect(loops(b.graph(2))[1]).toEqual([
       { fn: "copyChannels", args: [m, { value: 0 }, 3, { value: 2 }, 7, 6, 3] },
@@ -173,7 +173,7 @@ describe("the calls of the new steps", () => {
     const graph = b.graph(b.slice(0, 3, 5));
     const from = { add: [{ value: 0 }, 3] };
     expect(calls(graph)[0]).toEqual([
-      { fn: "k.copy_channels", args: [bytes(from), 44, bytes({ value: 1 }), 20, 6, 5] },
+      { fn: "k.copy_channels", args: [bytes(from), 44, bytes({ value: 1 }), 20, 5, 0, 6] },
     ]);
     expect(loops(graph)[0]).toEqual([
       { fn: "copyChannels", args: [m, from, 11, { value: 1 }, 5, 6, 5] },
@@ -211,7 +211,7 @@ describe("the calls of the new steps", () => {
     const b = new GraphBuilder([2, 3, 6]);
     const graph = b.graph(b.shuffle(0, 3));
     expect(calls(graph)[0]).toEqual([
-      { fn: "k.shuffle_channels", args: [bytes({ value: 0 }), bytes({ value: 1 }), 6, 6, 3] },
+      { fn: "k.shuffle_channels", args: [bytes({ value: 0 }), bytes({ value: 1 }), 6, 3, 0, 6] },
     ]);
     expect(loops(graph)[0]).toEqual([
       { fn: "shuffleChannels", args: [m, { value: 0 }, { value: 1 }, 6, 6, 3] },

@@ -10,7 +10,9 @@ import { Random } from "../src/weights/init.js";
  * channels.ts), which a `--kernels js` module runs and which the step tests hold to PyTorch's
  * meaning: each on two memories filled alike, then the whole memories compared, so that a
  * kernel that writes a float outside its output fails too. The data has -0, infinities, NaN
- * and values tied for the maximum.
+ * and values tied for the maximum. Each kernel takes a range of pixels or output rows (threads
+ * split a step by it): the tests run it in two parts, the first of them empty where there is
+ * only one pixel or row.
  */
 
 const FLOATS = 4096;
@@ -48,7 +50,10 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
           const [fromStride, toStride] = [channels + fromPad, channels + toPad];
           // Starting off a vector's alignment, as a concat's second part does.
           const [from, to] = [X + 1, OUT + 2];
-          kernels.copy_channels(4 * from, 4 * fromStride, 4 * to, 4 * toStride, pixels, channels);
+          const addresses = [4 * from, 4 * fromStride, 4 * to, 4 * toStride, channels] as const;
+          const half = pixels >> 1;
+          kernels.copy_channels(...addresses, 0, half);
+          kernels.copy_channels(...addresses, half, pixels);
           copyChannels(loops, from, fromStride, to, toStride, pixels, channels);
           const what = `${pixels} pixels of ${channels} channels, strides ${fromStride}, ${toStride}`;
           expect(firstDifference(memory, loops), what).toBe(-1);
@@ -72,7 +77,9 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
     ] as const) {
       for (const pixels of [1, 3]) {
         const { kernels, memory, loops } = twoMemories(c * 7 + groups);
-        kernels.shuffle_channels(4 * X, 4 * OUT, pixels, c, groups);
+        const half = pixels >> 1;
+        kernels.shuffle_channels(4 * X, 4 * OUT, c, groups, 0, half);
+        kernels.shuffle_channels(4 * X, 4 * OUT, c, groups, half, pixels);
         shuffleChannels(loops, X, OUT, pixels, c, groups);
         const what = `${pixels} pixels of ${c} channels in ${groups} groups`;
         expect(firstDifference(memory, loops), what).toBe(-1);
@@ -102,25 +109,13 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
           for (const max of [true, false]) {
             const { kernels, memory, loops } = twoMemories(cases++);
             const [kh, kw] = [k, k];
-            kernels.window_pool(
-              4 * X,
-              4 * OUT,
-              h,
-              w,
-              c,
-              oh,
-              ow,
-              kh,
-              kw,
-              s,
-              s,
-              pad,
-              pad,
-              max ? 1 : 0,
-            );
+            const window = [4 * X, 4 * OUT, h, w, c, oh, ow, kh, kw, s, s, pad, pad] as const;
+            const half = oh >> 1;
+            kernels.window_pool(...window, max ? 1 : 0, 0, half);
+            kernels.window_pool(...window, max ? 1 : 0, half, oh);
             const padding = { top: pad, bottom: pad, left: pad, right: pad };
-            const window = { n: 1, h, w, c, oh, ow, kernel: [kh, kw], stride: [s, s], padding };
-            pool(loops, X, OUT, window as Parameters<typeof pool>[3], max);
+            const shape = { n: 1, h, w, c, oh, ow, kernel: [kh, kw], stride: [s, s], padding };
+            pool(loops, X, OUT, shape as Parameters<typeof pool>[3], max);
             const what = `${max ? "max" : "average"} ${k}x${k} s${s} pad ${pad} on ${h}x${w}x${c}`;
             expect(firstDifference(memory, loops), what).toBe(-1);
           }
@@ -131,7 +126,9 @@ describe("the channel and pooling kernels, bit for bit as the runtime's loops", 
     for (const max of [true, false]) {
       const { kernels, memory, loops } = twoMemories(cases++);
       const [h, w, c, oh, ow] = [6, 5, 21, 4, 5];
-      kernels.window_pool(4 * X, 4 * OUT, h, w, c, oh, ow, 3, 2, 2, 1, 1, 0, max ? 1 : 0);
+      const args = [4 * X, 4 * OUT, h, w, c, oh, ow, 3, 2, 2, 1, 1, 0, max ? 1 : 0] as const;
+      kernels.window_pool(...args, 0, 1);
+      kernels.window_pool(...args, 1, oh);
       const padding = { top: 1, bottom: 2, left: 0, right: 1 };
       const window = { n: 1, h, w, c, oh, ow, kernel: [3, 2], stride: [2, 1], padding };
       pool(loops, X, OUT, window as Parameters<typeof pool>[3], max);

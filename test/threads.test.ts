@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { stepCalls } from "../src/backends/cpu/calls.js";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
 import { planSteps, type StepDescriptor } from "../src/backends/cpu/steps.js";
-import { sharedStepPlan } from "../src/backends/cpu/threads.js";
+import { SHARED_MACS, sharedStepPlan } from "../src/backends/cpu/threads.js";
 import { importGeneratedModule } from "../src/backends/ts/load.js";
 import type { Network } from "../src/check/network.js";
 import { compile, compileGraph } from "../src/compile.js";
@@ -107,25 +107,44 @@ describe("threads", () => {
     const splits = new Map(
       planSteps(graph).map((d) => [d.layers[0], sharedStepPlan(d, stepCalls(d, [0, 0]))?.split]),
     );
-    expect({
+    const expected = {
       // 28x28 to 40 and to 240 channels; 14x14 to 80 and 112 (5 and 7 panels of 16 columns).
-      "bneck4.pw2": splits.get("bneck4.pw2"),
-      "bneck7.pw1": splits.get("bneck7.pw1"),
-      "bneck7.pw2": splits.get("bneck7.pw2"),
-      "bneck12.pw2": splits.get("bneck12.pw2"),
-      // 14x14 to 672 channels, 7x7 to 960; the fully connected layers' one row.
-      "bneck12.pw1": splits.get("bneck12.pw1"),
-      "bneck15.pw1": splits.get("bneck15.pw1"),
-      "head1.fc1": splits.get("head1.fc1"),
-    }).toEqual({
       "bneck4.pw2": "rows",
       "bneck7.pw1": "rows",
       "bneck7.pw2": "rows",
       "bneck12.pw2": "rows",
+      // 14x14 to 672 channels, 7x7 to 960; the fully connected layers' one row.
       "bneck12.pw1": "columns",
       "bneck15.pw1": "columns",
       "head1.fc1": "columns",
-    });
+    };
+    const layers = Object.keys(expected);
+    expect(Object.fromEntries(layers.map((layer) => [layer, splits.get(layer)]))).toEqual(expected);
+  });
+
+  it("share the pools and channel moves of SHARED_MACS elements or more by ranges of rows or pixels", () => {
+    const shared = new Set<string>();
+    for (const file of ["examples/shufflenet_v2.dsnet", "examples/ghostnet.dsnet"]) {
+      const network = exampleNetwork(file);
+      const weights = initialWeights(network).map((t) => t.data);
+      for (const d of planSteps(compileGraph(network, weights, { target: "cpu" }))) {
+        const moves = d.kind === "concat" || d.kind === "slice" || d.kind === "shuffle";
+        if (d.kind !== "pool" && !moves) continue;
+        const plan = sharedStepPlan(d, stepCalls(d, []));
+        // Elements read: the window's taps of a pool, each input element of the others.
+        const read =
+          d.kind === "pool" ? d.oh * d.ow * d.c * d.kernel[0] * d.kernel[1] : d.pixels * d.c;
+        const parts = d.kind === "concat" ? d.parts.length : 1;
+        const what = `${file} ${d.layers[0]}`;
+        expect(plan && { split: plan.split, calls: plan.calls.length }, what).toEqual(
+          read >= SHARED_MACS ? { split: "range", calls: parts } : undefined,
+        );
+        if (plan) shared.add(d.kind);
+      }
+    }
+    // ShuffleNetV2's stem max pool and GhostNet's larger concats; ShuffleNetV2's slices and
+    // shuffles (91K elements at most) and smaller concats stay on the main thread.
+    expect([...shared].sort()).toEqual(["concat", "pool"]);
   });
 
   it.each([

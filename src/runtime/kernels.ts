@@ -156,8 +156,8 @@ export interface Kernels {
     c1: number,
   ): void;
   /**
-   * Max (max = 1) or average pooling of one sample, x [h, w, c] to out [oh, ow, c], with the
-   * runtime's `pool`'s rules and bits (src/runtime/pooling.ts).
+   * Max (max = 1) or average pooling of one sample, x [h, w, c] to out [oh, ow, c], output rows
+   * [oy0, oy1), with the runtime's `pool`'s rules and bits (src/runtime/pooling.ts).
    */
   window_pool(
     x: number,
@@ -174,18 +174,21 @@ export interface Kernels {
     padTop: number,
     padLeft: number,
     max: number,
+    oy0: number,
+    oy1: number,
   ): void;
-  /** `channels` floats of each of `pixels` pixels, the strides in bytes: copyChannels. */
+  /** `channels` floats of pixels [p0, p1), the strides in bytes: copyChannels. */
   copy_channels(
     from: number,
     fromStride: number,
     to: number,
     toStride: number,
-    pixels: number,
     channels: number,
+    p0: number,
+    p1: number,
   ): void;
-  /** ShuffleNet's channel shuffle of each pixel, as the runtime's shuffleChannels. */
-  shuffle_channels(x: number, out: number, pixels: number, c: number, groups: number): void;
+  /** ShuffleNet's channel shuffle of pixels [p0, p1), as the runtime's shuffleChannels. */
+  shuffle_channels(x: number, out: number, c: number, groups: number, p0: number, p1: number): void;
 }
 
 /** The part of the WebAssembly API used here, typed locally so no `lib` setting is needed. */

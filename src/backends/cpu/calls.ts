@@ -197,7 +197,7 @@ export function stepCalls(
       if (wasm) {
         const [x, out] = [bytes(value(step.x)), bytes(value(step.out))];
         const shape = [step.h, step.w, step.c, step.oh, step.ow, ...step.kernel, ...step.stride];
-        const args = [x, out, ...shape, padding.top, padding.left, step.max ? 1 : 0];
+        const args = [x, out, ...shape, padding.top, padding.left, step.max ? 1 : 0, 0, step.oh];
         return once([{ fn: "k.window_pool", args }]);
       }
       const window: Expr = {
@@ -301,14 +301,8 @@ export function stepCalls(
       ]);
     case "shuffle":
       if (wasm) {
-        const args = [
-          bytes(value(step.x)),
-          bytes(value(step.out)),
-          step.pixels,
-          step.c,
-          step.groups,
-        ];
-        return once([{ fn: "k.shuffle_channels", args }]);
+        const args = [bytes(value(step.x)), bytes(value(step.out)), step.c, step.groups];
+        return once([{ fn: "k.shuffle_channels", args: [...args, 0, step.pixels] }]);
       }
       return once([
         {
@@ -372,7 +366,7 @@ function copyChannels(
   wasm: boolean,
 ): Call {
   if (wasm) {
-    const args = [bytes(from), fromStride * 4, bytes(to), toStride * 4, pixels, channels];
+    const args = [bytes(from), fromStride * 4, bytes(to), toStride * 4, channels, 0, pixels];
     return { fn: "k.copy_channels", args };
   }
   return {

@@ -11,7 +11,8 @@ import type { StepDescriptor } from "./steps.js";
 
 /**
  * Steps of less work per sample stay on the main thread, since a barrier costs as much: work
- * in multiply-adds, or for the element-wise steps (add, mul, global pool) in elements read.
+ * in multiply-adds, or for the steps that move data (add, mul, pools, concat, slice, shuffle)
+ * in elements read.
  */
 export const SHARED_MACS = 100_000;
 
@@ -46,17 +47,20 @@ const RANGE_KERNELS: Record<string, { align: number }> = {
   "k.depthwise3x3": { align: 1 },
   "k.depthwise5x5": { align: 1 },
   "k.conv_direct": { align: 1 },
+  "k.window_pool": { align: 1 },
   // Floats, in whole cache lines; pixels; channels, eight at a time.
   "k.elementwise_add": { align: 16 },
   "k.elementwise_mul": { align: 16 },
   "k.mul_channels": { align: 1 },
+  "k.copy_channels": { align: 1 },
+  "k.shuffle_channels": { align: 1 },
   "k.global_pool": { align: 8 },
 };
 
 /**
  * How step `d` divides among threads, or undefined where it runs on the main thread: the rows
  * (or columns) of a pointwise or fully connected matrix product, the tiles of im2col, a range of
- * a depthwise layer's or an element-wise step's units.
+ * the units of a depthwise layer, a pool, a channel move or an element-wise step.
  */
 export function sharedStepPlan(
   d: StepDescriptor,
@@ -74,8 +78,14 @@ export function sharedStepPlan(
     const units = Math.ceil(pixels / rows);
     return { split: "tiles", units, align: 1, pixels, tileRows: rows, calls: linearCalls };
   }
-  if (calls.calls.length !== 1) return undefined;
   const { fn, args } = calls.calls[0]!;
+  // Several calls (a concat's copies, one per part) only of one range kernel over the same
+  // units: each thread then runs its range of every call.
+  const lastArg = (c: Call) => c.args[c.args.length - 1];
+  const alike = (c: Call) => c.fn === fn && lastArg(c) === lastArg(calls.calls[0]!);
+  if (calls.calls.length > 1 && !(RANGE_KERNELS[fn] && calls.calls.every(alike))) {
+    return undefined;
+  }
   // gemm's rows are its 7th argument; the range kernels' units (a depthwise kernel's or
   // conv_direct's output rows, an element-wise kernel's floats, pixels or channels) their last
   // two.
@@ -110,7 +120,12 @@ function stepWork(d: StepDescriptor): number {
     case "mul":
       return (d.broadcast ? 1 : 2) * d.pixels * d.c;
     case "globalPool":
+    case "concat":
+    case "slice":
+    case "shuffle":
       return d.pixels * d.c;
+    case "pool":
+      return d.oh * d.ow * d.c * d.kernel[0] * d.kernel[1];
     default:
       return d.macs;
   }
