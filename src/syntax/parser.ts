@@ -2,8 +2,11 @@ import {
   CstParser,
   EOF,
   type CstNode,
+  type DSLMethodOpts,
+  type IOrAlt,
   type IParserErrorMessageProvider,
   type IToken,
+  type OrMethodOpts,
   type TokenType,
 } from "chevrotain";
 import * as T from "./tokens.js";
@@ -50,6 +53,37 @@ function quote(token: IToken): string {
   return `'${token.image}'`;
 }
 
+/** An `OR`'s alternatives; what a production returns is not read. */
+type Alternatives = IOrAlt<unknown>[];
+
+/**
+ * What `DsnetParser.built` keeps, in the order the rules use them: a rule's `OR` alternatives
+ * (`<rule>2` for its second `OR`), `call`'s with their options, and the gated `OPTION`s.
+ */
+interface BuiltRules {
+  program?: Alternatives;
+  separator?: Alternatives;
+  topLevelItem?: Alternatives;
+  body?: Alternatives;
+  statement?: Alternatives;
+  stageLabel?: DSLMethodOpts<unknown>;
+  stage?: Alternatives;
+  call?: OrMethodOpts<unknown>;
+  argument?: Alternatives;
+  dimsOrExpression?: Alternatives;
+  dimsOrExpression2?: Alternatives;
+  joinStage?: Alternatives;
+  ifStage?: Alternatives;
+  notExpression?: Alternatives;
+  comparison?: Alternatives;
+  additive?: Alternatives;
+  multiplicative?: Alternatives;
+  unary?: Alternatives;
+  unary2?: Alternatives;
+  primary?: Alternatives;
+  callArguments?: DSLMethodOpts<unknown>;
+}
+
 /**
  * The dsnet grammar. Each rule's doc comment gives its production; `grammar/` is generated from
  * this class (tools/gen-grammar.ts), so the two cannot drift apart.
@@ -75,7 +109,7 @@ export class DsnetParser extends CstParser {
    * inline they would be fresh closures at every call, Chevrotain's best-known avoidable cost.
    * A gate reads the token before it as `LA(0)`, since a kept closure cannot see a local.
    */
-  private readonly built: Record<string, any> = {};
+  private readonly built: BuiltRules = {};
 
   /** program : ( separator | topLevelItem )* */
   program = this.RULE("program", () => {

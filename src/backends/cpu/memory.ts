@@ -30,7 +30,6 @@ export interface MemoryParts {
 export interface MemoryLayout {
   arena: number;
   scratch: number;
-  scratchStride: number;
   outputs: number;
   elements: number;
 }
@@ -39,13 +38,7 @@ export function layOutMemory(parts: MemoryParts): MemoryLayout {
   const arena = roundUp(parts.weightsEnd, PAGE_ELEMENTS);
   const scratch = arena + parts.arenaElements + LINE_ELEMENTS;
   const outputs = scratch + parts.threads * parts.scratchStride;
-  return {
-    arena,
-    scratch,
-    scratchStride: parts.scratchStride,
-    outputs,
-    elements: outputs + parts.outputElements,
-  };
+  return { arena, scratch, outputs, elements: outputs + parts.outputElements };
 }
 
 /** One thread's scratch for the kernels: on lines of its own, and a line of slack after. */

@@ -309,6 +309,22 @@ class ModuleWriter {
     return ["options.batch ?? 1", "options.threads"];
   }
 
+  /**
+   * One thread's im2col scratch: the floats its steps use and the elements it takes in memory
+   * (`threadScratch`: on lines of its own, with a line of slack). A module of plain loops has
+   * scratch of its own, which nothing reads past; a module with one thread and no im2col step
+   * has none. Read after `threaded` is known.
+   */
+  private scratchLayout(): { floats: number; stride: number } {
+    if (this.js) {
+      const floats = roundUp(jsScratchElements(this.steps), LINE_ELEMENTS);
+      return { floats, stride: floats };
+    }
+    const floats = scratchElements(this.steps);
+    if (floats === 0 && !this.threaded) return { floats: 0, stride: 0 };
+    return { floats, stride: threadScratch(floats) };
+  }
+
   private build() {
     const graph = this.graph;
     const code = this.code;
@@ -316,7 +332,6 @@ class ModuleWriter {
     const packed = graph.nodes.map(packNodeWeights);
     const { weightAt, end: weightsEnd } = placeWeights(packed);
     this.weightAt = weightAt;
-    const scratch = scratchElements(this.steps);
     // The weight code comes first in the function, but whether it reads `t` decides the signature.
     const weights = new CodeWriter(1);
     graph.nodes.forEach((node, i) => {
@@ -359,22 +374,22 @@ class ModuleWriter {
       );
     }
     const outputSize = valueSize(graph, graph.output);
+    const scratch = this.scratchLayout();
     // The memory as the CPU plan lays it out (cpu/memory.ts), for one thread: the module's text
     // has its numbers and multiplies a thread's scratch by the threads, the output by the batch.
-    // A module of plain loops has scratch of its own, which nothing reads past; a module with
-    // one thread and no im2col step has none.
-    const jsScratch = this.js ? roundUp(jsScratchElements(this.steps), LINE_ELEMENTS) : 0;
     const memory = layOutMemory({
       weightsEnd,
       arenaElements: buffers.arenaElements,
-      scratchStride: this.js ? jsScratch : this.threaded || scratch ? threadScratch(scratch) : 0,
+      scratchStride: scratch.stride,
       threads: 1,
       outputElements: 0,
     });
-    const scratchFloats = this.js ? jsScratch : scratch;
-    const scratchText = scratchFloats
-      ? `${formatCount(scratchFloats)} of im2col scratch${this.threaded ? " per thread" : ""}, then `
+    const scratchText = scratch.floats
+      ? `${formatCount(scratch.floats)} of im2col scratch${this.threaded ? " per thread" : ""}, then `
       : "";
+    let outputs = "scratch";
+    if (this.threaded) outputs = `scratch + threads * ${scratch.stride}`;
+    else if (scratch.stride > 0) outputs = `scratch + ${scratch.stride}`;
     code.line(
       "",
       `// Memory, in floats: packed weights from element 16 to ${formatCount(memory.arena)} (a 4 KB page), then the`,
@@ -382,11 +397,7 @@ class ModuleWriter {
       `// sample by sample) and a line of slack, then ${scratchText}the batch's outputs.`,
       `const arena = ${memory.arena};`,
       `const scratch = arena + ${memory.scratch - memory.arena};`,
-      this.threaded
-        ? `const outputs = scratch + threads * ${memory.scratchStride};`
-        : memory.outputs > memory.scratch
-          ? `const outputs = scratch + ${memory.outputs - memory.scratch};`
-          : "const outputs = scratch;",
+      `const outputs = ${outputs};`,
     );
     if (this.js) code.line(`const m = new Float32Array(outputs + batch * ${outputSize});`);
     else if (this.threaded) {
@@ -430,7 +441,7 @@ class ModuleWriter {
           ["wasmMemory", "instance.wasmMemory"],
           ["kernels", "k"],
           ["scratch", "scratch"],
-          ["scratchStride", String(memory.scratchStride)],
+          ["scratchStride", String(scratch.stride)],
           ["steps", { array: steps.map((p) => printSharedStep(p, names)) }],
         ],
       });
