@@ -34,11 +34,11 @@
  * - relu, relu6 and none store through pmin/pmax, one instruction where V8 spends seven or
  *   eight on min/max. They differ from min/max only at -0 (a NaN stays a NaN either way),
  *   and an accumulator is -0 only if its bias is: so lines and groups of four whose bias has
- *   a -0 store through $store_activated, as leaky relu and hardsigmoid do (hardswish is
- *   written out; sigmoid, silu and tanh go over the row afterwards: see the kernel's comment).
- *   Sigmoid, silu and tanh take the lines too: their sums are stored through a clamp to ±inf,
- *   which keeps every bit, before the row goes through activate (EfficientNet-B0's depthwise
- *   3x3 steps about 1.1x).
+ *   a -0 store through $store_activated (hardswish is written out; leaky relu, hardsigmoid,
+ *   sigmoid, silu and tanh go over the row afterwards: see the kernel's comment).
+ *   Those five take the lines too: their sums are stored through a clamp to ±inf, which keeps
+ *   every bit, before the row goes through activate (EfficientNet-B0's depthwise 3x3 steps
+ *   about 1.1x; V1 with leaky relu or hardsigmoid in place of relu6 1.25x).
  * - Output rows whose three input rows lie inside the input get their own copy of the
  *   sixteen-channel loops, without the row checks; border rows keep a check per filter row,
  *   and outputs whose window crosses the left or right border one per tap.
@@ -146,9 +146,9 @@ function storeClamped(wat: Wat, at: string, offset: number, acc: string): void {
 
 /**
  * How a block stores its outputs: through the clamp (relu, relu6, none), with hardswish written
- * out, as they are (sigmoid, silu and tanh, applied to the whole row afterwards: see the
- * header), or through $store_activated (leaky relu, hardsigmoid, and hardswish for a tail of
- * fewer than four channels). Each is its own copy of the loops, so that none pays for another's
+ * out, as they are (leaky relu, hardsigmoid, sigmoid, silu and tanh, applied to the whole row
+ * afterwards: see the header), or through $store_activated (a clamp whose bias has a -0, and
+ * hardswish for a tail of fewer than four channels). Each is its own copy of the loops, so that none pays for another's
  * code.
  */
 type Epilogue = "clamp" | "hardswish" | "raw" | "call";
@@ -619,11 +619,11 @@ const COMMENT = `;; ------------------------------------------------------------
 ;; (it turns a sum of -0 into 0), so that the results keep their bits. (In the relaxed
 ;; build a fused multiply-add can round a product too small for a float to -0, which relu
 ;; then keeps.) hardswish is written out where whole vectors are stored. A call would cost
-;; more than the taps, since V8 spills the live vectors around it: sigmoid, silu and tanh
-;; therefore store the sums as they are and go through $activate_all over each output row
-;; afterwards (the same function on the same values: the same bits); they take every whole
-;; line, stored through pmax/pmin against -inf and inf, which keep every bit. leaky relu,
-;; hardsigmoid, and hardswish's tail of fewer than four channels store through
+;; more than the taps, since V8 spills the live vectors around it: leaky relu, hardsigmoid,
+;; sigmoid, silu and tanh (the deferred activations) therefore store the sums as they are and
+;; go through $activate_all over each output row afterwards (the same function on the same
+;; values: the same bits); they take every whole line, stored through pmax/pmin against -inf
+;; and inf, which keep every bit. hardswish's tail of fewer than four channels stores through
 ;; $store_activated. Other strides, and dilation along the width, take one output at a time,
 ;; every channel, unchecked inside the input and tap by tap at its border: relu, relu6 and
 ;; none of four channels through f32x4.min/max, as $activate computes them, every other
@@ -650,7 +650,7 @@ const SIGNATURE = `(param $x i32) (param $w i32) (param $bias i32) (param $out i
 /** Strides, byte steps, the clamp, the columns inside the input, and lend, once per call. */
 const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
 (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-(local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+(local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
 (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
 (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
 (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -688,10 +688,10 @@ const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
   (then
     (local.set $mid2 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -2))))
     (local.set $mid4 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -4))))))
-;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose bias
-;; has a -0 (see above); for sigmoid, silu and tanh every whole line, its sums stored through a
-;; clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0 or a NaN
-;; too), before the row goes through activate; none for the other activations.
+;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose
+;; bias has a -0 (see above); for the deferred activations every whole line, its sums stored
+;; through a clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0
+;; or a NaN too), before the row goes through activate; none for hardswish.
 (local.set $lend (select (i32.and (local.get $pix) (i32.const -64)) (i32.const 0) (local.get $deferred)))
 (if (local.get $deferred)
   (then
@@ -774,7 +774,7 @@ export function depthwise3x3Wat(): string {
   lineByLine(wat);
   wat.line(`;; The channels left, four at a time.`);
   quads(wat);
-  wat.line(`;; Sigmoid, silu or tanh over the row's outputs, stored as they were (see above).`);
+  wat.line(`;; The deferred activations over the row's outputs, stored as they were (see above).`);
   wat.line(
     `(if ${get("deferred")} (then (call $activate_all ${get("obase")} ${get("obase")} (i32.mul ${get("OW")} ${get("C")}) ${get("act")} ${get("slope")})))`,
   );

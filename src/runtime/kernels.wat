@@ -20,8 +20,8 @@
 ;; kernel's loop costs more than its arithmetic: V8 spills the live vectors around it) share
 ;; one definition with $activate, bit for bit. `(@activate_in_place $x)`, in depthwise5x5, sets
 ;; local $x to its activation as the kernel's locals say: a clamp to [$lo_v, $hi_v] (min/max),
-;; hardswish written out, sigmoid, silu and tanh left for the row's `activate` ($deferred), the
-;; others through $activate ($act, $slope). `(@sigmoid_lanes N silu)` (or sigmoid), in
+;; hardswish written out, leaky relu, hardsigmoid, sigmoid, silu and tanh left for the row's
+;; `activate` ($deferred). `(@sigmoid_lanes N silu)` (or sigmoid), in
 ;; `activate`, is $sigmoid written out on N vectors at once, from $sigmoid's own text (so a
 ;; change to $sigmoid or $expm1_reduced reaches it; build-runtime.ts refuses what it cannot
 ;; take: see expandSigmoidLanes).
@@ -244,7 +244,7 @@
   ;; $sigmoid directly (through $activate's dispatch, a call more per vector, it took 5%
   ;; longer); a tail of 1 to 3 floats goes through $activate.
   (func $activate_all (export "activate") (param $x i32) (param $out i32) (param $length i32) (param $act i32) (param $slope f32)
-    (local $end i32) (local $v v128) (local $silu i32) (@sigmoid_lanes_locals 2)
+    (local $end i32) (local $v v128) (local $slope_v v128) (local $silu i32) (@sigmoid_lanes_locals 2)
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 2))))
     (if (i32.eq (i32.and (local.get $act) (i32.const -2)) (i32.const 6))
       (then
@@ -264,7 +264,8 @@
       (else
         ;; Standalone relu and relu6 steps (Xception's) written out as $activate computes them
         ;; (max, then min for relu6), without a call per vector: 4.5x and 2.5x faster on a row
-        ;; in the L1; the others through $activate.
+        ;; in the L1; leaky relu and hardsigmoid too (the other kernels leave theirs to this
+        ;; pass, as they do sigmoid's); tanh through $activate.
         (if (i32.eq (local.get $act) (i32.const 1))
           (then
             (block $done (loop $vectors
@@ -282,13 +283,35 @@
                 (local.set $x (i32.add (local.get $x) (i32.const 16)))
                 (local.set $out (i32.add (local.get $out) (i32.const 16)))
                 (br $vectors))))
-            (else
-              (block $done (loop $vectors
-                (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-                (v128.store (local.get $out) (call $activate (v128.load (local.get $x)) (local.get $act) (local.get $slope)))
-                (local.set $x (i32.add (local.get $x) (i32.const 16)))
-                (local.set $out (i32.add (local.get $out) (i32.const 16)))
-                (br $vectors)))))))))
+            (else (if (i32.eq (local.get $act) (i32.const 3))
+              (then
+                (local.set $slope_v (f32x4.splat (local.get $slope)))
+                (block $done (loop $vectors
+                  (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+                  (local.set $v (v128.load (local.get $x)))
+                  (v128.store (local.get $out)
+                    (f32x4.add
+                      (f32x4.max (local.get $v) (v128.const f32x4 0 0 0 0))
+                      (f32x4.mul (local.get $slope_v) (f32x4.min (local.get $v) (v128.const f32x4 0 0 0 0)))))
+                  (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                  (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                  (br $vectors))))
+              (else (if (i32.eq (local.get $act) (i32.const 4))
+                (then
+                  (block $done (loop $vectors
+                    (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+                    (local.set $v (v128.load (local.get $x)))
+                    (v128.store (local.get $out) (@hardsigmoid (local.get $v)))
+                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                    (br $vectors))))
+                (else
+                  (block $done (loop $vectors
+                    (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+                    (v128.store (local.get $out) (call $activate (v128.load (local.get $x)) (local.get $act) (local.get $slope)))
+                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                    (br $vectors)))))))))))))
     (if (i32.and (local.get $length) (i32.const 3))
       (then
         (local.set $v (call $activate (v128.load (local.get $x)) (local.get $act) (local.get $slope)))
@@ -319,14 +342,14 @@
     (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32) (local $deferred i32) (local $stored_act i32) (local $row i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    ;; Sigmoid, silu and tanh: the sums stored as they are (pmax/pmin against ±inf on whole
-    ;; panels, $store_row with no activation elsewhere: every bit kept, a NaN's too), then
-    ;; activate over each row of a chunk, since a call of $activate per vector here, with the
-    ;; accumulators live, cost V8 their spills (the same function on the same values: the same
-    ;; bits).
+    ;; Leaky relu, hardsigmoid, sigmoid, silu and tanh (the deferred activations): the sums
+    ;; stored as they are (pmax/pmin against ±inf on whole panels, $store_row with no
+    ;; activation elsewhere: every bit kept, a NaN's too), then activate over each row of a
+    ;; chunk, since a call of $activate per vector here, with the accumulators live, cost V8
+    ;; their spills (the same function on the same values: the same bits).
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
     (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
@@ -698,10 +721,10 @@
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-    ;; Sigmoid, silu and tanh: the sums stored as they are, then activate over each output row,
-    ;; as in gemm (the same bits).
+    ;; The deferred activations (leaky relu, hardsigmoid, sigmoid, silu, tanh): the sums stored
+    ;; as they are, then activate over each output row, as in gemm (the same bits).
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
     (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
@@ -927,11 +950,11 @@
   ;; (it turns a sum of -0 into 0), so that the results keep their bits. (In the relaxed
   ;; build a fused multiply-add can round a product too small for a float to -0, which relu
   ;; then keeps.) hardswish is written out where whole vectors are stored. A call would cost
-  ;; more than the taps, since V8 spills the live vectors around it: sigmoid, silu and tanh
-  ;; therefore store the sums as they are and go through $activate_all over each output row
-  ;; afterwards (the same function on the same values: the same bits); they take every whole
-  ;; line, stored through pmax/pmin against -inf and inf, which keep every bit. leaky relu,
-  ;; hardsigmoid, and hardswish's tail of fewer than four channels store through
+  ;; more than the taps, since V8 spills the live vectors around it: leaky relu, hardsigmoid,
+  ;; sigmoid, silu and tanh (the deferred activations) therefore store the sums as they are and
+  ;; go through $activate_all over each output row afterwards (the same function on the same
+  ;; values: the same bits); they take every whole line, stored through pmax/pmin against -inf
+  ;; and inf, which keep every bit. hardswish's tail of fewer than four channels stores through
   ;; $store_activated. Other strides, and dilation along the width, take one output at a time,
   ;; every channel, unchecked inside the input and tap by tap at its border: relu, relu6 and
   ;; none of four channels through f32x4.min/max, as $activate computes them, every other
@@ -960,7 +983,7 @@
     (local $clamp i32) (local $lo_v v128) (local $hi_v v128)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -998,10 +1021,10 @@
       (then
         (local.set $mid2 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -2))))
         (local.set $mid4 (i32.add (local.get $lo) (i32.and (i32.sub (local.get $hi) (local.get $lo)) (i32.const -4))))))
-    ;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose bias
-    ;; has a -0 (see above); for sigmoid, silu and tanh every whole line, its sums stored through a
-    ;; clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0 or a NaN
-    ;; too), before the row goes through activate; none for the other activations.
+    ;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose
+    ;; bias has a -0 (see above); for the deferred activations every whole line, its sums stored
+    ;; through a clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0
+    ;; or a NaN too), before the row goes through activate; none for hardswish.
     (local.set $lend (select (i32.and (local.get $pix) (i32.const -64)) (i32.const 0) (local.get $deferred)))
     (if (local.get $deferred)
       (then
@@ -4113,7 +4136,7 @@
                   ))
               (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
               (br $quads)))
-            ;; Sigmoid, silu or tanh over the row's outputs, stored as they were (see above).
+            ;; The deferred activations over the row's outputs, stored as they were (see above).
             (if (local.get $deferred) (then (call $activate_all (local.get $obase) (local.get $obase) (i32.mul (local.get $OW) (local.get $C)) (local.get $act) (local.get $slope))))
             )
           (else
@@ -4210,11 +4233,11 @@
     (local $clamp i32) (local $lo_v v128) (local $hi_v v128) (local $hardswish i32) (local $deferred i32)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     ;; hardswish is written out where it is stored, as $activate computes it: a call costs more
-    ;; than the taps (V8 spills the live vectors around it). So sigmoid, silu and tanh store the
-    ;; sums as they are and go through $activate_all over each output row afterwards (the same
-    ;; function on the same values: the same bits).
+    ;; than the taps (V8 spills the live vectors around it). So leaky relu, hardsigmoid,
+    ;; sigmoid, silu and tanh store the sums as they are and go through $activate_all over each
+    ;; output row afterwards (the same function on the same values: the same bits).
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.ge_u (local.get $act) (i32.const 6)))
+    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
