@@ -87,7 +87,10 @@ describe("standard input: `-` and /dev/stdin", () => {
 
   it("a file named on the command line still has to exist", async () => {
     const r = await dsnet(["check", "no/such.dsnet"]);
-    expect(r).toMatchObject({ code: 2, stderr: "dsnet: cannot find no/such.dsnet\n" });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: "dsnet: cannot read the network no/such.dsnet: no such file\n",
+    });
   });
 
   it("the binary reads a pipe: cat net.dsnet | dsnet check -", () => {
@@ -142,6 +145,41 @@ describe("-o - writes standard output where the output is one file", () => {
     }
   });
 
+  // The mapping table of weights import and every other line for people go to stderr.
+  const checkpoint = "test/fixtures/checkpoints/mobilenet_v3_small.pth";
+  const v3 = ["examples/mobilenet_v3.dsnet", "--network", "mobilenet_v3_small"];
+  const v3Set = ["alpha=0.25", "res=32", "classes=10", "reduced_tail=true"].flatMap((a) => [
+    "--set",
+    a,
+  ]);
+  it.each([
+    ["weights init", ["weights", "init", "NET", "-o"]],
+    ["weights import", ["weights", "import", checkpoint, ...v3, ...v3Set, "-o"]],
+    ["run --output", ["run", "NET", "--input", "X", "--output"]],
+  ])("%s -: standard output holds exactly the bytes -o FILE writes", async (_, args) => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-stdout-"));
+    writeFileSync(join(dir, "net.dsnet"), TINY);
+    writeFileSync(join(dir, "x.npy"), Buffer.from(npyHeader([8, 8, 3])));
+    const argv = args.map((a) =>
+      a === "NET" ? join(dir, "net.dsnet") : a === "X" ? join(dir, "x.npy") : a,
+    );
+    const file = join(dir, "out.npy");
+    const toFile = await dsnet([...argv, argv[0] === "run" ? file : join(dir, "out.safetensors")]);
+    expect(toFile.code, toFile.stderr).toBe(0);
+    const toStdout = await dsnet([...argv, "-"]);
+    expect(toStdout.code, toStdout.stderr).toBe(0);
+    const written = readFileSync(argv[0] === "run" ? file : join(dir, "out.safetensors"));
+    expect(Buffer.from(toStdout.stdout, "latin1").equals(written)).toBe(true);
+  });
+
+  it("weights import -o - prints its mapping table on stderr", async () => {
+    const r = await dsnet(["weights", "import", checkpoint, ...v3, ...v3Set, "-o", "-"]);
+    expect(r.stderr).toMatch(/^file +dsnet +shape\n/);
+    expect(r.stderr).toMatch(
+      /tensors imported in state_dict order.*\nwrote \d+ tensors to standard output\n$/,
+    );
+  });
+
   it.each([
     ["wgsl", "--target wgsl writes several (shaders, host.ts, weights.bin): give -o DIR"],
     ["onnx", "--target onnx writes its model to a file"],
@@ -150,6 +188,124 @@ describe("-o - writes standard output where the output is one file", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdinReads).toBe(0);
+  });
+});
+
+describe("--batch: a whole number in digits, 1 to 2^30, on every command that takes it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-batch-"));
+  const net = join(dir, "net.dsnet");
+  writeFileSync(net, TINY);
+  const commands: [string, string[]][] = [
+    ["compile --target onnx", ["compile", net, "--target", "onnx", "-o", join(dir, "m.onnx")]],
+    ["compile --target wgsl", ["compile", net, "--target", "wgsl", "-o", join(dir, "wgsl")]],
+    ["bench", ["bench", net, "--runs", "1", "--warmup", "1"]],
+  ];
+  const bad = ["0", "-1", "1e3", "0x10", "1.5", " 5", "", "99999999999999999999", "1073741825"];
+  it.each(commands.flatMap(([name, argv]) => bad.map((batch) => [name, batch, argv] as const)))(
+    "%s --batch=%j is a usage error",
+    async (_name, batch, argv) => {
+      const r = await dsnet([...argv, `--batch=${batch}`]);
+      expect(r).toMatchObject({
+        code: 2,
+        stderr: `dsnet: --batch takes a whole number from 1 to 1073741824, got ${batch}\n`,
+      });
+      expect(existsSync(join(dir, "m.onnx"))).toBe(false);
+      expect(existsSync(join(dir, "wgsl"))).toBe(false);
+    },
+  );
+
+  it.each([
+    ["1", 1],
+    ["3", 3],
+    ["007", 7],
+    ["1073741824", 2 ** 30],
+  ])("compile --target onnx --batch %s fixes the batch dimension at %d", async (batch, dim) => {
+    const out = join(dir, `b${dim}.onnx`);
+    const r = await dsnet(["compile", net, "--target", "onnx", "-o", out, "--batch", batch]);
+    expect(r.code, r.stderr).toBe(0);
+    const { decodeModel } = await import("../src/backends/onnx/proto.js");
+    const input = decodeModel(readFileSync(out)).graph.input[0];
+    expect(input.type.tensor_type.shape.dim[0]).toEqual({ dim_value: dim });
+  });
+});
+
+describe("a file to read that is a directory or missing: one dsnet: line, nothing written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-unreadable-"));
+  const at = (name: string) => join(dir, name);
+  writeFileSync(at("net.dsnet"), TINY);
+  writeFileSync(at("x.npy"), Buffer.from(npyHeader([8, 8, 3])));
+  // Every path the rows read is a folder in one case and nothing at all in the other.
+  const rows: [string, string, string[], number][] = [
+    ["run --input .npy", "input", ["run", at("net.dsnet"), "--input", "P.npy"], 1],
+    ["run --input .png", "input", ["run", at("net.dsnet"), "--input", "P.png"], 1],
+    [
+      "run --weights",
+      "weights file",
+      ["run", at("net.dsnet"), "--input", at("x.npy"), "--weights", "P.safetensors"],
+      1,
+    ],
+    [
+      "run --labels",
+      "labels file",
+      ["run", at("net.dsnet"), "--input", at("x.npy"), "--labels", "P"],
+      1,
+    ],
+    [
+      "compile --weights",
+      "weights file",
+      ["compile", at("net.dsnet"), "--target", "ts", "-o", at("out.ts"), "--weights", "P"],
+      1,
+    ],
+    [
+      "weights import SOURCE",
+      "weights file",
+      ["weights", "import", "P.pth", at("net.dsnet"), "-o", at("out.safetensors")],
+      1,
+    ],
+    [
+      "weights import --map",
+      "map file",
+      [
+        "weights",
+        "import",
+        at("w.safetensors"),
+        at("net.dsnet"),
+        "--map",
+        "P",
+        "-o",
+        at("out.safetensors"),
+      ],
+      1,
+    ],
+    ["import MODEL", "model", ["import", "P", "-o", at("out.dsnet")], 1],
+    ["check FILE", "network", ["check", "P.dsnet"], 2],
+    ["summary FILE", "network", ["summary", "P.dsnet"], 2],
+  ];
+  const cases = rows.flatMap(([name, what, argv, code]) =>
+    (["it is a directory", "no such file"] as const).map((reason) => ({
+      name,
+      what,
+      argv,
+      code,
+      reason,
+    })),
+  );
+  it.each(cases)("$name: $reason", async ({ what, argv, code, reason }) => {
+    const init = await dsnet(["weights", "init", at("net.dsnet"), "-o", at("w.safetensors")]);
+    expect(init.code).toBe(0);
+    const path = (name: string) =>
+      at(reason === "no such file" ? `missing-${name}` : `dir-${name}`);
+    const args = argv.map((a) => (/^P(\.|$)/.test(a) ? path(a) : a));
+    const named = args.find((a) => a.startsWith(path("P")))!;
+    if (reason === "it is a directory") mkdirSync(named, { recursive: true });
+    const r = await dsnet(args);
+    expect(r).toMatchObject({
+      code,
+      stdout: "",
+      stderr: `dsnet: cannot read the ${what} ${named}: ${reason}\n`,
+    });
+    for (const out of ["out.ts", "out.safetensors", "out.dsnet"])
+      expect(existsSync(at(out))).toBe(false);
   });
 });
 

@@ -274,7 +274,7 @@ describe("dsnet compile --target onnx", () => {
     [["--opset", "x"], "--opset takes 13 to 21, not x"],
     [["--layout", "nc"], "--layout takes nchw or nhwc, not nc"],
     [["--js"], "--js and --weights-file are for --target ts"],
-    [["--batch", "0"], "--batch takes a whole number of at least 1, got 0"],
+    [["--batch", "0"], "--batch takes a whole number from 1 to 1073741824, got 0"],
   ])("%j is a usage error", async (args, message) => {
     const r = await cli(
       "compile",

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -248,6 +248,20 @@ describe("commands", () => {
     expect(renderSummary(summarize(checked.networks[0]))).toBe(
       summary.replace("from <repl>", `from ${path}`),
     );
+  });
+
+  it.each([
+    ["a folder that does not exist", "nodir/x.dsnet", "no such folder"],
+    ["a directory", ".", "it is a directory"],
+  ])(":save into %s says so in one line and writes nothing", async (_, name, reason) => {
+    const session = new ReplSession();
+    await feed(session, "input 8x8x3", "pw 8");
+    const dir = tempDir();
+    const path = join(dir, name);
+    const r = await feed(session, `:save ${path}`);
+    expect(r).toMatchObject({ failed: true, output: "" });
+    expect(r.messages).toBe(`error: cannot write the network ${path}: ${reason}\n`);
+    expect(existsSync(join(dir, "nodir"))).toBe(false);
   });
 
   it(":load replaces the session; its last network is current and entries go inside it", async () => {

@@ -204,6 +204,25 @@ describe("PyTorch checkpoints: dtypes, strides, offsets, nesting, the legacy for
   });
 });
 
+describe("dsnet weights import: an ONNX model points to dsnet import", () => {
+  const onnx = readFileSync("test/fixtures/onnx/shufflenet_v2.onnx");
+  it.each([
+    ["named .onnx", "model.onnx", onnx],
+    ["by its first byte, whatever its name", "model.pth", onnx],
+    ["named .onnx, whatever its bytes", "junk.onnx", new Uint8Array([1, 2, 3, 4])],
+  ])("%s", async (_, name, bytes) => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    const out = join(dir, "from-onnx.safetensors");
+    const r = await cli("weights", "import", file, "examples/seed_block.dsnet", "-o", out);
+    expect(r).toMatchObject({ code: 1, stdout: "" });
+    expect(r.stderr).toBe(
+      `dsnet: ${file}: it is an ONNX model, not a PyTorch checkpoint: \`dsnet import MODEL.onnx -o NET.dsnet\` writes a network and its weights (NET.safetensors) from it\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 // --- hostile checkpoints --------------------------------------------------------------------
 
 const marker = join(dir, "pwned");

@@ -6,6 +6,19 @@ export class BackendUnavailableError extends Error {}
 
 const GIB = 2 ** 30;
 
+/**
+ * The most samples one pass takes: a larger batch cannot fit in the 4 GiB a backend addresses
+ * even at one float a sample, and a fixed ONNX batch dimension beyond it is a mistake.
+ */
+export const MAX_BATCH = 2 ** 30;
+
+/** Throws unless `batch` is a whole number from 1 to MAX_BATCH. */
+export function checkBatch(batch: number): void {
+  if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) {
+    throw new RangeError(`batch must be a whole number from 1 to ${MAX_BATCH}, got ${batch}`);
+  }
+}
+
 /** Throws when `bytes` exceed what a backend can address (4 GiB for WebAssembly and WGSL). */
 export function checkAddressable(bytes: number, what: string, batch: number): void {
   const limit = 2 ** 32 - 2 ** 16;

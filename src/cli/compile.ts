@@ -4,6 +4,7 @@ import {
   generateDeclarations,
   generateModule,
 } from "../backends/ts/generate.js";
+import { MAX_BATCH } from "../backends/errors.js";
 import { compileWgsl, writeWgslProgram } from "../backends/wgsl/index.js";
 import { compileGraph, type GraphTarget } from "../compile.js";
 import { printGraph } from "../ir/print.js";
@@ -91,7 +92,7 @@ export async function compileCommand(
       "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
     );
   }
-  const batch = positiveInt(options.batch, "--batch", 1);
+  const batch = positiveInt(options.batch, "--batch", 1, MAX_BATCH);
   if (options.weightsFile && options.weights) {
     throw new UsageError(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",

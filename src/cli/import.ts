@@ -13,7 +13,7 @@ import {
   writeOutput,
   type CliIO,
 } from "./io.js";
-import { loadNetwork, requireFile, type NetworkSelection } from "./load.js";
+import { loadNetwork, type NetworkSelection } from "./load.js";
 
 export interface ImportOptions extends NetworkSelection {
   output?: string;
@@ -38,7 +38,7 @@ export function weightsImportCommand(
   if (!options.output && !options.dryRun) {
     throw new UsageError("weights import needs -o FILE.safetensors (or --dry-run)");
   }
-  requireFile(source);
+  const bytes = readBytes(source, "weights file");
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const renames =
@@ -48,14 +48,11 @@ export function weightsImportCommand(
           readRenames(new TextDecoder().decode(readBytes(options.map!, "map file"))),
         );
   const result = withPath(source, () =>
-    importWeights(
-      readBytes(source, "weights file"),
-      loaded.network,
-      { renames, partial: options.partial },
-      source,
-    ),
+    importWeights(bytes, loaded.network, { renames, partial: options.partial }, source),
   );
-  io.stdout(formatMapping(result.mapping));
+  // With -o - standard output carries the safetensors bytes alone: the table goes to stderr.
+  const print = options.output === STANDARD_OUTPUT ? io.stderr : io.stdout;
+  print(formatMapping(result.mapping));
   if (result.warnings.length > 0)
     io.stderr(renderDiagnostics(result.warnings, { color: io.color }));
   if (options.dryRun) return EXIT_OK;

@@ -34,16 +34,22 @@ export const EXIT_INTERNAL = 3;
 /** A mistake on the command line: printed as `dsnet: message`, exit code 2. */
 export class UsageError extends Error {}
 
-/** An option that takes a whole number of at least 1; `fallback` when it is not given. */
+/**
+ * An option that takes a whole number written in digits (not `1e3`, `0x10` or ` 5`), from 1 to
+ * `max`; `fallback` when it is not given.
+ */
 export function positiveInt<T extends number | undefined>(
   text: string | undefined,
   option: string,
   fallback: T,
+  max = Number.MAX_SAFE_INTEGER,
 ): number | T {
   if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${option} takes a whole number of at least 1, got ${text}`);
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? "of at least 1" : `from 1 to ${max}`;
+    throw new UsageError(`${option} takes a whole number ${range}, got ${text}`);
+  }
   return n;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   checkProgram,
@@ -12,6 +12,7 @@ import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import type { Network } from "../check/network.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
+import { unreadableFile } from "../weights/load.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export interface NetworkSelection {
@@ -19,10 +20,13 @@ export interface NetworkSelection {
   set?: string[];
 }
 
-/** Fails with a usage error unless `path` is a readable file. */
+/**
+ * Fails with a usage error unless `path` is a file: a .dsnet source named on the command line.
+ * Data files (weights, inputs) are read with `readBytes`, whose errors say the same (exit 1).
+ */
 export function requireFile(path: string): void {
-  if (!existsSync(path)) throw new UsageError(`cannot find ${path}`);
-  if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
+  const problem = unreadableFile(path, "network");
+  if (problem) throw new UsageError(problem);
 }
 
 /** How diagnostics and summaries name a program read from standard input. */

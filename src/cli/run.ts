@@ -6,6 +6,7 @@ import {
   timeSteps,
   type KeyTime,
 } from "../backends/cpu/timing.js";
+import { MAX_BATCH } from "../backends/errors.js";
 import { describeOutput } from "../backends/output.js";
 import type { Network } from "../check/network.js";
 import { formatShape } from "../ir/types.js";
@@ -292,7 +293,7 @@ export async function benchCommand(
   const backend = backendOf(options.backend);
   const runs = positiveInt(options.runs, "--runs", 30);
   const warmup = positiveInt(options.warmup, "--warmup", 5);
-  const batch = positiveInt(options.batch, "--batch", 1);
+  const batch = positiveInt(options.batch, "--batch", 1, MAX_BATCH);
   const threads = threadsOption(options.threads);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;

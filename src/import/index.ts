@@ -1,4 +1,4 @@
-import { basename, extname } from "node:path";
+import { basename } from "node:path";
 import { checkText } from "../check/program.js";
 import { locationOf } from "../diagnostics/diagnostic.js";
 import { expectedTensors } from "../weights/tensors.js";
@@ -13,6 +13,7 @@ import {
   type LayerGraph,
 } from "./layer-graph.js";
 import { importOnnx } from "./onnx.js";
+import { isOnnxFile } from "./onnx-file.js";
 import { importTfjs } from "./tfjs/index.js";
 import { isTfjsModelJson } from "./tfjs/model-json.js";
 
@@ -44,8 +45,7 @@ interface Format {
 const FORMATS: Format[] = [
   {
     name: "ONNX",
-    // A ModelProto starts with ir_version (field 1, varint: 0x08) in every exporter we know.
-    recognises: (path, bytes) => extname(path).toLowerCase() === ".onnx" || bytes[0] === 0x08,
+    recognises: isOnnxFile,
     read: importOnnx,
   },
   {

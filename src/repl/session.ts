@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { compile } from "../compile.js";
 import { extendNetwork, networkAt, type NetworkCheckpoint } from "../check/elaborate.js";
@@ -29,7 +28,7 @@ import { printProgram } from "../syntax/printer.js";
 import { Source } from "../syntax/source.js";
 import { FileError } from "../weights/errors.js";
 import { initialWeights, Random } from "../weights/init.js";
-import { loadInput } from "../weights/load.js";
+import { loadInput, writeWhole } from "../weights/load.js";
 import { complete } from "./complete.js";
 import { entryState, isDeclaration } from "./continuation.js";
 import { REPL_PATH, SessionDocument, Transcript, type DocumentLine } from "./document.js";
@@ -529,9 +528,10 @@ export class ReplSession {
     const text = this.formatted();
     if (!text) return failure("the session is empty: nothing to save");
     try {
-      writeFileSync(file, text);
+      writeWhole({ path: file, data: new TextEncoder().encode(text), what: "network" });
     } catch (e) {
-      return failure(`cannot write ${file}: ${(e as Error).message}`);
+      if (e instanceof FileError) return failure(e.message);
+      throw e;
     }
     const note =
       this.state.overrides.size > 0

@@ -14,12 +14,30 @@ export function readBytes(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
-    const reason =
-      (e as NodeJS.ErrnoException).code === "ENOENT"
-        ? "no such file"
-        : String((e as Error).message);
-    throw new FileError(`cannot read the ${what} ${path}: ${reason}`);
+    throw new FileError(cannotRead(path, what, e));
   }
+}
+
+/**
+ * Why `path` is not a file to read, or undefined when it is one: the message every file a
+ * command reads gives (`cannot read the input x.npy: it is a directory`), as `readBytes` does.
+ */
+export function unreadableFile(path: string, what: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    return cannotRead(path, what, e);
+  }
+  if (stat.isFile()) return undefined;
+  const reason = stat.isDirectory() ? "it is a directory" : "it is not a regular file";
+  return `cannot read the ${what} ${path}: ${reason}`;
+}
+
+function cannotRead(path: string, what: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reason = code === "ENOENT" || code === "ENOTDIR" ? "no such file" : reasonOf(e);
+  return `cannot read the ${what} ${path}: ${reason}`;
 }
 
 /** Writes a file, turning a failure (no such folder, a directory in the way) into a FileError. */

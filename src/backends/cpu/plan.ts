@@ -1,5 +1,5 @@
 import { planBuffers, type BufferPlan } from "../../ir/buffers.js";
-import { checkAddressable } from "../errors.js";
+import { checkAddressable, checkBatch } from "../errors.js";
 import { valueSize, type Graph } from "../../ir/graph.js";
 import {
   KERNELS_RELAXED_WASM_BASE64,
@@ -101,9 +101,7 @@ export class CpuPlan {
     options: CpuPlanOptions = {},
   ) {
     this.batch = options.batch ?? 1;
-    if (!Number.isInteger(this.batch) || this.batch < 1) {
-      throw new RangeError(`batch must be a whole number >= 1, got ${this.batch}`);
-    }
+    checkBatch(this.batch);
     const threads = rt.threadCount(options.threads ?? 1);
     const descriptors = planSteps(graph);
     this.buffers = planBuffers(graph, LINE_ELEMENTS);

@@ -78,6 +78,7 @@ export function sharedStepPlan(
     const units = Math.ceil(pixels / rows);
     return { split: "tiles", units, align: 1, pixels, tileRows: rows, calls: linearCalls };
   }
+  if (calls.calls.length === 0) return undefined;
   const { fn, args } = calls.calls[0]!;
   // Several calls (a concat's copies, one per part) only of one range kernel over the same
   // units: each thread then runs its range of every call.

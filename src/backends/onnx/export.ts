@@ -8,6 +8,7 @@ import type {
   Node,
   Padding,
 } from "../../ir/graph.js";
+import { checkBatch } from "../errors.js";
 import { IR_VERSIONS, ONNX_OPSETS } from "./opsets.js";
 import {
   encodeModel,
@@ -74,6 +75,7 @@ export function exportOnnx(graph: Graph, options: OnnxOptions = {}): OnnxModel {
       `ONNX opset must be ${ONNX_OPSETS.min} to ${ONNX_OPSETS.max}, not ${opset}`,
     );
   }
+  if (options.batch !== undefined) checkBatch(options.batch);
   const builder = new ModelBuilder(graph, opset, options.foldBatchNorm ?? false);
   const body = builder.build(options.layout ?? "nchw");
   const batch =

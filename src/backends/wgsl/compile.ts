@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { formatShape, type Shape } from "../../ir/types.js";
 import { planBuffers } from "../../ir/buffers.js";
-import { checkAddressable } from "../errors.js";
+import { checkAddressable, checkBatch } from "../errors.js";
 import { foldBatchNorm } from "../../ir/passes.js";
 import { nodeMacs, type Graph, type Node } from "../../ir/graph.js";
 import { commentText } from "../comment.js";
@@ -72,9 +72,7 @@ export interface WgslProgram {
  */
 export function compileWgsl(given: Graph, options: WgslOptions = {}): WgslProgram {
   const batch = options.batch ?? 1;
-  if (!Number.isInteger(batch) || batch < 1) {
-    throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);
-  }
+  checkBatch(batch);
   // Batch norms are gone from an optimised graph; any left become folds or affine nodes.
   const graph = given.nodes.some((n) => n.op === "batchnorm") ? foldBatchNorm(given) : given;
   const network = options.networkName ?? graph.name;

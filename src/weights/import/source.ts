@@ -1,4 +1,6 @@
+import { isOnnxFile } from "../../import/onnx-file.js";
 import { isTfjsModelJson } from "../../import/tfjs/model-json.js";
+import { FileError } from "../errors.js";
 import { readSafetensors } from "../safetensors.js";
 import type { ImportSource, SourceTensor } from "./tensor.js";
 import { readTfjsSource } from "./tfjs.js";
@@ -22,7 +24,7 @@ export function readSource(bytes: Uint8Array, path = ""): ImportSource {
   if (isTfjsModelJson(bytes)) return readTfjsSource(bytes, path);
   // safetensors starts with its header's length and then `{`; anything else is torch.save's
   if (!isSafetensors(bytes)) {
-    const { tensors, prefix } = stripPrefix(readTorchCheckpoint(bytes));
+    const { tensors, prefix } = stripPrefix(readCheckpoint(bytes, path));
     return {
       kind: "a PyTorch checkpoint",
       orders: [{ name: "state_dict order", tensors }],
@@ -41,6 +43,18 @@ export function readSource(bytes: Uint8Array, path = ""): ImportSource {
     orders: [{ name: "the file's order", tensors }, ...moduleOrders(tensors)],
     prefix,
   };
+}
+
+/** A PyTorch checkpoint's tensors; an ONNX model, which is none, is refused with where it goes. */
+function readCheckpoint(bytes: Uint8Array, path: string): SourceTensor[] {
+  try {
+    return readTorchCheckpoint(bytes);
+  } catch (e) {
+    if (!(e instanceof FileError) || !isOnnxFile(path, bytes)) throw e;
+    throw new FileError(
+      "it is an ONNX model, not a PyTorch checkpoint: `dsnet import MODEL.onnx -o NET.dsnet` writes a network and its weights (NET.safetensors) from it",
+    );
+  }
 }
 
 function isSafetensors(bytes: Uint8Array): boolean {
