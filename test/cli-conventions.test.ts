@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -91,6 +91,17 @@ describe("standard input: `-` and /dev/stdin", () => {
       code: 2,
       stderr: "dsnet: cannot read the network no/such.dsnet: no such file\n",
     });
+  });
+
+  it("check says which file it cannot read and still checks the others", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-check-"));
+    writeFileSync(join(dir, "typo.dsnet"), TYPO);
+    const r = await dsnet(["check", join(dir, "typo.dsnet"), "no/such.dsnet", dir]);
+    rmSync(dir, { recursive: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, "typo.dsnet")}:2:15: error DS2001`);
+    expect(r.stderr).toContain("dsnet: cannot read the network no/such.dsnet: no such file\n");
+    expect(r.stderr).toContain(`dsnet: cannot read the network ${dir}: it is a directory\n`);
   });
 
   it("the binary reads a pipe: cat net.dsnet | dsnet check -", () => {

@@ -9,14 +9,34 @@ import { layerSpecs } from "../check/layers.js";
 import { renderSummary } from "../cost/render.js";
 import { groupLayers, summarize, type Summary } from "../cost/summarize.js";
 import { describeValue } from "../check/values.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, positiveInt, UsageError, type CliIO } from "./io.js";
+import {
+  EXIT_DIAGNOSTICS,
+  EXIT_OK,
+  EXIT_USAGE,
+  positiveInt,
+  UsageError,
+  type CliIO,
+} from "./io.js";
 import { loadNetwork, sourceOf, sourceText, STDIN_NAME, type NetworkSelection } from "./load.js";
 
-/** `dsnet check FILE...`: every network of every file, with defaults. */
+/**
+ * `dsnet check FILE...`: every network of every file, with defaults. A file that cannot be read
+ * is said so (`dsnet: cannot read ...`) and the others are still checked; the exit code is then
+ * the usage error's.
+ */
 export function checkCommand(files: string[], options: { json?: boolean }, io: CliIO): number {
   const all: Diagnostic[] = [];
-  const sources = files.map((file) => sourceOf(file, io));
-  for (const source of sources) {
+  let unreadable = false;
+  for (const file of files) {
+    let source;
+    try {
+      source = sourceOf(file, io);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.stderr(`dsnet: ${e.message}\n`);
+      unreadable = true;
+      continue;
+    }
     const result = checkProgram(loadFile(source.path, source.host));
     all.push(...result.diagnostics);
     if (!options.json && result.diagnostics.length > 0) {
@@ -29,6 +49,7 @@ export function checkCommand(files: string[], options: { json?: boolean }, io: C
   } else if (all.length > 0) {
     io.stderr(`${plural(errors, "error")}, ${plural(warnings, "warning")}\n`);
   }
+  if (unreadable) return EXIT_USAGE;
   return hasErrors(all) ? EXIT_DIAGNOSTICS : EXIT_OK;
 }
 
