@@ -400,6 +400,93 @@ describe("--json", () => {
   });
 });
 
+describe("usage errors say what is wrong with what was given", () => {
+  const folder = mkdtempSync(join(tmpdir(), "dsnet-usage-"));
+  const onnx = ["compile", "-", "--target", "onnx", "-o", join(folder, "m.onnx")];
+  const run = ["run", "-", "--input", "x.npy", "--json", "--output"];
+  it.each([
+    [[...onnx, "--js"], "--js writes a JavaScript module, not an ONNX model"],
+    [
+      [...onnx, "--weights-file"],
+      "--weights-file is for --target ts (an ONNX model holds its weights)",
+    ],
+    [
+      ["import", "m.onnx", "-o", "-"],
+      "-o -: import writes two files, the network and its weights, and standard output holds one: give -o NET.dsnet (the weights go to NET.safetensors beside it)",
+    ],
+    [
+      ["import", "m.onnx", "-o", folder],
+      `-o ${folder} is a directory: give -o NET.dsnet (the weights go to NET.safetensors beside it)`,
+    ],
+    [
+      ["import", "m.onnx", "-o", "m.txt"],
+      "-o m.txt is not a .dsnet file: give -o NET.dsnet (the weights go to NET.safetensors beside it)",
+    ],
+    [["explain", "DS9999"], 'no diagnostic code "DS9999"; the codes run from DS1001 to DS7003'],
+    [
+      ["graph", "-", "-o", "g.png"],
+      "-o g.png: an SVG picture is written to a .svg file (rsvg-convert makes a PNG from the SVG)",
+    ],
+    [
+      [...run, "o.npy"],
+      "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
+    ],
+    [
+      [...run, "-"],
+      "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
+    ],
+    [["bench", "-", "--warmup", "-1"], "--warmup takes a whole number of at least 0, got -1"],
+  ])("%j: %s", async (argv, message) => {
+    const r = await dsnet(argv, { stdin: TINY });
+    expect(r).toMatchObject({ code: 2, stdout: "", stderr: `dsnet: ${message}\n` });
+  });
+
+  it("bench --warmup 0 times without warming up", async () => {
+    const r = await dsnet(["bench", "-", "--warmup", "0", "--runs", "2", "--json"], {
+      stdin: TINY,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: 2 });
+  });
+});
+
+describe("help says what each command does", () => {
+  it.each([
+    ["import", "the model: .onnx, or a TF.js model.json (graph or layers model)"],
+    ["bench", "untimed passes first (0 for none)"],
+    ["run", "not with --output"],
+  ])("%s --help: %s", async (command, text) => {
+    const r = await dsnet([command, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(text);
+  });
+
+  const TWO = "network a {\n  input 8x8x3\n  pw 8\n}\nnetwork b {\n  input 8x8x3\n  pw 4\n}\n";
+  const out = mkdtempSync(join(tmpdir(), "dsnet-network-"));
+  it.each([
+    { command: ["summary"], rest: [] },
+    { command: ["weights", "list"], rest: [] },
+    { command: ["weights", "init"], rest: ["-o", join(out, "w.safetensors")] },
+    { command: ["run"], rest: ["--input", "x.npy"] },
+    { command: ["bench"], rest: [] },
+    { command: ["compile"], rest: ["--target", "ts", "-o", join(out, "m.ts")] },
+    { command: ["graph"], rest: [] },
+  ])(
+    "$command --help: --network is needed when the file has several, as it is",
+    async ({ command, rest }) => {
+      const help = await dsnet([...command, "--help"]);
+      expect(help.stdout.replace(/\s+/g, " ")).toMatch(
+        /--network <name> the network( to \w+)? \(needed when the file has several\)/,
+      );
+      const r = await dsnet([...command, "-", ...rest], { stdin: TWO });
+      expect(r).toMatchObject({
+        code: 2,
+        stderr: "dsnet: <stdin> declares several networks; choose one with --network (a, b)\n",
+      });
+    },
+  );
+});
+
 describe("progress on a terminal, nothing on a pipe", () => {
   const PROGRESS = "\r\x1b[2K";
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers.js";
 
@@ -175,5 +178,50 @@ describe("files dsnet cannot take a network from", () => {
     const [d] = checkSources("input 8x8x3\nrelué\n").diagnostics;
     expect(d.code).toBe("DS1001");
     expect(d.help).toBe("names are made of ASCII letters, digits and _");
+  });
+});
+
+describe("source files that are not UTF-8", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-utf8-"));
+  const latin1 = (text: string) => Buffer.from(text, "latin1");
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+  it.each([
+    {
+      name: "a Latin-1 é in a name: one DS1001 at its byte",
+      files: { "main.dsnet": latin1("input 8x8x3\npw 8 -> relu\ncafé\n") },
+      stderr: "main.dsnet:3:4: error DS1001: the file is not UTF-8: byte 0xE9 here",
+    },
+    {
+      name: "after a byte-order mark, columns as the user sees them",
+      files: { "main.dsnet": Buffer.concat([BOM, latin1("input 8x8x3\n# é\npw 8\n")]) },
+      stderr: "main.dsnet:2:3: error DS1001: the file is not UTF-8: byte 0xE9 here",
+    },
+    {
+      name: "in an imported file, named by its own path",
+      files: {
+        "main.dsnet": latin1('import "lib.dsnet"\ninput 8x8x3\nb\n'),
+        "lib.dsnet": latin1("block b {\n  pw 8 # ÿ\n}\n"),
+      },
+      stderr: "lib.dsnet:2:10: error DS1001: ",
+    },
+    {
+      name: "UTF-8 with a byte-order mark, é and U+FFFD in a comment: clean",
+      files: { "main.dsnet": Buffer.concat([BOM, Buffer.from("input 8x8x3\n# é \uFFFD\npw 8\n")]) },
+      stderr: "",
+    },
+  ])("$name", async ({ files, stderr }) => {
+    const folder = mkdtempSync(join(dir, "case-"));
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+    const r = await cli("check", join(folder, "main.dsnet"));
+    if (stderr === "") {
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      return;
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${folder}/${stderr}`);
+    // One diagnostic: the replacement character is not also an unexpected character.
+    expect(r.stderr).toContain("1 error, 0 warnings");
+    expect(r.stderr).not.toContain("unexpected character");
   });
 });

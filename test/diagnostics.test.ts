@@ -311,7 +311,7 @@ const cases: Case[] = [
     code: "DS3001",
     line: 3,
     column: 6,
-    message: "division by zero",
+    message: "division by zero: the divisor `2 - 2` is 0",
   },
   {
     name: "floor division by zero",
@@ -319,7 +319,7 @@ const cases: Case[] = [
     code: "DS3001",
     line: 3,
     column: 6,
-    message: "`k` is 0",
+    message: "division by zero: the divisor `k` is 0",
   },
   {
     name: "boolean as number",

@@ -292,7 +292,9 @@ describe("dsnet graph", () => {
     });
     const png = await cli("graph", smallFile, "-o", join(tmp, "small.png"));
     expect(png.code).toBe(2);
-    expect(png.stderr).toMatch(/^dsnet: -o .*small\.png: a SVG picture is written to a \.svg file/);
+    expect(png.stderr).toMatch(
+      /^dsnet: -o .*small\.png: an SVG picture is written to a \.svg file/,
+    );
     expect(existsSync(join(tmp, "small.png"))).toBe(false);
     const collapse = await cli("graph", smallFile, "--collapse", "repeat9");
     expect(collapse).toMatchObject({

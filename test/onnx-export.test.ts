@@ -273,7 +273,7 @@ describe("dsnet compile --target onnx", () => {
     [["--opset", "11"], "--opset takes 13 to 21, not 11 (dsnet needs opset 13 at least"],
     [["--opset", "x"], "--opset takes 13 to 21, not x"],
     [["--layout", "nc"], "--layout takes nchw or nhwc, not nc"],
-    [["--js"], "--js and --weights-file are for --target ts"],
+    [["--js"], "--js writes a JavaScript module, not an ONNX model"],
     [["--batch", "0"], "--batch takes a whole number from 1 to 1073741824, got 0"],
   ])("%j is a usage error", async (args, message) => {
     const r = await cli(

@@ -4,9 +4,9 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "../syntax/ast.js";
-import { parse } from "../syntax/parse.js";
+import { BYTE_ORDER_MARK, parse } from "../syntax/parse.js";
 import { stageBodies } from "../syntax/trivia.js";
-import type { Span } from "../syntax/source.js";
+import { Source, spanOf, type Span } from "../syntax/source.js";
 import { elaborateResumable, type NetworkCheckpoint, type NetworkSource } from "./elaborate.js";
 import { layerSpecs } from "./layers.js";
 import { limits } from "./limits.js";
@@ -17,6 +17,12 @@ import type { Value } from "./values.js";
 export interface Host {
   /** The file's text, or undefined when it does not exist or is not a file. */
   readFile(path: string): string | undefined;
+  /**
+   * Where a file read as bytes stops being UTF-8: the first bad byte, and its offset in
+   * `readFile`'s text (which reads it as U+FFFD); undefined when the file is UTF-8. Asked only
+   * of a text holding U+FFFD; a host that holds text, not bytes, has no such method.
+   */
+  notUtf8?(path: string): { byte: number; offset: number } | undefined;
 }
 
 export const fileSystemHost: Host = {
@@ -28,7 +34,38 @@ export const fileSystemHost: Host = {
       return undefined;
     }
   },
+  notUtf8(path) {
+    try {
+      return firstNonUtf8(readFileSync(path));
+    } catch {
+      return undefined;
+    }
+  },
 };
+
+/** The first byte that is not part of a well-formed UTF-8 character, and its offset as text. */
+export function firstNonUtf8(bytes: Uint8Array): { byte: number; offset: number } | undefined {
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  // The decoder rejects overlong forms, surrogates and bad continuation bytes.
+  const decodes = (part: Uint8Array) => {
+    try {
+      strict.decode(part);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (decodes(bytes)) return undefined;
+  let i = 0;
+  for (;;) {
+    const lead = bytes[i];
+    const length = lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    if (length === 0 || i + length > bytes.length || !decodes(bytes.subarray(i, i + length))) {
+      return { byte: lead, offset: strict.decode(bytes.subarray(0, i)).length };
+    }
+    i += length;
+  }
+}
 
 /** One parsed file of a program. */
 export interface Module {
@@ -98,7 +135,10 @@ export function checkText(
   options: CheckOptions = {},
 ): CheckResult {
   const host = options.host ?? fileSystemHost;
-  const inMemory: Host = { readFile: (p) => (p === resolve(path) ? text : host.readFile(p)) };
+  const inMemory: Host = {
+    readFile: (p) => (p === resolve(path) ? text : host.readFile(p)),
+    notUtf8: (p) => (p === resolve(path) ? undefined : host.notUtf8?.(p)),
+  };
   return checkProgram(loadFile(path, inMemory, options), options);
 }
 
@@ -203,12 +243,26 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
       if (importSpan) return; // reported at the import, which knows what was asked for
       throw new Error(`unreadable entry file ${absolute}`);
     }
-    const parsed = parse(text.length > limits.sourceChars ? "" : text, shownAs);
-    if (text.length > limits.sourceChars) {
+    // A file that is too large or not UTF-8 is reported once, not parsed into a cascade.
+    const notUtf8 = text.includes("\uFFFD") ? host.notUtf8?.(absolute) : undefined;
+    const tooLarge = text.length > limits.sourceChars;
+    const parsed = parse(tooLarge || notUtf8 ? "" : text, shownAs);
+    if (tooLarge) {
       reporter.report(
         "fileTooLarge",
         { source: parsed.source, start: 0, end: 0 },
         { file: shownAs, limit: limits.sourceChars },
+      );
+    } else if (notUtf8) {
+      // Positions as parse gives them: without the byte-order mark.
+      const mark = text.startsWith(BYTE_ORDER_MARK) ? 1 : 0;
+      const source = new Source(shownAs, text.slice(mark));
+      const at = notUtf8.offset - mark;
+      reporter.report(
+        "notUtf8",
+        spanOf(source, at, at + 1),
+        { byte: notUtf8.byte.toString(16).toUpperCase().padStart(2, "0") },
+        { help: "save it as UTF-8 (Latin-1 text converts with `iconv -f latin1 -t utf-8`)" },
       );
     }
     for (const d of parsed.diagnostics) reporter.add(d);

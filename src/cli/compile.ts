@@ -68,9 +68,12 @@ export async function compileCommand(
   }
   checkOnnxOptions(options);
   if (target === "onnx" && (options.js || options.weightsFile)) {
-    throw new UsageError(
-      "--js and --weights-file are for --target ts; an ONNX model holds its weights",
-    );
+    // Only the flags given are named.
+    const reasons = [
+      options.js && "--js writes a JavaScript module, not an ONNX model",
+      options.weightsFile && "--weights-file is for --target ts (an ONNX model holds its weights)",
+    ];
+    throw new UsageError(reasons.filter(Boolean).join("; "));
   }
   if (target === "wgsl" && options.weightsFile) {
     throw new UsageError(

@@ -11,10 +11,16 @@ import { EXIT_OK, UsageError, type CliIO } from "./io.js";
 export function explainCommand(code: string, io: CliIO): number {
   const text = renderExplanation(code);
   if (text === undefined) {
-    const guess = suggest(normalizeCode(code), Object.keys(explanations));
+    const key = normalizeCode(code);
+    const codes = Object.keys(explanations).sort();
+    const guess = suggest(key, codes);
     throw new UsageError(
       `no diagnostic code ${JSON.stringify(code)}` +
-        (guess ? `; did you mean ${guess}?` : "; codes look like DS4006"),
+        (guess
+          ? `; did you mean ${guess}?`
+          : /^DS[0-9]{4}$/.test(key)
+            ? `; the codes run from ${codes[0]} to ${codes.at(-1)}`
+            : "; codes look like DS4006"),
     );
   }
   io.stdout(text);

@@ -37,7 +37,7 @@ export async function graphCommand(
     const extension = extname(options.output!).toLowerCase();
     if (!PICTURE_EXTENSIONS[format].includes(extension)) {
       throw new UsageError(
-        `-o ${options.output}: a ${format === "svg" ? "SVG picture" : "Graphviz dot file"} is written to a ${PICTURE_EXTENSIONS[format].join(" or ")} file (rsvg-convert makes a PNG from the SVG)`,
+        `-o ${options.output}: ${format === "svg" ? "an SVG picture" : "a Graphviz dot file"} is written to a ${PICTURE_EXTENSIONS[format].join(" or ")} file (rsvg-convert makes a PNG from the SVG)`,
       );
     }
   }

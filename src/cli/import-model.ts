@@ -1,19 +1,17 @@
+import { existsSync, statSync } from "node:fs";
 import { basename, extname, join, dirname } from "node:path";
 import { importModel } from "../import/index.js";
 import { readBytes, writeWhole } from "../weights/load.js";
 import { writeSafetensors } from "../weights/safetensors.js";
 import { withPath } from "./import.js";
-import { EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { EXIT_OK, STANDARD_OUTPUT, UsageError, type CliIO } from "./io.js";
 
 /**
  * `dsnet import MODEL -o NET.dsnet`: writes NET.dsnet and NET.safetensors beside it, both or
  * neither (everything is computed before either is written).
  */
 export function importModelCommand(model: string, options: { output?: string }, io: CliIO): number {
-  const output = options.output;
-  if (!output || extname(output) !== ".dsnet") {
-    throw new UsageError("import needs -o NET.dsnet (the weights go to NET.safetensors beside it)");
-  }
+  const output = outputOf(options.output);
   const weightsPath = join(dirname(output), `${basename(output, ".dsnet")}.safetensors`);
   const bytes = readBytes(model, "model");
   const imported = withPath(model, () => importModel(model, bytes, basename(output, ".dsnet")));
@@ -26,4 +24,22 @@ export function importModelCommand(model: string, options: { output?: string }, 
     `wrote ${output} and ${weightsPath} (${imported.tensors.length} tensors, from ${imported.format})\n`,
   );
   return EXIT_OK;
+}
+
+/** `-o NET.dsnet`: the network's file, whose name also names the weights file beside it. */
+function outputOf(output: string | undefined): string {
+  const wanted = "-o NET.dsnet (the weights go to NET.safetensors beside it)";
+  if (output === undefined) throw new UsageError(`import needs ${wanted}`);
+  if (output === STANDARD_OUTPUT) {
+    throw new UsageError(
+      `-o -: import writes two files, the network and its weights, and standard output holds one: give ${wanted}`,
+    );
+  }
+  if (extname(output) !== ".dsnet") {
+    const directory = existsSync(output) && statSync(output).isDirectory();
+    throw new UsageError(
+      `-o ${output} is ${directory ? "a directory" : "not a .dsnet file"}: give ${wanted}`,
+    );
+  }
+  return output;
 }

@@ -44,10 +44,25 @@ export function positiveInt<T extends number | undefined>(
   fallback: T,
   max = Number.MAX_SAFE_INTEGER,
 ): number | T {
+  return wholeNumber(text, option, fallback, 1, max);
+}
+
+/**
+ * An option that takes a whole number written in digits, from `least` to `max`; `fallback` when
+ * it is not given.
+ */
+export function wholeNumber<T extends number | undefined>(
+  text: string | undefined,
+  option: string,
+  fallback: T,
+  least: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | T {
   if (text === undefined) return fallback;
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= max)) {
-    const range = max === Number.MAX_SAFE_INTEGER ? "of at least 1" : `from 1 to ${max}`;
+  if (!(n >= least && n <= max)) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER ? `of at least ${least}` : `from ${least} to ${max}`;
     throw new UsageError(`${option} takes a whole number ${range}, got ${text}`);
   }
   return n;

@@ -71,7 +71,10 @@ export function sourceOf(file: string, io: CliIO): Source {
   const stdin = text;
   return {
     path: sourceName(file),
-    host: { readFile: (p) => (p === absolute ? stdin : fileSystemHost.readFile(p)) },
+    host: {
+      readFile: (p) => (p === absolute ? stdin : fileSystemHost.readFile(p)),
+      notUtf8: (p) => (p === absolute ? undefined : fileSystemHost.notUtf8!(p)),
+    },
   };
 }
 

@@ -174,7 +174,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .option("--input <file>", "input: .npy (HWC or NHWC), raw float32 .bin, .png or .jpg")
     .option(
       "--output <file>",
-      "write the output as .npy (NHWC) or raw float32 .bin (- for .npy on standard output)",
+      "write the output as .npy (NHWC) or raw float32 .bin (- for .npy on standard output) instead of printing it",
     )
     .option("--top <k>", "how many top entries to print per sample", "5")
     .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
@@ -191,7 +191,10 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
       "half-pixel",
     )
     .option("--labels <file>", "class names, one a line, printed with the top entries")
-    .option("--json", "print the output as JSON: the top entries of each sample (and --all)")
+    .option(
+      "--json",
+      "print the output as JSON: the top entries of each sample (and --all); not with --output",
+    )
     .option("--all", "with --json: every value of the output too")
     .action(async (file: string, options: RunOptions) => {
       code = await runCommand(file, options, io);
@@ -209,7 +212,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
       "cpu",
     )
     .option("--runs <n>", "timed passes", "30")
-    .option("--warmup <n>", "untimed passes first", "5")
+    .option("--warmup <n>", "untimed passes first (0 for none)", "5")
     .option("--batch <n>", "samples per pass", "1")
     .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
     .option("--weights <file>", "safetensors weights (default: deterministic initial weights)")
@@ -268,7 +271,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .description(
       "write a .dsnet network and its weights (NET.safetensors beside it) from an ONNX model or a TF.js model.json",
     )
-    .argument("<model>", "the model: .onnx")
+    .argument("<model>", "the model: .onnx, or a TF.js model.json (graph or layers model)")
     .option("-o, --output <file>", "the .dsnet file to write")
     .action(async (model: string, options: { output?: string }) => {
       // Loaded only here: the other commands need neither protobufjs nor onnx.proto.
@@ -308,7 +311,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     .command("graph")
     .description("draw a network as SVG (or Graphviz dot): layers, shapes, blocks and cost")
     .argument("<file>", ".dsnet file")
-    .option("--network <name>", "the network to draw (default: the file's only or last network)")
+    .option("--network <name>", "the network to draw (needed when the file has several)")
     .addOption(setOption())
     .option("-o, --output <file>", "where to write the picture (default: standard output)")
     .addOption(new Option("--format <format>", "picture format").choices(["svg", "dot"]))

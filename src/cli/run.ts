@@ -36,6 +36,7 @@ import {
   positiveInt,
   STANDARD_OUTPUT,
   UsageError,
+  wholeNumber,
   writeOutput,
   type CliIO,
 } from "./io.js";
@@ -204,6 +205,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     throw new UsageError(`--resize takes ${RESIZE_MODES.join(", ")}, got ${resize}`);
   }
   if (options.all && !options.json) throw new UsageError("--all goes with --json");
+  if (options.json && options.output !== undefined) {
+    throw new UsageError(
+      "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
+    );
+  }
   if (!options.input)
     throw new UsageError("run needs --input FILE (.npy, .png, .jpg or raw float32 .bin)");
   if (
@@ -292,7 +298,7 @@ export async function benchCommand(
 ): Promise<number> {
   const backend = backendOf(options.backend);
   const runs = positiveInt(options.runs, "--runs", 30);
-  const warmup = positiveInt(options.warmup, "--warmup", 5);
+  const warmup = wholeNumber(options.warmup, "--warmup", 5, 0);
   const batch = positiveInt(options.batch, "--batch", 1, MAX_BATCH);
   const threads = threadsOption(options.threads);
   const loaded = loadNetwork(file, options, io);

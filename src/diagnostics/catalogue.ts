@@ -20,6 +20,11 @@ export const catalogue = {
     severity: "error",
     message: "unexpected character {found}",
   },
+  notUtf8: {
+    code: "DS1001",
+    severity: "error",
+    message: "the file is not UTF-8: byte 0x{byte} here is not part of a UTF-8 character",
+  },
   syntaxError: { code: "DS1002", severity: "error", message: "{detail}" },
   unterminatedString: {
     code: "DS1003",
@@ -143,7 +148,7 @@ export const catalogue = {
   divisionByZero: {
     code: "DS3001",
     severity: "error",
-    message: "division by zero: `{divisor}` is 0",
+    message: "division by zero: the divisor `{divisor}` is 0",
   },
   makeDivisibleByZero: { code: "DS3001", severity: "error", message: "make_divisible by 0" },
   expectedNumber: {

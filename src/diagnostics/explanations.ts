@@ -35,7 +35,8 @@ export const explanations: Record<string, Explanation> = {
     text: `The lexer found a character that starts no token. Names are ASCII letters, digits and
 \`_\`; the operators are those of the tour (\`-> = == != < <= > >= + - * / // % ** ( ) [ ] { } , : ? .\`);
 \`#\` starts a comment. A character pasted from a document (a typographic dash, an arrow such as
-\`→\`) is the usual cause: retype it.`,
+\`→\`) is the usual cause: retype it. A file saved in another encoding than UTF-8 (Latin-1, say) is
+reported once, at its first byte that is not UTF-8: save it as UTF-8.`,
     example: "input 8x8x3\npw 8 → relu\n",
   },
   DS1002: {

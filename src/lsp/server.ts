@@ -48,12 +48,13 @@ export function startLanguageServer(connection: Connection): void {
   const uriOfPath = new Map<string, string>();
   const timers = new Map<string, NodeJS.Timeout>();
 
+  const openDocument = (path: string) => {
+    const uri = uriOfPath.get(path);
+    return uri === undefined ? undefined : documents.get(uri);
+  };
   const host: Host = {
-    readFile(path) {
-      const uri = uriOfPath.get(path);
-      const open = uri === undefined ? undefined : documents.get(uri);
-      return open ? open.getText() : fileSystemHost.readFile(path);
-    },
+    readFile: (path) => openDocument(path)?.getText() ?? fileSystemHost.readFile(path),
+    notUtf8: (path) => (openDocument(path) ? undefined : fileSystemHost.notUtf8!(path)),
   };
   const uris: Uris = { uriOf: (path) => uriOfPath.get(path) ?? fileUri(path) };
 

@@ -162,7 +162,7 @@ export function parse(given: string, path = "<input>"): ParseResult {
   return { program, source, diagnostics: reporter.finish() };
 }
 
-const BYTE_ORDER_MARK = "\uFEFF";
+export const BYTE_ORDER_MARK = "\uFEFF";
 
 /**
  * What one file may hold, so that hostile or runaway text ends in a diagnostic in milliseconds
