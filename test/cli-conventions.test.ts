@@ -436,6 +436,13 @@ describe("usage errors say what is wrong with what was given", () => {
       "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
     ],
     [["bench", "-", "--warmup", "-1"], "--warmup takes a whole number of at least 0, got -1"],
+    // Numbers in digits only, as every whole-number option takes them.
+    [[...onnx, "--opset", "0x11"], "--opset takes 13 to 21, not 0x11"],
+    [[...onnx, "--opset", "1.7e1"], "--opset takes 13 to 21, not 1.7e1"],
+    [
+      ["weights", "init", "-", "-o", join(folder, "w.safetensors"), "--seed", "1e3"],
+      "--seed takes a whole number of at least 0, got 1e3",
+    ],
   ])("%j: %s", async (argv, message) => {
     const r = await dsnet(argv, { stdin: TINY });
     expect(r).toMatchObject({ code: 2, stdout: "", stderr: `dsnet: ${message}\n` });

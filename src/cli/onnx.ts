@@ -33,7 +33,7 @@ export function checkOnnxOptions(options: OnnxCliOptions): void {
     throw new UsageError(`--layout takes nchw or nhwc, not ${options.layout}`);
   }
   if (options.opset !== undefined) {
-    const opset = Number(options.opset);
+    const opset = /^[0-9]+$/.test(options.opset) ? Number(options.opset) : NaN;
     if (!Number.isInteger(opset) || opset < min || opset > max) {
       throw new UsageError(
         `--opset takes ${min} to ${max}, not ${options.opset}` +

@@ -117,9 +117,7 @@ export function weightsInitCommand(
       `weights init writes a safetensors file (many named tensors; .npy holds one array): name it .safetensors, not ${options.output}`,
     );
   }
-  const seed = options.seed === undefined ? 0 : Number(options.seed);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new UsageError(`--seed takes a whole number, got ${options.seed}`);
+  const seed = wholeNumber(options.seed, "--seed", 0, 0);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const tensors = initialWeights(loaded.network, seed).map((t) => ({
