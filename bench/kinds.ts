@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import type { CpuPlan, Step } from "../src/backends/cpu/plan.js";
 import {
   describeStepTimes,
@@ -25,6 +26,11 @@ import { heading, loadAverage, median, pairedRatio } from "./stats.js";
  * separate processes minutes apart this replaced showed the shared machine's drift more than
  * the change. Each side compiles the network with its own front end and passes, from the same
  * weights and input, and their outputs are compared.
+ *
+ * With `--relaxed`, this tree's two kernel builds are the two sides: simd128, then relaxed SIMD,
+ * which Node 20 validates only under `--experimental-wasm-relaxed-simd` (set in this process for
+ * the second plan's loading alone). The relaxed build's fused multiply-adds round differently,
+ * so its outputs differ from simd128's in the last bits.
  */
 
 /** Rounds by default: the four networks take about 30 s a side on the 2-core development machine. */
@@ -36,15 +42,22 @@ const WARMUP_ROUNDS = 2;
 
 interface KindOptions {
   before?: string;
+  relaxed: boolean;
   rounds: number;
 }
 
 function parseOptions(argv: readonly string[]): KindOptions {
-  const options: KindOptions = { rounds: DEFAULT_ROUNDS };
+  const options: KindOptions = { rounds: DEFAULT_ROUNDS, relaxed: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!;
+    if (name === "--relaxed") {
+      options.relaxed = true;
+      continue;
+    }
     if (name !== "--before" && name !== "--rounds") {
-      throw new BenchFailure(`kinds: unknown option ${name} (options: --before REV, --rounds N)`);
+      throw new BenchFailure(
+        `kinds: unknown option ${name} (options: --before REV, --relaxed, --rounds N)`,
+      );
     }
     const value = argv[++i];
     if (value === undefined || value.startsWith("--")) {
@@ -53,6 +66,9 @@ function parseOptions(argv: readonly string[]): KindOptions {
     if (name === "--before") options.before = value;
     else if (/^[1-9]\d*$/.test(value)) options.rounds = Number(value);
     else throw new BenchFailure(`kinds: --rounds ${value}: a whole number of 1 or more`);
+  }
+  if (options.relaxed && options.before !== undefined) {
+    throw new BenchFailure("kinds: --before and --relaxed each make the two sides: give one");
   }
   return options;
 }
@@ -117,6 +133,16 @@ async function prepare(
   };
 }
 
+/** What `load` returns, loaded with relaxed SIMD validated (Node 20 needs the flag for it). */
+async function withRelaxedSimd<T>(load: () => Promise<T>): Promise<T> {
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  try {
+    return await load();
+  } finally {
+    setFlagsFromString("--no-experimental-wasm-relaxed-simd");
+  }
+}
+
 /** A round of `PASSES` whole passes, then `PASSES` passes step by step, each step timed. */
 function timeRound(plan: CpuPlan, input: Float32Array): Round {
   const whole: number[] = [];
@@ -178,17 +204,22 @@ function speedUps(before: number[], after: number[]): string {
   return `${ofMedians.toFixed(2).padStart(7)}x ${paired.toFixed(2).padStart(7)}x`;
 }
 
-function printPaired(network: string, before: Side, after: Side): void {
+function printPaired(
+  network: string,
+  before: Side,
+  after: Side,
+  names: [string, string] = ["before", "after"],
+): void {
   const kernels =
     before.kernels === after.kernels
       ? `kernels ${after.kernels} on both sides`
-      : `kernels ${before.kernels} before, ${after.kernels} after`;
+      : `kernels ${before.kernels} ${names[0]}, ${after.kernels} ${names[1]}`;
   console.log(`\n${network}: ${compareOutputs(before.output, after.output)}; ${kernels}`);
   if (after.variants && !before.variants) {
     console.log("  (before's steps have no filter and stride: its variant lines are empty)");
   }
   console.log(
-    `${"".padEnd(12)} ${"before".padStart(14)} ${"after".padStart(14)} ${"speed-up".padStart(8)} ${"paired".padStart(8)}`,
+    `${"".padEnd(12)} ${names[0].padStart(14)} ${names[1].padStart(14)} ${"speed-up".padStart(8)} ${"paired".padStart(8)}`,
   );
   const [beforeTimes, afterTimes] = [medianTimes(before), medianTimes(after)];
   for (const { key, label } of stepRows([...afterTimes.keys(), ...beforeTimes.keys()])) {
@@ -210,10 +241,13 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
   const revision = options.before === undefined ? undefined : await loadRevision(options.before);
   try {
     heading("CPU: GFLOP/s by layer type, 224, batch 1, one thread");
-    if (revision) {
-      console.log(`before: ${revision.label}; after: this tree, in the same process`);
+    if (options.relaxed) {
+      console.log("this tree's simd128 and relaxed-SIMD kernel builds, in the same process");
+    }
+    if (revision || options.relaxed) {
+      if (revision) console.log(`before: ${revision.label}; after: this tree, in the same process`);
       console.log(
-        `${options.rounds} rounds alternating before and after, each ${PASSES} passes timed whole and ${PASSES} step by step;` +
+        `${options.rounds} rounds alternating the two sides, each ${PASSES} passes timed whole and ${PASSES} step by step;` +
           " speed-up: the ratio of the median times, paired: the median of the rounds' ratios",
       );
     }
@@ -225,8 +259,14 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
       const [h, w, c] = checked.input;
       const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
       const weights = CURRENT.initialWeights(checked).map((t) => t.data);
-      const after = await prepare(CURRENT, "this tree", checked, weights, input);
       let before: Side | undefined;
+      if (options.relaxed) before = await prepare(CURRENT, "this tree", checked, weights, input);
+      const after = options.relaxed
+        ? await withRelaxedSimd(() => prepare(CURRENT, "this tree", checked, weights, input))
+        : await prepare(CURRENT, "this tree", checked, weights, input);
+      if (options.relaxed && after.kernels !== "relaxed-simd") {
+        throw new BenchFailure(`kinds --relaxed: the relaxed-SIMD build did not load here`);
+      }
       if (revision) {
         const name = `--before ${revision.label}`;
         const theirs = checkNetwork(revision.library, name, file, network);
@@ -242,7 +282,8 @@ export async function kindBenchmarks(argv: readonly string[] = []): Promise<void
         // Node handles a signal between tasks: a Ctrl-C waits for the round, not the network.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (before) printPaired(network, before, after);
+      if (before && options.relaxed) printPaired(network, before, after, ["simd128", "relaxed"]);
+      else if (before) printPaired(network, before, after);
       else printAlone(network, after);
       for (const side of sides) side.plan.dispose();
     }

@@ -22,6 +22,8 @@ const USAGE = `npm run bench [-- PART... [OPTION...]]
     --before REV  and dsnet at commit REV, loaded in the same process, in rounds alternating
                   with this tree's: before and after per layer type, both speed-ups, whole
                   pass, and whether the outputs are the same bits
+    --relaxed     or this tree's simd128 kernels against its relaxed-SIMD build (which
+                  Node 20 loads only under a flag): the same tables
     --rounds N    rounds per side (default ${DEFAULT_ROUNDS})
 `;
 
@@ -33,7 +35,7 @@ const parts: Record<string, () => Promise<void>> = {
   kinds: () => kindBenchmarks(options),
 };
 
-// Part names, then their options (kinds': --before REV, --rounds N).
+// Part names, then their options (kinds': --before REV, --relaxed, --rounds N).
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   console.log(USAGE);
