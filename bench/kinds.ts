@@ -161,13 +161,16 @@ function compareOutputs(before: Float32Array, after: Float32Array): string {
   }
   let differ = 0;
   let max = 0;
+  let largest = 0;
   for (let i = 0; i < after.length; i++) {
+    largest = Math.max(largest, Math.abs(after[i]!));
     if (Object.is(before[i], after[i])) continue;
     differ++;
     max = Math.max(max, Math.abs(before[i]! - after[i]!));
   }
   if (differ === 0) return "outputs bit-identical";
-  return `outputs differ: max |diff| ${max.toExponential(2)}, ${differ} of ${after.length} elements`;
+  const scale = `of max |out| ${largest.toExponential(2)}`;
+  return `outputs differ: max |diff| ${max.toExponential(2)} ${scale}, ${differ} of ${after.length} elements`;
 }
 
 /** A side's time under each key: the median over its rounds. */
@@ -210,10 +213,9 @@ function printPaired(
   after: Side,
   names: [string, string] = ["before", "after"],
 ): void {
-  const kernels =
-    before.kernels === after.kernels
-      ? `kernels ${after.kernels} on both sides`
-      : `kernels ${before.kernels} ${names[0]}, ${after.kernels} ${names[1]}`;
+  let kernels = `kernels ${before.kernels} ${names[0]}, ${after.kernels} ${names[1]}`;
+  if (before.kernels === after.kernels) kernels = `kernels ${after.kernels} on both sides`;
+  else if (names[0] === before.kernels) kernels = `kernels ${before.kernels} and ${after.kernels}`;
   console.log(`\n${network}: ${compareOutputs(before.output, after.output)}; ${kernels}`);
   if (after.variants && !before.variants) {
     console.log("  (before's steps have no filter and stride: its variant lines are empty)");

@@ -218,7 +218,7 @@ describe("--batch: a whole number in digits, 1 to 2^30, on every command that ta
       const r = await dsnet([...argv, `--batch=${batch}`]);
       expect(r).toMatchObject({
         code: 2,
-        stderr: `dsnet: --batch takes a whole number from 1 to 1073741824, got ${batch}\n`,
+        stderr: `dsnet: --batch takes a whole number from 1 to 1073741824, got ${batch || '""'}\n`,
       });
       expect(existsSync(join(dir, "m.onnx"))).toBe(false);
       expect(existsSync(join(dir, "wgsl"))).toBe(false);

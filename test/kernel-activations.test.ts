@@ -146,7 +146,10 @@ describe("sigmoid, silu and tanh in the kernels", () => {
 
 describe("activate", () => {
   it("applies codes 0 to 5 as the fused kernels do", () => {
-    const xs = grid(-8, 8, 4099);
+    // The grid, then the values whose rules differ between min/max forms: signed zeros, NaN,
+    // the infinities, the largest and the subnormal floats.
+    const special = [-0, 0, NaN, Infinity, -Infinity, 3e38, -3e38, SUBNORMAL, -SUBNORMAL];
+    const xs = Float32Array.from([...grid(-8, 8, 4099), ...special]);
     for (let code = 0; code <= 5; code++) {
       const got = activateAll(xs, code);
       const want = xs.map((x) => float32Activation(code, x));

@@ -68,8 +68,8 @@ export async function generateKernelsModule(): Promise<string> {
  * kernels.wat with its `(@hardsigmoid (local.get $x))` and `(@hardswish (local.get $x))`
  * written out, as $activate computes them: relu6(x + 3) / 6, its clamp pmax/pmin (see there),
  * and x times that (the argument is a local's value, read twice); and `(@activate_in_place $x)`,
- * local $x set to its activation by the kernel's $clamp, $lo_v/$hi_v, $hardswish, $deferred,
- * $act and $slope (kernels.wat's header).
+ * local $x set to its activation by the kernel's $clamp, $lo_v/$hi_v and $hardswish, or left as
+ * it is for the deferred activations (kernels.wat's $is_deferred), which go over the row after.
  */
 export function expandActivations(wat: string): string {
   const hardsigmoid = (x: string) =>
@@ -83,8 +83,8 @@ export function expandActivations(wat: string): string {
       )
       .replace(/\(@activate_in_place (\$\w+)\)/g, (_, v: string) => {
         const x = `(local.get ${v})`;
-        const others = `(if (result v128) (local.get $deferred) (then ${x}) (else (call $activate ${x} (local.get $act) (local.get $slope))))`;
-        const hardswish = `(if (result v128) (local.get $hardswish) (then (f32x4.mul ${x} ${hardsigmoid(x)})) (else ${others}))`;
+        // Neither a clamp nor hardswish: deferred, stored as it is.
+        const hardswish = `(if (result v128) (local.get $hardswish) (then (f32x4.mul ${x} ${hardsigmoid(x)})) (else ${x}))`;
         return `(if (local.get $clamp) (then (local.set ${v} (f32x4.min (f32x4.max ${x} (local.get $lo_v)) (local.get $hi_v)))) (else (local.set ${v} ${hardswish})))`;
       });
     if (expanded.includes("(@")) {

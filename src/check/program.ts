@@ -25,7 +25,7 @@ export interface Host {
   notUtf8?(path: string): { byte: number; offset: number } | undefined;
 }
 
-export const fileSystemHost: Host = {
+export const fileSystemHost: Required<Host> = {
   readFile(path) {
     try {
       if (!existsSync(path) || !statSync(path).isFile()) return undefined;
@@ -244,8 +244,8 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
       throw new Error(`unreadable entry file ${absolute}`);
     }
     // A file that is too large or not UTF-8 is reported once, not parsed into a cascade.
-    const notUtf8 = text.includes("\uFFFD") ? host.notUtf8?.(absolute) : undefined;
     const tooLarge = text.length > limits.sourceChars;
+    const notUtf8 = !tooLarge && text.includes("\uFFFD") ? host.notUtf8?.(absolute) : undefined;
     const parsed = parse(tooLarge || notUtf8 ? "" : text, shownAs);
     if (tooLarge) {
       reporter.report(

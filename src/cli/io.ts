@@ -59,13 +59,18 @@ export function wholeNumber<T extends number | undefined>(
   max = Number.MAX_SAFE_INTEGER,
 ): number | T {
   if (text === undefined) return fallback;
-  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  const n = digits(text);
   if (!(n >= least && n <= max)) {
     const range =
       max === Number.MAX_SAFE_INTEGER ? `of at least ${least}` : `from ${least} to ${max}`;
-    throw new UsageError(`${option} takes a whole number ${range}, got ${text}`);
+    throw new UsageError(`${option} takes a whole number ${range}, got ${text || '""'}`);
   }
   return n;
+}
+
+/** The number `text` writes in decimal digits alone (no sign, exponent, spaces), else NaN. */
+export function digits(text: string): number {
+  return /^[0-9]+$/.test(text) ? Number(text) : NaN;
 }
 
 export const COLOR_CHOICES = ["auto", "always", "never"] as const;

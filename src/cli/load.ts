@@ -12,7 +12,7 @@ import { parseOverrides, unknownParameter } from "../check/overrides.js";
 import type { Network } from "../check/network.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { unreadableFile } from "../weights/load.js";
+import { whyUnreadable } from "../weights/load.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export interface NetworkSelection {
@@ -25,7 +25,7 @@ export interface NetworkSelection {
  * Data files (weights, inputs) are read with `readBytes`, whose errors say the same (exit 1).
  */
 export function requireFile(path: string): void {
-  const problem = unreadableFile(path, "network");
+  const problem = whyUnreadable(path, "network");
   if (problem) throw new UsageError(problem);
 }
 
@@ -73,7 +73,7 @@ export function sourceOf(file: string, io: CliIO): Source {
     path: sourceName(file),
     host: {
       readFile: (p) => (p === absolute ? stdin : fileSystemHost.readFile(p)),
-      notUtf8: (p) => (p === absolute ? undefined : fileSystemHost.notUtf8!(p)),
+      notUtf8: (p) => (p === absolute ? undefined : fileSystemHost.notUtf8(p)),
     },
   };
 }

@@ -2,7 +2,7 @@ import { ONNX_OPSETS } from "../backends/onnx/opsets.js";
 import type { Graph } from "../ir/graph.js";
 import { writeBytes } from "../weights/load.js";
 import type { Trace } from "../compile.js";
-import { EXIT_OK, UsageError, type CliIO } from "./io.js";
+import { digits, EXIT_OK, UsageError, type CliIO } from "./io.js";
 
 /** The options of `dsnet compile --target onnx`, as commander gives them. */
 export interface OnnxCliOptions {
@@ -33,8 +33,8 @@ export function checkOnnxOptions(options: OnnxCliOptions): void {
     throw new UsageError(`--layout takes nchw or nhwc, not ${options.layout}`);
   }
   if (options.opset !== undefined) {
-    const opset = /^[0-9]+$/.test(options.opset) ? Number(options.opset) : NaN;
-    if (!Number.isInteger(opset) || opset < min || opset > max) {
+    const opset = digits(options.opset);
+    if (!(opset >= min && opset <= max)) {
       throw new UsageError(
         `--opset takes ${min} to ${max}, not ${options.opset}` +
           (opset < min

@@ -54,7 +54,7 @@ export function startLanguageServer(connection: Connection): void {
   };
   const host: Host = {
     readFile: (path) => openDocument(path)?.getText() ?? fileSystemHost.readFile(path),
-    notUtf8: (path) => (openDocument(path) ? undefined : fileSystemHost.notUtf8!(path)),
+    notUtf8: (path) => (openDocument(path) ? undefined : fileSystemHost.notUtf8(path)),
   };
   const uris: Uris = { uriOf: (path) => uriOfPath.get(path) ?? fileUri(path) };
 

@@ -210,6 +210,14 @@
     (if (i32.gt_u (local.get $n) (i32.const 2))
       (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $a))))))
 
+  ;; is_deferred: whether the kernels leave activation $act to `activate` over each output row,
+  ;; storing the sums as they are: leaky relu (3), hardsigmoid (4), sigmoid, silu and tanh (6 to
+  ;; 8), which a call of $activate per vector would cost more than the kernels' arithmetic (V8
+  ;; spills their live vectors around it). relu, relu6 and none are a clamp, hardswish is
+  ;; written out.
+  (func $is_deferred (param $act i32) (result i32)
+    (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
+
   ;; store_activated: act(v), its first $n lanes (1 to 4) stored at $at.
   (func $store_activated (param $at i32) (param $v v128) (param $n i32) (param $act i32) (param $slope f32)
     (local.set $v (call $activate (local.get $v) (local.get $act) (local.get $slope)))
@@ -349,7 +357,7 @@
     ;; their spills (the same function on the same values: the same bits).
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
-    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
+    (local.set $deferred (call $is_deferred (local.get $act)))
     (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
@@ -403,9 +411,10 @@
           (local.set $q (i32.add (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $ldo))) (i32.shl (local.get $j) (i32.const 6))))
           (if (i32.and (i32.or (local.get $clamp) (local.get $deferred)) (i32.ge_s (local.get $ncols) (i32.const 16)))
             (then
-              ;; The common case (relu, relu6 or none, a whole panel) stored here: four calls
-              ;; of $store_row cost as much as a dozen steps of k, and pointwise layers of
-              ;; MobileNetV2 have K = 16 to 32. The clamp is pmax/pmin, one instruction each
+              ;; The common case (relu, relu6 or none, a whole panel; or a deferred activation's
+              ;; sums, through a clamp to ±inf) stored here: four calls of $store_row cost as
+              ;; much as a dozen steps of k, and pointwise layers of MobileNetV2 have K = 16 to
+              ;; 32. The clamp is pmax/pmin, one instruction each
               ;; where V8 expands max/min to seven or eight for their NaN and -0 rules: they
               ;; agree here, since a sum begun at +0 is never -0 and a NaN stays a NaN. (In
               ;; the relaxed build a fused multiply-add can round a tiny negative sum to -0,
@@ -724,7 +733,7 @@
     ;; The deferred activations (leaky relu, hardsigmoid, sigmoid, silu, tanh): the sums stored
     ;; as they are, then activate over each output row, as in gemm (the same bits).
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
+    (local.set $deferred (call $is_deferred (local.get $act)))
     (local.set $stored_act (select (i32.const 0) (local.get $act) (local.get $deferred)))
     (if (local.get $deferred)
       (then
@@ -861,9 +870,10 @@
             (if (i32.and (i32.and (i32.and (i32.or (local.get $clamp) (local.get $deferred)) (local.get $two)) (i32.ge_s (local.get $ncols) (i32.const 16)))
                   (local.get $no_neg_zero))
               (then
-                ;; The common case (relu, relu6 or none; both outputs; a whole panel) stored
-                ;; here: four calls of $store_row cost as much as the 27 multiply-add steps of
-                ;; a first layer's 3x3x3 filter. pmax/pmin, one instruction each where V8
+                ;; The common case (relu, relu6 or none, or a deferred activation's sums through a
+                ;; clamp to ±inf; both outputs; a whole panel) stored here: four calls of
+                ;; $store_row cost as much as the 27 multiply-add steps of a first layer's 3x3x3
+                ;; filter. pmax/pmin, one instruction each where V8
                 ;; expands max/min to seven or eight, agree with them but for -0 (see above;
                 ;; the relaxed build's fused multiply-adds can make a -0 too, and its bits are
                 ;; its own anyway).
@@ -957,7 +967,7 @@
   ;; and inf, which keep every bit. hardswish's tail of fewer than four channels stores through
   ;; $store_activated. Other strides, and dilation along the width, take one output at a time,
   ;; every channel, unchecked inside the input and tap by tap at its border: relu, relu6 and
-  ;; none of four channels through f32x4.min/max, as $activate computes them, every other
+  ;; none of four channels as a clamp to [$lo_v, $hi_v] with f32x4.min/max, every other
   ;; activation and a tail of channels through $store_activated.
   ;; Generated by tools/gen-depthwise3x3.ts: do not edit it by hand; change the tool, run it.
   (func (export "depthwise3x3")
@@ -983,7 +993,7 @@
     (local $clamp i32) (local $lo_v v128) (local $hi_v v128)
     (local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
+    (local.set $deferred (call $is_deferred (local.get $act)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -4237,7 +4247,7 @@
     ;; sigmoid, silu and tanh store the sums as they are and go through $activate_all over each
     ;; output row afterwards (the same function on the same values: the same bits).
     (local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-    (local.set $deferred (i32.or (i32.ge_u (local.get $act) (i32.const 6)) (i32.le_u (i32.sub (local.get $act) (i32.const 3)) (i32.const 1))))
+    (local.set $deferred (call $is_deferred (local.get $act)))
     (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
     (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -4694,14 +4704,14 @@
 
   ;; ---------------------------------------------------------------------------------------
   ;; window_pool: max or average pooling of one sample, x [H, W, C] to out [OH, OW, C], output
-  ;; rows $oy0 <= oy < $oy1, windows of KH x KW taps $SH, $SW apart, $PT and $PL of padding before. Four channels at a time, the
-  ;; taps row by row as the runtime's loop (src/runtime/pooling.ts) takes them, with its rules
-  ;; and so its bits: the padding is left out (max as -inf, the mean divides by the taps inside),
-  ;; the mean is summed and divided in float64, and of a max a value replaces the one kept if it
-  ;; is greater or NaN (the first of equal values, -0 or 0, is kept). A max takes sixteen
-  ;; channels at a time where they are whole (four chains of that rule in flight: one alone is
-  ;; bound by its latency), then four; a tail of channels is loaded whole and stored lane by
-  ;; lane.
+  ;; rows $oy0 <= oy < $oy1, windows of KH x KW taps $SH, $SW apart, $PT and $PL of padding
+  ;; before. Four channels at a time, the taps row by row as the runtime's loop
+  ;; (src/runtime/pooling.ts) takes them, with its rules and so its bits: the padding is left out
+  ;; (max as -inf, the mean divides by the taps inside), the mean is summed and divided in
+  ;; float64, and of a max a value replaces the one kept if it is greater or NaN (the first of
+  ;; equal values, -0 or 0, is kept). A max takes sixteen channels at a time where they are
+  ;; whole (four chains of that rule in flight: one alone is bound by its latency), then four; a
+  ;; tail of channels is loaded whole and stored lane by lane.
   (func (export "window_pool") (param $x i32) (param $out i32) (param $H i32) (param $W i32) (param $C i32)
     (param $OH i32) (param $OW i32) (param $KH i32) (param $KW i32) (param $SH i32) (param $SW i32)
     (param $PT i32) (param $PL i32) (param $max i32) (param $oy0 i32) (param $oy1 i32)

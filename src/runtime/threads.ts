@@ -35,8 +35,10 @@ export interface SharedStep {
   /**
    * rows: a gemm call's rows (x and out move by their strides); columns: its panels of 16
    * output columns (for few rows: each thread then reads only its part of the weights);
-   * range: the units [u0, u1) a kernel takes as its last two arguments (a depthwise kernel's or
-   * conv_direct's output rows, an element-wise kernel's floats, pixels or channels); tiles:
+   * range: the units [u0, u1) a kernel takes as its last two arguments (the output rows of a
+   * depthwise kernel, conv_direct or a pool, the pixels of a channel move, an element-wise
+   * kernel's floats, pixels or channels), the same range for each of the step's calls (a
+   * concat's, one per part); tiles:
    * im2col's tile loop (`pixels` output pixels, `tileRows` at a time). A step is one sample's:
    * a batch runs sample by sample.
    */
@@ -439,7 +441,7 @@ function runShare(
   const tiled = step.split === "tiles";
   for (let u0 = claim(total) * chunk; u0 < step.units; u0 = claim(total) * chunk) {
     const u1 = Math.min(step.units, u0 + chunk);
-    // Tiles one at a time; the other splits in one call per chunk.
+    // Tiles one at a time; the other splits in one call of each of the step's calls per chunk.
     for (let u = u0; u < u1; u = tiled ? u + 1 : u1) {
       const p0 = tiled ? u * step.tileRows : 0;
       const rows = tiled ? Math.min(step.tileRows, step.pixels - p0) : 0;

@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import type { Network } from "../check/network.js";
 import { FileError } from "./errors.js";
@@ -19,13 +28,15 @@ export function readBytes(path: string, what: string): Uint8Array {
 }
 
 /**
- * Why `path` is not a file to read, or undefined when it is one: the message every file a
- * command reads gives (`cannot read the input x.npy: it is a directory`), as `readBytes` does.
+ * Why `path` is not a file this process can read, or undefined when it is one: the message
+ * every file a command reads gives (`cannot read the input x.npy: it is a directory`), as
+ * `readBytes` does.
  */
-export function unreadableFile(path: string, what: string): string | undefined {
+export function whyUnreadable(path: string, what: string): string | undefined {
   let stat;
   try {
     stat = statSync(path);
+    accessSync(path, constants.R_OK);
   } catch (e) {
     return cannotRead(path, what, e);
   }

@@ -87,9 +87,9 @@ export function sharedStepPlan(
   if (calls.calls.length > 1 && !(RANGE_KERNELS[fn] && calls.calls.every(alike))) {
     return undefined;
   }
-  // gemm's rows are its 7th argument; the range kernels' units (a depthwise kernel's or
-  // conv_direct's output rows, an element-wise kernel's floats, pixels or channels) their last
-  // two.
+  // gemm's rows are its 7th argument; the range kernels' units (the output rows of a depthwise
+  // kernel, conv_direct or a pool, the pixels of a channel move, an element-wise kernel's
+  // floats, pixels or channels) their last two.
   if (fn === "k.gemm" && (d.kind === "pointwise" || d.kind === "fc")) {
     // Split by rows, each thread brings all of the weights (K x N) into its cache and its part
     // of the input (P x K); by columns, all of the input and its part of the weights. Columns
