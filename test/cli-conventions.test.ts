@@ -436,6 +436,14 @@ describe("usage errors say what is wrong with what was given", () => {
       "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
     ],
     [["bench", "-", "--warmup", "-1"], "--warmup takes a whole number of at least 0, got -1"],
+    [
+      ["run", "-", "--input", "x.npy", "--output", "o.npy", "--top", "3"],
+      "--top chooses what is printed, and --output writes the output to a file instead: give one or the other",
+    ],
+    [
+      ["run", "-", "--input", "x.npy", "--output", "-", "--top", "3", "--labels", "l.txt"],
+      "--top and --labels choose what is printed, and --output writes the output to a file instead: give one or the other",
+    ],
     // Numbers in digits only, as every whole-number option takes them.
     [[...onnx, "--opset", "0x11"], "--opset takes 13 to 21, not 0x11"],
     [[...onnx, "--opset", "1.7e1"], "--opset takes 13 to 21, not 1.7e1"],

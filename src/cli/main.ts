@@ -176,7 +176,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
       "--output <file>",
       "write the output as .npy (NHWC) or raw float32 .bin (- for .npy on standard output) instead of printing it",
     )
-    .option("--top <k>", "how many top entries to print per sample", "5")
+    .option("--top <k>", "how many top entries to print per sample (default 5)")
     .option("--threads <n>", "cpu and ts: threads to run on (default: the cores, at most 4)")
     .option(
       "--backend <name>",

@@ -208,6 +208,17 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       "--json prints the output as JSON and --output writes it to a file instead: give one or the other",
     );
   }
+  // --top and --labels shape what is printed, which --output replaces.
+  const printing = [
+    ...(options.top !== undefined ? ["--top"] : []),
+    ...(options.labels !== undefined ? ["--labels"] : []),
+  ];
+  if (options.output !== undefined && printing.length > 0) {
+    const verb = printing.length > 1 ? "choose" : "chooses";
+    throw new UsageError(
+      `${printing.join(" and ")} ${verb} what is printed, and --output writes the output to a file instead: give one or the other`,
+    );
+  }
   if (!options.input)
     throw new UsageError("run needs --input FILE (.npy, .png, .jpg or raw float32 .bin)");
   if (
