@@ -82,6 +82,15 @@ describe("generated TypeScript", () => {
     expectGolden("test/golden/ts/tiny.ts.golden", text, { mask: maskGeneratedModule });
   });
 
+  it("refuse a batch dsnet's --batch refuses, with its bounds", async () => {
+    const module = await loadModule(await generate(tiny, tinyWeights, { javascript: true }), "mjs");
+    for (const batch of [0, -1, 1.5, NaN, 2 ** 30 + 1]) {
+      expect(() => module.createModel({ batch }), `batch ${batch}`).toThrow(
+        `batch must be a whole number from 1 to 1073741824, got ${batch}`,
+      );
+    }
+  });
+
   it("type-checks under the strictest flags, runs, and equals the CPU plan, as TypeScript and as JavaScript", async () => {
     const text = await generate(tiny, tinyWeights);
     expect(typeErrors(text)).toEqual([]);

@@ -1,4 +1,5 @@
 import { commentText } from "../comment.js";
+import { MAX_BATCH } from "../errors.js";
 import { planBuffers } from "../../ir/buffers.js";
 import {
   graphMacs,
@@ -354,8 +355,11 @@ class ModuleWriter {
     code.open(
       `function buildModel(${tensors}batch${this.t(": number")}${threads})${this.t(": Model")} {`,
     );
-    code.open("if (!Number.isInteger(batch) || batch < 1) {");
-    code.line("throw new RangeError(`batch must be a whole number >= 1, got ${batch}`);");
+    // As the CPU plan and dsnet's --batch take it (backends/errors.ts's checkBatch).
+    code.open(`if (!Number.isInteger(batch) || batch < 1 || batch > ${MAX_BATCH}) {`);
+    code.line(
+      `throw new RangeError(\`batch must be a whole number from 1 to ${MAX_BATCH}, got \${batch}\`);`,
+    );
     code.close();
     if (this.threaded) code.line("const threads = threadCount(requestedThreads);");
     else {
