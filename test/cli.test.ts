@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -223,5 +223,16 @@ describe("source files that are not UTF-8", () => {
     // One diagnostic: the replacement character is not also an unexpected character.
     expect(r.stderr).toContain("1 error, 0 warnings");
     expect(r.stderr).not.toContain("unexpected character");
+  });
+
+  it("fmt --write leaves a file that is not UTF-8 as it was, and says why", async () => {
+    // The byte sits in a comment, so the text parses: formatting it would write U+FFFD.
+    const file = join(mkdtempSync(join(dir, "fmt-")), "main.dsnet");
+    const bytes = latin1("input   8x8x3\n# é\npw 8\n");
+    writeFileSync(file, bytes);
+    const r = await cli("fmt", "--write", file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:2:3: error DS1001: the file is not UTF-8: byte 0xE9`);
+    expect(readFileSync(file)).toEqual(bytes);
   });
 });

@@ -67,6 +67,32 @@ export function firstNonUtf8(bytes: Uint8Array): { byte: number; offset: number 
   }
 }
 
+/**
+ * The diagnostic of a file whose bytes are not UTF-8 (DS1001 at the first bad one), or none:
+ * `text` is the file as `host` read it (a bad byte became U+FFFD), `path` where it lies.
+ */
+export function notUtf8Diagnostics(
+  text: string,
+  shownAs: string,
+  path: string,
+  host: Host,
+): Diagnostic[] {
+  const bad = text.includes("\uFFFD") ? host.notUtf8?.(path) : undefined;
+  if (!bad) return [];
+  // Positions as parse gives them: without the byte-order mark.
+  const mark = text.startsWith(BYTE_ORDER_MARK) ? 1 : 0;
+  const source = new Source(shownAs, text.slice(mark));
+  const at = bad.offset - mark;
+  const reporter = new Reporter();
+  reporter.report(
+    "notUtf8",
+    spanOf(source, at, at + 1),
+    { byte: bad.byte.toString(16).toUpperCase().padStart(2, "0") },
+    { help: "save it as UTF-8 (Latin-1 text converts with `iconv -f latin1 -t utf-8`)" },
+  );
+  return reporter.finish();
+}
+
 /** One parsed file of a program. */
 export interface Module {
   path: string;
@@ -245,27 +271,16 @@ function loadProgram(entry: string, host: Host, reporter: Reporter): LoadedProgr
     }
     // A file that is too large or not UTF-8 is reported once, not parsed into a cascade.
     const tooLarge = text.length > limits.sourceChars;
-    const notUtf8 = !tooLarge && text.includes("\uFFFD") ? host.notUtf8?.(absolute) : undefined;
-    const parsed = parse(tooLarge || notUtf8 ? "" : text, shownAs);
+    const notUtf8 = tooLarge ? [] : notUtf8Diagnostics(text, shownAs, absolute, host);
+    const parsed = parse(tooLarge || notUtf8.length > 0 ? "" : text, shownAs);
     if (tooLarge) {
       reporter.report(
         "fileTooLarge",
         { source: parsed.source, start: 0, end: 0 },
         { file: shownAs, limit: limits.sourceChars },
       );
-    } else if (notUtf8) {
-      // Positions as parse gives them: without the byte-order mark.
-      const mark = text.startsWith(BYTE_ORDER_MARK) ? 1 : 0;
-      const source = new Source(shownAs, text.slice(mark));
-      const at = notUtf8.offset - mark;
-      reporter.report(
-        "notUtf8",
-        spanOf(source, at, at + 1),
-        { byte: notUtf8.byte.toString(16).toUpperCase().padStart(2, "0") },
-        { help: "save it as UTF-8 (Latin-1 text converts with `iconv -f latin1 -t utf-8`)" },
-      );
     }
-    for (const d of parsed.diagnostics) reporter.add(d);
+    for (const d of [...notUtf8, ...parsed.diagnostics]) reporter.add(d);
     const module: Module = { path: absolute, program: parsed.program };
     loaded.set(absolute, module);
     modules.push(module);

@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { writeBytes } from "../weights/load.js";
-import { loadFile, checkProgram } from "../check/program.js";
+import { loadFile, checkProgram, notUtf8Diagnostics } from "../check/program.js";
 import { parse } from "../syntax/parse.js";
 import { printProgram } from "../syntax/printer.js";
 import { diagnosticToJson, hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -123,9 +124,12 @@ export function fmtCommand(
   for (const source of sources) {
     const file = source.path;
     const text = sourceText(source);
-    const parsed = parse(text, file);
-    if (hasErrors(parsed.diagnostics)) {
-      io.stderr(renderDiagnostics(parsed.diagnostics, { color: io.color }));
+    // Not UTF-8: formatting the decoded text would write U+FFFD over the file's bytes.
+    const notUtf8 = notUtf8Diagnostics(text, file, resolve(file), source.host);
+    const parsed = parse(notUtf8.length > 0 ? "" : text, file);
+    const problems = [...notUtf8, ...parsed.diagnostics];
+    if (hasErrors(problems)) {
+      io.stderr(renderDiagnostics(problems, { color: io.color }));
       code = EXIT_DIAGNOSTICS;
       continue;
     }
