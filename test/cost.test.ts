@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../src/check/program.js";
 import { parseOverrides } from "../src/check/overrides.js";
+import { ratioText } from "../src/cost/render.js";
 import { groupLayers, summarize, type Summary } from "../src/cost/summarize.js";
 import { checkSources } from "./helpers.js";
 
@@ -132,6 +133,18 @@ describe("separable savings", () => {
     expect(pair.standardMacs).toBe(K * K * M * N * D * D);
     expect(pair.standardMacs).toBe(462_422_016);
     expect(pair.ratio).toBeCloseTo(1 / N + 1 / (K * K), 12);
+  });
+
+  it.each([
+    // The identity holds where both layers run at one resolution.
+    ["input 56x56x32\ndw 3x3 -> pw 64\n", "0.1267 = 1/64 + 1/9"],
+    ["input 56x56x32\ndw 3x3 s2 -> pw 64\n", "0.1267 = 1/64 + 1/9"],
+    // A pointwise stride: the depthwise layer runs at 4 times the pair's output pixels,
+    // (9·32·56² + 32·64·28²) / (9·32·64·28²) = 2,508,800 / 14,450,688.
+    ["input 56x56x32\ndw 3x3 -> pw 64 s2\n", "0.1736"],
+  ])("%j prints its ratio as %s", (source, text) => {
+    const [pair] = summarize(checkSources(source).networks[0]).separable.pairs;
+    expect(ratioText(pair.ratio, pair.outChannels, pair.kernel, pair.multiplier)).toBe(text);
   });
 
   it("pairs through batch norm and activations, but not across a branch", () => {

@@ -459,6 +459,14 @@ const cases: Case[] = [
     message: "⌊(2 + 0 - 3) / 1⌋ + 1 = 0",
   },
   {
+    name: "dilated conv on small input: the extent in parentheses",
+    source: "network n {\n  input 4x4x4\n  conv 3x3 4 d2 valid\n}\n",
+    code: "DS4002",
+    line: 3,
+    column: 3,
+    message: "⌊(4 + 0 - (2·(3-1)+1)) / 1⌋ + 1 = 0",
+  },
+  {
     name: "non-integer channels",
     source: "network n(alpha = 0.75) {\n  input 8x8x3\n  pw 30 * alpha\n}\n",
     code: "DS4003",

@@ -68,7 +68,7 @@ export function slidingWindow(
         axis,
         size: n,
         padding: before + after,
-        extent: dd > 1 ? `${dd}·(${kk}-1)+1` : `${kk}`,
+        extent: dd > 1 ? `(${dd}·(${kk}-1)+1)` : `${kk}`,
         stride: ss,
         out,
       },

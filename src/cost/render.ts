@@ -126,14 +126,18 @@ export function renderSummary(summary: Summary, options: RenderOptions = {}): st
   return lines.join("\n") + "\n";
 }
 
-/** "0.1189 = 1/128 + 1/9" (for a multiplier of 1; otherwise the plain ratio). */
+/**
+ * "0.1189 = 1/128 + 1/9" where the ratio is that identity (a multiplier of 1, both layers at
+ * one resolution); otherwise the plain ratio (a pointwise layer with a stride of its own, say).
+ */
 export function ratioText(
   ratio: number,
   n: number,
   k: [number, number],
   multiplier: number,
 ): string {
-  if (multiplier !== 1) return ratio.toFixed(4);
+  const identity = 1 / n + 1 / (k[0] * k[1]);
+  if (multiplier !== 1 || Math.abs(ratio - identity) > 1e-9 * identity) return ratio.toFixed(4);
   return `${ratio.toFixed(4)} = 1/${n} + 1/${k[0] * k[1]}`;
 }
 
