@@ -444,6 +444,10 @@ describe("usage errors say what is wrong with what was given", () => {
       ["run", "-", "--input", "x.npy", "--output", "-", "--top", "3", "--labels", "l.txt"],
       "--top and --labels choose what is printed, and --output writes the output to a file instead: give one or the other",
     ],
+    [
+      ["bench", "-", "--runs", "9007199254740992"],
+      "--runs takes a whole number from 1 to 9007199254740991, got 9007199254740992",
+    ],
     // Numbers in digits only, as every whole-number option takes them.
     [[...onnx, "--opset", "0x11"], "--opset takes 13 to 21, not 0x11"],
     [[...onnx, "--opset", "1.7e1"], "--opset takes 13 to 21, not 1.7e1"],

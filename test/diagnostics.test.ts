@@ -852,7 +852,7 @@ const importCases: {
     code: "DS7003",
     line: 4,
     column: 3,
-    message: /dw has stride 2 and dilation 1, but this layer 1 and 1/,
+    message: /dw has stride 2 and dilation 1, but this layer has stride 1 and dilation 1/,
   },
 ];
 

@@ -61,8 +61,11 @@ export function wholeNumber<T extends number | undefined>(
   if (text === undefined) return fallback;
   const n = digits(text);
   if (!(n >= least && n <= max)) {
+    // Past the largest, the message names it; otherwise the least, which is what counts.
     const range =
-      max === Number.MAX_SAFE_INTEGER ? `of at least ${least}` : `from ${least} to ${max}`;
+      max === Number.MAX_SAFE_INTEGER && !(n > max)
+        ? `of at least ${least}`
+        : `from ${least} to ${max}`;
     throw new UsageError(`${option} takes a whole number ${range}, got ${text || '""'}`);
   }
   return n;

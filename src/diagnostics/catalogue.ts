@@ -561,7 +561,7 @@ export const catalogue = {
     code: "DS7003",
     severity: "warning",
     message:
-      "the imported {source} has stride {stride} and dilation {dilation}, but this layer {layerStride} and {layerDilation}",
+      "the imported {source} has stride {stride} and dilation {dilation}, but this layer has stride {layerStride} and dilation {layerDilation}",
   },
 } as const satisfies Record<
   string,
