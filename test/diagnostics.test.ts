@@ -951,3 +951,24 @@ describe("diagnostics", () => {
     expect(full.expansion.map((n) => n.message)).toEqual(["in repeat i = 3 (of 5)"]);
   });
 });
+
+describe("an import path the line ends inside", () => {
+  it.each([
+    ['import "blocks.dsnet\ninput 8x8x3\n', 8, 13],
+    ['import   "blocks.dsnet # a note\r\ninput 8x8x3\n', 10, 22],
+  ])(
+    "%j is one DS1003 across the path, not an error for each word of it",
+    (source, column, width) => {
+      const diagnostics = checkSources(source).diagnostics;
+      expect(diagnostics.map((d) => [d.code, d.span.end - d.span.start])).toEqual([
+        ["DS1003", width],
+      ]);
+      expect(diagnosticToJson(diagnostics[0]!)).toMatchObject({ line: 1, column });
+    },
+  );
+
+  it("elsewhere the quote alone is the error", () => {
+    const diagnostics = checkSources('input 8x8x3\nlet s = "abc\npw 8\n').diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.span.end - d.span.start])).toEqual([["DS1003", 1]]);
+  });
+});

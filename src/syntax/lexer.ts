@@ -13,11 +13,56 @@ export interface LexResult {
 
 export function lex(text: string): LexResult {
   const result = lexer.tokenize(text);
+  const errors = result.errors.map((e) => ({
+    offset: e.offset,
+    length: e.length,
+    message: e.message,
+  }));
   return {
-    tokens: keepStatementBreaks(result.tokens),
+    tokens: keepStatementBreaks(closeImportPaths(text, result.tokens, errors)),
     comments: result.groups.comments ?? [],
-    errors: result.errors.map((e) => ({ offset: e.offset, length: e.length, message: e.message })),
+    errors,
   };
+}
+
+/**
+ * An import's path that the line ends inside (`import "blocks.dsnet`): to the parser, the
+ * string it was meant to be, and to the user one error across it at its quote (DS1003). The
+ * lexer read the rest of the line as tokens of their own, each then a DS1002 of its own. The
+ * only place a string goes is after `import`; elsewhere the quote alone stays the error.
+ */
+function closeImportPaths(
+  text: string,
+  tokens: IToken[],
+  errors: { offset: number; length: number }[],
+): IToken[] {
+  let result = tokens;
+  for (const error of errors) {
+    if (text[error.offset] !== '"') continue;
+    let before = result.length - 1;
+    while (before >= 0 && result[before]!.startOffset >= error.offset) before--;
+    const keyword = result[before];
+    const between = keyword && text.slice(keyword.endOffset! + 1, error.offset);
+    if (keyword?.tokenType !== T.Import || !/^[ \t]*$/.test(between!)) continue;
+    let end = text.indexOf("\n", error.offset);
+    if (end < 0) end = text.length;
+    if (text[end - 1] === "\r") end--;
+    error.length = end - error.offset;
+    const column = keyword.startColumn! + (error.offset - keyword.startOffset);
+    const path: IToken = {
+      ...keyword,
+      image: `${text.slice(error.offset, end)}"`,
+      startOffset: error.offset,
+      endOffset: end - 1,
+      startColumn: column,
+      endColumn: column + error.length - 1,
+      tokenType: T.StringLiteral,
+      tokenTypeIdx: T.StringLiteral.tokenTypeIdx!,
+    };
+    const rest = result.filter((t) => t.startOffset < error.offset || t.startOffset >= end);
+    result = [...rest, path].sort((a, b) => a.startOffset - b.startOffset);
+  }
+  return result;
 }
 
 /** Tokens after which a line break continues the statement (an operator wants its right side). */
