@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
 import { exportOnnx } from "../src/backends/onnx/index.js";
 import { decodeModel, encodeModel, type ModelMessage } from "../src/backends/onnx/proto.js";
+import type { Network } from "../src/check/network.js";
 import { checkText } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
 import { summarize } from "../src/cost/summarize.js";
@@ -47,13 +48,31 @@ function imported(bytes: Uint8Array, name = "net") {
 }
 
 describe("round trip: compile --target onnx, then import", () => {
-  const cases: [string, string[]][] = [
-    ["examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=32", "classes=10"]],
-    ["examples/shufflenet_v2.dsnet", ["width=0.5", "res=32", "classes=10"]],
+  const example = (file: string, set: string[]): [string, () => Network] => [
+    `${file} ${set.join(" ")}`,
+    () => onnxNetwork(file, undefined, set),
   ];
-  for (const [file, set] of cases) {
-    it(`${file} ${set.join(" ")}: the same summary and outputs`, () => {
-      const network = onnxNetwork(file, undefined, set);
+  const source = (what: string, text: string): [string, () => Network] => [
+    what,
+    () => checkSources(text).networks[0],
+  ];
+  const twoAdds = "input 8x8x16\nadd { pw 16 } { dw 3x3 -> pw 16 }\n";
+  const cases: [string, () => Network][] = [
+    example("examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=32", "classes=10"]),
+    example("examples/shufflenet_v2.dsnet", ["width=0.5", "res=32", "classes=10"]),
+    // Both come back as `add { } { }`: the second's automatic name is the first's label, add1.
+    source(
+      "an add, then a residual with a shortcut",
+      `${twoAdds}residual { pw 16 } shortcut { pw 16 bias=true }\n`,
+    ),
+    source(
+      "an add, then a labelled residual with a shortcut",
+      `${twoAdds}proj: residual { pw 16 } shortcut { pw 16 bias=true }\n`,
+    ),
+  ];
+  for (const [what, networkOf] of cases) {
+    it(`${what}: the same summary and outputs`, () => {
+      const network = networkOf();
       const graph = onnxGraph(network);
       const back = imported(exportOnnx(graph).bytes);
       const before = summarize(network).totals;
@@ -89,6 +108,35 @@ function wired(edges: [string, string, string[]][], output: string): Uint8Array 
   model.graph.input[0].type.tensor_type.shape.dim = [1, 3, 4, 4].map((d) => ({ dim_value: d }));
   model.graph.output[0].name = output;
   model.graph.value_info = [];
+  return encodeModel(model);
+}
+
+const POOLED = "input 8x8x3\npw 4 -> relu\navgpool 2x2\ngap -> fc 2\n";
+
+/** POOLED's export with a Pad of `pads` (N, C, H, W begins, then ends) before its AveragePool. */
+function paddedPool(pads: number[]): Uint8Array {
+  const model = decodeModel(exportOnnx(onnxGraph(checkSources(POOLED).networks[0])).bytes);
+  const at = model.graph.node.findIndex((n) => n.op_type === "AveragePool");
+  const pool = model.graph.node[at];
+  // As torch.onnx 1.13 writes F.avg_pool2d at opset 13: Pad(x, pads, constant_value).
+  model.graph.node.splice(at, 0, {
+    name: "/Pad",
+    op_type: "Pad",
+    input: [pool.input[0], "pads", "value"],
+    output: ["padded"],
+    attribute: [],
+    doc_string: "",
+  });
+  pool.input = ["padded"];
+  model.graph.initializer.push(
+    {
+      name: "pads",
+      dims: [8],
+      data_type: 7,
+      raw_data: new Uint8Array(BigInt64Array.from(pads.map(BigInt)).buffer),
+    },
+    { name: "value", dims: [], data_type: 1, raw_data: new Uint8Array(4) },
+  );
   return encodeModel(model);
 }
 
@@ -162,6 +210,11 @@ const hostile: [string, () => Uint8Array, RegExp][] = [
         "e",
       ),
     /not series-parallel/,
+  ],
+  [
+    "a Pad that pads",
+    () => paddedPool([0, 0, 1, 1, 0, 0, 1, 1]),
+    /cannot express in dsnet: Pad \(1 node: Pad \(\/Pad: pads that are not all zero\)\)/,
   ],
   [
     "operators dsnet cannot express",
@@ -264,6 +317,16 @@ describe("the structure it writes", () => {
       { batch: 1 },
     ).forward(input);
     const { maxError, tolerance } = compareToReference(actual, expected);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+});
+
+describe("operators that change nothing are dropped", () => {
+  it("an all-zero Pad before an AveragePool (PyTorch's F.avg_pool2d): the output without it", () => {
+    const graph = onnxGraph(checkSources(POOLED).networks[0]);
+    const back = imported(paddedPool([0, 0, 0, 0, 0, 0, 0, 0]));
+    expect(back.source).toContain("pw1: pw 4 -> relu -> avgpool 2x2 -> gap\n");
+    const { maxError, tolerance } = sameOutput(graph, back);
     expect(maxError).toBeLessThanOrEqual(tolerance);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -262,6 +262,32 @@ describe("commands", () => {
     expect(r).toMatchObject({ failed: true, output: "" });
     expect(r.messages).toBe(`error: cannot write the network ${path}: ${reason}\n`);
     expect(existsSync(join(dir, "nodir"))).toBe(false);
+  });
+
+  describe(":save elsewhere rewrites relative imports to resolve from the saved file", () => {
+    const root = tempDir();
+    mkdirSync(join(root, "sub", "deeper"), { recursive: true });
+    mkdirSync(join(root, "out2"));
+    writeFileSync(join(root, "sub", "deeper", "blk.dsnet"), "block pair(c) {\n  pw c -> pw c\n}\n");
+    const other = join(tempDir(), "act.dsnet");
+    writeFileSync(other, "block act() {\n  relu\n}\n");
+    writeFileSync(
+      join(root, "im.dsnet"),
+      `import "sub/deeper/blk.dsnet"\nimport "${other}"\ninput 8x8x4\n`,
+    );
+    it.each([
+      ["the same folder", "saved.dsnet", "sub/deeper/blk.dsnet"],
+      ["a sibling folder", "out2/saved.dsnet", "../sub/deeper/blk.dsnet"],
+      ["the imported file's folder", "sub/deeper/saved.dsnet", "blk.dsnet"],
+    ])("into %s", async (_, name, written) => {
+      const session = new ReplSession();
+      await feed(session, `:load ${join(root, "im.dsnet")}`, "pair(4) -> act()");
+      const path = join(root, name);
+      expect(await feed(session, `:save ${path}`)).toMatchObject({ failed: false });
+      const saved = readFileSync(path, "utf8");
+      expect(saved.split("\n").slice(0, 2)).toEqual([`import "${written}"`, `import "${other}"`]);
+      expect(checkText(saved, path).diagnostics).toEqual([]);
+    });
   });
 
   it(":load replaces the session; its last network is current and entries go inside it", async () => {

@@ -88,8 +88,13 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   const checked = checkText(source, `${network}.dsnet`);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || checked.networks.length !== 1) {
+    // The text is never shown, so each error quotes its line of it.
+    const quoted = errors.map((d) => {
+      const { line } = locationOf(d.span).start;
+      return `${d.message} (line ${line} of the .dsnet it would write: \`${d.span.source.lineText(line).trim()}\`)`;
+    });
     throw new ImportError(
-      `dsnet cannot write this model as a .dsnet that checks: ${errors.map((d) => `${locationOf(d.span).start.line}: ${d.message}`).join("; ")}`,
+      `dsnet cannot write this model as a .dsnet that checks: ${quoted.join("; ")}`,
     );
   }
   const specs = expectedTensors(checked.networks[0]);

@@ -361,6 +361,45 @@ export function labelJoins(statements: Statement[], used: Set<string>): void {
     while (n < most && words.every((w) => w[n] === words[0][n])) n++;
     if (n > 0) s.layer.label = labelFor(words[0].slice(0, n).join("_"), used);
   }
+  labelClashes(statements, used);
+}
+
+/**
+ * Labels each unlabelled stage whose automatic name is a label of the same body, with the next
+ * free one. dsnet counts the unlabelled stages of each kind (`add1`, `relu2`) and labels do not
+ * count, so a join labelled `add1` after its weights and a later unlabelled add would both be
+ * `add1`. A stage labelled here is not counted, so the names counted after it stay below its label.
+ */
+function labelClashes(statements: Statement[], used: Set<string>): void {
+  const labels = new Set(statements.flatMap((s) => (s.layer.label ? [s.layer.label] : [])));
+  const counts = new Map<string, number>();
+  for (const s of statements) {
+    if (s.layer.label) continue;
+    const kind = s.kind === "join" ? joinKind(s) : s.layer.text.split(" ")[0];
+    const n = (counts.get(kind) ?? 0) + 1;
+    if (!labels.has(automaticName(kind, n))) {
+      counts.set(kind, n);
+      continue;
+    }
+    let free = n + 1;
+    while (used.has(automaticName(kind, free))) free++;
+    s.layer.label = labelFor(automaticName(kind, free), used);
+  }
+}
+
+/** The name check/names.ts gives the nth unlabelled stage of a kind: `relu6_1`, not `relu61`. */
+function automaticName(kind: string, n: number): string {
+  return `${kind}${/[0-9]$/.test(kind) ? "_" : ""}${n}`;
+}
+
+/** The stage a join is written as: `residual` for an add of the forking value, else its op. */
+function joinKind(s: Extract<Statement, { kind: "join" }>): string {
+  return s.layer.join === "add" && joinsFork(s) ? "residual" : s.layer.join!;
+}
+
+/** An add or mul of the forking value and one branch: `residual { }`, `mul { }`. */
+function joinsFork(s: Extract<Statement, { kind: "join" }>): boolean {
+  return s.layer.join !== "concat" && s.branches.length === 2 && s.branches.some((b) => !b.length);
 }
 
 /** A label from a source name (`features.1.conv.0.0` → `features_1_conv_0_0`), unique in `used`. */
@@ -423,15 +462,9 @@ function renderJoin(s: Extract<Statement, { kind: "join" }>, indent: string): st
     branches = s.branches.map((b) => b.slice(1));
     const equal = split.every((n) => n === split[0]);
     head = `concat split=${equal ? split.length : `[${split.join(", ")}]`}`;
-  } else if (
-    layer.join !== "concat" &&
-    branches.length === 2 &&
-    branches.some((b) => b.length === 0)
-  ) {
-    head = layer.join === "add" ? "residual" : "mul";
-    branches = branches.filter((b) => b.length > 0);
   } else {
-    head = layer.join!;
+    head = joinKind(s);
+    if (joinsFork(s)) branches = branches.filter((b) => b.length > 0);
   }
   // `concat {} {`, then the branch, then `}`; `} {` between two branches.
   const out: string[] = [];

@@ -90,7 +90,7 @@ const KNOWN_OPS = new Set(
     "Constant Identity Dropout Shape Gather Unsqueeze Squeeze Cast Sub Div Conv",
     "BatchNormalization Relu Clip LeakyRelu Sigmoid Tanh HardSigmoid HardSwish MaxPool",
     "AveragePool GlobalAveragePool GlobalMaxPool ReduceMean ReduceMax Flatten Reshape",
-    "Transpose Gemm MatMul Softmax Add Mul Concat Slice Split",
+    "Transpose Gemm MatMul Softmax Add Mul Concat Slice Split Pad",
   ]
     .join(" ")
     .split(" "),
@@ -329,6 +329,14 @@ class OnnxTranslator {
       case "Identity":
       case "Dropout":
         return x;
+      case "Pad": {
+        // torch.onnx writes a Pad of nothing before F.avg_pool2d: whatever its mode, it copies.
+        const pads = inputs[1];
+        const values =
+          this.opset < 11 ? ints("pads") : pads?.kind === "const" ? Array.from(pads.data) : null;
+        if (!values) return "pads that are not a constant";
+        return values.every((p) => p === 0) ? x : "pads that are not all zero";
+      }
       case "Conv":
         return this.conv(node, name, x, inputs, attrs);
       case "BatchNormalization": {

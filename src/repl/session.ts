@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { compile } from "../compile.js";
 import { extendNetwork, networkAt, type NetworkCheckpoint } from "../check/elaborate.js";
 import { limits } from "../check/limits.js";
@@ -525,7 +525,7 @@ export class ReplSession {
   }
 
   private save(file: string): Reply {
-    const text = this.formatted();
+    const text = this.formatted(dirname(resolve(file)));
     if (!text) return failure("the session is empty: nothing to save");
     try {
       writeWhole({ path: file, data: new TextEncoder().encode(text), what: "network" });
@@ -540,10 +540,21 @@ export class ReplSession {
     return reply(`wrote ${file}\n`, note);
   }
 
-  /** The document as `dsnet fmt` prints it. */
-  private formatted(): string {
+  /**
+   * The document as `dsnet fmt` prints it; for a file in the folder `folder`, its relative
+   * imports rewritten to resolve from there as they did from the document's folder.
+   */
+  private formatted(folder?: string): string {
     const { document } = this.state;
-    return printProgram(parse(document.text, document.path).program);
+    const { program } = parse(document.text, document.path);
+    const from = dirname(resolve(document.path));
+    if (folder === undefined || folder === from) return printProgram(program);
+    const items = program.items.map((item) =>
+      item.kind === "import" && !isAbsolute(item.path)
+        ? { ...item, path: relative(folder, resolve(from, item.path)).split(sep).join("/") }
+        : item,
+    );
+    return printProgram({ ...program, items });
   }
 
   private switchNetwork(name: string): Reply {

@@ -36,11 +36,13 @@ const ROLES = new Set(["weight", "bias", "running_mean", "running_var"]);
 /**
  * Pairs a file's tensors with the network's expected tensors by structure: in order, one for
  * one, every shape equal (and the role, `weight`, `bias`, ..., where the file's name ends in
- * one), after the explicit `renames`; `num_batches_tracked` is skipped. Of the source's
- * orders the first that matches completely wins. Without `partial` any difference is a
- * FileError listing the first ones; with it, the longest run of agreeing pairs in order is
- * loaded (an alignment, so a classifier of another width or a missing head leaves out only
- * those tensors) and the rest is listed as left out or initial.
+ * one), after the explicit `renames`, whose shapes must agree but whose roles are the user's
+ * word; `num_batches_tracked` is skipped. The orders tried are the names' where every name is
+ * a dsnet name after one prefix (see nameOrder), then the source's; the first that matches
+ * completely wins. Without `partial` any difference is a FileError listing the first ones;
+ * with it, the longest run of agreeing pairs in order is loaded (an alignment, so a
+ * classifier of another width or a missing head leaves out only those tensors) and the rest
+ * is listed as left out or initial.
  */
 export function matchSource(
   source: ImportSource,
@@ -50,17 +52,19 @@ export function matchSource(
   const skipped = source.orders[0].tensors
     .filter((t) => t.name.endsWith("num_batches_tracked"))
     .map((t) => t.name);
-  const orders = source.orders.map((o) => ({
+  const fileOrders = source.orders.map((o) => ({
     name: o.name,
     tensors: o.tensors.filter((t) => !t.name.endsWith("num_batches_tracked")),
   }));
-  const pinned = pinnedPairs(orders[0].tensors, expected, source.prefix, options.renames);
+  const pinned = pinnedPairs(fileOrders[0].tensors, expected, source.prefix, options.renames);
   const free = (tensors: SourceTensor[]) => tensors.filter((t) => !pinned.sources.has(t.name));
   const targets = expected.filter((s) => !pinned.targets.has(s.name));
+  const orders = [...nameOrder(free(fileOrders[0].tensors), targets), ...fileOrders];
+  // a pair the user wrote is loaded or refused, never left out by --partial
+  const mismatch = pinned.pairs.find(([s, t]) => !sameShape(s, t));
+  if (mismatch) throw new FileError(`--map pairs ${differs(mismatch[0], mismatch[1])}`);
 
   if (!options.partial) {
-    const mismatch = pinned.pairs.find(([s, t]) => !agrees(s, t));
-    if (mismatch) throw new FileError(`--map pairs ${differs(mismatch[0], mismatch[1])}`);
     let first: string[] | undefined;
     for (const order of orders) {
       const sources = free(order.tensors);
@@ -80,7 +84,7 @@ export function matchSource(
     }
     const more = first!.length > LISTED ? `; and ${first!.length - LISTED} more` : "";
     throw new FileError(
-      `it does not match the network (${expected.length} tensors expected, ${orders[0].tensors.length} in the file` +
+      `it does not match the network (${expected.length} tensors expected, ${fileOrders[0].tensors.length} in the file` +
         (skipped.length ? ` besides ${skipped.length} num_batches_tracked` : "") +
         `): ${first!.slice(0, LISTED).join("; ")}${more}. Pair tensors by name with --map FILE, or load what matches with --partial`,
     );
@@ -103,30 +107,62 @@ export function matchSource(
     if (i < sources.length)
       rows.push({ source: sources[s++], target: targets[t++], status: "imported" });
   }
-  for (const [source, target] of pinned.pairs) {
-    if (agrees(source, target)) rows.push({ source, target, status: "imported" });
-    else rows.push({ source, status: "left out" }, { target, status: "initial" });
-  }
+  for (const [source, target] of pinned.pairs) rows.push({ source, target, status: "imported" });
   for (const source of pinned.leftOut) rows.push({ source, status: "left out" });
   return { order: best!.order, rows, skipped };
 }
 
-function roleOf(name: string): string | undefined {
-  const role = name.slice(name.lastIndexOf(".") + 1);
+/** The role the source gives a tensor, or its name ends in; undefined when neither says. */
+function roleOf(source: SourceTensor): string | undefined {
+  if (source.role) return source.role;
+  const role = source.name.slice(source.name.lastIndexOf(".") + 1);
   return ROLES.has(role) ? role : undefined;
 }
 
-function agrees(source: SourceTensor, target: TensorSpec): boolean {
-  const role = source.role ?? roleOf(source.name);
+function sameRole(source: SourceTensor, target: TensorSpec): boolean {
+  const role = roleOf(source);
+  return role === undefined || role === target.role;
+}
+
+function sameShape(source: SourceTensor, target: TensorSpec): boolean {
   return (
-    (role === undefined || role === target.role) &&
     source.shape.length === target.shape.length &&
     source.shape.every((d, i) => d === target.shape[i])
   );
 }
 
+function agrees(source: SourceTensor, target: TensorSpec): boolean {
+  return sameRole(source, target) && sameShape(source, target);
+}
+
+/** The pair in words, with why it is refused where the shapes do not already say. */
 function differs(source: SourceTensor, target: TensorSpec): string {
-  return `${shorten(source.name)} ${formatShape(source.shape)} with ${target.name} ${formatShape(target.shape)}`;
+  const pair = `${shorten(source.name)} ${formatShape(source.shape)} with ${target.name} ${formatShape(target.shape)}`;
+  if (!sameShape(source, target) || sameRole(source, target)) return pair;
+  return `${pair}: the roles differ (${roleOf(source)}, ${target.role})`;
+}
+
+/**
+ * The file's tensors in the network's order, where each is named as a dsnet tensor after one
+ * prefix (`model.bn1.bias` is `bn1.bias`) and the network has no others: names settle what
+ * the file's order may not (a module registered before one that runs earlier). None otherwise.
+ */
+function nameOrder(
+  sources: SourceTensor[],
+  targets: readonly TensorSpec[],
+): { name: string; tensors: SourceTensor[] }[] {
+  if (sources.length === 0 || sources.length !== targets.length) return [];
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  const first = sources[0].name;
+  for (const target of targets) {
+    const prefix = first.slice(0, first.length - target.name.length);
+    if (!first.endsWith(target.name) || (prefix !== "" && !prefix.endsWith("."))) continue;
+    const tensors = targets.map((t) => byName.get(prefix + t.name));
+    if (tensors.every((t): t is SourceTensor => t !== undefined)) {
+      return [{ name: prefix ? `name order (without ${prefix})` : "name order", tensors }];
+    }
+  }
+  return [];
 }
 
 function positionalProblems(sources: SourceTensor[], targets: readonly TensorSpec[]): string[] {
