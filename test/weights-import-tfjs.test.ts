@@ -195,7 +195,8 @@ describe("dsnet weights import of a TF.js layers model", () => {
       edit: ["dw 3x3 s2 pad=same_upper", "dw 3x3 pad=same_upper"],
       code: "DS7003",
       line: 6,
-      message: /the imported dw1 has stride 2 and dilation 1, but this layer has stride 1 and dilation 1/,
+      message:
+        /the imported dw1 has stride 2 and dilation 1, but this layer has stride 1 and dilation 1/,
       help: "write `s2` on this layer",
     },
   ];
