@@ -34,11 +34,12 @@
  * - relu, relu6 and none store through pmin/pmax, one instruction where V8 spends seven or
  *   eight on min/max. They differ from min/max only at -0 (a NaN stays a NaN either way),
  *   and an accumulator is -0 only if its bias is: so lines and groups of four whose bias has
- *   a -0 store through $store_activated (hardswish is written out; leaky relu, hardsigmoid,
- *   sigmoid, silu and tanh go over the row afterwards: see the kernel's comment).
- *   Those five take the lines too: their sums are stored through a clamp to ±inf, which keeps
- *   every bit, before the row goes through activate (EfficientNet-B0's depthwise 3x3 steps
- *   about 1.1x; V1 with leaky relu or hardsigmoid in place of relu6 1.25x).
+ *   a -0 store through $store_activated (leaky relu, hardsigmoid, hardswish, sigmoid, silu
+ *   and tanh go over the row afterwards: see the kernel's comment). Those six take the lines
+ *   too: their sums are stored through a clamp to ±inf, which keeps every bit, before the row
+ *   goes through activate (EfficientNet-B0's depthwise 3x3 steps about 1.1x; V1 with leaky
+ *   relu or hardsigmoid in place of relu6 1.25x; MobileNetV3-Large's hardswish steps 1.06x to
+ *   1.18x, against hardswish written out in a four-channel path of its own).
  * - Output rows whose three input rows lie inside the input get their own copy of the
  *   sixteen-channel loops, without the row checks; border rows keep a check per filter row,
  *   and outputs whose window crosses the left or right border one per tap.
@@ -145,24 +146,16 @@ function storeClamped(wat: Wat, at: string, offset: number, acc: string): void {
 }
 
 /**
- * How a block stores its outputs: through the clamp (relu, relu6, none), with hardswish written
- * out, as they are (leaky relu, hardsigmoid, sigmoid, silu and tanh, applied to the whole row
- * afterwards: see the header), or through $store_activated (a clamp whose bias has a -0 or
- * whose group has fewer than four channels, and hardswish's tail of fewer than four). Each is
- * its own copy of the loops, so that none pays for another's code.
+ * How a block stores its outputs: through the clamp (relu, relu6, none), as they are (the
+ * deferred activations, applied to the whole row afterwards: see the header), or through
+ * $store_activated (a clamp whose bias has a -0 or whose group has fewer than four channels).
+ * Each is its own copy of the loops, so that none pays for another's code.
  */
-type Epilogue = "clamp" | "hardswish" | "raw" | "call";
+type Epilogue = "clamp" | "raw" | "call";
 
 function store(wat: Wat, epilogue: Epilogue, at: string, offset: number, acc: string): void {
   if (epilogue === "clamp") return storeClamped(wat, at, offset, acc);
   const v = get(acc);
-  if (epilogue === "hardswish") {
-    // As $activate computes it (build-runtime.ts writes the form out): a call costs more than
-    // the taps (V8 spills the live vectors around it), 4.8 GFLOP/s against 17 with relu6 on
-    // 28x28x120.
-    wat.line(storeVector(at, offset, `(@hardswish ${v})`));
-    return;
-  }
   const address = offset ? `(i32.add ${at} (i32.const ${offset}))` : at;
   if (epilogue === "raw") {
     wat.line(`(if (i32.eq ${get("lanes")} (i32.const 4))`);
@@ -510,14 +503,9 @@ ${SET_LANES}
     () => group("clamp", ""),
     () =>
       wat.ifElse(
-        `(i32.and ${get("hardswish")} (i32.eq ${get("lanes")} (i32.const 4)))`,
-        () => group("hardswish", "_hardswish"),
-        () =>
-          wat.ifElse(
-            get("deferred"),
-            () => group("raw", "_raw"),
-            () => group("call", "_act"),
-          ),
+        get("deferred"),
+        () => group("raw", "_raw"),
+        () => group("call", "_act"),
       ),
   );
   wat.line(`(local.set $cb (i32.add (local.get $cb) (i32.const 16)))`);
@@ -618,13 +606,12 @@ const COMMENT = `;; ------------------------------------------------------------
 ;; Past the right border a column adds 0·w rather than nothing, as this kernel always has
 ;; (it turns a sum of -0 into 0), so that the results keep their bits. (In the relaxed
 ;; build a fused multiply-add can round a product too small for a float to -0, which relu
-;; then keeps.) hardswish is written out where whole vectors are stored. A call would cost
-;; more than the taps, since V8 spills the live vectors around it: leaky relu, hardsigmoid,
-;; sigmoid, silu and tanh (the deferred activations) therefore store the sums as they are and
-;; go through $activate_all over each output row afterwards (the same function on the same
-;; values: the same bits); they take every whole line, stored through pmax/pmin against -inf
-;; and inf, which keep every bit. hardswish's tail of fewer than four channels stores through
-;; $store_activated. Other strides, and dilation along the width, take one output at a time,
+;; then keeps.) A call of $activate would cost more than the taps, since V8 spills the live
+;; vectors around it: leaky relu, hardsigmoid, hardswish, sigmoid, silu and tanh (the deferred
+;; activations) therefore store the sums as they are and go through $activate_all over each
+;; output row afterwards (the same function on the same values: the same bits); they take
+;; every whole line, stored through pmax/pmin against -inf and inf, which keep every bit, and
+;; the channels left four at a time as they are. Other strides, and dilation along the width, take one output at a time,
 ;; every channel, unchecked inside the input and tap by tap at its border: relu, relu6 and
 ;; none of four channels as a clamp to [$lo_v, $hi_v] with f32x4.min/max, every other
 ;; activation and a tail of channels through $store_activated.
@@ -637,7 +624,7 @@ const SIGNATURE = `(param $x i32) (param $w i32) (param $bias i32) (param $out i
 (param $oy0 i32) (param $oy1 i32)
 (local $n i32) (local $oy i32) (local $ox i32) (local $iy0 i32) (local $ix0 i32) (local $ix_lo i32)
 (local $rows_inside i32) (local $inside i32) (local $lo i32) (local $hi i32) (local $left i32) (local $mid2 i32) (local $mid4 i32)
-(local $lanes i32) (local $fast i32) (local $lend i32) (local $quad i32) (local $hardswish i32) (local $deferred i32)
+(local $lanes i32) (local $fast i32) (local $lend i32) (local $quad i32) (local $deferred i32)
 (local $pix i32) (local $pix2 i32) (local $pix4 i32) (local $in2 i32) (local $in4 i32)
 (local $rowb i32) (local $dyb i32) (local $dyb2 i32) (local $dxb i32) (local $dxb2 i32)
 (local $tap i32) (local $tap2 i32) (local $tap3 i32) (local $tap6 i32)
@@ -649,8 +636,9 @@ const SIGNATURE = `(param $x i32) (param $w i32) (param $bias i32) (param $out i
 
 /** Strides, byte steps, the clamp, the columns inside the input, and lend, once per call. */
 const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
-(local.set $hardswish (i32.eq (local.get $act) (i32.const 5)))
-(local.set $deferred (call $is_deferred (local.get $act)))
+;; hardswish too, here: its pass over the row costs less than the four-channel path it would
+;; take otherwise (MobileNetV3-Large's hardswish 3x3 steps 1.06x to 1.18x faster).
+(local.set $deferred (i32.or (call $is_deferred (local.get $act)) (i32.eq (local.get $act) (i32.const 5))))
 (local.set $lo_v (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (i32.ge_u (local.get $act) (i32.const 1))))
 (local.set $hi_v (select (v128.const f32x4 6 6 6 6) (v128.const f32x4 inf inf inf inf) (i32.eq (local.get $act) (i32.const 2))))
 (local.set $pix (i32.shl (local.get $C) (i32.const 2)))
@@ -691,7 +679,7 @@ const SETUP = `(local.set $clamp (i32.le_u (local.get $act) (i32.const 2)))
 ;; Channels [0, lend) go in lines of sixteen: for a clamp, whole lines up to the first whose
 ;; bias has a -0 (see above); for the deferred activations every whole line, its sums stored
 ;; through a clamp to ±inf, which keeps every bit (pmax(x, -inf) and pmin(x, inf) are x, a -0
-;; or a NaN too), before the row goes through activate; none for hardswish.
+;; or a NaN too), before the row goes through activate.
 (local.set $lend (select (i32.and (local.get $pix) (i32.const -64)) (i32.const 0) (local.get $deferred)))
 (if (local.get $deferred)
   (then
