@@ -31,7 +31,7 @@ const HEADER = [
 
 export async function generateKernelsModule(): Promise<string> {
   const path = "src/runtime/kernels.wat";
-  const wat = expandActivations(expandSigmoidLanes(readFileSync(path, "utf8")));
+  const wat = expandActivations(expandEachVector(expandSigmoidLanes(readFileSync(path, "utf8"))));
   const wabt = await wabtInit();
   const assemble = (text: string, relaxed: boolean): string[] => {
     // threads: the kernels' memory is shared (src/runtime/threads.ts).
@@ -93,6 +93,36 @@ export function expandActivations(wat: string): string {
       );
     }
     return expanded;
+  });
+}
+
+/**
+ * kernels.wat with `(@each_vector EXPR)` written out: a loop over the whole vectors from $x to
+ * $end, each loaded into $v and EXPR of it stored at $out, both pointers moving on by 16 bytes
+ * (`activate`'s loop for each activation written out). EXPR is on the form's line.
+ */
+export function expandEachVector(wat: string): string {
+  const form = "(@each_vector ";
+  return inCode(wat, (code, i) => {
+    let at = code.indexOf(form);
+    while (at >= 0) {
+      const { text, end } = balanced(code, at);
+      const expr = text.slice(form.length, -1).trim();
+      if (!expr.startsWith("("))
+        throw new Error(`kernels.wat:${i + 1}: (@each_vector) needs an expression`);
+      const loop = [
+        "(block $each_done (loop $each",
+        "(br_if $each_done (i32.ge_u (local.get $x) (local.get $end)))",
+        "(local.set $v (v128.load (local.get $x)))",
+        `(v128.store (local.get $out) ${expr})`,
+        "(local.set $x (i32.add (local.get $x) (i32.const 16)))",
+        "(local.set $out (i32.add (local.get $out) (i32.const 16)))",
+        "(br $each)))",
+      ].join(" ");
+      code = code.slice(0, at) + loop + code.slice(end);
+      at = code.indexOf(form, at + loop.length);
+    }
+    return code;
   });
 }
 

@@ -31,8 +31,7 @@ export class NameScope {
     if (this.sole !== undefined && !(this.soleJoined && joinKinds.has(kind))) return this.sole;
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
-    // `relu6_1` rather than `relu61`.
-    return `${this.prefix}${kind}${/[0-9]$/.test(kind) ? "_" : ""}${n}`;
+    return this.prefix + countedName(kind, n);
   }
 
   /**
@@ -46,6 +45,11 @@ export class NameScope {
     const inherited = this.soleJoined && name === this.sole;
     return new NameScope(`${name}.`, sole, joined || inherited);
   }
+}
+
+/** The nth unlabelled stage of a kind: `relu6_1` rather than `relu61`. */
+export function countedName(kind: string, n: number): string {
+  return `${kind}${/[0-9]$/.test(kind) ? "_" : ""}${n}`;
 }
 
 /** Stages that make a layer named after themselves: `residual1.add`, `concat1.concat`. */

@@ -1,3 +1,4 @@
+import { countedName } from "../check/names.js";
 import { resolvePadding } from "../check/padding.js";
 import { syntaxLimits } from "../syntax/parse.js";
 import { reservedWords } from "../syntax/tokens.js";
@@ -377,19 +378,14 @@ function labelClashes(statements: Statement[], used: Set<string>): void {
     if (s.layer.label) continue;
     const kind = s.kind === "join" ? joinKind(s) : s.layer.text.split(" ")[0];
     const n = (counts.get(kind) ?? 0) + 1;
-    if (!labels.has(automaticName(kind, n))) {
+    if (!labels.has(countedName(kind, n))) {
       counts.set(kind, n);
       continue;
     }
     let free = n + 1;
-    while (used.has(automaticName(kind, free))) free++;
-    s.layer.label = labelFor(automaticName(kind, free), used);
+    while (used.has(countedName(kind, free))) free++;
+    s.layer.label = labelFor(countedName(kind, free), used);
   }
-}
-
-/** The name check/names.ts gives the nth unlabelled stage of a kind: `relu6_1`, not `relu61`. */
-function automaticName(kind: string, n: number): string {
-  return `${kind}${/[0-9]$/.test(kind) ? "_" : ""}${n}`;
 }
 
 /** The stage a join is written as: `residual` for an add of the forking value, else its op. */
