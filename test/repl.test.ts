@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { checkText } from "../src/check/program.js";
+import { checkFile, checkText } from "../src/check/program.js";
 import { renderSummary } from "../src/cost/render.js";
 import { summarize } from "../src/cost/summarize.js";
+import { renderDiagnostics } from "../src/diagnostics/render.js";
 import { startRepl } from "../src/repl/repl.js";
 import { ReplSession, type Codegen } from "../src/repl/session.js";
 import { writeNpy } from "../src/weights/npy.js";
@@ -182,12 +183,23 @@ describe("multi-line entries", () => {
 });
 
 describe("commands", () => {
+  it("count the layers after the input: the rows of :summary but the input's", async () => {
+    const session = new ReplSession();
+    await feed(session, "input 8x8x4", "residual { pw 4 -> relu }", "pw 8");
+    const undo = await feed(session, ":undo");
+    expect(undo.output).toBe(
+      "undid `pw 8`\nmain: 8x8x4 -> 8x8x4, 3 layers after the input, 1,024 MACs, 16 params\n",
+    );
+    const rows = summarize(checkText(session.text).networks[0]).layers.map((l) => l.name);
+    expect(rows).toEqual(["input", "residual1.pw1", "residual1.relu1", "residual1.add"]);
+  });
+
   it(":undo takes back the last change, :reset empties the session (and can be undone)", async () => {
     const session = new ReplSession();
     await feed(session, ...separable, "bn -> relu");
     const undo = await feed(session, ":undo");
     expect(undo.output).toBe(
-      "undid `bn -> relu`\nmain: 56x56x128 -> 56x56x64, 2 layers, 29,302,784 MACs, 9,344 params\n",
+      "undid `bn -> relu`\nmain: 56x56x128 -> 56x56x64, 2 layers after the input, 29,302,784 MACs, 9,344 params\n",
     );
     expect(session.text).toBe("input 56x56x128\ndw 3x3 s1 -> pw 64\n");
     expect((await feed(session, ":reset")).output).toBe(
@@ -304,7 +316,7 @@ describe("commands", () => {
       [
         `loaded ${path}`,
         "networks: first, second; `second`, the last, is current (:network NAME switches)",
-        "second (c=8): 16x16x3 -> 16x16x8, 1 layer, 6,144 MACs, 24 params",
+        "second (c=8): 16x16x3 -> 16x16x8, 1 layer after the input, 6,144 MACs, 24 params",
         "",
       ].join("\n"),
     );
@@ -321,6 +333,32 @@ describe("commands", () => {
     expect(bad.messages).toContain(`${path}:7:6: error DS4003`);
   });
 
+  it(":network takes a network from an imported file, as --network does, but entries do not extend it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "lib.dsnet"), "network small {\n  input 8x8x3\n  pw 4\n}\n");
+    const path = join(dir, "mine.dsnet");
+    writeFileSync(path, 'import "lib.dsnet"\nnetwork mine {\n  input 16x16x3\n  pw 8\n}\n');
+    const session = new ReplSession();
+    await feed(session, `:load ${path}`);
+    expect(session.complete(":network s")).toEqual([["small"], "s"]);
+    expect((await feed(session, ":network small")).output).toBe(
+      "small: 8x8x3 -> 8x8x4, 1 layer after the input, 768 MACs, 12 params\n",
+    );
+    expect((await feed(session, ":network")).output).toBe(
+      `  mine\n* small (from ${join(dir, "lib.dsnet")})\n`,
+    );
+    expect((await feed(session, ":summary")).output).toContain("Network small from ");
+    const entry = await feed(session, "pw 2");
+    expect(entry).toMatchObject({ failed: true, output: "" });
+    expect(entry.messages).toBe(
+      `error: network \`small\` is declared in ${join(dir, "lib.dsnet")}: entries extend only the session's own networks (:network NAME switches)\n`,
+    );
+    expect((await feed(session, ":network nosuch")).messages).toBe(
+      "error: no network named nosuch (networks: mine, small)\n",
+    );
+    expect((await feed(session, ":network mine", "pw 2")).output).toContain("16x16x2  +");
+  });
+
   it(":load of a file with errors reports them against the file and keeps the session", async () => {
     const session = new ReplSession();
     await feed(session, ...separable);
@@ -330,9 +368,29 @@ describe("commands", () => {
       "examples/errors/typos.dsnet:6:12: error DS2010: unknown name `widht`",
     );
     expect(session.text).toBe("input 56x56x128\ndw 3x3 s1 -> pw 64\n");
-    expect((await feed(session, ":load no/such.dsnet")).messages).toBe(
-      "error: cannot read no/such.dsnet\n",
-    );
+  });
+
+  it.each([
+    ["a file that does not exist", "no/such.dsnet", "no such file"],
+    ["a directory", "examples", "it is a directory"],
+  ])(":load of %s says why it cannot read it, as the CLI does", async (_, file, reason) => {
+    const session = new ReplSession();
+    await feed(session, ...separable);
+    const r = await feed(session, `:load ${file}`);
+    expect(r).toMatchObject({ failed: true, output: "" });
+    expect(r.messages).toBe(`error: cannot read the network ${file}: ${reason}\n`);
+    expect(session.text).toBe("input 56x56x128\ndw 3x3 s1 -> pw 64\n");
+  });
+
+  it(":load of a file that is not UTF-8 reports one DS1001 at its first bad byte, as check does", async () => {
+    const path = join(tempDir(), "latin1.dsnet");
+    writeFileSync(path, Buffer.from("input 8x8x3\n# caf\xe9\npw 4 \xff\n", "latin1"));
+    const r = await feed(new ReplSession(), `:load ${path}`);
+    expect(r).toMatchObject({ failed: true, output: "" });
+    const checked = checkFile(path).diagnostics;
+    expect(checked.map((d) => d.code)).toEqual(["DS1001"]);
+    expect(r.messages).toBe(renderDiagnostics(checked, { color: false }));
+    expect(r.messages).toContain(`${path}:2:6: error DS1001: the file is not UTF-8: byte 0xE9`);
   });
 
   it(":load of a file of blocks only leaves no network until an input", async () => {
@@ -350,7 +408,7 @@ describe("commands", () => {
     expect((await feed(session, ":set")).output).toBe("alpha=1, res=224, classes=1000\n");
     const r = await feed(session, ":set alpha=0.5 res=2 * 80");
     expect(r.output).toBe(
-      "mobilenet_v1 (alpha=0.5, res=160, classes=1000): 160x160x3 -> 1x1x1000, 85 layers, 76,524,800 MACs, 1,342,536 params\n",
+      "mobilenet_v1 (alpha=0.5, res=160, classes=1000): 160x160x3 -> 1x1x1000, 85 layers after the input, 76,524,800 MACs, 1,342,536 params\n",
     );
     expect((await feed(session, ":set beta=1")).messages).toBe(
       "error: network mobilenet_v1 has no parameter beta (its parameters: alpha, res, classes)\n",
@@ -359,6 +417,7 @@ describe("commands", () => {
     expect((await feed(session, ":set alpha=0.01")).messages).toContain("DS4003");
     expect((await feed(session, ":set")).output).toBe("alpha=0.5, res=160, classes=1000\n");
     await feed(session, ":reset", ...separable);
+    expect((await feed(session, ":set")).output).toBe("network `main` has no parameters\n");
     expect((await feed(session, ":set c=1")).messages).toContain(
       "error: network `main` has no parameters",
     );

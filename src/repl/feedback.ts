@@ -62,10 +62,15 @@ export function describeAddition(
   return lines.join("\n") + "\n";
 }
 
-/** One line for a whole network: `name (params): input -> output, layers, MACs, params`. */
+/**
+ * One line for a whole network: `name (params): input -> output, N layers after the input, MACs,
+ * params`. It counts the rows of `:summary` but the input's (a residual's `add` is one): the
+ * layers a user wrote, with the joins they imply. `dsnet graph`'s title counts the input too.
+ */
 export function describeNetwork(network: Network): string {
   const summary = summarize(network);
-  return `${networkTitle(network)}: ${formatShape(summary.input)} -> ${formatShape(summary.output)}, ${plural(network.layers.length - 1, "layer")}, ${formatCount(summary.totals.macs)} MACs, ${formatCount(summary.totals.params)} params\n`;
+  const layers = network.layers.filter((l) => l.op !== "input").length;
+  return `${networkTitle(network)}: ${formatShape(summary.input)} -> ${formatShape(summary.output)}, ${plural(layers, "layer")} after the input, ${formatCount(summary.totals.macs)} MACs, ${formatCount(summary.totals.params)} params\n`;
 }
 
 /** `mobilenet_v1 (alpha=1, res=224)`, or the bare name for a network without parameters. */

@@ -11,6 +11,7 @@ import {
   type CheckResult,
   IMPLICIT_NETWORK,
   type LoadedProgram,
+  notUtf8Diagnostics,
 } from "../check/program.js";
 import { suggest } from "../check/suggest.js";
 import type { Value } from "../check/values.js";
@@ -28,7 +29,7 @@ import { printProgram } from "../syntax/printer.js";
 import { Source } from "../syntax/source.js";
 import { FileError } from "../weights/errors.js";
 import { initialWeights, Random } from "../weights/init.js";
-import { loadInput, writeWhole } from "../weights/load.js";
+import { loadInput, whyUnreadable, writeWhole } from "../weights/load.js";
 import { complete } from "./complete.js";
 import { entryState, isDeclaration } from "./continuation.js";
 import { REPL_PATH, SessionDocument, Transcript, type DocumentLine } from "./document.js";
@@ -186,7 +187,7 @@ export class ReplSession {
     },
     ":network": {
       usage: ":network [NAME]",
-      help: "list the networks, or make NAME the one entries extend",
+      help: "list the networks (imported ones too, as --network), or make NAME the current one",
       args: "optional",
       run: (args) => this.switchNetwork(args),
     },
@@ -274,7 +275,7 @@ export class ReplSession {
     return complete(line, {
       commands: Object.keys(this.commands),
       blocks: program.blocks,
-      networks: program.entryNetworks,
+      networks: networkNames(program),
       parameters: current ? current.params.map((p) => p.name.text) : [],
     });
   }
@@ -296,6 +297,15 @@ export class ReplSession {
     const text = entry.map((l) => l.text).join("\n");
     const previous = this.state;
     const declaration = isDeclaration(text);
+    // Lines typed here cannot go into another file, and at the top level they would start `main`.
+    const imported = declaration
+      ? undefined
+      : previous.network && this.importedFrom(previous.network);
+    if (imported) {
+      return failure(
+        `network \`${previous.network}\` is declared in ${imported}: entries extend only the session's own networks (:network NAME switches)`,
+      );
+    }
     const brace = declaration ? undefined : previous.checked.brace;
     const document =
       brace === undefined
@@ -458,7 +468,14 @@ export class ReplSession {
 
   private loadFile(file: string): Reply {
     const text = fileSystemHost.readFile(resolve(file));
-    if (text === undefined) return failure(`cannot read ${file}`);
+    if (text === undefined) {
+      return failure(whyUnreadable(file, "network") ?? `cannot read the network ${file}`);
+    }
+    // As `dsnet check` reports it: one DS1001 at the first bad byte, not the lexer's U+FFFD.
+    const notUtf8 = notUtf8Diagnostics(text, file, resolve(file), fileSystemHost);
+    if (notUtf8.length > 0) {
+      return reply("", renderDiagnostics(notUtf8, { color: this.options.color }), true);
+    }
     const document = SessionDocument.fromFile(file, text);
     const { text: checkedText } = document;
     const result = checkDocument(checkedText, document.path, { overrides: new Map() });
@@ -557,17 +574,22 @@ export class ReplSession {
     return printProgram({ ...program, items });
   }
 
+  /**
+   * `:network`: the networks `--network` accepts for the document, imported ones included
+   * (those say where they are declared).
+   */
   private switchNetwork(name: string): Reply {
     const { program } = this.state.checked;
     if (name === "") {
-      if (program.entryNetworks.length === 0) return failure("the session has no network yet");
-      const list = program.entryNetworks.map((n) =>
-        n === this.state.network ? `* ${n}` : `  ${n}`,
-      );
+      if (program.networks.size === 0) return failure("the session has no network yet");
+      const list = networkNames(program).map((n) => {
+        const from = this.importedFrom(n);
+        return `${n === this.state.network ? "*" : " "} ${n}${from ? ` (from ${from})` : ""}`;
+      });
       return reply(list.join("\n") + "\n");
     }
-    if (!program.entryNetworks.includes(name)) {
-      const known = program.entryNetworks.join(", ") || "none yet";
+    if (!program.networks.has(name)) {
+      const known = networkNames(program).join(", ") || "none yet";
       return failure(`no network named ${name} (networks: ${known})`);
     }
     const { document } = this.state;
@@ -582,10 +604,10 @@ export class ReplSession {
     const { document, network, checked: current } = this.state;
     const declaration = network !== undefined ? current.program.networks.get(network) : undefined;
     if (args === "") {
-      const network = built(current);
-      if (!network) return this.noNetwork();
-      const params = describeParams(network.params);
-      return reply(params ? `${params}\n` : `network \`${network}\` has no parameters\n`);
+      const builtNetwork = built(current);
+      if (!builtNetwork) return this.noNetwork();
+      const params = describeParams(builtNetwork.params);
+      return reply(params ? `${params}\n` : `network \`${builtNetwork.name}\` has no parameters\n`);
     }
     if (!declaration) return this.noNetwork();
     const declared = declaration.params.map((p) => p.name.text);
@@ -617,6 +639,13 @@ export class ReplSession {
   private reset(): Reply {
     this.change(emptyState(), ":reset");
     return reply("the session is empty (:undo brings it back)\n");
+  }
+
+  /** The file that declares network `name`, when it is not the session's document. */
+  private importedFrom(name: string): string | undefined {
+    const { program, source } = this.state.checked;
+    const file = program.networks.get(name)?.span.source;
+    return file && file !== source ? file.path : undefined;
   }
 
   private describeCurrent(): string {
@@ -747,6 +776,11 @@ function moveSpans(tree: object, from: Source, to: Source) {
  */
 function hasBlockingErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error" && d.code !== catalogue.missingInput.code);
+}
+
+/** The networks `:network` offers: the document's, in order, then those of its imports. */
+function networkNames(program: LoadedProgram): string[] {
+  return [...new Set([...program.entryNetworks, ...program.networks.keys()])];
 }
 
 function randomInput(network: Network): { data: Float32Array; batch: number } {
