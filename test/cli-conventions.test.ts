@@ -249,6 +249,8 @@ describe("a file to read that is a directory or missing: one dsnet: line, nothin
   const rows: [string, string, string[], number][] = [
     ["run --input .npy", "input", ["run", at("net.dsnet"), "--input", "P.npy"], 1],
     ["run --input .png", "input", ["run", at("net.dsnet"), "--input", "P.png"], 1],
+    // Not "does not know this kind of input (no extension)": what is wrong comes first.
+    ["run --input (no extension)", "input", ["run", at("net.dsnet"), "--input", "P"], 1],
     [
       "run --weights",
       "weights file",

@@ -170,6 +170,9 @@ export function loadInput(
   const [h, w, c] = network.input;
   const sample = h * w * c;
   const extension = extname(path).toLowerCase();
+  // A directory or a missing file says so before its name's extension is judged.
+  const unreadable = whyUnreadable(path, "input");
+  if (unreadable) throw new FileError(unreadable);
   if (!INPUT_TYPES.includes(extension)) {
     throw new FileError(
       `${path}: dsnet does not know this kind of input (${extension || "no extension"}); inputs are .npy, .png, .jpg or raw float32 (.bin)`,
