@@ -10,7 +10,7 @@ import { checkText } from "../src/check/program.js";
 import { compileGraph } from "../src/compile.js";
 import { summarize } from "../src/cost/summarize.js";
 import { importModel } from "../src/import/index.js";
-import type { Graph } from "../src/ir/graph.js";
+import type { AffineNode, Graph } from "../src/ir/graph.js";
 import { compareToReference } from "./fixtures.js";
 import { checkSources, cli } from "./helpers.js";
 import { onnxGraph, onnxNetwork } from "./onnx-networks.js";
@@ -60,7 +60,6 @@ describe("round trip: compile --target onnx, then import", () => {
   const cases: [string, () => Network][] = [
     example("examples/mobilenet_v2.dsnet", ["alpha=0.35", "res=32", "classes=10"]),
     example("examples/shufflenet_v2.dsnet", ["width=0.5", "res=32", "classes=10"]),
-    // Both come back as `add { } { }`: the second's automatic name is the first's label, add1.
     source(
       "an add, then a residual with a shortcut",
       `${twoAdds}residual { pw 16 } shortcut { pw 16 bias=true }\n`,
@@ -68,6 +67,15 @@ describe("round trip: compile --target onnx, then import", () => {
     source(
       "an add, then a labelled residual with a shortcut",
       `${twoAdds}proj: residual { pw 16 } shortcut { pw 16 bias=true }\n`,
+    ),
+    // The second join's automatic name is the first's label (add1, residual1): it is labelled.
+    source(
+      "an add, then an add without weights",
+      `${twoAdds}add { relu } { maxpool 3x3 s1 pad=1 }\n`,
+    ),
+    source(
+      "a residual, then a labelled residual with a shortcut",
+      "input 8x8x16\nresidual { dw 3x3 -> pw 16 }\nproj: residual { pw 16 } shortcut { pw 16 bias=true }\n",
     ),
   ];
   for (const [what, networkOf] of cases) {
@@ -274,28 +282,30 @@ describe("hostile and inexpressible models: one clear error", () => {
 });
 
 describe("the structure it writes", () => {
-  it("forks joined by add, mul and concat become residual, mul, add and concat", () => {
-    const { networks } = checkSources(
-      [
-        "input 8x8x8",
-        "residual {",
-        "  dw 3x3 -> bn -> relu",
-        "}",
-        "mul {",
-        "  gap -> pw 8 bias=true -> sigmoid",
-        "}",
-        "add { pw 8 } { dw 3x3 -> bn }",
-        "concat split=2 {} { pw 4 -> bn -> silu }",
-        "shuffle 2",
-        "concat {} { dw 3x3 -> bn -> hardswish }",
-        "maxpool 3x3 s2 pad=1 -> avgpool 2x2",
-        "gap -> fc 3",
-        "",
-      ].join("\n"),
-    );
-    const graph = onnxGraph(networks[0]);
+  /** The network of `lines` exported and imported back: its graph, the import and its body. */
+  function exportedAndBack(lines: string[]) {
+    const graph = onnxGraph(checkSources(lines.join("\n")).networks[0]);
     const back = imported(exportOnnx(graph).bytes);
-    const body = back.source.split("network net {")[1];
+    return { graph, back, body: back.source.split("network net {")[1] };
+  }
+
+  it("forks joined by add, mul and concat become residual, mul, add and concat", () => {
+    const { graph, back, body } = exportedAndBack([
+      "input 8x8x8",
+      "residual {",
+      "  dw 3x3 -> bn -> relu",
+      "}",
+      "mul {",
+      "  gap -> pw 8 bias=true -> sigmoid",
+      "}",
+      "add { pw 8 } { dw 3x3 -> bn }",
+      "concat split=2 {} { pw 4 -> bn -> silu }",
+      "shuffle 2",
+      "concat {} { dw 3x3 -> bn -> hardswish }",
+      "maxpool 3x3 s2 pad=1 -> avgpool 2x2",
+      "gap -> fc 3",
+      "",
+    ]);
     expect(body).toMatch(
       /residual1: residual \{\n +residual1_dw1: dw 3x3\n +residual1_bn1: bn -> relu\n +\}/,
     );
@@ -306,18 +316,44 @@ describe("the structure it writes", () => {
     );
     expect(body).toMatch(/concat \{\} \{\n/);
     expect(body).toMatch(/maxpool 3x3 s2 pad=1 -> avgpool 2x2/);
-    const input = inputOf(8 * 8 * 8);
-    const expected = new CpuPlan(graph, { batch: 1 }).forward(input);
-    const actual = new CpuPlan(
-      compileGraph(
-        back.network,
-        back.tensors.map((t) => t.data),
-        { target: "cpu" },
-      ),
-      { batch: 1 },
-    ).forward(input);
-    const { maxError, tolerance } = compareToReference(actual, expected);
+    const { maxError, tolerance } = sameOutput(graph, back);
     expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+
+  it("dsnet's residuals with a shortcut come back as such; an add of two branches stays one", () => {
+    const { graph, back, body } = exportedAndBack([
+      "input 8x8x8",
+      "residual { conv 3x3 16 s2 -> bn -> relu -> conv 3x3 16 -> bn } shortcut { pw 16 s2 -> bn }",
+      "relu",
+      "proj: residual { dw 3x3 -> pw 16 } shortcut { avgpool 3x3 s1 pad=1 }",
+      "add { pw 16 } { pw 16 -> relu }",
+      "",
+    ]);
+    expect(body).toMatch(
+      /\n  residual1: residual \{\n(?: +residual1_\w+: .*\n){4}  \} shortcut \{\n +residual1_shortcut_pw1: conv 1x1 16 s2\n +residual1_shortcut_bn1: bn\n  \}\n  relu\n/,
+    );
+    // A shortcut without weights: told from its node's name, proj.shortcut.
+    expect(body).toMatch(
+      /\n  proj: residual \{\n.*\n.*\n  \} shortcut \{\n +avgpool 3x3 s1 pad=1\n  \}\n/,
+    );
+    expect(body).toMatch(
+      /\n  add1: add \{\n +add1_branch1: pw 16\n  \} \{\n +add1_branch2_pw1: pw 16 -> relu\n  \}\n/,
+    );
+    const { maxError, tolerance } = sameOutput(graph, back);
+    expect(maxError).toBeLessThanOrEqual(tolerance);
+  });
+});
+
+describe("the header says what the file shows", () => {
+  it("no BatchNormalization nodes: any batch norm was folded, not that the source had one", () => {
+    const bytes = (source: string) => exportOnnx(onnxGraph(checkSources(source).networks[0])).bytes;
+    const none = imported(bytes("input 8x8x3\nconv 3x3 4 bias=true -> relu\ngap -> fc 2\n")).source;
+    expect(none).toContain(
+      "# The model has no BatchNormalization nodes: any batch norm its source had is folded into\n",
+    );
+    expect(none).not.toMatch(/exporter folded/);
+    const kept = imported(bytes("input 8x8x3\nconv 3x3 4 -> bn -> relu\ngap -> fc 2\n")).source;
+    expect(kept).not.toMatch(/BatchNormalization/);
   });
 });
 
@@ -339,7 +375,38 @@ describe("the input's scaling imports as normalize", () => {
     const model = decodeModel(exportOnnx(graph).bytes);
     edit?.(model);
     const back = imported(encodeModel(model));
-    return { text: back.source, ...sameOutput(graph, back) };
+    return { text: back.source, graph, back, ...sameOutput(graph, back) };
+  }
+
+  /** The constant scale and shift a graph's `normalize` lowered to. */
+  function scaling(graph: Graph) {
+    const node = graph.nodes.find((n) => n.op === "affine" && !n.tensors) as AffineNode;
+    return { scale: Array.from(node.scale), shift: Array.from(node.shift) };
+  }
+
+  // Both forms lower to one Mul and Add, so dsnet's own export writes `mean= std=` where its
+  // decimals are the shorter: the numbers as written, lowering to the same float32s.
+  const written: [string, string][] = [
+    ["normalize mean=[0.485, 0.456, 0.406] std=[0.229, 0.224, 0.225]", "the same"],
+    ["normalize mean=[123.675, 116.28, 103.53] std=[58.395, 57.12, 57.375]", "the same"],
+    ["normalize std=255", "the same"],
+    ["normalize mean=0.5 std=[0.25, 0.5, 2]", "the same"],
+    ["normalize scale=2 shift=-1", "the same"],
+    ["normalize mean=0.5 std=0.5", "normalize scale=2 shift=-1"],
+  ];
+  for (const [layer, back] of written) {
+    it(`dsnet's own \`${layer}\` comes back as ${back}, the same float32s`, () => {
+      const expected = back === "the same" ? layer : back;
+      const round = roundTrip(`input 8x8x3\n${layer}\nconv 3x3 4 -> bn -> relu\ngap -> fc 2\n`);
+      expect(round.text).toContain(`  ${expected}\n`);
+      const importedGraph = compileGraph(
+        round.back.network,
+        round.back.tensors.map((t) => t.data),
+        { target: "cpu" },
+      );
+      expect(scaling(importedGraph)).toEqual(scaling(round.graph));
+      expect(round.maxError).toBe(0);
+    });
   }
 
   it("dsnet's own normalize (Mul, then Add) comes back as the same layer, the same output", () => {

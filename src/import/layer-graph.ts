@@ -21,6 +21,8 @@ export interface ImportedLayer {
   output: number;
   /** add, mul and concat join branches; every other layer reads one value. */
   join?: "add" | "mul" | "concat";
+  /** An add of a residual's body (its first input) and its shortcut, as the source says. */
+  shortcut?: boolean;
   /** Its label (an identifier), for layers with weights. */
   label?: string;
   /** A comment written after it: where it came from when the label cannot say. */
@@ -115,38 +117,78 @@ export function strideDilationText(
 
 /**
  * A `normalize` layer computing x · scale + shift per channel: written `mean= std=` when the
- * source wrote (x - mean) / std (`statistics`), else `scale= shift=`.
+ * source wrote (x - mean) / std (`statistics`), else `scale= shift=`. `eitherForm`: the source
+ * lowered whichever the user wrote to x · scale + shift (dsnet's own export does), so it is
+ * written `mean= std=` where decimals that lower to the same float32s are shorter to read.
  */
 export function normalizeText({
   scale,
   shift,
   statistics = false,
+  eitherForm = false,
 }: {
   scale: number[];
   shift: number[];
   statistics?: boolean;
+  eitherForm?: boolean;
 }): string {
-  const list = (v: number[]) =>
-    v.every((x) => Math.fround(x) === Math.fround(v[0]))
-      ? float32Text(v[0])
-      : `[${v.map(float32Text).join(", ")}]`;
-  if (!statistics) return `normalize scale=${list(scale)} shift=${list(shift)}`;
-  const std = scale.map((s) => 1 / s);
-  const mean = shift.map((b, i) => -b * std[i]);
+  if (statistics) {
+    const std = scale.map((s) => 1 / s);
+    return statisticsText(
+      shift.map((b, i) => -b * std[i]),
+      std,
+      float32Text,
+    );
+  }
+  const affine = `normalize scale=${numbersText(scale, float32Text)} shift=${numbersText(shift, float32Text)}`;
+  if (!eitherForm) return affine;
+  // As the checker lowers `mean= std=`: scale 1 / std and shift -mean / std, in float32.
+  const std = scale.map((s) =>
+    shortestDecimal(1 / s, (d) => Math.fround(1 / d) === Math.fround(s)),
+  );
+  const mean = shift.map((b, i) =>
+    shortestDecimal(-b * std[i], (m) => Math.fround(-m / std[i]) === Math.fround(b)),
+  );
+  // The characters of numbers each form makes one read, a part at its default counting none.
+  const read = (v: number[], fallback: number, text: (x: number) => string) =>
+    isAll(v, fallback) ? 0 : numbersText(v, text).length;
+  const shorter =
+    read(mean, 0, String) + read(std, 1, String) <
+    read(scale, 1, float32Text) + read(shift, 0, float32Text);
+  return shorter ? statisticsText(mean, std, String) : affine;
+}
+
+/** `normalize mean= std=`, leaving out a part that is the checker's default (0, 1). */
+function statisticsText(mean: number[], std: number[], text: (x: number) => string): string {
   const parts = [
-    ...(mean.some((m) => m !== 0) ? [`mean=${list(mean)}`] : []),
-    ...(std.some((s) => s !== 1) ? [`std=${list(std)}`] : []),
+    ...(isAll(mean, 0) ? [] : [`mean=${numbersText(mean, text)}`]),
+    ...(isAll(std, 1) ? [] : [`std=${numbersText(std, text)}`]),
   ];
   return `normalize ${parts.length > 0 ? parts.join(" ") : "mean=0"}`;
 }
 
+/** One value when every channel's is written the same, else the list. */
+function numbersText(v: number[], text: (x: number) => string): string {
+  const texts = v.map(text);
+  return texts.every((t) => t === texts[0]) ? texts[0] : `[${texts.join(", ")}]`;
+}
+
+function isAll(v: number[], value: number): boolean {
+  return v.every((x) => Math.fround(x) === value);
+}
+
+/** The decimal of fewest digits (up to float32's 9) near x that `fits`; x when none does. */
+function shortestDecimal(x: number, fits: (d: number) => boolean): number {
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(x.toPrecision(p));
+    if (fits(d)) return d;
+  }
+  return x;
+}
+
 /** The shortest decimal that reads back as the same float32 (1e-3 for 0.0010000000475). */
 export function float32Text(x: number): string {
-  for (let p = 1; p <= 9; p++) {
-    const text = Number(x.toPrecision(p));
-    if (Math.fround(text) === Math.fround(x)) return String(text);
-  }
-  return String(x);
+  return String(shortestDecimal(x, (d) => Math.fround(d) === Math.fround(x)));
 }
 
 /**
@@ -388,9 +430,17 @@ function labelClashes(statements: Statement[], used: Set<string>): void {
   }
 }
 
-/** The stage a join is written as: `residual` for an add of the forking value, else its op. */
+/**
+ * The stage a join is written as: `residual` for an add of the forking value or of a body and
+ * its shortcut, else its op.
+ */
 function joinKind(s: Extract<Statement, { kind: "join" }>): string {
-  return s.layer.join === "add" && joinsFork(s) ? "residual" : s.layer.join!;
+  return s.layer.join === "add" && (joinsFork(s) || hasShortcut(s)) ? "residual" : s.layer.join!;
+}
+
+/** A residual's body and shortcut: `residual { } shortcut { }`. */
+function hasShortcut(s: Extract<Statement, { kind: "join" }>): boolean {
+  return s.layer.shortcut === true && s.branches.length === 2 && s.branches.every((b) => b.length);
 }
 
 /** An add or mul of the forking value and one branch: `residual { }`, `mul { }`. */
@@ -462,14 +512,15 @@ function renderJoin(s: Extract<Statement, { kind: "join" }>, indent: string): st
     head = joinKind(s);
     if (joinsFork(s)) branches = branches.filter((b) => b.length > 0);
   }
-  // `concat {} {`, then the branch, then `}`; `} {` between two branches.
+  // `concat {} {`, then the branch, then `}`; `} {` (`} shortcut {`) between two branches.
   const out: string[] = [];
   let line = `${indent}${layer.label ? `${layer.label}: ` : ""}${head} `;
-  for (const branch of branches) {
+  for (const [i, branch] of branches.entries()) {
     if (branch.length === 0) {
       line += "{} ";
       continue;
     }
+    if (i > 0 && hasShortcut(s)) line += "shortcut ";
     out.push(`${line}{`, ...render(branch, indent + "  "));
     line = `${indent}} `;
   }

@@ -140,6 +140,11 @@ class OnnxTranslator {
     { scale: number[]; shift: number[]; statistics: boolean }
   >();
   private readonly opset: number;
+  /**
+   * Whether dsnet wrote the model: its names then follow dsnet's layer names, and its Mul-Add
+   * scaling may have been written `normalize mean= std=` or `scale= shift=`.
+   */
+  private readonly fromDsnet: boolean;
   private nextId = 0;
   private hasBatchNorm = false;
   private convBiases = 0;
@@ -151,6 +156,7 @@ class OnnxTranslator {
     }
     const ai = (model.opset_import ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
     this.opset = ai?.version ?? 0;
+    this.fromDsnet = model.producer_name === "dsnet";
     if (this.opset < 7)
       throw new ImportError(`ONNX opset ${this.opset}: dsnet imports opset 7 and later`);
   }
@@ -187,10 +193,11 @@ class OnnxTranslator {
       `producer ${[this.model.producer_name, this.model.producer_version].filter(Boolean).join(" ") || "unknown"}, opset ${this.opset}, NCHW input "${input.name}"`,
     ];
     if (!this.hasBatchNorm && this.convBiases > 0) {
+      // Whether the source had batch norms the file cannot say: only that none is left.
       notes.push(
-        "The model has no BatchNormalization: its exporter folded batch norm into the",
-        "convolutions (their weights scaled, a bias added: bias=true below), so this network",
-        "has the original's multiply-adds but not its batch norms' parameters.",
+        "The model has no BatchNormalization nodes: any batch norm its source had is folded into",
+        "the convolutions' weights and biases (bias=true below), and the summary counts no batch",
+        "norm parameters.",
       );
     }
     return {
@@ -685,7 +692,24 @@ class OnnxTranslator {
     }
     const big = x.h * x.w >= y.h * y.w ? x : y;
     const join = op === "Add" ? "add" : "mul";
-    return this.layer(join, [x, y], [big.c, big.h, big.w], { join }, x.flat && y.flat);
+    const shortcut = op === "Add" && this.isShortcut(node);
+    return this.layer(join, [x, y], [big.c, big.h, big.w], { join, shortcut }, x.flat && y.flat);
+  }
+
+  /**
+   * Whether an Add is dsnet's `residual { body } shortcut { path }`: dsnet names the add
+   * `R.add`, the body's layers `R` or `R.*` and the shortcut's `R.shortcut` or `R.shortcut.*`
+   * (`shortcut` is a keyword, so no label is), and each value after the node that writes it;
+   * an `add { } { }` names its branches `R.branch1`, `R.branch2`.
+   */
+  private isShortcut(node: NodeProto): boolean {
+    const residual = this.fromDsnet && node.name?.endsWith(".add") && node.name.slice(0, -4);
+    if (!residual) return false;
+    const within = (value: string, scope: string) =>
+      value === scope || value.startsWith(`${scope}.`) || value.startsWith(`${scope}/`);
+    const [body, path] = node.input ?? [];
+    const shortcut = `${residual}.shortcut`;
+    return within(body, residual) && !within(body, shortcut) && within(path, shortcut);
   }
 
   /**
@@ -724,11 +748,12 @@ class OnnxTranslator {
       merged.scale = merged.scale.map((a, i) => a * scale[i]);
       merged.shift = merged.shift.map((b, i) => b * scale[i] + shift[i]);
       merged.statistics &&= statistics;
-      before.text = normalizeText(merged);
+      before.text = normalizeText({ ...merged, eitherForm: this.fromDsnet });
       return x;
     }
     const values = { scale, shift, statistics };
-    const out = this.layer(normalizeText(values), [x], [x.c, x.h, x.w], {}, x.flat);
+    const text = normalizeText({ ...values, eitherForm: this.fromDsnet });
+    const out = this.layer(text, [x], [x.c, x.h, x.w], {}, x.flat);
     this.scaling.set(this.layers.producer(out.id)!, values);
     return out;
   }
