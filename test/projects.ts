@@ -19,6 +19,7 @@ export const integrationTests = [
   "test/graph.test.ts",
   "test/vscode-extension.test.ts",
   "test/lsp.test.ts",
+  "test/lsp-framing.test.ts",
   "test/package.test.ts",
   "test/threads.test.ts",
   "test/browser-threads.test.ts",
