@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 // The dsnet command. The TypeScript sources are compiled to dist/ by `npm ci` (the prepare script).
 import { readFileSync } from "node:fs";
-import { autoColor, runCli } from "../dist/cli.mjs";
+import { autoColor, EXIT_OUTPUT_CLOSED, runCli, writeStandardOutput } from "../dist/cli.mjs";
 
-// A reader that stops early (`dsnet compile ... -o - | head`) closes the pipe: stop quietly, as
-// Unix tools do, rather than with Node's unhandled-error stack.
+// A reader that stops early (`dsnet repl | head`) closes the pipe under the commands that write
+// through process.stdout (the REPL, the language server): stop quietly, as a tool a closed pipe
+// stops does, rather than with Node's unhandled-error stack. The others write through
+// writeStandardOutput, and runCli gives EXIT_OUTPUT_CLOSED for them.
 process.stdout.on("error", (error) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  if (error.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
   throw error;
 });
 
 const isTTY = Boolean(process.stderr.isTTY);
 const code = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
+  stdout: writeStandardOutput,
   stderr: (text) => process.stderr.write(text),
-  stdoutBytes: (data) => process.stdout.write(data),
+  stdoutBytes: writeStandardOutput,
   readStdin: () => readFileSync(0, "utf8"),
   color: autoColor(process.env, isTTY),
   isTTY,

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
-import { autoColor, type CliIO } from "../src/cli/io.js";
+import { autoColor, OutputClosedError, type CliIO } from "../src/cli/io.js";
 import { vulkanDriverManifests } from "../src/backends/wgsl/runner.js";
 
 /** Runs the CLI in process with a fake terminal (or pipe) and standard input. */
@@ -43,6 +43,27 @@ function binary(argv: string[], options: { input?: string; env?: Record<string, 
     env,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The built binary with a reader that takes the first chunk of standard output and closes the
+ * pipe, as `| head -c 10` does.
+ */
+function binaryReadToFirstChunk(argv: string[]) {
+  const child = spawn(process.execPath, ["bin/dsnet.js", ...argv], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let read = 0;
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  child.stdout.once("data", (chunk: Buffer) => {
+    read = chunk.length;
+    child.stdout.destroy();
+  });
+  return new Promise<{ code: number | null; stderr: string; read: number }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr, read }));
+  });
 }
 
 const TYPO = "input 8x8x3\nconv 3x3 4 -> widht\n";
@@ -199,6 +220,64 @@ describe("-o - writes standard output where the output is one file", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdinReads).toBe(0);
+  });
+});
+
+describe("a reader that closes standard output early: no success claimed", () => {
+  // Each output is megabytes, far past what a pipe holds, so the reader closes it mid-way.
+  it.each([
+    [
+      "compile --target ts -o - (text)",
+      ["compile", "examples/mobilenet_v1.dsnet", "--target", "ts"],
+    ],
+    ["weights init -o - (bytes)", ["weights", "init", "examples/mobilenet_v1.dsnet"]],
+  ])("%s stops at once and exits 141, without a stack trace", async (_, argv) => {
+    const r = await binaryReadToFirstChunk([...argv, "-o", "-"]);
+    expect(r.read).toBeGreaterThan(0);
+    expect(r.code).toBe(141);
+    // Nothing after the cut: no "wrote ..." line, no internal error.
+    expect(r.stderr).toBe(
+      argv[0] === "compile"
+        ? "dsnet: no --weights given: using deterministic initial weights (seed 0)\n"
+        : "",
+    );
+  });
+});
+
+describe("every command that writes standard output stops when it is closed", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-closed-"));
+  const net = join(dir, "net.dsnet");
+  writeFileSync(net, TINY);
+  writeFileSync(join(dir, "x.npy"), Buffer.from(npyHeader([8, 8, 3])));
+  const input = ["--input", join(dir, "x.npy")];
+  it.each([
+    ["check", "--json", net],
+    ["summary", net],
+    ["fmt", net],
+    ["layers"],
+    ["explain", "DS1004"],
+    ["--help"],
+    ["weights", "list", net],
+    ["weights", "init", net, "-o", "-"],
+    ["run", net, ...input],
+    ["run", net, ...input, "--output", "-"],
+    ["bench", net, "--runs", "1", "--warmup", "0"],
+    ["compile", net, "--target", "ts", "-o", "-"],
+    ["compile", net, "--emit", "ir"],
+    ["graph", net],
+  ])("%s %s: exit 141, nothing more said", async (...argv) => {
+    let stderr = "";
+    const closed = () => {
+      throw new OutputClosedError("standard output is closed");
+    };
+    const io: CliIO = {
+      stdout: closed,
+      stdoutBytes: closed,
+      stderr: (t) => (stderr += t),
+      color: false,
+    };
+    expect(await runCli(argv, io)).toBe(141);
+    expect(stderr).not.toMatch(/wrote|internal error/);
   });
 });
 

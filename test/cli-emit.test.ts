@@ -22,6 +22,18 @@ describe("dsnet compile --emit ir", () => {
     expect(r.stdout.match(/= separable \[/g)?.length).toBe(2);
   });
 
+  it.each(["4", "0", "1e3"])("refuses --batch %s: the IR has no batch", async (batch) => {
+    for (const target of ["ts", "wgsl", "onnx"]) {
+      const r = await cli("compile", tiny, "--emit", "ir", "--target", target, "--batch", batch);
+      expect(r).toMatchObject({
+        code: 2,
+        stdout: "",
+        stderr:
+          "dsnet: --batch is for compiling with --target wgsl or onnx; --emit ir prints one sample's shapes, whatever the batch\n",
+      });
+    }
+  });
+
   it("refuses what it cannot emit", async () => {
     const r = await cli("compile", tiny, "--emit", "llvm");
     expect(r.code).toBe(2);

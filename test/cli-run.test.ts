@@ -148,8 +148,8 @@ describe("dsnet run", () => {
 
 describe("dsnet bench", () => {
   it.each([
-    ["0", "dsnet: --threads takes a whole number of at least 1, got 0\n"],
-    ["65", "dsnet: --threads takes at most 64 threads, got 65\n"],
+    ["0", "dsnet: --threads takes a whole number from 1 to 64, got 0\n"],
+    ["65", "dsnet: --threads takes a whole number from 1 to 64, got 65\n"],
   ])("refuses --threads %s as a usage error", async (threads, stderr) => {
     const r = await cli("bench", "examples/seed_block.dsnet", "--threads", threads);
     expect(r).toMatchObject({ code: 2, stderr });

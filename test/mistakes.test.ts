@@ -120,6 +120,35 @@ const mistakes: Mistake[] = [
     alone: true,
   },
   {
+    // A parameter list may end where a name stands, so the parser asks for `)`; what is wrong is
+    // the name.
+    name: "x (the size operator) as a block parameter",
+    source: "block scale(x) {\n  pw x\n}\ninput 8x8x3\nscale(8)\n",
+    code: "DS1004",
+    line: 1,
+    column: 13,
+    message: "`x` cannot be a name: it is the size operator, as in `224 x 224 x 3`",
+    help: "choose another name, such as `width`",
+    alone: true,
+  },
+  {
+    name: "in as a network's second parameter",
+    source: "network n(c, in = 3) {\n  input 8x8x3\n  pw c\n}\n",
+    code: "DS1004",
+    line: 1,
+    column: 14,
+    message: "`in` cannot be a name: it is the shape flowing into a layer",
+    alone: true,
+  },
+  {
+    name: "x after a parameter, a comma missing",
+    source: "block scale(c x) {\n  pw c\n}\n",
+    code: "DS1002",
+    line: 1,
+    column: 15,
+    message: "expected ')' but found 'x'",
+  },
+  {
     name: "in as a block name",
     source: "block in { pw 8 }\n",
     code: "DS1004",
@@ -240,6 +269,13 @@ describe("mistakes people make", () => {
       expect(first.related[0].message).toContain(message);
     }
     if (m.alone) expect(diagnostics.map((d) => d.code)).toEqual([m.code]);
+  });
+
+  it("a reserved word as a parameter is reported on the word alone", () => {
+    const [first] = checkSources("block scale(same) {\n  pw 8\n}\n").diagnostics.map(
+      diagnosticToJson,
+    );
+    expect(first).toMatchObject({ code: "DS1004", line: 1, column: 13, endLine: 1, endColumn: 17 });
   });
 
   it("checks the layers after an unknown one, without cascades from its unknown shape", () => {

@@ -269,6 +269,23 @@ describe("dsnet compile --target onnx", () => {
     expect(dims(model.graph.input[0])).toEqual([3, 32, 32, 3]);
   });
 
+  it("reads the options once: checkOnnxOptions gives numbers, and writeOnnx writes them", async () => {
+    const { checkOnnxOptions, writeOnnx } = await import("../src/cli/onnx.js");
+    const given = { target: "onnx", opset: "013", layout: "nhwc", foldBn: true };
+    const onnx = checkOnnxOptions(given);
+    expect(onnx).toEqual({ opset: 13, layout: "nhwc", foldBatchNorm: true });
+    const out = join(folder, "numbers.onnx");
+    let stderr = "";
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), color: false };
+    const graph = graphOf("examples/mobilenet_v1.dsnet", V1);
+    expect(await writeOnnx(graph, { ...onnx, batch: 2 }, { output: out }, io)).toBe(0);
+    const model = decodeModel(readFileSync(out));
+    expect(model.opset_import[0].version).toBe(13);
+    expect(dims(model.graph.input[0])[0]).toBe(2);
+    expect(model.graph.node.map((n) => n.op_type)).not.toContain("BatchNormalization");
+    expect(stderr).toBe(`wrote ${out} (${(readFileSync(out).length / 1024).toFixed(0)} KiB)\n`);
+  });
+
   it.each([
     [["--opset", "11"], "--opset takes 13 to 21, not 11 (dsnet needs opset 13 at least"],
     [["--opset", "x"], "--opset takes 13 to 21, not x"],

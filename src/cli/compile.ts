@@ -66,7 +66,7 @@ export async function compileCommand(
         : "-o -: --target onnx writes its model to a file: give -o model.onnx",
     );
   }
-  checkOnnxOptions(options);
+  const onnx = checkOnnxOptions(options);
   if (target === "onnx" && (options.js || options.weightsFile)) {
     // Only the flags given are named.
     const reasons = [
@@ -95,7 +95,8 @@ export async function compileCommand(
       "--batch is for --target wgsl and onnx; a TypeScript module takes its batch size in createModel",
     );
   }
-  const batch = positiveInt(options.batch, "--batch", 1, MAX_BATCH);
+  // Without --batch, WGSL bakes in 1 and ONNX writes a symbolic batch dimension.
+  const batch = positiveInt(options.batch, "--batch", undefined, MAX_BATCH);
   if (options.weightsFile && options.weights) {
     throw new UsageError(
       "--weights embeds weights and --weights-file takes them at load time: give one or the other",
@@ -112,10 +113,13 @@ export async function compileCommand(
   io.progress?.(
     `generating ${target === "onnx" ? "the ONNX model" : target === "wgsl" ? "the shaders" : "the module"}`,
   );
-  if (target === "onnx") return writeOnnx(graph, options, io, trace);
+  if (target === "onnx") {
+    const to = { output: options.output!, verbose: options.verbose };
+    return writeOnnx(graph, { ...onnx, batch }, to, io, trace);
+  }
   if (target === "wgsl") {
     const program = compileWgsl(graph, {
-      batch,
+      batch: batch ?? 1,
       sourceFile: sourceName(file),
       javascript: options.js,
     });
@@ -203,6 +207,12 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
   const target = options.target ?? "ts";
   if (!(TARGETS as readonly string[]).includes(target)) {
     throw new UsageError(`unknown target ${target} (targets: ${TARGETS.join(", ")})`);
+  }
+  // A backend takes the batch after the graph: the IR's shapes are one sample's.
+  if (options.batch !== undefined) {
+    throw new UsageError(
+      "--batch is for compiling with --target wgsl or onnx; --emit ir prints one sample's shapes, whatever the batch",
+    );
   }
   const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;

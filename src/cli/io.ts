@@ -1,3 +1,5 @@
+import { writeSync } from "node:fs";
+import { FileError } from "../weights/errors.js";
 import { writeBytes } from "../weights/load.js";
 
 /** Where a command writes; tests pass buffers, the binary passes the process's streams. */
@@ -16,7 +18,7 @@ export interface CliIO {
    * command calls it between phases and in long loops.
    */
   progress?: (text: string) => void;
-  /** Bytes to standard output, for `-o -` with a binary file (default: process.stdout). */
+  /** Bytes to standard output, for `-o -` with a binary file (default: writeStandardOutput). */
   stdoutBytes?: (data: Uint8Array) => void;
   /** Standard input, whole, for a file named `-` (default: read from file descriptor 0). */
   readStdin?: () => string;
@@ -30,9 +32,22 @@ export const EXIT_OK = 0;
 export const EXIT_DIAGNOSTICS = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
+/**
+ * Standard output's reader closed it before the output was all written (`dsnet ... | head`):
+ * 141, 128 + SIGPIPE, what a shell reports for any tool a closed pipe stops, so that a script
+ * (`set -o pipefail`) tells a cut-off output from a whole one, and not 1, which would say that
+ * the program has errors.
+ */
+export const EXIT_OUTPUT_CLOSED = 141;
 
 /** A mistake on the command line: printed as `dsnet: message`, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * Standard output was closed by its reader: the command stops where it is and runCli gives
+ * EXIT_OUTPUT_CLOSED, printing nothing more (no one reads it, and a tool a pipe stops is silent).
+ */
+export class OutputClosedError extends Error {}
 
 /**
  * An option that takes a whole number written in digits (not `1e3`, `0x10` or ` 5`), from 1 to
@@ -138,6 +153,26 @@ export function writeOutput(io: CliIO, path: string, data: string | Uint8Array, 
   else (io.stdoutBytes ?? writeStandardOutput)(data);
 }
 
-function writeStandardOutput(data: Uint8Array): void {
-  process.stdout.write(data);
+/**
+ * Writes to standard output before returning, so that a closed pipe (EPIPE) is known at the
+ * write that meets it: the command stops there, before it says what it wrote, rather than when
+ * Node reports it later. Throws OutputClosedError for a closed pipe, FileError for another
+ * failure (a full disk).
+ */
+export function writeStandardOutput(data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  for (let written = 0; written < bytes.length;) {
+    try {
+      written += writeSync(1, bytes, written);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Node makes a pipe non-blocking once process.stdout or process.stderr is opened on it:
+      // wait for the reader to take some.
+      if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1);
+      else if (code === "EPIPE") throw new OutputClosedError("standard output is closed");
+      else throw new FileError(`cannot write standard output: ${(e as Error).message}`);
+    }
+  }
 }
+
+const pause = new Int32Array(new SharedArrayBuffer(4));

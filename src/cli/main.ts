@@ -10,7 +10,9 @@ import {
   colorFor,
   EXIT_DIAGNOSTICS,
   EXIT_INTERNAL,
+  EXIT_OUTPUT_CLOSED,
   EXIT_USAGE,
+  OutputClosedError,
   UsageError,
   type CliIO,
   type ColorChoice,
@@ -28,8 +30,9 @@ import {
   type RunOptions,
 } from "./run.js";
 
-// bin/dsnet.js reads the environment with it.
-export { autoColor } from "./io.js";
+// bin/dsnet.js reads the environment with autoColor and writes standard output with
+// writeStandardOutput.
+export { autoColor, EXIT_OUTPUT_CLOSED, writeStandardOutput } from "./io.js";
 
 const VERSION = "0.1.0";
 
@@ -349,6 +352,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     io.progress("");
     return code;
   } catch (e) {
+    if (e instanceof OutputClosedError) return EXIT_OUTPUT_CLOSED;
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;

@@ -37,7 +37,13 @@ export async function playgroundCommand(options: { port?: string }, io: CliIO): 
     if (e.code === "EADDRINUSE") throw new UsageError(`port ${port} is in use on 127.0.0.1`);
     throw e;
   });
-  io.stdout(`dsnet playground: ${server.url}\n`);
+  try {
+    io.stdout(`dsnet playground: ${server.url}\n`);
+  } catch (e) {
+    // No one can learn the address (standard output is closed): serve no one.
+    await server.close();
+    throw e;
+  }
   io.stderr("press Ctrl+C to stop\n");
   await new Promise<void>((resolve) => process.once("SIGINT", resolve));
   await server.close();

@@ -52,11 +52,7 @@ function backendOf(name: string | undefined): BackendName {
 
 /** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
 function threadsOption(text: string | undefined): number | undefined {
-  const threads = positiveInt(text, "--threads", undefined);
-  if (threads !== undefined && threads > MAX_THREADS) {
-    throw new UsageError(`--threads takes at most ${MAX_THREADS} threads, got ${text}`);
-  }
-  return threads;
+  return positiveInt(text, "--threads", undefined, MAX_THREADS);
 }
 
 /** `--mean` and `--std`: one finite number per colour channel (`--std` not zero). */

@@ -1,4 +1,4 @@
-import { EOF, type IToken } from "chevrotain";
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "./ast.js";
@@ -85,7 +85,9 @@ export function parse(given: string, path = "<input>"): ParseResult {
     for (const error of parser.errors) {
       const at = index?.get(error.token.startOffset) ?? tokens.length;
       const word = error.token.image;
-      if (error.message.startsWith("expected a name") && T.isKeyword(error.token.tokenType)) {
+      const asName =
+        error.message.startsWith("expected a name") || namesParameter(error, tokens, at);
+      if (asName && T.isKeyword(error.token.tokenType)) {
         misused.add(word);
         reporter.report(
           "reservedName",
@@ -248,6 +250,16 @@ function reservedMeaning(word: string): string {
   if (word === "in") return "the shape flowing into a layer, as in `in.c`";
   if (word === "same" || word === "same_upper" || word === "valid") return "a padding mode";
   return "a keyword";
+}
+
+/**
+ * The error is at a parameter's name: `block b(x)`, `(k, x)`. A parameter list may end there, so
+ * the parser asks for its `)` rather than for a name.
+ */
+function namesParameter(error: IRecognitionException, tokens: IToken[], at: number): boolean {
+  const rules = error.context.ruleStack;
+  const before = tokens[at - 1]?.tokenType;
+  return rules.at(-1) === "paramList" && (before === T.LParen || before === T.Comma);
 }
 
 /** The innermost `{` still open before `tokens[at]`. */
