@@ -37,7 +37,7 @@ export async function cpuBenchmarks(): Promise<void> {
     ours.reduce((d, v, i) => Math.max(d, Math.abs(v - other[i])), 0).toExponential(2);
   console.log(`outputs agree: max |plan - module| = ${maxDiff(generated.forward(input))}`);
   console.log(
-    `kernels: the CPU plan runs the ${plan.kernelsVariant} build (relaxed SIMD where the engine has it); the generated module simd128`,
+    `kernels: the CPU plan runs the ${plan.kernelsVariant} build, the generated module the ${generated.kernels} (relaxed SIMD where the engine has it)`,
   );
   const loops = (await importGeneratedModule(graph, "js")).createModel({ batch: 1 });
   console.log(`max |plan - --kernels js module| = ${maxDiff(loops.forward(input))}`);

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -16,7 +17,8 @@ import { initialWeights, Random } from "../src/weights/init.js";
  * from 127.0.0.1 and imported by a page, runs on Web Workers made from a Blob URL over one
  * shared WebAssembly.Memory where the page is cross-origin isolated (COOP same-origin, COEP
  * require-corp), and on one thread, with a one-line console note, where it is not. Either way
- * the output is bitwise what one thread gives, and what the CPU plan gives in Node.
+ * the output is bitwise what one thread gives, and what the CPU plan gives in Node on the same
+ * build of the kernels (Chromium validates relaxed SIMD, which Node 20 does only under a flag).
  */
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -107,6 +109,7 @@ const PAGE = `<!doctype html>
     const afterReady = bitsOf(eager.forward(input));
     eager.close();
     return {
+      kernels: eager.kernels,
       crossOriginIsolated: self.crossOriginIsolated,
       sharedArrayBuffer: typeof SharedArrayBuffer,
       runs,
@@ -117,6 +120,8 @@ const PAGE = `<!doctype html>
 `;
 
 interface PageResult {
+  /** The build of the kernels the module took ("relaxed-simd" or "simd128"). */
+  kernels: string;
   crossOriginIsolated: boolean;
   sharedArrayBuffer: string;
   runs: {
@@ -152,8 +157,8 @@ describe.skipIf(missing !== undefined)(title, () => {
   let network: Network;
   let moduleText: string;
   let input: Float32Array;
-  let reference: Float32Array;
-  let kernelsVariant: string;
+  /** The CPU plan's output in Node on each build of the kernels. */
+  const references = new Map<string, Float32Array>();
   let server: Server;
   let origin: string;
   let browser: Browser;
@@ -173,10 +178,14 @@ describe.skipIf(missing !== undefined)(title, () => {
       weightsOrigin: "dsnet's deterministic initial weights, seed 11",
       javascript: true,
     });
-    const plan = new CpuPlan(compileGraph(network, weights), { threads: 1 });
-    kernelsVariant = plan.kernelsVariant;
-    reference = Float32Array.from(plan.forward(input));
-    plan.dispose();
+    // Node 20 validates the relaxed-SIMD build only under this flag, put back at once.
+    for (const relaxed of [false, true]) {
+      if (relaxed) setFlagsFromString("--experimental-wasm-relaxed-simd");
+      const plan = new CpuPlan(compileGraph(network, weights), { threads: 1 });
+      references.set(plan.kernelsVariant, Float32Array.from(plan.forward(input)));
+      if (relaxed) setFlagsFromString("--no-experimental-wasm-relaxed-simd");
+    }
+    expect([...references.keys()]).toEqual(["simd128", "relaxed-simd"]);
 
     // /isolated/ with the headers that make a page cross-origin isolated, /plain/ without.
     server = createServer((request, response) => {
@@ -288,10 +297,11 @@ describe.skipIf(missing !== undefined)(title, () => {
       expect(firstDifference(run.again, one), `${context}, again`).toBe(-1);
       expect(firstDifference(run.closed, one), `${context}, after close`).toBe(-1);
     }
-    // The module embeds the plain SIMD128 kernels, and so does the plan run in Node (V8 in
-    // Node 20 has no relaxed SIMD without a flag): the same instructions on the same operands,
-    // bitwise the same in Chromium's V8 as in Node's: no tolerance.
-    expect(kernelsVariant).toBe("simd128");
+    // Chromium's V8 validates relaxed SIMD, so the module takes that build; the plan in Node
+    // ran it too: the same instructions on the same operands, bitwise the same in Chromium's
+    // V8 as in Node's: no tolerance.
+    expect(result.kernels).toBe("relaxed-simd");
+    const reference = references.get(result.kernels)!;
     expect(firstDifference(one, bitsOf(reference)), "browser vs the CPU plan in Node").toBe(-1);
     // Run before `ready`, a model does not wait for its workers.
     expect(result.eager.threads).toBe(2);
@@ -316,6 +326,7 @@ describe.skipIf(missing !== undefined)(title, () => {
     const note = { type: "warning", text: ONE_THREAD_NOTE };
     expect(consoleMessages).toEqual([note, note, note]);
     expect(result.eager.threads).toBe(1);
+    const reference = references.get(result.kernels)!;
     expect(firstDifference(result.eager.beforeReady, bitsOf(reference))).toBe(-1);
     for (const run of result.runs) {
       const context = `${run.requested} threads requested`;

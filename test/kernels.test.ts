@@ -7,8 +7,12 @@ import {
 } from "../src/runtime/kernels.generated.js";
 import { chooseKernels, instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
 import { packConv, packDepthwise, roundUp } from "../src/runtime/runtime.js";
-import { Random } from "../src/weights/init.js";
+import { CpuPlan } from "../src/backends/cpu/plan.js";
+import { importGeneratedModule } from "../src/backends/ts/load.js";
+import { compileGraph } from "../src/compile.js";
+import { initialWeights, Random } from "../src/weights/init.js";
 import { expectPlanMatchesReference } from "./fixtures.js";
+import { checkSources } from "./helpers.js";
 import { runs } from "./runs.js";
 
 /*
@@ -24,8 +28,9 @@ import { runs } from "./runs.js";
 
 setFlagsFromString("--experimental-wasm-relaxed-simd");
 // Test files share a process (the unit project's isolate: false): the flag is put back, or the
-// CPU plans of the files after this one would run the relaxed build where the generated
-// modules run SIMD128, and tests that hold the two bit for bit would depend on the order.
+// files after this one would run the relaxed build wherever a plan or a module is made after
+// it, and tests that hold one made before to one made after bit for bit would depend on the
+// order.
 afterAll(() => setFlagsFromString("--no-experimental-wasm-relaxed-simd"));
 
 const BUILDS = [
@@ -488,7 +493,7 @@ describe.each(BUILDS)("%s: conv_direct against a float64 convolution", (_, base6
   });
 });
 
-describe("the CPU plan on the relaxed-SIMD build", () => {
+describe("the CPU plan and the generated module on the relaxed-SIMD build", () => {
   const sources = [
     "input 23x21x3\nconv 3x3 16 s2 same -> bn -> relu6\ndw 3x3 same -> bn -> relu6\nconv 1x1 24 -> relu",
     "input 19x17x4\nconv 3x3 40 s2 same -> hardswish\ndw 3x3 s2 same -> relu6\ndw 5x5 same\ngap\nfc 10",
@@ -497,5 +502,21 @@ describe("the CPU plan on the relaxed-SIMD build", () => {
     for (const plan of expectPlanMatchesReference(source, "conv_direct")) {
       expect(plan.kernelsVariant).toBe("relaxed-simd");
     }
+  });
+  it.each(sources)("%s: the module takes the relaxed build too, bit for bit", async (source) => {
+    const network = checkSources(source).networks[0];
+    const graph = compileGraph(
+      network,
+      initialWeights(network, 3).map((t) => t.data),
+    );
+    const model = (await importGeneratedModule(graph)).createModel({ batch: 1, threads: 1 });
+    expect(model.kernels).toBe("relaxed-simd");
+    const [h, w, c] = network.input;
+    const random = new Random(5);
+    const input = Float32Array.from({ length: h * w * c }, () => random.uniform(-1, 1));
+    const expected = new CpuPlan(graph).forward(input);
+    const actual = model.forward(input);
+    // Bit for bit: the same kernels on the same values (Object.is tells -0 and NaNs apart).
+    expect(actual.every((v, i) => Object.is(v, expected[i]))).toBe(true);
   });
 });

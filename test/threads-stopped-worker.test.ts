@@ -243,8 +243,8 @@ describe("a worker thread that stops", () => {
     "fails a generated module's forward the same way",
     async () => {
       const module = await importGeneratedModule(compileGraph(network, weights, { target: "ts" }));
-      // The module's own one thread: the CPU plan may run the relaxed-SIMD build (where an
-      // earlier test file in this process turned V8's flag on), the module runs plain SIMD128.
+      // The module's own one thread as the reference, which holds whichever build of the
+      // kernels the engine validates (a test file may turn V8's relaxed-SIMD flag on).
       const one = module.createModel({ batch: 1, threads: 1 });
       const moduleReference = Float32Array.from(one.forward(input));
       one.close();

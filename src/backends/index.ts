@@ -47,7 +47,7 @@ export async function createRunner(
         backend,
         batch,
         threads: model.threads,
-        kernels: "simd128",
+        kernels: model.kernels,
         forward: async (input) => model.forward(input),
         dispose: () => model.close(),
       };

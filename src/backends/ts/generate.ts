@@ -10,7 +10,10 @@ import {
 } from "../../ir/graph.js";
 import { formatCount } from "../../ir/types.js";
 import { roundUp } from "../../runtime/packing.js";
-import { KERNELS_WASM_BASE64 } from "../../runtime/kernels.generated.js";
+import {
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from "../../runtime/kernels.generated.js";
 import { RUNTIME_JAVASCRIPT, RUNTIME_TYPESCRIPT } from "../../runtime/source.generated.js";
 import { stepCalls, type Call, type Expr, type StepCalls } from "../cpu/calls.js";
 import { layOutMemory, threadScratch } from "../cpu/memory.js";
@@ -75,8 +78,12 @@ export async function generateModule(options: GenerateOptions): Promise<string> 
       ? []
       : [
           "// ---- dsnet's WebAssembly SIMD kernels (src/runtime/kernels.wat in dsnet, assembled) ----",
+          "// Two builds: plain SIMD128, and relaxed SIMD (f32x4.relaxed_madd, a fused multiply-add",
+          "// where the CPU has one), which createModel takes where the engine validates it.",
           "",
           `const KERNELS = ${base64Lines(KERNELS_WASM_BASE64)};`,
+          "",
+          `const KERNELS_RELAXED = ${base64Lines(KERNELS_RELAXED_WASM_BASE64)};`,
           "",
         ]),
     network.replace(WEIGHTS_PLACEHOLDER, () =>
@@ -148,6 +155,12 @@ const MODEL_TYPES = [
   "export interface Model {",
   "  readonly batch: number;",
   "  readonly threads: number;",
+  "  /**",
+  "   * The kernels that run: the relaxed-SIMD build where the engine validates it (V8 11.4 and",
+  '   * later: Chrome 114, Node 22), else plain SIMD128; "js" for plain-loop kernels (--kernels js).',
+  "   * The two builds round some multiply-adds differently (within float32 accuracy).",
+  "   */",
+  '  readonly kernels: "relaxed-simd" | "simd128" | "js";',
   "  /** Resolves when the worker threads run; forward uses one thread until then. */",
   "  readonly ready: Promise<void>;",
   "  /**",
@@ -404,18 +417,21 @@ class ModuleWriter {
       `const outputs = ${outputs};`,
     );
     if (this.js) code.line(`const m = new Float32Array(outputs + batch * ${outputSize});`);
-    else if (this.threaded) {
-      // The module and its memory go to the worker threads too.
-      code.statement("const instance = ", {
-        call: "instantiateKernels",
-        args: ["KERNELS", `outputs + batch * ${outputSize}`, "threads > 1"],
-      });
-      code.line("const { kernels: k, memory: m } = instance;");
-    } else {
-      code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
-        call: "instantiateKernels",
-        args: ["KERNELS", `outputs + batch * ${outputSize}`],
-      });
+    else {
+      code.line("const kernels = chooseKernels(KERNELS, KERNELS_RELAXED);");
+      if (this.threaded) {
+        // The module and its memory go to the worker threads too.
+        code.statement("const instance = ", {
+          call: "instantiateKernels",
+          args: ["kernels.base64", `outputs + batch * ${outputSize}`, "threads > 1"],
+        });
+        code.line("const { kernels: k, memory: m } = instance;");
+      } else {
+        code.statement(`const { ${usesKernels ? "kernels: k, " : ""}memory: m } = `, {
+          call: "instantiateKernels",
+          args: ["kernels.base64", `outputs + batch * ${outputSize}`],
+        });
+      }
     }
     code.line("", "// Weights: batch norm folded, packed for the kernels.");
     code.append(weights);
@@ -465,6 +481,7 @@ class ModuleWriter {
     code.open("return {");
     code.line(
       "batch,",
+      this.js ? 'kernels: "js",' : "kernels: kernels.variant,",
       ...(this.threaded
         ? ["threads: workers.threads,", "ready: workers.ready,", "close: workers.close,"]
         : ["threads: 1,", "ready: Promise.resolve(),", "close() {},"]),

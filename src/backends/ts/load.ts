@@ -13,6 +13,7 @@ export interface GeneratedModule {
   createModel(...args: unknown[]): {
     batch: number;
     threads: number;
+    kernels: "relaxed-simd" | "simd128" | "js";
     ready: Promise<void>;
     forward(input: Float32Array): Float32Array;
     close(): void;
