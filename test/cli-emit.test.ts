@@ -34,6 +34,22 @@ describe("dsnet compile --emit ir", () => {
     }
   });
 
+  it.each([
+    [["--js"], "--js"],
+    [["--weights-file"], "--weights-file"],
+    [["--kernels", "js"], "--kernels"],
+    [["--target", "onnx", "--layout", "nhwc"], "--layout"],
+    [["--target", "onnx", "--opset", "13", "--fold-bn"], "--opset, --fold-bn"],
+    [["--verbose"], "--verbose"],
+  ])("refuses %j, which only shape what compile writes", async (args, named) => {
+    const r = await cli("compile", tiny, "--emit", "ir", ...args);
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: `dsnet: ${named}: for what compile writes; --emit ir prints the graph a backend starts from\n`,
+    });
+  });
+
   it("refuses what it cannot emit", async () => {
     const r = await cli("compile", tiny, "--emit", "llvm");
     expect(r.code).toBe(2);

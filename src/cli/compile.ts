@@ -214,6 +214,21 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
       "--batch is for compiling with --target wgsl or onnx; --emit ir prints one sample's shapes, whatever the batch",
     );
   }
+  // The options that shape what a backend writes, which the IR is before: named, not ignored.
+  const ignored = [
+    options.js && "--js",
+    options.weightsFile && "--weights-file",
+    options.kernels !== undefined && "--kernels",
+    options.layout !== undefined && "--layout",
+    options.opset !== undefined && "--opset",
+    options.foldBn && "--fold-bn",
+    options.verbose && "--verbose",
+  ].filter((o): o is string => typeof o === "string");
+  if (ignored.length > 0) {
+    throw new UsageError(
+      `${ignored.join(", ")}: for what compile writes; --emit ir prints the graph a backend starts from`,
+    );
+  }
   const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const graph = compileGraph(loaded.network, loaded.weights, {
