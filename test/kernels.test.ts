@@ -6,7 +6,7 @@ import {
   KERNELS_WASM_BASE64,
 } from "../src/runtime/kernels.generated.js";
 import { chooseKernels, instantiateKernels, type Kernels } from "../src/runtime/kernels.js";
-import { packConv, packDepthwise, roundUp } from "../src/runtime/runtime.js";
+import { packConv, packDepthwise, packFc, roundUp } from "../src/runtime/runtime.js";
 import { CpuPlan } from "../src/backends/cpu/plan.js";
 import { importGeneratedModule } from "../src/backends/ts/load.js";
 import { compileGraph } from "../src/compile.js";
@@ -490,6 +490,63 @@ describe.each(BUILDS)("%s: conv_direct against a float64 convolution", (_, base6
       ),
       { numRuns: runs(200) },
     );
+  });
+});
+
+/*
+ * gemm bit for bit against its arithmetic written out in float32 (plain SIMD128: a multiply,
+ * then an add, each rounded; the sum from 0 over k in order, then the bias), for every count
+ * of columns in the last panel: 1 to 8 take four rows at a time over 8 columns, 9 to 16 two
+ * rows over 16; and every count of rows left over by fours and twos, in chunks of 64.
+ */
+describe("gemm, every width of the last panel", () => {
+  const random = new Random(31);
+  const uniform = (length: number) => Float32Array.from({ length }, () => random.uniform(-2, 2));
+  const cases = [1, 3, 5, 7, 8, 9, 15, 16, 21, 24, 40].flatMap((columns) =>
+    [1, 2, 3, 4, 5, 6, 7, 9, 66, 131].map((rows) => ({ columns, rows })),
+  );
+  it.each(cases)("$columns columns, $rows rows", ({ columns, rows }) => {
+    const k = 13;
+    const x = uniform(rows * k);
+    const [w, bias] = packFc(uniform(columns * k), uniform(columns), columns, k);
+    const at = [64, 64 + x.length, 64 + x.length + w.length];
+    const out = roundUp(at[2] + bias.length, 16);
+    const end = out + rows * columns;
+    for (const act of [0, 2]) {
+      const { kernels, memory } = instantiateKernels(KERNELS_WASM_BASE64, end + 64);
+      [x, w, bias].forEach((t, i) => memory.set(t, at[i]));
+      memory.fill(SENTINEL, out, end + 64);
+      kernels.gemm(
+        at[0] * 4,
+        k * 4,
+        at[1] * 4,
+        at[2] * 4,
+        out * 4,
+        columns * 4,
+        rows,
+        k,
+        columns,
+        act,
+        0,
+      );
+      const f = Math.fround;
+      const want = new Float32Array(rows * columns);
+      for (let p = 0; p < rows; p++) {
+        for (let c = 0; c < columns; c++) {
+          let sum = 0;
+          for (let i = 0; i < k; i++) {
+            const weight = w[Math.floor(c / 16) * k * 16 + i * 16 + (c % 16)];
+            sum = f(sum + f(x[p * k + i] * weight));
+          }
+          const v = f(sum + bias[c]);
+          want[p * columns + c] = act === 2 ? Math.min(Math.max(v, 0), 6) : v;
+        }
+      }
+      const got = memory.subarray(out, end);
+      const differ = got.findIndex((v, i) => !Object.is(v, want[i]));
+      expect(differ, `act ${act}, first difference at ${differ}`).toBe(-1);
+      expect(memory.subarray(end, end + 64).every((v) => v === SENTINEL)).toBe(true);
+    }
   });
 });
 
