@@ -14,8 +14,8 @@ const request = (id: number, method: string, params: object = {}) =>
   frame(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
 const initialize = request(2, "initialize", { processId: null, rootUri: null, capabilities: {} });
 
-/** A Parse error whose message matches, or the result of the request with this id. */
-type Answer = { parseError: RegExp } | { id: number; result: unknown };
+/** A Parse error or an Invalid Request whose message matches, or a request's result. */
+type Answer = { parseError: RegExp } | { invalid: RegExp } | { id: number; result: unknown };
 const initialized = { id: 2, result: expect.objectContaining({ capabilities: expect.anything() }) };
 
 /** `stops`: a header the server cannot read past, after which it stops and says why. */
@@ -37,6 +37,16 @@ const cases: {
     name: "a body that is not JSON at all, twice, then a request that is served",
     sent: frame("hello") + frame("{]") + initialize,
     answers: [{ parseError: /not JSON/ }, { parseError: /not JSON/ }, initialized],
+  },
+  {
+    name: "JSON that is no JSON-RPC message, then a request that is served",
+    sent: frame("42") + frame('{"id":7}') + frame("[]") + initialize,
+    answers: [
+      { invalid: /^Invalid Request: not a request, notification or response$/ },
+      { invalid: /^Invalid Request: not a request, notification or response$/ },
+      { invalid: /^Invalid Request: a batch, which LSP does not have$/ },
+      initialized,
+    ],
   },
   {
     name: "a Content-Length that is not a number: the server stops",
@@ -106,11 +116,14 @@ describe("dsnet lsp: what it cannot read", () => {
     const { messages, code, stderr } = await answersTo(sent, answers.length);
     expect(messages).toEqual(
       answers.map((answer) =>
-        "parseError" in answer
+        "parseError" in answer || "invalid" in answer
           ? {
               jsonrpc: "2.0",
               id: null,
-              error: { code: -32700, message: expect.stringMatching(answer.parseError) },
+              error:
+                "parseError" in answer
+                  ? { code: -32700, message: expect.stringMatching(answer.parseError) }
+                  : { code: -32600, message: expect.stringMatching(answer.invalid) },
             }
           : { jsonrpc: "2.0", ...answer },
       ),

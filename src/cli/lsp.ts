@@ -1,8 +1,10 @@
 import {
   createConnection,
   ErrorCodes,
+  Message,
   StreamMessageReader,
   StreamMessageWriter,
+  type MessageReader,
   type ResponseMessage,
 } from "vscode-languageserver/node.js";
 import { startLanguageServer } from "../lsp/server.js";
@@ -18,7 +20,34 @@ export async function lspCommand(_io: CliIO): Promise<number> {
   // answers what it cannot read with a Parse error whose id is null, since it has no id to give.
   const reader = new StreamMessageReader(process.stdin);
   const writer = new StreamMessageWriter(process.stdout);
-  const connection = createConnection(reader, writer);
+  const answerError = (code: number, message: string) => {
+    const answer: ResponseMessage = { jsonrpc: "2.0", id: null, error: { code, message } };
+    return writer.write(answer).catch(() => {});
+  };
+  // JSON that is no request, notification or response (`42`, `{"id": 7}`, a batch, which LSP
+  // does not have) is an Invalid Request; vscode-languageserver would only log it.
+  const messages: MessageReader = {
+    onError: reader.onError,
+    onClose: reader.onClose,
+    onPartialMessage: reader.onPartialMessage,
+    dispose: () => reader.dispose(),
+    listen: (callback) =>
+      reader.listen((message) => {
+        if (
+          Message.isRequest(message) ||
+          Message.isNotification(message) ||
+          Message.isResponse(message)
+        ) {
+          callback(message);
+        } else {
+          const what = Array.isArray(message)
+            ? "a batch, which LSP does not have"
+            : "not a request, notification or response";
+          void answerError(ErrorCodes.InvalidRequest, `Invalid Request: ${what}`);
+        }
+      }),
+  };
+  const connection = createConnection(messages, writer);
   // A body that is not JSON leaves the stream in step, and the server goes on. A header without
   // a usable Content-Length does not: the base protocol has no marker to find the next message
   // by, so every later one would be misread or lost while the client waited for answers. The
@@ -28,12 +57,7 @@ export async function lspCommand(_io: CliIO): Promise<number> {
     // On one line: vscode-jsonrpc's header messages quote the header across lines.
     const said = error.message.replace(/\s+/g, " ");
     const reason = inStep ? `the message is not JSON (${said})` : said;
-    const answer: ResponseMessage = {
-      jsonrpc: "2.0",
-      id: null,
-      error: { code: ErrorCodes.ParseError, message: `Parse error: ${reason}` },
-    };
-    await writer.write(answer).catch(() => {});
+    await answerError(ErrorCodes.ParseError, `Parse error: ${reason}`);
     if (inStep) return;
     process.stderr.write(`dsnet: lsp: an unreadable message header (${reason}): stopping\n`);
     process.exit(1);
