@@ -480,7 +480,7 @@ const cases: Case[] = [
     code: "DS4003",
     line: 3,
     column: 6,
-    message: "at least 1",
+    message: "`pw` output channels must be a whole number of at least 1, but is 0",
   },
   {
     name: "negative channels",
@@ -971,4 +971,177 @@ describe("an import path the line ends inside", () => {
     const diagnostics = checkSources('input 8x8x3\nlet s = "abc\npw 8\n').diagnostics;
     expect(diagnostics.map((d) => [d.code, d.span.end - d.span.start])).toEqual([["DS1003", 1]]);
   });
+});
+
+describe("one syntax mistake is one diagnostic, in source order", () => {
+  const cases: { name: string; source: string; expected: [string, number, number, string][] }[] = [
+    {
+      name: "a name with letters beyond ASCII",
+      source: "input 8x8x3\nlet naïve_é2 = 4\npw naïve_é2 -> größe\n",
+      expected: [
+        ["DS1001", 2, 5, "`naïve_é2` is not a name: it has letters beyond ASCII"],
+        ["DS1001", 3, 4, "`naïve_é2` is not a name"],
+        ["DS1001", 3, 16, "`größe` is not a name"],
+      ],
+    },
+    {
+      name: "a name of letters beyond ASCII alone, then `=`",
+      source: "input 8x8x3\nlet 名前 = 4\npw 3 -> 名前 -> relu\n",
+      expected: [
+        ["DS1001", 2, 5, "`名前` is not a name"],
+        ["DS1001", 3, 9, "`名前` is not a name"],
+      ],
+    },
+    {
+      name: "lexer and parser errors, merged by line",
+      source: "input 8x8x3\npw 3 )\nrelu\npw 4 $\n",
+      expected: [
+        ["DS1002", 2, 6, "unexpected ')': no '(' is open for it to close"],
+        ["DS1001", 4, 6, '"$"'],
+      ],
+    },
+    {
+      name: "a `}` too many",
+      source: "network n {\n  input 8x8x3\n}\n}\n",
+      expected: [["DS1002", 4, 1, "unexpected '}': no '{' is open for it to close"]],
+    },
+    {
+      name: "the parser's recovery skipping to the end of the line",
+      source: "block f(a, , b) { pw a }\ninput 8x8x3\n",
+      expected: [["DS1002", 1, 12, "expected ')' but found ','"]],
+    },
+    {
+      name: "two networks without names",
+      source: "network {\n  input 8x8x3\n}\nnetwork {\n  input 8x8x3\n}\n",
+      expected: [
+        ["DS1002", 1, 9, "expected a name but found '{'"],
+        ["DS1002", 4, 9, "expected a name but found '{'"],
+      ],
+    },
+  ];
+  it.each(cases)("$name", ({ source, expected }) => {
+    const diagnostics = checkSources(source).diagnostics.map(diagnosticToJson);
+    expect(diagnostics.map((d) => [d.code, d.line, d.column])).toEqual(
+      expected.map(([code, line, column]) => [code, line, column]),
+    );
+    diagnostics.forEach((d, i) => expect(d.message).toContain(expected[i]![3]));
+  });
+});
+
+describe("unread lets", () => {
+  it("are reported in the order they are written, nested bodies in their place", () => {
+    const source = [
+      "network n {",
+      "  input 8x8x3",
+      "  let a = 1",
+      "  residual {",
+      "    let b = 2",
+      "    relu",
+      "  }",
+      "  let c = 3",
+      "  let d = 4",
+      "}",
+    ].join("\n");
+    const diagnostics = checkSources(source).diagnostics.map(diagnosticToJson);
+    expect(diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ["DS4102", 3, 7],
+      ["DS4102", 5, 9],
+      ["DS4102", 8, 7],
+      ["DS4102", 9, 7],
+    ]);
+  });
+});
+
+describe("an operator at the end of a line, which carries the statement on", () => {
+  it.each([
+    {
+      source: "input 8x8x3\nlet z =\npw 3\n",
+      expected: ["DS1002", 3, 4],
+      message: "unexpected '3'",
+      help: "the `=` that ends line 2 carries its statement on to this line",
+    },
+    {
+      source: "input 8x8x3\nlet z = 2 *  # twice\n\npw 3\n",
+      expected: ["DS1002", 4, 4],
+      message: "unexpected '3'",
+      help: "the `*` that ends line 2 carries its statement on to this line",
+    },
+    {
+      source: "input 8x8x3\nlet z = 2 +\n\npw\nrelu\n",
+      expected: ["DS2010", 4, 1],
+      message: "`pw` is a layer, but the `+` that ends line 2 carries its expression on to here",
+      help: "finish the expression on line 2, or remove the `+` that ends it",
+    },
+  ])("$source", ({ source, expected, message, help }) => {
+    const errors = checkSources(source)
+      .diagnostics.map(diagnosticToJson)
+      .filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.line, d.column])).toEqual([expected]);
+    expect(errors[0]!.message).toBe(message);
+    expect(errors[0]!.help).toContain(help);
+  });
+
+  it("leaves the `->` help to a layer written after the arguments of another", () => {
+    const [error] = checkSources("input 8x8x3\npw 3 relu\n").diagnostics;
+    expect(error!.message).toContain("so a `->` is probably missing before it");
+  });
+});
+
+describe("arguments on a line of their own", () => {
+  it.each([
+    ["input 8x8x3\npw 8\n  bias=true  # on\n", 3, 7, "`bias=true`"],
+    ["network n {\n  input 8x8x3\n  pw 8\n  bias=true\n}\n", 4, 7, "`bias=true`"],
+    ["input 8x8x3\nconv 3x3 8\r\n  s2\r\n", 3, 3, "`s2`"],
+  ])("%j: DS1002 at %i:%i, with the help to move %s up", (source, line, column, argument) => {
+    const [d] = checkSources(source).diagnostics.map(diagnosticToJson);
+    expect([d!.code, d!.line, d!.column]).toEqual(["DS1002", line, column]);
+    expect(d!.help).toBe(
+      `a line break ends a layer's arguments: write ${argument} on the line of its layer (or inside brackets, where a line break goes on)`,
+    );
+  });
+
+  it("keeps the shorthand's help for a parameter named like one", () => {
+    const [d] = checkSources("block f(s2) { relu }\n").diagnostics;
+    expect(d!.help).toBe("`s2` is the stride shorthand, not a name: choose another name");
+  });
+});
+
+describe("a network called main beside top-level statements", () => {
+  it("says that the statements are the network `main`", () => {
+    const [d] = checkSources("network main {\n  input 8x8x3\n}\ninput 8x8x3\n").diagnostics.map(
+      diagnosticToJson,
+    );
+    expect([d!.code, d!.line, d!.column]).toEqual(["DS2002", 4, 1]);
+    expect(d!.help).toBe(
+      "the file's top-level statements are a network called `main`: rename the other, or move these statements into it",
+    );
+  });
+});
+
+describe("numbers written as other languages write them", () => {
+  it.each([
+    ["0xff", "numbers are written in decimal: write `255`"],
+    ["0b101", "numbers are written in decimal: write `5`"],
+    ["1_000", "numbers have no separators: write `1000`"],
+    [".5", "write `0.5`, with a digit before the point"],
+    ["5.", "write `5` or `5.0`, with a digit after the point"],
+    ["2e", "an exponent needs its digits, as in `2e3`"],
+  ])("`pw %s` is one DS1001 across the number", (number, help) => {
+    const diagnostics = checkSources(`input 8x8x3\npw ${number} -> relu\n`).diagnostics.map(
+      diagnosticToJson,
+    );
+    expect(diagnostics.map((d) => [d.code, d.line, d.column, d.endColumn])).toEqual([
+      ["DS1001", 2, 4, 4 + number.length],
+    ]);
+    expect(diagnostics[0]!.message).toBe(`\`${number}\` is not a number`);
+    expect(diagnostics[0]!.help).toBe(help);
+  });
+
+  it.each(["dw 3x3s2", "pw 16s2", "pw in.c", "pw 1e3", "pw 2x3 x 4"])(
+    "leaves `%s` as it was",
+    (layer) => {
+      const codes = checkSources(`input 8x8x3\n${layer}\n`).diagnostics.map((d) => d.code);
+      expect(codes.filter((c) => c === "DS1001")).toEqual([]);
+    },
+  );
 });

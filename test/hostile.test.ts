@@ -190,6 +190,14 @@ const workCases: SourceCase[] = [
     code: "DS5007",
     message: "200000 characters",
   },
+  // Each line is an error the parser recovers from by scanning the rest of the file: 8 s, and
+  // 20,000 of them overflowed the stack, until it stopped recovering after the first errors.
+  { name: "24,000 lines of a stray `)`", source: () => net(")\n".repeat(24_000)), code: "DS1002" },
+  {
+    name: "24,000 lines of a number alone",
+    source: () => net("5\n".repeat(24_000)),
+    code: "DS1002",
+  },
   {
     name: "a 1,000-character unknown name near another",
     source: () => net(`let ${"n".repeat(999)}x = 4\npw ${"n".repeat(1000)}`),

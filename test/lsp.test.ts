@@ -417,4 +417,24 @@ describe("editing", () => {
     });
     expect(hints).toEqual([]);
   });
+
+  it("gives no symbol or completion to a name the parser's recovery left out", async () => {
+    const uri = pathToFileURL(join(dir, "unnamed.dsnet")).href;
+    const text = "network {\n  input 8x8x3\n}\nblock (c) {\n  let = 2\n  pw \n}\n";
+    const diagnostics = await open(uri, text);
+    expect(rows(diagnostics)).toEqual([
+      ["DS1002", 1, 9],
+      ["DS1002", 4, 7],
+      ["DS1002", 5, 7],
+    ]);
+    const symbols = await rpc.sendRequest<DocumentSymbol[]>("textDocument/documentSymbol", {
+      textDocument: { uri },
+    });
+    expect(symbols.map((s) => s.name)).toEqual([]);
+    const completion = await rpc.sendRequest<CompletionItem[]>("textDocument/completion", {
+      textDocument: { uri },
+      position: positionOf(text, "pw ", 3),
+    });
+    expect(completion.map((c) => c.label)).not.toContain("");
+  });
 });

@@ -301,6 +301,33 @@ describe("mistakes people make", () => {
     expect(diagnostics[3].message).toContain("has 10 (1x1x10)");
   });
 
+  it.each([
+    ["residual { pw 8 }", "DS4001"],
+    ["slice 4 2", "DS4016"],
+    ["shuffle 3", "DS4017"],
+    ["maxpool 16x16", "DS4002"],
+    ["concat split=3 {} {} {}", "DS4014"],
+    ["add { pw 8 } { pw 4 }", "DS4012"],
+    ["pw 0", "DS4003"],
+  ])("checks the layers after a failed `%s` as after an unknown one", (failed, code) => {
+    const source = `input 8x8x16\n${failed}\npw 0\nbn 5\nfoo\n`;
+    const diagnostics = checkSources(source).diagnostics.map(diagnosticToJson);
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      [code, 2],
+      ["DS4003", 3],
+      ["DS2001", 5],
+    ]);
+  });
+
+  it("takes a normalize after an unknown layer, whose channels are not known", () => {
+    const source = "input 8x8x4\nfoo\nnormalize scale=2 shift=-1\nnormalize mean=0 std=0\n";
+    const diagnostics = checkSources(source).diagnostics.map(diagnosticToJson);
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["DS2001", 2],
+      ["DS3007", 4],
+    ]);
+  });
+
   it("reads no in.c from an unknown layer's output, and reports nothing for it", () => {
     const source = "input 32x32x3\nfoo 8\npw in.c * 2 -> bn 3\n";
     expect(checkSources(source).diagnostics.map((d) => d.code)).toEqual(["DS2001"]);

@@ -413,6 +413,9 @@ describe("commands", () => {
     expect((await feed(session, ":set beta=1")).messages).toBe(
       "error: network mobilenet_v1 has no parameter beta (its parameters: alpha, res, classes)\n",
     );
+    expect((await feed(session, ":set alpah=1")).messages).toBe(
+      "error: network mobilenet_v1 has no parameter alpah (did you mean alpha? its parameters: alpha, res, classes)\n",
+    );
     expect((await feed(session, ":set alpha=")).failed).toBe(true);
     expect((await feed(session, ":set alpha=0.01")).messages).toContain("DS4003");
     expect((await feed(session, ":set")).output).toBe("alpha=0.5, res=160, classes=1000\n");

@@ -390,6 +390,20 @@ class Elaborator {
       this.inputSeen = true; // one report; the rest of the network has no shape to check
       return undefined;
     }
+    const errors = this.reporter.errorCount;
+    const out = this.stageOf(stage, scope, flow, names);
+    if (out || !flow || this.reporter.errorCount === errors) return out;
+    // A stage that failed (`pw 0`, a residual of unequal shapes) makes a value of unknown shape,
+    // as an unknown layer does: the layers after it are still checked for what does not depend
+    // on that shape.
+    return {
+      ...flow,
+      shape: [NaN, NaN, NaN],
+      producer: `\`${firstLine(stage.span)}\` (${this.lineOf(stage.span)})`,
+    };
+  }
+
+  private stageOf(stage: A.Stage, scope: Scope, flow: Flow, names: NameScope): Flow {
     switch (stage.kind) {
       case "call":
         return this.call(stage, scope, flow, names);

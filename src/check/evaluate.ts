@@ -110,6 +110,24 @@ export function reportIn<K extends DiagnosticKind>(
   ctx.reporter.report(kind, span, args, { ...options, expansion: ctx.expansion });
 }
 
+/**
+ * The operator that ends the line before `span`, when `span` starts its own line: `let c =` or
+ * `a +` then `pw 16` on the next line, which the operator carries on into its expression.
+ */
+function operatorEndingLineBefore(span: Span): { operator: string; line: number } | undefined {
+  const { source } = span;
+  let { line, column } = source.position(span.start);
+  const before = source.lineText(line).slice(0, column - 1);
+  if (before.trim() !== "") return undefined;
+  while (--line >= 1) {
+    const code = source.lineText(line).replace(/#.*$/, "").trimEnd();
+    if (code === "") continue;
+    const operator = /(==|!=|<=|>=|\*\*|\/\/|[-=+*/%<>])$/.exec(code)?.[1];
+    return operator ? { operator, line } : undefined;
+  }
+  return undefined;
+}
+
 function fail<K extends DiagnosticKind>(
   ctx: EvalContext,
   kind: K,
@@ -132,6 +150,16 @@ function evaluateInner(expr: A.Expr, ctx: EvalContext): Value | undefined {
     case "name": {
       const binding = ctx.scope.lookup(expr.name);
       const layer = binding ? undefined : ctx.layerKind?.(expr.name);
+      const carried = layer ? operatorEndingLineBefore(expr.span) : undefined;
+      if (carried) {
+        return fail(
+          ctx,
+          "layerAfterOperator",
+          expr.span,
+          { name: expr.name, what: layer!, operator: carried.operator, line: carried.line },
+          `finish the expression on line ${carried.line}, or remove the \`${carried.operator}\` that ends it`,
+        );
+      }
       if (layer) {
         return fail(
           ctx,

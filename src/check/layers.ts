@@ -390,6 +390,8 @@ const specs: LayerSpec[] = [
       }
       const perChannel = (name: "mean" | "std" | "scale" | "shift", fallback: number) => {
         const values = args[name] ?? [fallback];
+        // After an unknown layer the channels are not known (NaN): nothing to count against.
+        if (Number.isNaN(c)) return values;
         if (values.length === 1) return new Array<number>(c).fill(values[0]);
         if (values.length === c) return values;
         call.report("normalizeChannels", call.spanOf(name)!, {

@@ -1,6 +1,7 @@
 import { Reporter } from "../diagnostics/reporter.js";
 import { parse } from "../syntax/parse.js";
 import { evaluate, Scope } from "./evaluate.js";
+import { suggest } from "./suggest.js";
 import type { Value } from "./values.js";
 
 export type OverrideResult =
@@ -63,6 +64,7 @@ export function unknownParameter(
 ): string | undefined {
   const unknown = [...overrides.keys()].find((key) => !declared.includes(key));
   if (unknown === undefined) return undefined;
+  const guess = suggest(unknown, declared);
   const known = declared.length ? `its parameters: ${declared.join(", ")}` : "it has no parameters";
-  return `network ${network} has no parameter ${unknown} (${known})`;
+  return `network ${network} has no parameter ${unknown} (${guess ? `did you mean ${guess}? ` : ""}${known})`;
 }

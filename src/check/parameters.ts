@@ -148,7 +148,9 @@ function readChannels(arg: Located, name: string, call: LayerCall): number | und
   }
   if (!Number.isInteger(v) || v < 1) {
     const computed =
-      arg.text !== formatNumber(v) ? `\`${arg.text}\` = ${formatNumber(v)}` : `${formatNumber(v)}`;
+      arg.text !== formatNumber(v)
+        ? `\`${arg.text}\` = ${formatNumber(v)}`
+        : `is ${formatNumber(v)}`;
     const help = !Number.isInteger(v) && v > 0 ? roundings(arg, name, call) : undefined;
     call.report("badChannels", arg.span, { what, computed }, help);
     return undefined;

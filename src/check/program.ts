@@ -337,7 +337,14 @@ function collectDeclarations(
   entryNetworks: string[] | undefined,
 ) {
   const topLevel: A.Statement[] = [];
-  const declared = (name: A.Name, what: string, earlier: Span | undefined) => {
+  const declared = (
+    name: A.Name,
+    what: string,
+    earlier: Span | undefined,
+    help = "rename one of them",
+  ) => {
+    // A name the parser's recovery left out (`network {`) has its syntax error already.
+    if (name.text === "") return false;
     if (earlier) {
       reporter.report(
         "duplicateDefinition",
@@ -345,7 +352,7 @@ function collectDeclarations(
         { what, name: name.text },
         {
           related: [{ message: "first defined here", span: earlier }],
-          help: "rename one of them",
+          help,
         },
       );
       return false;
@@ -412,6 +419,7 @@ function collectDeclarations(
         { text: IMPLICIT_NETWORK, span: nameSpan },
         "network",
         networks.get(IMPLICIT_NETWORK)?.nameSpan,
+        `the file's top-level statements are a network called \`${IMPLICIT_NETWORK}\`: rename the other, or move these statements into it`,
       )
     ) {
       networks.set(IMPLICIT_NETWORK, {
@@ -429,6 +437,7 @@ function collectDeclarations(
 function checkParams(params: A.Param[], reporter: Reporter) {
   const seen = new Map<string, Span>();
   for (const p of params) {
+    if (p.name.text === "") continue;
     const earlier = seen.get(p.name.text);
     if (earlier) {
       reporter.report(

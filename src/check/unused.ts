@@ -8,6 +8,7 @@ import { nestedBodies } from "../syntax/trivia.js";
  * bodies included, so a name that an inner `let` shadows is not reported.
  */
 export function reportUnusedLets(program: A.Program, reporter: Reporter): void {
+  const unused: A.Name[] = [];
   for (const body of bodiesIn(program)) {
     // One walk per statement, then one pass from the end: linear in the body.
     const letCounts = new Map<string, number>();
@@ -23,15 +24,21 @@ export function reportUnusedLets(program: A.Program, reporter: Reporter): void {
         letCounts.get(statement.name.text) === 1 &&
         !readLater.has(statement.name.text)
       ) {
-        reporter.report(
-          "unusedValue",
-          statement.name.span,
-          { name: statement.name.text },
-          { help: "remove it, or use it in a layer's arguments" },
-        );
+        unused.push(statement.name);
       }
       namesRead(statement, readLater);
     }
+  }
+  // Found from the end of each body, and bodies before the bodies inside them: reported in the
+  // order they are written.
+  unused.sort((a, b) => a.span.start - b.span.start);
+  for (const name of unused) {
+    reporter.report(
+      "unusedValue",
+      name.span,
+      { name: name.text },
+      { help: "remove it, or use it in a layer's arguments" },
+    );
   }
 }
 

@@ -20,6 +20,16 @@ export const catalogue = {
     severity: "error",
     message: "unexpected character {found}",
   },
+  foreignName: {
+    code: "DS1001",
+    severity: "error",
+    message: "`{name}` is not a name: it has letters beyond ASCII",
+  },
+  malformedNumber: {
+    code: "DS1001",
+    severity: "error",
+    message: "`{text}` is not a number",
+  },
   notUtf8: {
     code: "DS1001",
     severity: "error",
@@ -109,6 +119,12 @@ export const catalogue = {
     code: "DS2010",
     severity: "error",
     message: "unknown name `{name}`: `{name}` is {what}, so a `->` is probably missing before it",
+  },
+  layerAfterOperator: {
+    code: "DS2010",
+    severity: "error",
+    message:
+      "`{name}` is {what}, but the `{operator}` that ends line {line} carries its expression on to here",
   },
   unknownFunction: { code: "DS2011", severity: "error", message: "unknown function `{name}`" },
   shadowsBuiltin: {

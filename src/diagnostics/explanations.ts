@@ -35,8 +35,11 @@ export const explanations: Record<string, Explanation> = {
     text: `The lexer found a character that starts no token. Names are ASCII letters, digits and
 \`_\`; the operators are those of the tour (\`-> = == != < <= > >= + - * / // % ** ( ) [ ] { } , : ? .\`);
 \`#\` starts a comment. A character pasted from a document (a typographic dash, an arrow such as
-\`→\`) is the usual cause: retype it. A file saved in another encoding than UTF-8 (Latin-1, say) is
-reported once, at its first byte that is not UTF-8: save it as UTF-8.`,
+\`→\`) is the usual cause: retype it. A name with letters beyond ASCII (\`größe\`) is one error
+across the whole name, which the parser then reads as a name; so is a number written as another
+language writes it (\`0xff\`, \`1_000\`, \`.5\`), with the decimal to write instead. A file saved
+in another encoding than UTF-8 (Latin-1, say) is reported once, at its first byte that is not
+UTF-8: save it as UTF-8.`,
     example: "input 8x8x3\npw 8 → relu\n",
   },
   DS1002: {
@@ -140,7 +143,8 @@ index, defined before it in this body or an enclosing one. \`in\` has the fields
 
 When the name is a layer or a block (\`dw 3x3 pw 16\`), a \`->\` is probably missing: without it,
 \`pw\` and \`16\` are read as arguments of \`dw\`. Write \`dw 3x3 -> pw 16\`, or put the stages on
-lines of their own.`,
+lines of their own. When the line before ends in an operator or \`=\` (\`let c =\`), the expression
+goes on to the next line, and the layer there is read as its value: finish the expression.`,
     example: "input 8x8x3\ndw 3x3 pw 16\n",
   },
   DS2011: {

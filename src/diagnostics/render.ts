@@ -35,16 +35,34 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
   return diagnostics.map((d) => renderDiagnostic(d, options) + "\n").join("\n");
 }
 
+/**
+ * The most characters of a source line an excerpt shows: of a longer line (generated, or a
+ * pipeline of a thousand stages) the part around the span, cut at `…`.
+ */
+export const EXCERPT_WIDTH = 100;
+
+/** Characters an excerpt of a long line shows before the span starts. */
+const CONTEXT_BEFORE = 30;
+
 /** The first line of a span with carets under it; a span over several lines is cut at the end of its first. */
 function excerpt(span: Span, paint: (s: string) => string): string[] {
   const start = span.source.position(span.start);
   const end = span.source.position(span.end);
-  const text = span.source.lineText(start.line);
-  const lastColumn = end.line === start.line ? end.column : text.length + 1;
-  const width = Math.max(1, lastColumn - start.column);
+  const line = span.source.lineText(start.line);
+  const lastColumn = end.line === start.line ? end.column : line.length + 1;
+  const from = start.column - 1;
+  let left = 0;
+  let right = line.length;
+  if (line.length > EXCERPT_WIDTH) {
+    left = Math.max(0, Math.min(from - CONTEXT_BEFORE, line.length - EXCERPT_WIDTH));
+    right = Math.min(line.length, left + EXCERPT_WIDTH);
+  }
+  const before = left > 0 ? "…" : "";
+  const text = before + line.slice(left, right) + (right < line.length ? "…" : "");
+  const width = Math.max(1, Math.min(lastColumn - 1, right) - from);
   const gutter = String(start.line).length;
   // Tabs are kept in the caret line so the carets stay under the right characters.
-  const pad = text.slice(0, start.column - 1).replace(/[^\t]/g, " ");
+  const pad = (before + line.slice(left, from)).replace(/[^\t]/g, " ");
   return [
     `  ${String(start.line).padStart(gutter)} | ${text}`,
     `  ${" ".repeat(gutter)} | ${pad}${paint("^".repeat(width))}`,

@@ -64,6 +64,8 @@ export function collectNames(program: A.Program): FileNames {
     return scope;
   };
   const declare = (scope: NameScope | undefined, declaration: Declaration) => {
+    // A name the parser's recovery left out (`let = 4`) declares nothing.
+    if (declaration.name === "") return;
     names.declarations.push(declaration);
     scope?.declarations.push(declaration);
   };

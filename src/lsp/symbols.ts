@@ -17,8 +17,13 @@ export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
       if (item.kind !== "import") topLevel.push(item);
       continue;
     }
+    // Editors refuse a symbol without a name (VS Code's outline throws): the parser's recovery
+    // leaves `network {` one, with a syntax error of its own.
+    if (item.name.text === "") continue;
     const children: DocumentSymbol[] = [
-      ...item.params.map((p) => leaf(p.name.text, SymbolKind.Variable, p.span, p.name.span)),
+      ...item.params.flatMap((p) =>
+        p.name.text === "" ? [] : [leaf(p.name.text, SymbolKind.Variable, p.span, p.name.span)],
+      ),
       ...lets(item.body.statements),
     ];
     symbols.push({
@@ -47,7 +52,9 @@ export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
 
 function lets(statements: A.Statement[]): DocumentSymbol[] {
   return statements.flatMap((s) =>
-    s.kind === "let" ? [leaf(s.name.text, SymbolKind.Variable, s.span, s.name.span)] : [],
+    s.kind === "let" && s.name.text !== ""
+      ? [leaf(s.name.text, SymbolKind.Variable, s.span, s.name.span)]
+      : [],
   );
 }
 

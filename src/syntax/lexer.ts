@@ -7,7 +7,9 @@ export interface LexResult {
   /** Significant tokens, with the line breaks that end statements (see `keepStatementBreaks`). */
   tokens: IToken[];
   comments: IToken[];
-  /** Offsets of the characters the lexer could not match, with their length. */
+  /** Names written with letters beyond ASCII, each read as one name (see `joinForeignNames`). */
+  foreignNames: IToken[];
+  /** Offsets of the characters the lexer could not match, with their length (not those above). */
   errors: { offset: number; length: number; message: string }[];
 }
 
@@ -18,10 +20,18 @@ export function lex(text: string): LexResult {
     length: e.length,
     message: e.message,
   }));
-  return {
-    tokens: keepStatementBreaks(closeImportPaths(text, result.tokens, errors)),
-    comments: result.groups.comments ?? [],
+  const foreignNames: IToken[] = [];
+  const tokens = joinForeignNames(
+    text,
+    closeImportPaths(text, result.tokens, errors),
     errors,
+    foreignNames,
+  );
+  return {
+    tokens: keepStatementBreaks(tokens),
+    comments: result.groups.comments ?? [],
+    foreignNames,
+    errors: errors.filter((e) => !isForeignName(text, e)),
   };
 }
 
@@ -65,8 +75,92 @@ function closeImportPaths(
   return result;
 }
 
+/** Characters the lexer could not match that are letters of a name (`é`, `名前`). */
+function isForeignName(text: string, error: { offset: number; length: number }): boolean {
+  return /^[\p{L}\p{M}\p{N}_]*\p{L}[\p{L}\p{M}\p{N}_]*$/u.test(
+    text.slice(error.offset, error.offset + error.length),
+  );
+}
+
+/**
+ * A name written with letters beyond ASCII (`let größe = 4`, `pw 名前`): to the parser, the name
+ * it was meant to be, and to the user one DS1001 across it (pushed onto `joined`). Without the
+ * name the parser read `let = 4` and reported the `=` too, or the next line as the statement's
+ * end.
+ */
+function joinForeignNames(
+  text: string,
+  tokens: IToken[],
+  errors: { offset: number; length: number }[],
+  joined: IToken[],
+): IToken[] {
+  const foreign = errors.filter((e) => isForeignName(text, e));
+  if (foreign.length === 0) return tokens;
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const position = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
+  const wordChars = /^\w+$/;
+  const result: IToken[] = [];
+  let next = 0;
+  let i = 0;
+  while (i < tokens.length || next < foreign.length) {
+    const error = foreign[next];
+    const token = tokens[i];
+    if (!error || (token && token.startOffset < error.offset)) {
+      result.push(token!);
+      i++;
+      continue;
+    }
+    // The run of touching word characters and foreign letters around this error.
+    let start = error.offset;
+    let end = error.offset + error.length;
+    while (result.length > 0) {
+      const before = result[result.length - 1]!;
+      if (before.endOffset! + 1 !== start || !wordChars.test(before.image)) break;
+      start = before.startOffset;
+      result.pop();
+    }
+    next++;
+    for (;;) {
+      const after = tokens[i];
+      if (after && after.startOffset === end && wordChars.test(after.image)) {
+        end = after.endOffset! + 1;
+        i++;
+      } else if (foreign[next]?.offset === end) {
+        end += foreign[next]!.length;
+        next++;
+      } else break;
+    }
+    const from = position(start);
+    const to = position(end - 1);
+    const name: IToken = {
+      image: text.slice(start, end),
+      startOffset: start,
+      endOffset: end - 1,
+      startLine: from.line,
+      startColumn: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+      tokenType: T.Identifier,
+      tokenTypeIdx: T.Identifier.tokenTypeIdx!,
+    };
+    result.push(name);
+    joined.push(name);
+  }
+  return result;
+}
+
 /** Tokens after which a line break continues the statement (an operator wants its right side). */
-const continuesAfter = new Set<TokenType>([
+export const continuesAfter = new Set<TokenType>([
   T.Arrow,
   T.Comma,
   T.Equals,

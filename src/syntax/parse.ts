@@ -1,9 +1,10 @@
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { catalogue } from "../diagnostics/catalogue.js";
 import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "./ast.js";
 import { buildAst } from "./build-ast.js";
-import { lex } from "./lexer.js";
+import { continuesAfter, lex } from "./lexer.js";
 import { sharedParser } from "./parser.js";
 import { Source, type Span } from "./source.js";
 import * as T from "./tokens.js";
@@ -26,6 +27,16 @@ export function parse(given: string, path = "<input>"): ParseResult {
   const source = new Source(path, text);
   const reporter = new Reporter();
   const lexed = lex(text);
+  for (const name of lexed.foreignNames) {
+    reporter.report(
+      "foreignName",
+      tokenSpan(source, name),
+      { name: name.image },
+      {
+        help: "names are made of ASCII letters, digits and _",
+      },
+    );
+  }
   for (const error of lexed.errors) {
     const char = text[error.offset];
     const span = { source, start: error.offset, end: error.offset + Math.max(1, error.length) };
@@ -73,7 +84,7 @@ export function parse(given: string, path = "<input>"): ParseResult {
     reporter.report("nestingTooDeep", tokenSpan(source, tooDeep), { limit: syntaxLimits.nesting });
     return { program: empty, source, diagnostics: reporter.finish() };
   }
-  const tokens = repairConditions(lexed.tokens, source, reporter);
+  const tokens = repairConditions(repairNumbers(lexed.tokens, source, reporter), source, reporter);
   const parser = sharedParser();
   parser.input = tokens;
   let program: A.Program;
@@ -129,18 +140,34 @@ export function parse(given: string, path = "<input>"): ParseResult {
         );
         continue;
       }
+      const argument = argumentOnItsOwnLine(tokens, at, text);
       const shorthand =
-        error.token.tokenType === T.StrideShort || error.token.tokenType === T.DilationShort;
+        !argument &&
+        (error.token.tokenType === T.StrideShort || error.token.tokenType === T.DilationShort);
+      const opening = closesNothing(tokens, at);
+      const carried = shorthand || argument ? undefined : operatorEndingLineBefore(tokens, at);
       reporter.report(
         "syntaxError",
         tokenSpan(source, error.token),
-        { detail: error.message },
         {
-          ...(shorthand
+          detail: opening
+            ? `${error.message}: no '${opening}' is open for it to close`
+            : error.message,
+        },
+        {
+          ...(argument
             ? {
-                help: `\`${error.token.image}\` is the ${error.token.tokenType === T.StrideShort ? "stride" : "dilation"} shorthand, not a name: choose another name`,
+                help: `a line break ends a layer's arguments: write \`${argument}\` on the line of its layer (or inside brackets, where a line break goes on)`,
               }
-            : {}),
+            : shorthand
+              ? {
+                  help: `\`${error.token.image}\` is the ${error.token.tokenType === T.StrideShort ? "stride" : "dilation"} shorthand, not a name: choose another name`,
+                }
+              : carried
+                ? {
+                    help: `the \`${carried.image}\` that ends line ${carried.startLine} carries its statement on to this line: finish the expression there`,
+                  }
+                : {}),
         },
       );
     }
@@ -161,10 +188,30 @@ export function parse(given: string, path = "<input>"): ParseResult {
     });
   }
   attachTrivia(program, lexed.comments, text);
-  return { program, source, diagnostics: reporter.finish() };
+  return { program, source, diagnostics: inSourceOrder(reporter.finish(), source) };
 }
 
 export const BYTE_ORDER_MARK = "\uFEFF";
+
+/**
+ * The lexer's and the parser's diagnostics, which are found in two passes, merged by where they
+ * are, and of the parser's only the first on each line: after one mistake its recovery skips
+ * ahead, and what it then finds on that line (a `)` whose `(` it skipped) is the mistake's echo.
+ * A DS5003 that ends a capped list stays last.
+ */
+function inSourceOrder(diagnostics: Diagnostic[], source: Source): Diagnostic[] {
+  const last = diagnostics.at(-1);
+  const capped = last?.dropped ? diagnostics.slice(0, -1) : diagnostics;
+  const sorted = capped.slice().sort((a, b) => a.span.start - b.span.start);
+  const lines = new Set<number>();
+  const kept = sorted.filter((d) => {
+    const line = source.position(d.span.start).line;
+    const echo = lines.has(line) && d.code !== catalogue.unexpectedCharacter.code;
+    lines.add(line);
+    return !echo;
+  });
+  return last?.dropped ? [...kept, last] : kept;
+}
 
 /**
  * What one file may hold, so that hostile or runaway text ends in a diagnostic in milliseconds
@@ -260,6 +307,131 @@ function namesParameter(error: IRecognitionException, tokens: IToken[], at: numb
   const rules = error.context.ruleStack;
   const before = tokens[at - 1]?.tokenType;
   return rules.at(-1) === "paramList" && (before === T.LParen || before === T.Comma);
+}
+
+/**
+ * The arguments on the line of `tokens[at]` when they are on a line of their own (`bias=true` or
+ * `s2` under `pw 8`), as written: the line break before them ended the layer.
+ */
+function argumentOnItsOwnLine(tokens: IToken[], at: number, text: string): string | undefined {
+  const token = tokens[at];
+  const startsLine = (i: number) => i === 0 || tokens[i - 1]?.tokenType === T.Newline;
+  let first: IToken | undefined;
+  if (token?.tokenType === T.StrideShort || token?.tokenType === T.DilationShort) {
+    if (startsLine(at)) first = token;
+  } else if (token?.tokenType === T.Equals) {
+    const name = tokens[at - 1];
+    if (name?.tokenType === T.Identifier && startsLine(at - 1)) first = name;
+  }
+  if (!first) return undefined;
+  const end = text.indexOf("\n", first.startOffset);
+  return text
+    .slice(first.startOffset, end < 0 ? text.length : end)
+    .replace(/#.*$/, "")
+    .trim();
+}
+
+/** The tokens after which a line break goes on (lexer.ts) that are operators wanting a value. */
+const valueOperators = new Set(
+  [...continuesAfter].filter(
+    (t) => ![T.Arrow, T.Comma, T.Colon, T.Question, T.LBrace, T.Times].includes(t),
+  ),
+);
+
+/**
+ * The operator ending the line before the one `tokens[at]` is on (`let c =`, `a +`), which
+ * carried the statement on to that line, so that what is there was read as the operator's value.
+ */
+function operatorEndingLineBefore(tokens: IToken[], at: number): IToken | undefined {
+  const line = tokens[at]?.startLine;
+  if (line === undefined || !Number.isFinite(line)) return undefined;
+  let first = at;
+  while (first > 0 && tokens[first - 1]!.startLine === line) first--;
+  const before = tokens[first - 1];
+  return before && before.startLine! < line && valueOperators.has(before.tokenType)
+    ? before
+    : undefined;
+}
+
+/**
+ * Numbers written as other languages write them (`0xff`, `1_000`, `.5`, `2e`), which the lexer
+ * reads as a number and a name or a `.`: each is reported once, with the decimal it should be,
+ * and read as one number, so that the name is not reported as unknown too.
+ */
+function repairNumbers(tokens: IToken[], source: Source, reporter: Reporter): IToken[] {
+  const touching = (a: IToken, b: IToken) => T.tokenEnd(a) === b.startOffset;
+  const repaired: IToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    if (!next || !touching(token, next) || !malformedPair(token, next, repaired.at(-1))) {
+      repaired.push(token);
+      continue;
+    }
+    const text = source.text.slice(token.startOffset, T.tokenEnd(next));
+    reporter.report(
+      "malformedNumber",
+      { source, start: token.startOffset, end: T.tokenEnd(next) },
+      { text },
+      { help: decimalOf(text) ?? "numbers are written in decimal, as `12`, `0.5` or `1e-3`" },
+    );
+    repaired.push({
+      ...token,
+      image: "1",
+      endOffset: next.endOffset,
+      tokenType: T.NumberLiteral,
+      tokenTypeIdx: T.NumberLiteral.tokenTypeIdx!,
+    });
+    i++;
+  }
+  return repaired;
+}
+
+/**
+ * Two touching tokens that are one number misspelt: a number and a name (`0` `xff`; `16s2` is a
+ * count and a stride, `3x3` a size), `.` and a number not after `in`, a number or size and `.`.
+ */
+function malformedPair(token: IToken, next: IToken, before: IToken | undefined): boolean {
+  const type = token.tokenType;
+  if (type === T.NumberLiteral && next.tokenType === T.Identifier) return true;
+  if (type === T.Dot) return next.tokenType === T.NumberLiteral && before?.tokenType !== T.In;
+  return (type === T.NumberLiteral || type === T.DimsLiteral) && next.tokenType === T.Dot;
+}
+
+/** How to write in dsnet a number written as another language writes it. */
+function decimalOf(text: string): string | undefined {
+  const decimal = (digits: string, radix: number) =>
+    `numbers are written in decimal: write \`${parseInt(digits, radix)}\``;
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return decimal(text.slice(2), 16);
+  if (/^0[bB][01]+$/.test(text)) return decimal(text.slice(2), 2);
+  if (/^0[oO][0-7]+$/.test(text)) return decimal(text.slice(2), 8);
+  if (/^[0-9]+(_[0-9]+)+$/.test(text))
+    return `numbers have no separators: write \`${text.replaceAll("_", "")}\``;
+  if (/^\.[0-9]+$/.test(text)) return `write \`0${text}\`, with a digit before the point`;
+  if (/^[0-9]+\.$/.test(text))
+    return `write \`${text.slice(0, -1)}\` or \`${text}0\`, with a digit after the point`;
+  if (/^[0-9.]+[eE]$/.test(text)) return `an exponent needs its digits, as in \`${text}3\``;
+  return undefined;
+}
+
+/** The bracket that `tokens[at]` would close, when it closes none that is open before it. */
+function closesNothing(tokens: IToken[], at: number): string | undefined {
+  const closer = tokens[at]?.tokenType;
+  const opener =
+    closer === T.RParen
+      ? T.LParen
+      : closer === T.RBracket
+        ? T.LBracket
+        : closer === T.RBrace
+          ? T.LBrace
+          : undefined;
+  if (!opener) return undefined;
+  let depth = 0;
+  for (const token of tokens.slice(0, at)) {
+    if (token.tokenType === opener) depth++;
+    else if (token.tokenType === closer) depth = Math.max(0, depth - 1);
+  }
+  return depth === 0 ? opener.LABEL!.slice(1, -1) : undefined;
 }
 
 /** The innermost `{` still open before `tokens[at]`. */

@@ -9,14 +9,28 @@ import {
   type OrMethodOpts,
   type TokenType,
 } from "chevrotain";
+import { MAX_DIAGNOSTICS } from "../diagnostics/reporter.js";
 import * as T from "./tokens.js";
 
 /**
  * Error messages phrased for users: "expected ')' but found '->'" rather than Chevrotain's
  * listing of token-type sequences.
  */
+/** Chevrotain's own recovery test, which its type declarations leave out. */
+const recoverable = CstParser.prototype as unknown as {
+  shouldInRepetitionRecoveryBeTried(...args: unknown[]): boolean;
+};
+
+/**
+ * How many errors the parser recovers from in one file (see `shouldInRepetitionRecoveryBeTried`):
+ * half as many as are shown, since each costs a scan of the rest of the file.
+ */
+const MAX_RECOVERIES = MAX_DIAGNOSTICS / 2;
+
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // Only the top level waits for the end of the file, and anything may come there but this.
+    if (expected === EOF) return `unexpected ${quote(actual)}`;
     return `expected ${describe(expected)} but found ${quote(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -110,6 +124,19 @@ export class DsnetParser extends CstParser {
    * A gate reads the token before it as `LA(0)`, since a kept closure cannot see a local.
    */
   private readonly built: BuiltRules = {};
+
+  /**
+   * Past `MAX_RECOVERIES` errors the parser stops recovering inside repetitions, and the rest of
+   * the file is one error. Each such recovery scans ahead for a token to go on from, which in a
+   * file of stray `)` or `5` lines is the rest of the file every time: 24,000 of them took 8 s,
+   * and 20,000 overflowed the stack.
+   */
+  protected shouldInRepetitionRecoveryBeTried(...args: unknown[]): boolean {
+    return (
+      this.errors.length < MAX_RECOVERIES &&
+      recoverable.shouldInRepetitionRecoveryBeTried.apply(this, args)
+    );
+  }
 
   /** program : ( separator | topLevelItem )* */
   program = this.RULE("program", () => {
