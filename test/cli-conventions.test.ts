@@ -1,11 +1,23 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { freemem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { autoColor, OutputClosedError, type CliIO } from "../src/cli/io.js";
 import { vulkanDriverManifests } from "../src/backends/wgsl/runner.js";
+import { writeWhole } from "../src/weights/load.js";
 
 /** Runs the CLI in process with a fake terminal (or pipe) and standard input. */
 async function dsnet(
@@ -398,6 +410,171 @@ describe("a file to read that is a directory or missing: one dsnet: line, nothin
     });
     for (const out of ["out.ts", "out.safetensors", "out.dsnet"])
       expect(existsSync(at(out))).toBe(false);
+  });
+});
+
+describe("a file to read that never ends or is too large: one dsnet: line, little memory", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-endless-"));
+  const at = (name: string) => join(dir, name);
+  writeFileSync(at("net.dsnet"), TINY);
+  writeFileSync(at("x.npy"), Buffer.from(npyHeader([8, 8, 3])));
+  const net = at("net.dsnet");
+  const w = at("w.safetensors");
+  // P is the path read; each row once with /dev/zero, which has no end.
+  const rows: [string, string, string[], number][] = [
+    [
+      "run --weights",
+      "weights file",
+      ["run", net, "--input", at("x.npy"), "--weights", "P"],
+      2 ** 28,
+    ],
+    ["run --labels", "labels file", ["run", net, "--input", at("x.npy"), "--labels", "P"], 2 ** 26],
+    [
+      "weights import SOURCE",
+      "weights file",
+      ["weights", "import", "P", net, "--dry-run"],
+      2 ** 28,
+    ],
+    [
+      "weights import --map",
+      "map file",
+      ["weights", "import", w, net, "--map", "P", "--dry-run"],
+      2 ** 26,
+    ],
+    ["import MODEL", "model", ["import", "P", "-o", at("out.dsnet")], 2 ** 28],
+  ];
+  it.skipIf(!existsSync("/dev/zero")).each(rows)(
+    "%s /dev/zero",
+    async (_name, what, argv, limit) => {
+      expect((await dsnet(["weights", "init", net, "-o", w])).code).toBe(0);
+      const r = await dsnet(argv.map((a) => (a === "P" ? "/dev/zero" : a)));
+      expect(r).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: `dsnet: cannot read the ${what} /dev/zero: it is not a regular file, and it holds more than the ${limit} bytes dsnet reads from one (does it end?)\n`,
+      });
+    },
+  );
+
+  it("a --labels file past 64 MiB is refused before it is read", async () => {
+    const labels = at("labels.txt");
+    writeFileSync(labels, Buffer.alloc(2 ** 26 + 1, 0x61));
+    const r = await dsnet(["run", net, "--input", at("x.npy"), "--labels", labels]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `dsnet: cannot read the labels file ${labels}: it is ${2 ** 26 + 1} bytes, more than the ${2 ** 26} dsnet reads\n`,
+    );
+  });
+
+  it("a pipe that ends is read whole", async () => {
+    expect((await dsnet(["weights", "init", net, "-o", w])).code).toBe(0);
+    const fifo = at("weights.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const writer = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", w, fifo], { stdio: "ignore" });
+    const done = new Promise((resolve) => writer.on("close", resolve));
+    const r = await dsnet(["run", net, "--input", at("x.npy"), "--weights", fifo]);
+    await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^output 1 x 8x8x8/);
+  });
+});
+
+describe("outputs are written whole or not at all, through links, never over a device", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsnet-outputs-"));
+  const at = (name: string) => join(dir, name);
+  writeFileSync(at("net.dsnet"), TINY);
+  writeFileSync(at("x.npy"), Buffer.from(npyHeader([8, 8, 3])));
+  // Each command with the -o it writes (as OUT.ext), and the file beside it that it writes too.
+  const rows: [string, string[], string, string?][] = [
+    ["compile --target ts", ["compile", "NET", "--target", "ts", "-o", "OUT"], ".ts"],
+    ["compile --target ts --js", ["compile", "NET", "--target", "ts", "-o", "OUT"], ".js", ".d.ts"],
+    ["compile --target onnx", ["compile", "NET", "--target", "onnx", "-o", "OUT"], ".onnx"],
+    ["compile --emit ir", ["compile", "NET", "--emit", "ir", "-o", "OUT"], ".txt"],
+    ["weights init", ["weights", "init", "NET", "-o", "OUT"], ".safetensors"],
+    ["weights import", ["weights", "import", "W", "NET", "-o", "OUT"], ".safetensors"],
+    ["run --output", ["run", "NET", "--input", "X", "--output", "OUT"], ".npy"],
+    ["graph", ["graph", "NET", "-o", "OUT"], ".svg"],
+  ];
+  const args = (argv: string[], out: string) =>
+    argv.map((a) =>
+      a === "NET"
+        ? at("net.dsnet")
+        : a === "X"
+          ? at("x.npy")
+          : a === "W"
+            ? at("w.safetensors")
+            : a === "OUT"
+              ? out
+              : a,
+    );
+  const init = () => dsnet(["weights", "init", at("net.dsnet"), "-o", at("w.safetensors")]);
+
+  it.each(rows.filter((r) => r[3]))(
+    "%s: a folder in the way of the file beside it leaves neither written",
+    async (_name, argv, extension, beside) => {
+      const out = at(`pair${extension}`);
+      mkdirSync(at(`pair${beside}`), { recursive: true });
+      const r = await dsnet(args(argv, out));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^dsnet: cannot write the .* it is a directory\n$/m);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
+
+  // Node's writeFileSync refuses more than 2 GiB at once; a safetensors file may be larger.
+  it.skipIf(freemem() < 8 * 2 ** 30)("writes a file past 2 GiB whole", () => {
+    const path = at("large.bin");
+    const data = new Uint8Array(2 ** 31 + 16);
+    data[data.length - 1] = 7;
+    try {
+      writeWhole({ path, data, what: "weights file" });
+      expect(statSync(path).size).toBe(data.length);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  it("compile --target wgsl: a folder in the way of one file writes none of them", async () => {
+    const out = at("wgsl");
+    mkdirSync(join(out, "weights.bin"), { recursive: true });
+    const r = await dsnet(["compile", at("net.dsnet"), "--target", "wgsl", "-o", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write the output file .*weights\.bin: it is a directory\n$/);
+    expect(readdirSync(out)).toEqual(["weights.bin"]);
+  });
+
+  it.each(rows)(
+    "%s: -o a symbolic link writes the file it names",
+    async (name, argv, extension) => {
+      expect((await init()).code).toBe(0);
+      const target = at(`target-${rows.findIndex((r) => r[0] === name)}${extension}`);
+      writeFileSync(target, "old");
+      const link = at(`link-${rows.findIndex((r) => r[0] === name)}${extension}`);
+      symlinkSync(target, link);
+      const r = await dsnet(args(argv, link));
+      expect(r.code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, "latin1")).not.toBe("old");
+    },
+  );
+
+  it.each(rows)("%s: -o a named pipe writes into the pipe", async (name, argv, extension) => {
+    expect((await init()).code).toBe(0);
+    const fifo = at(`fifo-${rows.findIndex((r) => r[0] === name)}${extension}`);
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // The reader holds the pipe open, as `-o /dev/stdout` in a pipeline would be.
+    const reader = spawn("cat", [fifo], { stdio: ["ignore", "pipe", "ignore"] });
+    let read = 0;
+    reader.stdout.on("data", (chunk: Buffer) => (read += chunk.length));
+    const done = new Promise((resolve) => reader.on("close", resolve));
+    const r = await dsnet(args(argv, fifo));
+    const stillPipe = lstatSync(fifo).isFIFO();
+    if (!stillPipe) reader.kill(); // replaced: nothing will ever write the pipe
+    await done;
+    expect(r.code).toBe(0);
+    expect(stillPipe).toBe(true);
+    expect(read).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });
 

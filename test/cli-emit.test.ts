@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "./helpers.js";
 
@@ -40,6 +43,7 @@ describe("dsnet compile --emit ir", () => {
     [["--kernels", "js"], "--kernels"],
     [["--target", "onnx", "--layout", "nhwc"], "--layout"],
     [["--target", "onnx", "--opset", "13", "--fold-bn"], "--opset, --fold-bn"],
+    [["--kernels", "nonsense"], "--kernels"],
     [["--verbose"], "--verbose"],
   ])("refuses %j, which only shape what compile writes", async (args, named) => {
     const r = await cli("compile", tiny, "--emit", "ir", ...args);
@@ -48,6 +52,21 @@ describe("dsnet compile --emit ir", () => {
       stdout: "",
       stderr: `dsnet: ${named}: for what compile writes; --emit ir prints the graph a backend starts from\n`,
     });
+  });
+
+  it.each([
+    ["--emit", "ir"],
+    ["--target", "ts"],
+    ["--target", "onnx"],
+  ])("compile %s %s -o the .dsnet itself is refused, and the network kept", async (...option) => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-source-as-output-"));
+    const net = join(dir, "net.dsnet");
+    const source = readFileSync(tiny, "utf8");
+    writeFileSync(net, source);
+    const r = await cli("compile", net, ...option, "-o", join(dir, ".", "net.dsnet"));
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/^dsnet: -o .*net\.dsnet is the network .*net\.dsnet itself/);
+    expect(readFileSync(net, "utf8")).toBe(source);
   });
 
   it("refuses what it cannot emit", async () => {

@@ -134,8 +134,15 @@ describe("dsnet run", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^output 1 x 1x1x3/);
-    const bad = await cli("run", net, "--input", image, "--mean", "0.5,x");
-    expect(bad.code).toBe(2);
+    for (const mean of ["0.5,x", "0x10,0,0", "0b1,0,0", "1,,2", "1e400,0,0", "Infinity,0,0"]) {
+      const bad = await cli("run", net, "--input", image, "--mean", mean);
+      expect(bad).toMatchObject({
+        code: 2,
+        stderr: `dsnet: --mean takes three numbers separated by commas (r,g,b), got ${mean}\n`,
+      });
+    }
+    const spaced = await cli("run", net, "--input", image, "--mean", "0.5, -.5, 1e-1");
+    expect(spaced.code).toBe(0);
   });
 
   it("rejects unknown backends and missing inputs as usage errors", async () => {
@@ -153,6 +160,18 @@ describe("dsnet bench", () => {
   ])("refuses --threads %s as a usage error", async (threads, stderr) => {
     const r = await cli("bench", "examples/seed_block.dsnet", "--threads", threads);
     expect(r).toMatchObject({ code: 2, stderr });
+  });
+
+  it.each([
+    ["bench", "examples/seed_block.dsnet"],
+    ["run", "examples/seed_block.dsnet", "--input", "x.npy"],
+  ])("%s refuses --threads with --backend webgpu, which has none to choose", async (...argv) => {
+    const r = await cli(...argv, "--backend", "webgpu", "--threads", "2");
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "dsnet: --threads is for --backend cpu and ts; webgpu runs on the GPU\n",
+    });
   });
 
   it("prints the documented JSON", async () => {

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { BackendUnavailableError } from "../src/backends/errors.js";
+import { checkModelSize } from "../src/backends/onnx/export.js";
 import { decodeModel, exportOnnx, type OnnxOptions } from "../src/backends/onnx/index.js";
 import type { Graph } from "../src/ir/graph.js";
 import { checkSources, cli } from "./helpers.js";
@@ -48,6 +50,19 @@ describe("the ONNX model", () => {
       "dsnet network mobilenet_v1 from examples/mobilenet_v1.dsnet (alpha = 0.25, res = 32, classes = 10)",
     );
     expect(model.graph.name).toBe("mobilenet_v1");
+  });
+
+  it.each([
+    [2 ** 31 - 2 ** 24, undefined],
+    // 2 GiB of weights came out of protobufjs, then failed to write with Node's RangeError.
+    [
+      2 ** 31 + 524_288,
+      /^the ONNX model's weights are 2\.00 GiB, more than the 2 GiB one ONNX file holds/,
+    ],
+  ])("refuses weights past one protobuf's 2 GiB before encoding them: %d bytes", (bytes, error) => {
+    if (error) expect(() => checkModelSize(bytes)).toThrow(BackendUnavailableError);
+    if (error) expect(() => checkModelSize(bytes)).toThrow(error);
+    else expect(() => checkModelSize(bytes)).not.toThrow();
   });
 
   it("takes `input` [N, 3, H, W] and gives `output` [N, classes], N symbolic", () => {

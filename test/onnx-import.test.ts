@@ -357,6 +357,47 @@ describe("the header says what the file shows", () => {
   });
 });
 
+describe("text from the model stays inside its comments", () => {
+  // Each would end its comment and be read as .dsnet: a layer, or a second network.
+  const breaks = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085"];
+  const cases: [string, string, (m: ModelMessage, text: string) => string][] = [
+    ["the file name", "file", (_m, text) => `m${text}.onnx`],
+    ["the producer", "producer", (m, text) => ((m.producer_name = text), "m.onnx")],
+    [
+      "the input's name",
+      "input",
+      (m, text) => (renameValue(m, m.graph.input[0].name, text), "m.onnx"),
+    ],
+    [
+      "a renamed weight's name, written after its layer",
+      "weight",
+      (m, text) => (renameValue(m, m.graph.initializer[0].name, `onnx::Conv_1${text}`), "m.onnx"),
+    ],
+  ];
+  for (const [what, tag, change] of cases) {
+    it.each(breaks.map((b) => [JSON.stringify(b), b]))(`${what} holding %s`, (_name, b) => {
+      const model = baseModel();
+      const path = change(model, `${tag}${b}relu${b}network evil {${b}}${b}`);
+      const { source } = importModel(path, encodeModel(model), "m");
+      const lines = source.split(/\r\n|[\r\n\u2028\u2029\u0085]/);
+      // The lines are the ones written for an ordinary model: only comments hold the text.
+      expect(lines.filter((l) => /evil|^\s*relu/.test(l) && !/#/.test(l))).toEqual([]);
+      expect(source).toMatch(
+        /\nnetwork m \{\n  input 8x8x3\n  conv1: conv 3x3 4( +#[^\n]*)?\n  bn1:/,
+      );
+      expect(checkText(source, "m.dsnet").networks).toHaveLength(1);
+    });
+  }
+});
+
+/** Renames a value (an input or an initializer) wherever the model names it. */
+function renameValue(model: ModelMessage, from: string, to: string) {
+  for (const list of [model.graph.input, model.graph.initializer]) {
+    for (const v of list) if (v.name === from) v.name = to;
+  }
+  for (const node of model.graph.node) node.input = node.input.map((n) => (n === from ? to : n));
+}
+
 describe("operators that change nothing are dropped", () => {
   it("an all-zero Pad before an AveragePool (PyTorch's F.avg_pool2d): the output without it", () => {
     const graph = onnxGraph(checkSources(POOLED).networks[0]);

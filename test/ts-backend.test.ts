@@ -8,6 +8,7 @@ import { CpuPlan } from "../src/backends/cpu/plan.js";
 import {
   generateDeclarations,
   generateModule,
+  NOT_SAFETENSORS_BYTES,
   type GenerateOptions,
 } from "../src/backends/ts/generate.js";
 import type { GeneratedModule } from "../src/backends/ts/load.js";
@@ -402,6 +403,22 @@ describe("weights taken at load time", () => {
       expect(() => matchTensors(readSafetensors(bytes), specs), name).toThrow();
     }
   });
+
+  it.each([
+    ["the options alone, as a module with embedded weights takes them", { batch: 1 }],
+    ["an ArrayBuffer", new ArrayBuffer(16)],
+    ["nothing", undefined],
+    ["an array of numbers", [1, 2, 3]],
+  ])("from JavaScript, anything but bytes says what createModel takes: %s", async (_, given) => {
+    const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+    const weights = initialWeights(network).map((t) => t.data);
+    const module = await loadModule(
+      await generate(network, weights, { weightsFile: true, javascript: true }),
+      "mjs",
+    );
+    const createModel = module.createModel as unknown as (bytes: unknown) => unknown;
+    expect(() => createModel(given)).toThrow(new TypeError(NOT_SAFETENSORS_BYTES));
+  });
 });
 
 describe("dsnet compile --target ts and weights init name their output by what it holds", () => {
@@ -430,6 +447,21 @@ describe("dsnet compile --target ts and weights init name their output by what i
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it.each([
+    ["model.cjs", [], "name it .js or .mjs"],
+    ["model.cjs", ["--js"], "name it .js or .mjs"],
+    ["model.cts", [], "name it .ts or .mts"],
+  ])(
+    "-o %s %j is refused, not an ES module where CommonJS is expected",
+    async (name, extra, fix) => {
+      const out = join(moduleDir, name);
+      const r = await cli("compile", source, "--target", "ts", ...extra, "-o", out);
+      expect(r).toMatchObject({ code: 2, stdout: "" });
+      expect(r.stderr).toContain(`is named as CommonJS, which Node would not load: ${fix}`);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it("weights init -o w.npy is refused: a network's weights are many tensors, an .npy one array", async () => {
     const out = join(moduleDir, "w.npy");

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import {
   describeModulePlan,
@@ -10,7 +11,7 @@ import { compileGraph, type GraphTarget } from "../compile.js";
 import { printGraph } from "../ir/print.js";
 import { debugTrace } from "./debug.js";
 import { initialWeights } from "../weights/init.js";
-import { loadWeights, writeBytes } from "../weights/load.js";
+import { loadWeights, writeWhole, type WholeFile } from "../weights/load.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
@@ -59,6 +60,8 @@ export async function compileCommand(
     );
   }
   if (!options.output) throw new UsageError("compile needs -o FILE");
+  // A folder for wgsl: a file in the way is refused when it is made, and left as it is.
+  if (target !== "wgsl") refuseSourceAsOutput(file, options.output);
   if (options.output === STANDARD_OUTPUT && target !== "ts") {
     throw new UsageError(
       target === "wgsl"
@@ -146,35 +149,47 @@ export async function compileCommand(
     kernels: kernels as (typeof KERNELS)[number],
   });
   trace?.(4, "generated module", () => text);
-  writeOutput(io, options.output!, text, "module");
+  if (options.output === STANDARD_OUTPUT) writeOutput(io, options.output, text, "module");
+  else {
+    // TypeScript projects importing the JavaScript find its types beside it: both or neither.
+    const files: WholeFile[] = [{ path: options.output!, data: text, what: "module" }];
+    if (options.js) {
+      const declarations = generateDeclarations({
+        graph,
+        weightsOrigin: origin,
+        weightsFile: options.weightsFile,
+        sourcePath: sourceName(file),
+      });
+      files.push({
+        path: declarationsPath(options.output!),
+        data: declarations,
+        what: "declarations",
+      });
+    }
+    writeWhole(...files);
+  }
   if (options.verbose) io.stderr(describeModulePlan(graph));
   const written =
     options.output === STANDARD_OUTPUT ? "the module to standard output" : options.output;
   io.stderr(`wrote ${written} (${(text.length / 1024).toFixed(0)} KiB)\n`);
   if (options.js && options.output !== STANDARD_OUTPUT) {
-    // TypeScript projects importing the JavaScript find its types beside it.
-    const declarations = declarationsPath(options.output!);
-    writeBytes(
-      declarations,
-      generateDeclarations({
-        graph,
-        weightsOrigin: origin,
-        weightsFile: options.weightsFile,
-        sourcePath: sourceName(file),
-      }),
-      "declarations",
-    );
-    io.stderr(`wrote ${declarations}\n`);
+    io.stderr(`wrote ${declarationsPath(options.output!)}\n`);
   }
   return EXIT_OK;
 }
 
 /**
  * The output's name says what it holds: `-o model.js` (or .mjs) means JavaScript, as `--js`
- * does, and is taken so; `--js -o model.ts` is refused rather than JavaScript in a .ts file.
+ * does, and is taken so; `--js -o model.ts` is refused rather than JavaScript in a .ts file, and
+ * `-o model.cjs` (or .cts) rather than an ES module where CommonJS is expected.
  */
 function checkModuleName(options: CompileOptions): void {
   const extension = extname(options.output!).toLowerCase();
+  if (extension === ".cjs" || extension === ".cts") {
+    throw new UsageError(
+      `the module is an ES module, and ${options.output} is named as CommonJS, which Node would not load: name it .${extension === ".cjs" ? "js or .mjs" : "ts or .mts"}`,
+    );
+  }
   if (extension === ".js" || extension === ".mjs") options.js = true;
   else if (options.js && (extension === ".ts" || extension === ".mts")) {
     throw new UsageError(
@@ -229,6 +244,7 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
       `${ignored.join(", ")}: for what compile writes; --emit ir prints the graph a backend starts from`,
     );
   }
+  if (options.output) refuseSourceAsOutput(file, options.output);
   const loaded = networkAndWeights(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   const graph = compileGraph(loaded.network, loaded.weights, {
@@ -237,12 +253,34 @@ function emitCommand(file: string, options: CompileOptions, io: CliIO): number {
   });
   const text = printGraph(graph, `for ${target}`);
   if (options.output && options.output !== "-") {
-    writeBytes(options.output, text, "IR");
+    writeWhole({ path: options.output, data: text, what: "IR" });
     io.stderr(`wrote ${options.output}\n`);
   } else {
     io.stdout(text);
   }
   return EXIT_OK;
+}
+
+/**
+ * `-o` naming the .dsnet file itself (a slip of tab completion) would replace the network with
+ * what was compiled from it: refused before anything is read.
+ */
+function refuseSourceAsOutput(file: string, output: string): void {
+  if (output === STANDARD_OUTPUT) return;
+  const identity = (path: string) => {
+    try {
+      const stat = statSync(path);
+      return stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const source = identity(file);
+  if (source !== undefined && source === identity(output)) {
+    throw new UsageError(
+      `-o ${output} is the network ${file} itself: writing there would replace it; give another path`,
+    );
+  }
 }
 
 /** The ONNX backend takes the CPU target's graph: no fused separable nodes. */

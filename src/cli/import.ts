@@ -15,6 +15,9 @@ import {
 } from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
 
+/** The largest --map file read: two names a line for far more tensors than any network has. */
+const MAX_MAP_BYTES = 64 * 2 ** 20;
+
 export interface ImportOptions extends NetworkSelection {
   output?: string;
   dryRun?: boolean;
@@ -45,7 +48,7 @@ export function weightsImportCommand(
     options.map === undefined
       ? undefined
       : withPath(options.map, () =>
-          readRenames(new TextDecoder().decode(readBytes(options.map!, "map file"))),
+          readRenames(new TextDecoder().decode(readBytes(options.map!, "map file", MAX_MAP_BYTES))),
         );
   const result = withPath(source, () =>
     importWeights(bytes, loaded.network, { renames, partial: options.partial }, source),

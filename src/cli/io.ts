@@ -1,6 +1,6 @@
 import { writeSync } from "node:fs";
 import { FileError } from "../weights/errors.js";
-import { writeBytes } from "../weights/load.js";
+import { writeWhole } from "../weights/load.js";
 
 /** Where a command writes; tests pass buffers, the binary passes the process's streams. */
 export interface CliIO {
@@ -146,9 +146,12 @@ export function outputName(path: string): string {
   return path === STANDARD_OUTPUT ? "standard output" : path;
 }
 
-/** Writes a command's one output file, or, for `-o -`, its text or bytes to standard output. */
+/**
+ * Writes a command's one output file whole or not at all (`writeWhole`), or, for `-o -`, its text
+ * or bytes to standard output.
+ */
 export function writeOutput(io: CliIO, path: string, data: string | Uint8Array, what: string) {
-  if (path !== STANDARD_OUTPUT) return writeBytes(path, data, what);
+  if (path !== STANDARD_OUTPUT) return writeWhole({ path, data, what });
   if (typeof data === "string") io.stdout(data);
   else (io.stdoutBytes ?? writeStandardOutput)(data);
 }

@@ -242,7 +242,10 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
       "safetensors weights to embed (default: deterministic initial weights)",
     )
     .option("--weights-file", "embed no weights: the module takes a safetensors file at load time")
-    .option("--js", "plain ES module JavaScript instead of TypeScript")
+    .option(
+      "--js",
+      "plain ES module JavaScript instead of TypeScript (ts: the module and its .d.ts; wgsl: host.js and host.d.ts)",
+    )
     .option(
       "--kernels <kernels>",
       "ts: wasm (default), the WebAssembly SIMD kernels; js, every step as plain TypeScript loops, no WebAssembly (Hermes, strict CSP pages)",

@@ -1,7 +1,7 @@
 import type { OnnxOptions } from "../backends/onnx/export.js";
 import { ONNX_OPSETS } from "../backends/onnx/opsets.js";
 import type { Graph } from "../ir/graph.js";
-import { writeBytes } from "../weights/load.js";
+import { writeWhole } from "../weights/load.js";
 import type { Trace } from "../compile.js";
 import { digits, EXIT_OK, UsageError, type CliIO } from "./io.js";
 
@@ -65,7 +65,7 @@ export async function writeOnnx(
   const { describeOnnxModel, exportOnnx } = await import("../backends/onnx/index.js");
   const model = exportOnnx(graph, onnx);
   trace?.(3, "ONNX nodes", () => describeOnnxModel(model));
-  writeBytes(to.output, model.bytes, "ONNX model");
+  writeWhole({ path: to.output, data: model.bytes, what: "ONNX model" });
   if (to.verbose) io.stderr(describeOnnxModel(model));
   io.stderr(`wrote ${to.output} (${(model.bytes.length / 1024).toFixed(0)} KiB)\n`);
   return EXIT_OK;

@@ -50,19 +50,31 @@ function backendOf(name: string | undefined): BackendName {
   return backend;
 }
 
-/** `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4). */
-function threadsOption(text: string | undefined): number | undefined {
+/** A number as decimal digits: an optional sign, a fraction, an exponent (`-0.5`, `1e-3`, `.25`). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * `--threads N`: a whole number of threads, or undefined for the default (the cores, at most 4).
+ * The GPU has no threads to choose: given with webgpu, it is refused rather than ignored.
+ */
+function threadsOption(text: string | undefined, backend: BackendName): number | undefined {
+  if (text !== undefined && backend === "webgpu") {
+    throw new UsageError("--threads is for --backend cpu and ts; webgpu runs on the GPU");
+  }
   return positiveInt(text, "--threads", undefined, MAX_THREADS);
 }
 
-/** `--mean` and `--std`: one finite number per colour channel (`--std` not zero). */
+/**
+ * `--mean` and `--std`: one finite decimal number per colour channel (`--std` not zero); not
+ * `0x10` or `0b1`, which Number would read.
+ */
 function channelValues(text: string | undefined, option: string): number[] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(",").map((s) => s.trim());
   const values = parts.map(Number);
   if (
     parts.length !== 3 ||
-    parts.some((p) => p === "") ||
+    parts.some((p) => !DECIMAL.test(p)) ||
     values.some((v) => !Number.isFinite(v))
   ) {
     throw new UsageError(`${option} takes three numbers separated by commas (r,g,b), got ${text}`);
@@ -143,14 +155,15 @@ export interface RunOptions extends NetworkSelection {
   threads?: string;
 }
 
+/** The largest --labels file read: a million names of 64 bytes each. */
+const MAX_LABELS_BYTES = 64 * 2 ** 20;
+
 /** Most class names a --labels file may give (ImageNet-21k has 21,843). */
 const MAX_LABELS = 1_000_000;
 
 /** `--labels FILE`: one class name a line; blank lines at the end are dropped. */
 function readLabels(path: string, classes: number): string[] {
-  const bytes = readBytes(path, "labels file");
-  if (bytes.byteLength > 64 * 2 ** 20)
-    throw new FileError(`${path}: a labels file of ${bytes.byteLength} bytes is too large`);
+  const bytes = readBytes(path, "labels file", MAX_LABELS_BYTES);
   const labels = new TextDecoder().decode(bytes).split(/\r?\n/);
   while (labels.length > 0 && labels[labels.length - 1].trim() === "") labels.pop();
   if (labels.length > MAX_LABELS) throw new FileError(`${path}: more than ${MAX_LABELS} labels`);
@@ -191,7 +204,7 @@ function outputJson(
 export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
   const backend = backendOf(options.backend);
   const top = positiveInt(options.top, "--top", 5);
-  const threads = threadsOption(options.threads);
+  const threads = threadsOption(options.threads, backend);
   const mean = channelValues(options.mean, "--mean");
   const std = channelValues(options.std, "--std");
   const resize = options.resize ?? "half-pixel";
@@ -305,7 +318,7 @@ export async function benchCommand(
   const runs = positiveInt(options.runs, "--runs", 30);
   const warmup = wholeNumber(options.warmup, "--warmup", 5, 0);
   const batch = positiveInt(options.batch, "--batch", 1, MAX_BATCH);
-  const threads = threadsOption(options.threads);
+  const threads = threadsOption(options.threads, backend);
   const loaded = loadNetwork(file, options, io);
   if (!loaded) return EXIT_DIAGNOSTICS;
   if (!options.weights) io.stderr(NO_WEIGHTS_NOTE);

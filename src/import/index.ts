@@ -5,6 +5,7 @@ import { expectedTensors } from "../weights/tensors.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
 import { ImportError } from "./errors.js";
 import {
+  commentText,
   labelFor,
   labelJoins,
   layersInOrder,
@@ -74,10 +75,12 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   labelJoins(statements, new Set(graph.layers.flatMap((l) => (l.label ? [l.label] : []))));
   const body = render(statements);
   const source = [
-    `# Imported by \`dsnet import\` from ${basename(path)} (${format.name}: ${notes[0]}).`,
+    commentText(
+      `# Imported by \`dsnet import\` from ${basename(path)} (${format.name}: ${notes[0]}).`,
+    ),
     "# Labels are the model's weight names (or node names) with other characters as _;",
     "# the weights are in the .safetensors file beside this one, under dsnet's names.",
-    ...notes.slice(1).map((n) => `# ${n}`),
+    ...notes.slice(1).map((n) => `# ${commentText(n)}`),
     "",
     `network ${network} {`,
     `  input ${h}x${w}x${c}`,

@@ -1,12 +1,17 @@
 import {
   accessSync,
+  closeSync,
   constants,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import type { Network } from "../check/network.js";
@@ -18,13 +23,57 @@ import { readRawFloat32 } from "./raw.js";
 import { matchTensors, readSafetensors } from "./safetensors.js";
 import { expectedTensors } from "./tensors.js";
 
-/** Reads a file, turning a missing or unreadable file into a FileError that names it. */
-export function readBytes(path: string, what: string): Uint8Array {
+/** The most bytes Node reads into one buffer, and so the largest file dsnet reads. */
+const MAX_FILE_BYTES = 2 ** 31 - 1;
+
+/**
+ * The most bytes read from a path that is not a regular file (a pipe, `/dev/stdin`, a device),
+ * whose size is known only at its end: `/dev/zero` has none, and took all the memory there was.
+ */
+const MAX_STREAM_BYTES = 2 ** 28;
+
+/**
+ * Reads a file, turning a missing or unreadable file into a FileError that names it; so is one
+ * of more than `maxBytes` (a pipe or a device: more than 256 MiB), refused before it is read.
+ */
+export function readBytes(path: string, what: string, maxBytes = MAX_FILE_BYTES): Uint8Array {
   try {
-    return readFileSync(path);
+    const stat = statSync(path);
+    if (stat.isFile() && stat.size > maxBytes) {
+      throw new FileError(
+        `cannot read the ${what} ${path}: it is ${stat.size} bytes, more than the ${maxBytes} dsnet reads`,
+      );
+    }
+    if (stat.isFile() || stat.isDirectory()) return readFileSync(path);
+    return readStream(path, what, Math.min(maxBytes, MAX_STREAM_BYTES));
   } catch (e) {
+    if (e instanceof FileError) throw e;
     throw new FileError(cannotRead(path, what, e));
   }
+}
+
+/** A pipe's or device's bytes to its end, or a FileError past `maxBytes`. */
+function readStream(path: string, what: string, maxBytes: number): Uint8Array {
+  const fd = openSync(path, "r");
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = new Uint8Array(Math.min(2 ** 20, maxBytes + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > maxBytes) {
+        throw new FileError(
+          `cannot read the ${what} ${path}: it is not a regular file, and it holds more than the ${maxBytes} bytes dsnet reads from one (does it end?)`,
+        );
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -63,45 +112,69 @@ export function writeBytes(path: string, data: string | Uint8Array, what: string
 /** A file to write whole: where, what, and how messages name it. */
 export interface WholeFile {
   path: string;
-  data: Uint8Array;
+  data: string | Uint8Array;
   what: string;
 }
 
 /**
  * Writes files whole or not at all: each to a temporary file beside it, and only when every one
  * is written are they renamed over their paths. A failure midway leaves no half-written file
- * and no changed one; a path that is a folder is refused before anything is written.
+ * and no changed one; a path that is a folder is refused before anything is written. A symbolic
+ * link is written through (the file it names is replaced, not the link), and a path that is not a
+ * regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written to as it is, never replaced.
  */
 export function writeWhole(...files: WholeFile[]): void {
-  for (const { path, what } of files) {
-    let folder = false;
+  const targets = files.map(({ path, what }) => {
+    let stat;
     try {
-      folder = statSync(path).isDirectory();
+      stat = statSync(path);
     } catch {
-      // Nothing there yet: the usual case.
+      return { path, special: false }; // Nothing there yet: the usual case.
     }
-    if (folder) throw new FileError(`cannot write the ${what} ${path}: it is a directory`);
-  }
-  const temporary = files.map(({ path }) =>
-    join(dirname(path), `.${basename(path)}.${process.pid}.tmp`),
+    if (stat.isDirectory())
+      throw new FileError(`cannot write the ${what} ${path}: it is a directory`);
+    // A device or pipe is written as named (its real path may be `pipe:[…]`).
+    return stat.isFile() ? { path: realpathSync(path), special: false } : { path, special: true };
+  });
+  const temporary = targets.map(({ path, special }) =>
+    special ? undefined : join(dirname(path), `.${basename(path)}.${process.pid}.tmp`),
   );
+  const write = (path: string, i: number) => {
+    const { data, what } = files[i];
+    try {
+      writeInChunks(path, typeof data === "string" ? Buffer.from(data) : data);
+    } catch (e) {
+      throw new FileError(`cannot write the ${what} ${files[i].path}: ${reasonOf(e)}`);
+    }
+  };
   try {
-    files.forEach(({ path, data, what }, i) => {
+    temporary.forEach((t, i) => t !== undefined && write(t, i));
+    targets.forEach(({ path, special }, i) => special && write(path, i));
+    temporary.forEach((t, i) => {
+      if (t === undefined) return;
       try {
-        writeFileSync(temporary[i], data);
+        renameSync(t, targets[i].path);
       } catch (e) {
-        throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
-      }
-    });
-    files.forEach(({ path, what }, i) => {
-      try {
-        renameSync(temporary[i], path);
-      } catch (e) {
-        throw new FileError(`cannot write the ${what} ${path}: ${reasonOf(e)}`);
+        throw new FileError(`cannot write the ${files[i].what} ${files[i].path}: ${reasonOf(e)}`);
       }
     });
   } finally {
-    for (const t of temporary) rmSync(t, { force: true });
+    for (const t of temporary) if (t !== undefined) rmSync(t, { force: true });
+  }
+}
+
+/** Bytes per write: writeFileSync refuses a buffer past 2 GiB, which a safetensors file may be. */
+const WRITE_CHUNK = 2 ** 30;
+
+/** Writes `bytes` to `path` (created or truncated), a chunk at a time. */
+function writeInChunks(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, "w");
+  try {
+    for (let at = 0; at < bytes.byteLength;) {
+      at += writeSync(fd, bytes, at, Math.min(WRITE_CHUNK, bytes.byteLength - at));
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

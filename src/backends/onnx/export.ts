@@ -8,7 +8,7 @@ import type {
   Node,
   Padding,
 } from "../../ir/graph.js";
-import { checkBatch } from "../errors.js";
+import { BackendUnavailableError, checkBatch } from "../errors.js";
 import { IR_VERSIONS, ONNX_OPSETS } from "./opsets.js";
 import {
   encodeModel,
@@ -67,6 +67,21 @@ export const BATCH_DIMENSION = "N";
 export const INPUT_NAME = "input";
 export const OUTPUT_NAME = "output";
 
+/**
+ * The most bytes of weights one ONNX file holds: a protobuf message is at most 2 GiB, and ONNX
+ * keeps larger weights as external data, which dsnet does not write. A little is left for the
+ * nodes and shapes around them.
+ */
+export const MAX_ONNX_WEIGHT_BYTES = 2 ** 31 - 2 ** 24;
+
+/** Throws, before the model is encoded, when its weights cannot fit in one ONNX file. */
+export function checkModelSize(weightBytes: number): void {
+  if (weightBytes <= MAX_ONNX_WEIGHT_BYTES) return;
+  throw new BackendUnavailableError(
+    `the ONNX model's weights are ${(weightBytes / 2 ** 30).toFixed(2)} GiB, more than the 2 GiB one ONNX file holds (a protobuf's limit; dsnet writes no external data)`,
+  );
+}
+
 /** The ONNX model of an IR graph (from `compileGraph(..., { target: "cpu" })`). */
 export function exportOnnx(graph: Graph, options: OnnxOptions = {}): OnnxModel {
   const opset = options.opset ?? ONNX_OPSETS.default;
@@ -89,6 +104,7 @@ export function exportOnnx(graph: Graph, options: OnnxOptions = {}): OnnxModel {
       },
     },
   });
+  checkModelSize(builder.initializers.reduce((sum, t) => sum + t.raw_data.byteLength, 0));
   const params = graph.source.params.map(([k, v]) => `${k} = ${v}`).join(", ");
   const irVersion = IR_VERSIONS[opset];
   const weights = new Set(builder.initializers.map((t) => t.name));

@@ -137,6 +137,9 @@ const WEIGHT_TENSORS_DOC =
 const WEIGHT_TENSORS_TYPE = "ReadonlyArray<readonly [string, readonly number[]]>";
 const CREATE_FROM_FILE_DOC =
   "/** A model from the bytes of a safetensors file (PyTorch layouts, names as in weightTensors). */";
+/** What createModel of a --weights-file module says when it is given anything but bytes. */
+export const NOT_SAFETENSORS_BYTES =
+  "createModel takes the safetensors file's bytes first, as a Uint8Array (new Uint8Array(await response.arrayBuffer())), then the options";
 const CREATE_EMBEDDED_DOC = "/** A model with the embedded weights. */";
 
 /** What a module exports besides its constants and createModel: in the module and its .d.ts. */
@@ -300,6 +303,10 @@ class ModuleWriter {
       code.open(
         `export function createModel(safetensors${this.t(": Uint8Array")}, options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
       );
+      // JavaScript callers have no types to stop `createModel({ batch })` or an ArrayBuffer.
+      code.open("if (!(safetensors instanceof Uint8Array)) {");
+      code.line("throw new TypeError(", `  ${JSON.stringify(NOT_SAFETENSORS_BYTES)},`, ");");
+      code.close();
       build("readSafetensorsTensors(safetensors, weightTensors)");
     } else {
       if (readsTensors) code.line(`const WEIGHTS = ${WEIGHTS_PLACEHOLDER};`, "");

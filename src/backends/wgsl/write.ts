@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { makeFolder, writeBytes } from "../../weights/load.js";
+import { makeFolder, writeWhole } from "../../weights/load.js";
 import type { WgslProgram } from "./compile.js";
 
 /**
@@ -27,20 +27,23 @@ export function writeWgslProgram(program: WgslProgram, dir: string): string[] {
     ["README.md", program.readme],
   ];
   const names = new Set(files.map(([name]) => name));
-  for (const stale of writtenBefore(dir)) {
-    if (names.has(stale)) continue;
+  const list = `${JSON.stringify({ writtenBy: "dsnet compile --target wgsl", files: [...names] }, null, 2)}\n`;
+  const written = [...files, [WRITTEN_LIST, list] as [string, string]].map(([name, data]) => ({
+    path: join(dir, name),
+    data,
+    what: "output file",
+  }));
+  // Every file or none, and the last compile's shaders removed only once the new ones are in.
+  const stale = writtenBefore(dir).filter((name) => !names.has(name));
+  writeWhole(...written);
+  for (const name of stale) {
     try {
-      unlinkSync(join(dir, stale)); // a file, never a folder
+      unlinkSync(join(dir, name)); // a file, never a folder
     } catch {
       // Gone already, or a folder now: nothing of the last compile to remove.
     }
   }
-  const list = `${JSON.stringify({ writtenBy: "dsnet compile --target wgsl", files: [...names] }, null, 2)}\n`;
-  return [...files, [WRITTEN_LIST, list] as [string, string]].map(([name, data]) => {
-    const path = join(dir, name);
-    writeBytes(path, data, "output file");
-    return path;
-  });
+  return written.map(({ path }) => path);
 }
 
 /** The files the list in `dir` names: plain names only, so that nothing outside `dir` is touched. */
