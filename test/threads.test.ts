@@ -284,6 +284,41 @@ describe("threads", () => {
     });
   });
 
+  it("spin before they sleep only where they do not outnumber the cores", async () => {
+    const network = exampleNetwork("examples/mobilenet_v1.dsnet", ["res=96"]);
+    const weights = initialWeights(network).map((t) => t.data);
+    const input = inputFor(network, 1);
+    const one = await planOutput(network, weights, input, 1, 1);
+    const builtin = process.getBuiltinModule.bind(process);
+    const NodeWorker = builtin("node:worker_threads").Worker;
+    const spins: number[] = [];
+    class Recorded extends NodeWorker {
+      override postMessage(message: { spins?: number }, ...rest: unknown[]) {
+        if (message && typeof message.spins === "number") spins.push(message.spins);
+        return super.postMessage(message, ...(rest as []));
+      }
+    }
+    // A machine of 2 cores, whatever this one has.
+    vi.spyOn(process, "getBuiltinModule").mockImplementation(((name: string) =>
+      name === "node:worker_threads"
+        ? { Worker: Recorded }
+        : name === "node:os"
+          ? { availableParallelism: () => 2 }
+          : builtin(name)) as typeof builtin);
+    try {
+      for (const threads of [2, 3]) {
+        spins.length = 0;
+        const run = await planOutput(network, weights, input, 1, threads);
+        expect(run.threads).toBe(threads);
+        expect(firstDifference(run.output, one.output)).toBe(-1);
+        // 2 threads: the worker spins a while; 3 on 2 cores: both sleep at once.
+        expect(spins).toEqual(threads === 2 ? [50_000] : [0, 0]);
+      }
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it("fall back to one thread with a one-line note where workers are refused", async () => {
     const network = exampleNetwork("examples/mobilenet_v1.dsnet", ["res=96"]);
     const weights = initialWeights(network).map((t) => t.data);
