@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -279,6 +279,21 @@ describe("dsnet graph", () => {
     const out = join(tmp, "small.dot");
     expect((await cli("graph", smallFile, "-o", out, "--depth", "2")).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(graphDot(small, { depth: 1 }));
+  });
+
+  it("keeps a file name with a line break on its comment line in dot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-dot-name-"));
+    const file = join(dir, "a\n}\ndigraph x {\n.dsnet");
+    writeFileSync(file, readFileSync(smallFile, "utf8"));
+    try {
+      const r = await cli("graph", file, "--format", "dot");
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split("\n");
+      expect(lines[1]).toMatch(/^\/\/ drawn by dsnet graph from .*a\\u000a}\\u000adigraph x/);
+      expect(lines.filter((l) => l.startsWith("digraph"))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("takes --set, and refuses a bad --depth or an unknown --collapse", async () => {

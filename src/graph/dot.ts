@@ -1,3 +1,4 @@
+import { oneLine } from "../backends/comment.js";
 import { scaled, type Box, type Cluster, type Picture } from "./model.js";
 import { colors, heatColor, needsLightText } from "./svg.js";
 
@@ -40,8 +41,8 @@ export function renderDot(picture: Picture): string {
   ];
   const font = "DejaVu Sans Mono";
   return [
-    `// ${picture.heading}`,
-    `// drawn by dsnet graph from ${network.file}`,
+    `// ${oneLine(picture.heading)}`,
+    `// drawn by dsnet graph from ${oneLine(network.file)}`,
     `digraph ${quote(network.name)} {`,
     `  graph${attributes({ rankdir: "TB", fontname: font, fontsize: 10, labeljust: "l", style: "rounded,filled", color: colors.stroke, nodesep: 0.25, ranksep: 0.3 })};`,
     `  node${attributes({ shape: "box", style: "rounded,filled", fontname: font, fontsize: 10, color: colors.stroke, fillcolor: "#ffffff" })};`,

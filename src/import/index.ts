@@ -1,3 +1,4 @@
+import { oneLine } from "../backends/comment.js";
 import { basename } from "node:path";
 import { checkText } from "../check/program.js";
 import { locationOf } from "../diagnostics/diagnostic.js";
@@ -5,7 +6,6 @@ import { expectedTensors } from "../weights/tensors.js";
 import type { TensorToWrite } from "../weights/safetensors.js";
 import { ImportError } from "./errors.js";
 import {
-  commentText,
   labelFor,
   labelJoins,
   layersInOrder,
@@ -75,12 +75,10 @@ export function importModel(path: string, bytes: Uint8Array, name: string): Impo
   labelJoins(statements, new Set(graph.layers.flatMap((l) => (l.label ? [l.label] : []))));
   const body = render(statements);
   const source = [
-    commentText(
-      `# Imported by \`dsnet import\` from ${basename(path)} (${format.name}: ${notes[0]}).`,
-    ),
+    oneLine(`# Imported by \`dsnet import\` from ${basename(path)} (${format.name}: ${notes[0]}).`),
     "# Labels are the model's weight names (or node names) with other characters as _;",
     "# the weights are in the .safetensors file beside this one, under dsnet's names.",
-    ...notes.slice(1).map((n) => `# ${commentText(n)}`),
+    ...notes.slice(1).map((n) => `# ${oneLine(n)}`),
     "",
     `network ${network} {`,
     `  input ${h}x${w}x${c}`,

@@ -1,3 +1,4 @@
+import { oneLine } from "../backends/comment.js";
 import { countedName } from "../check/names.js";
 import { resolvePadding } from "../check/padding.js";
 import { syntaxLimits } from "../syntax/parse.js";
@@ -469,18 +470,6 @@ export function labelFor(name: string, used: Set<string>): string {
 const MAX_LABEL = 64;
 
 /**
- * Text from the model (a file, weight or producer name) as it can stand in a `#` comment: each
- * character that ends a line, or that an editor shows as one, and each other control character is
- * written as `\u` and its code, so that what follows is not read as .dsnet.
- */
-export function commentText(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-
-/**
  * The network as .dsnet text: one line per layer with weights (its unweighted followers chained
  * after it with `->`), joins as `residual { }`, `mul { }`, `add { } { }`, `concat { } { }` (with
  * `split=` when its branches begin with slices of the forking value that cover it in order).
@@ -501,7 +490,7 @@ export function render(statements: Statement[], indent = "  "): string[] {
       const starts = layer.tensors.length > 0 || layer.label !== undefined || open === null;
       if (starts) flush();
       open = open === null ? `${indent}${text}` : `${open} -> ${text}`;
-      if (layer.comment) comment = `  # ${commentText(layer.comment)}`;
+      if (layer.comment) comment = `  # ${oneLine(layer.comment)}`;
       continue;
     }
     flush();
