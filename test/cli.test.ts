@@ -93,10 +93,17 @@ describe("dsnet summary", () => {
     expect(s.input).toEqual([160, 160, 3]);
   });
 
-  it("rejects unknown parameters and bad values as usage errors", async () => {
-    const unknown = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "beta=2");
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("no parameter beta (its parameters: alpha, res, classes)");
+  it("reports an unknown parameter as DS6001 at the network, as explain says", async () => {
+    const unknown = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alhpa=2");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toContain(
+      "examples/mobilenet_v1.dsnet:10:9: error DS6001: --set alhpa: network `mobilenet_v1` has no parameter `alhpa`",
+    );
+    expect(unknown.stderr).toContain("help: did you mean `alpha`?");
+  });
+
+  it("rejects values that are no values as usage errors", async () => {
     const bad = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha=");
     expect(bad.code).toBe(2);
     const malformed = await cli("summary", "examples/mobilenet_v1.dsnet", "--set", "alpha");
