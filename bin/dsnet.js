@@ -7,10 +7,13 @@ import { autoColor, EXIT_OUTPUT_CLOSED, runCli, writeStandardOutput } from "../d
 // through process.stdout (the REPL, the language server): stop quietly, as a tool a closed pipe
 // stops does, rather than with Node's unhandled-error stack. The others write through
 // writeStandardOutput, and runCli gives EXIT_OUTPUT_CLOSED for them.
-process.stdout.on("error", (error) => {
-  if (error.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
-  throw error;
-});
+// Standard error likewise (`dsnet ... 2>&1 | head`): its reader is gone, so no one reads a word.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
+    throw error;
+  });
+}
 
 const isTTY = Boolean(process.stderr.isTTY);
 const code = await runCli(process.argv.slice(2), {

@@ -256,6 +256,20 @@ describe("a reader that closes standard output early: no success claimed", () =>
   });
 });
 
+describe("a reader that closes standard error early", () => {
+  it("stops the command with 141 too (DSNET_DEBUG=4 writes megabytes there)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-stderr-closed-"));
+    const argv = ["compile", "examples/mobilenet_v1.dsnet", "--target", "ts"];
+    const child = spawn(process.execPath, ["bin/dsnet.js", ...argv, "-o", join(dir, "m.ts")], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, DSNET_DEBUG: "4" },
+    });
+    child.stderr.once("data", () => child.stderr.destroy());
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect(code).toBe(141);
+  });
+});
+
 describe("every command that writes standard output stops when it is closed", () => {
   const dir = mkdtempSync(join(tmpdir(), "dsnet-closed-"));
   const net = join(dir, "net.dsnet");
