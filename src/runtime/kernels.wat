@@ -3887,9 +3887,10 @@
   ;; 0.8 (stride 2) loads instead of two. At stride 1, eight outputs at a time where eight are
   ;; left: each output is a chain of 25 dependent adds, and eight chains in flight rather than
   ;; four ran MobileNetV3-Large's 28x28x120 steps 1.11x to 1.12x faster (28x28x240 1.17x, 14x14
-  ;; 1.09x in a kernel micro-benchmark; it needs 15 of x64's 16 vector registers). A never-taken branch (pix is never negative) after
-  ;; each input column ends TurboFan's basic block, which would otherwise load the whole row
-  ;; first and spill: 1.1 to 1.15x. The other outputs (the borders, what is left of the
+  ;; 1.09x in a kernel micro-benchmark; it needs 15 of x64's 16 vector registers). A
+  ;; never-taken branch (pix is never negative) after each input column ends TurboFan's basic
+  ;; block, which would otherwise load the whole row first and spill: 1.1 to 1.15x. The other
+  ;; outputs (the borders, what is left of the
   ;; blocks, every output at other strides or with dilation along the width) take the taps one
   ;; by one, checking each column, sixteen channels at a time: each output is a chain of 25
   ;; dependent adds, and four chains in flight rather than one ran them 2.1x faster (7x7x960,
