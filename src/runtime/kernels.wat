@@ -3884,10 +3884,11 @@
   ;; outputs at a time at stride 1 or 2 (taps one pixel apart) whose windows lie inside the
   ;; input's width, four channels at a time: one filter row in registers at a time and each
   ;; input vector loaded once for every output it feeds, so a product costs 0.65 (stride 1) or
-  ;; 0.8 (stride 2) loads instead of two. At stride 1, eight outputs at a time where eight are
-  ;; left: each output is a chain of 25 dependent adds, and eight chains in flight rather than
-  ;; four ran MobileNetV3-Large's 28x28x120 steps 1.11x to 1.12x faster (28x28x240 1.17x, 14x14
-  ;; 1.09x in a kernel micro-benchmark; it needs 15 of x64's 16 vector registers). A
+  ;; 0.8 (stride 2) loads instead of two. Eight outputs at a time where eight are left: each
+  ;; output is a chain of 25 dependent adds, and eight chains in flight rather than four ran
+  ;; MobileNetV3-Large's 28x28x120 steps 1.11x to 1.12x faster and its 56x56x72 stride-2 one
+  ;; 1.07x (28x28x240 1.17x, 14x14 1.09x in a kernel micro-benchmark; they need 15 of x64's 16
+  ;; vector registers). A
   ;; never-taken branch (pix is never negative) after each input column ends TurboFan's basic
   ;; block, which would otherwise load the whole row first and spill: 1.1 to 1.15x. The other
   ;; outputs (the borders, what is left of the
@@ -4193,6 +4194,161 @@
                 (br $x_loop)
               )
               (else
+                ;; Eight outputs at stride 2 where eight are left, as at stride 1: each filter row
+                ;; loads five filter vectors and nineteen input vectors for forty products.
+                (if (i32.le_u (i32.add (local.get $ox) (i32.const 8)) (local.get $q1))
+                  (then
+                    (local.set $a0 (local.get $b)) (local.set $a1 (local.get $b)) (local.set $a2 (local.get $b)) (local.set $a3 (local.get $b)) (local.set $a4 (local.get $b)) (local.set $a5 (local.get $b)) (local.set $a6 (local.get $b)) (local.set $a7 (local.get $b))
+                    (local.set $rp (i32.add (i32.add (local.get $row0) (i32.mul (local.get $ix0) (local.get $pix))) (local.get $cb)))
+                    (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+                    (local.set $ky (i32.const 5))
+                    (local.set $iy (local.get $iy0))
+                    (loop $oct2_rows
+                      ;; A filter row in the padding adds nothing.
+                      (if (i32.lt_u (local.get $iy) (local.get $H))
+                        (then
+                          (local.set $w0 (v128.load (local.get $wp)))
+                          (local.set $w1 (v128.load (i32.add (local.get $wp) (local.get $tap))))
+                          (local.set $w2 (v128.load (i32.add (local.get $wp) (local.get $tap2))))
+                          (local.set $w3 (v128.load (i32.add (local.get $wp) (local.get $tap3))))
+                          (local.set $w4 (v128.load (i32.add (local.get $wp) (local.get $tap4))))
+                          (local.set $ip (local.get $rp))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -41)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -42)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -43)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -44)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -45)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -46)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -47)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -48)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -49)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -50)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -51)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -52)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -53)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -54)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (local.get $w0))))
+                          (if (i32.ne (local.get $pix) (i32.const -55)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (local.get $w1))))
+                          (if (i32.ne (local.get $pix) (i32.const -56)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (local.get $w4))))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (local.get $w2))))
+                          (if (i32.ne (local.get $pix) (i32.const -57)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (local.get $w3))))
+                          (if (i32.ne (local.get $pix) (i32.const -58)) (then
+                          (local.set $ip (i32.add (local.get $ip) (local.get $pix)))
+                          (local.set $v (v128.load (local.get $ip)))
+                          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (local.get $w4))))
+                          ))))))))))))))))))))))))))))))))))))
+                        ))
+                      (local.set $iy (i32.add (local.get $iy) (local.get $DH)))
+                      (local.set $rp (i32.add (local.get $rp) (local.get $dyb)))
+                      (local.set $wp (i32.add (local.get $wp) (local.get $tap5)))
+                      (br_if $oct2_rows (local.tee $ky (i32.sub (local.get $ky) (i32.const 1)))))
+                    (@activate_in_place $a0)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (local.get $obase) (local.get $a0)))
+                      (else (call $store_lanes (local.get $obase) (local.get $a0) (local.get $a0) (local.get $lanes))))
+                    (@activate_in_place $a1)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 1))) (local.get $a1) (local.get $a1) (local.get $lanes))))
+                    (@activate_in_place $a2)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 2))) (local.get $a2) (local.get $a2) (local.get $lanes))))
+                    (@activate_in_place $a3)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a3) (local.get $a3) (local.get $lanes))))
+                    (@activate_in_place $a4)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 4))) (local.get $a4)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 4))) (local.get $a4) (local.get $a4) (local.get $lanes))))
+                    (@activate_in_place $a5)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 5))) (local.get $a5)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 5))) (local.get $a5) (local.get $a5) (local.get $lanes))))
+                    (@activate_in_place $a6)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 6))) (local.get $a6)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 6))) (local.get $a6) (local.get $a6) (local.get $lanes))))
+                    (@activate_in_place $a7)
+                    (if (i32.eq (local.get $lanes) (i32.const 4))
+                      (then (v128.store (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 7))) (local.get $a7)))
+                      (else (call $store_lanes (i32.add (local.get $obase) (i32.mul (local.get $pix) (i32.const 7))) (local.get $a7) (local.get $a7) (local.get $lanes))))
+                    (local.set $obase (i32.add (local.get $obase) (i32.shl (local.get $pix) (i32.const 3))))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 8)))
+                    (br $x_loop)))
                 ;; Four outputs at stride 2: each filter row loads five filter vectors and eleven
                 ;; input vectors for twenty products.
                 (local.set $a0 (local.get $b)) (local.set $a1 (local.get $b)) (local.set $a2 (local.get $b)) (local.set $a3 (local.get $b))
