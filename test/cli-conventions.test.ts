@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -872,3 +873,50 @@ function npyHeader(shape: number[]): Uint8Array {
   bytes.set(Buffer.from(header, "latin1"), 10);
   return bytes;
 }
+
+describe("an output written over what is there", () => {
+  const source = "input 8x8x3\npw 4\n";
+
+  it("keeps an existing file's permissions (a private file stays private)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-mode-"));
+    writeFileSync(join(dir, "s.dsnet"), source);
+    const out = join(dir, "private.onnx");
+    writeFileSync(out, "old");
+    chmodSync(out, 0o600);
+    const r = await dsnet(["compile", join(dir, "s.dsnet"), "--target", "onnx", "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out).length).toBeGreaterThan(3);
+  });
+
+  it("writes through a symbolic link to a file not there yet", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-dangling-"));
+    writeFileSync(join(dir, "s.dsnet"), source);
+    mkdirSync(join(dir, "real"));
+    symlinkSync(join(dir, "real", "m.ts"), join(dir, "m.ts"));
+    const r = await dsnet([
+      "compile",
+      join(dir, "s.dsnet"),
+      "--target",
+      "ts",
+      "-o",
+      join(dir, "m.ts"),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(join(dir, "m.ts")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "real", "m.ts"), "utf8")).toContain("createModel");
+  });
+
+  it("-o /dev/stdout redirected to a file keeps what the shell writes around it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dsnet-stdout-file-"));
+    writeFileSync(join(dir, "s.dsnet"), source);
+    const bin = join(process.cwd(), "bin/dsnet.js");
+    const script = `{ echo HEADER; "${process.execPath}" "${bin}" compile s.dsnet --target onnx -o /dev/stdout 2>/dev/null; echo TRAILER; } > out.txt`;
+    const r = spawnSync("sh", ["-c", script], { cwd: dir, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const text = readFileSync(join(dir, "out.txt"), "latin1");
+    expect(text.startsWith("HEADER\n")).toBe(true);
+    expect(text).toContain("dsnet"); // the model's producer
+    expect(text.endsWith("TRAILER\n")).toBe(true);
+  });
+});

@@ -11,7 +11,7 @@ import { compileGraph, type GraphTarget } from "../compile.js";
 import { printGraph } from "../ir/print.js";
 import { debugTrace } from "./debug.js";
 import { initialWeights } from "../weights/init.js";
-import { loadWeights, writeWhole, type WholeFile } from "../weights/load.js";
+import { isSpecialPath, loadWeights, writeWhole, type WholeFile } from "../weights/load.js";
 import {
   EXIT_DIAGNOSTICS,
   EXIT_OK,
@@ -153,7 +153,8 @@ export async function compileCommand(
   else {
     // TypeScript projects importing the JavaScript find its types beside it: both or neither.
     const files: WholeFile[] = [{ path: options.output!, data: text, what: "module" }];
-    if (options.js) {
+    // No .d.ts beside a device or a stream (`-o /dev/null`): it would be made in /dev.
+    if (options.js && !isSpecialPath(options.output!)) {
       const declarations = generateDeclarations({
         graph,
         weightsOrigin: origin,
@@ -172,7 +173,7 @@ export async function compileCommand(
   const written =
     options.output === STANDARD_OUTPUT ? "the module to standard output" : options.output;
   io.stderr(`wrote ${written} (${(text.length / 1024).toFixed(0)} KiB)\n`);
-  if (options.js && options.output !== STANDARD_OUTPUT) {
+  if (options.js && options.output !== STANDARD_OUTPUT && !isSpecialPath(options.output!)) {
     io.stderr(`wrote ${declarationsPath(options.output!)}\n`);
   }
   return EXIT_OK;

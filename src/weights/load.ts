@@ -1,10 +1,13 @@
 import {
   accessSync,
+  chmodSync,
   closeSync,
   constants,
   mkdirSync,
+  lstatSync,
   openSync,
   readFileSync,
+  readlinkSync,
   readSync,
   realpathSync,
   renameSync,
@@ -13,7 +16,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Network } from "../check/network.js";
 import { FileError } from "./errors.js";
 import { normalize, pixelBudget, readImage, resizeBilinear, type ResizeMode } from "./image.js";
@@ -125,16 +128,26 @@ export interface WholeFile {
  */
 export function writeWhole(...files: WholeFile[]): void {
   const targets = files.map(({ path, what }) => {
+    // A process's own streams (`/dev/stdout` redirected to a file is a regular file) are written
+    // where they point: a rename would replace the file the shell opened, and lose what else
+    // it writes there.
+    if (STREAM_PATH.test(path)) return { path, special: true, mode: undefined };
     let stat;
     try {
       stat = statSync(path);
     } catch {
-      return { path, special: false }; // Nothing there yet: the usual case.
+      // Nothing there yet (the usual case), or a symbolic link to nothing yet: write where
+      // it points.
+      return { path: danglingTarget(path) ?? path, special: false, mode: undefined };
     }
     if (stat.isDirectory())
       throw new FileError(`cannot write the ${what} ${path}: it is a directory`);
-    // A device or pipe is written as named (its real path may be `pipe:[…]`).
-    return stat.isFile() ? { path: realpathSync(path), special: false } : { path, special: true };
+    // A device or pipe is written as named (its real path may be `pipe:[…]`). A file replaced
+    // keeps its permissions (a private 0600 file stays private); a hard link to it does not
+    // follow, as with any editor that saves by rename.
+    return stat.isFile()
+      ? { path: realpathSync(path), special: false, mode: stat.mode & 0o7777 }
+      : { path, special: true, mode: undefined };
   });
   const temporary = targets.map(({ path, special }) =>
     special ? undefined : join(dirname(path), `.${basename(path)}.${process.pid}.tmp`),
@@ -142,13 +155,22 @@ export function writeWhole(...files: WholeFile[]): void {
   const write = (path: string, i: number) => {
     const { data, what } = files[i];
     try {
-      writeInChunks(path, typeof data === "string" ? Buffer.from(data) : data);
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
+      // The stream itself, at its offset (the shell's `>` file keeps its other writes).
+      const stream = STREAM_PATH.exec(path);
+      if (stream) writeAll(streamDescriptor(stream[0]), bytes);
+      else writeInChunks(path, bytes);
     } catch (e) {
       throw new FileError(`cannot write the ${what} ${files[i].path}: ${reasonOf(e)}`);
     }
   };
   try {
-    temporary.forEach((t, i) => t !== undefined && write(t, i));
+    temporary.forEach((t, i) => {
+      if (t === undefined) return;
+      write(t, i);
+      const mode = targets[i].mode;
+      if (mode !== undefined) chmodSync(t, mode);
+    });
     targets.forEach(({ path, special }, i) => special && write(path, i));
     temporary.forEach((t, i) => {
       if (t === undefined) return;
@@ -163,6 +185,30 @@ export function writeWhole(...files: WholeFile[]): void {
   }
 }
 
+/** The process's own streams, which writeWhole writes in place. */
+const STREAM_PATH = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+
+/** A stream, device or pipe (not a file, nor nothing yet): written as it is (writeWhole). */
+export function isSpecialPath(path: string): boolean {
+  if (STREAM_PATH.test(path)) return true;
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Where a symbolic link to a file not there yet points, or undefined for any other path. */
+function danglingTarget(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    return resolve(dirname(path), readlinkSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Bytes per write: writeFileSync refuses a buffer past 2 GiB, which a safetensors file may be. */
 const WRITE_CHUNK = 2 ** 30;
 
@@ -170,12 +216,23 @@ const WRITE_CHUNK = 2 ** 30;
 function writeInChunks(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, "w");
   try {
-    for (let at = 0; at < bytes.byteLength;) {
-      at += writeSync(fd, bytes, at, Math.min(WRITE_CHUNK, bytes.byteLength - at));
-    }
+    writeAll(fd, bytes);
   } finally {
     closeSync(fd);
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.byteLength;) {
+    at += writeSync(fd, bytes, at, Math.min(WRITE_CHUNK, bytes.byteLength - at));
+  }
+}
+
+/** The file descriptor a STREAM_PATH names: 1, 2, or its number. */
+function streamDescriptor(path: string): number {
+  if (path === "/dev/stdout") return 1;
+  if (path === "/dev/stderr") return 2;
+  return Number(path.slice(path.lastIndexOf("/") + 1));
 }
 
 /** Makes a folder (and its parents), turning a failure into a FileError. */
