@@ -1011,6 +1011,35 @@ describe("one syntax mistake is one diagnostic, in source order", () => {
       expected: [["DS1002", 1, 12, "expected ')' but found ','"]],
     },
     {
+      name: "two mistakes on one line: a character the lexer cannot read, and a `)` later",
+      source: "input 8x8x3\nconv 3x3 16 $ s2 bias=tru )\n",
+      expected: [
+        ["DS1001", 2, 13, '"$"'],
+        ["DS1002", 2, 27, "unexpected ')'"],
+      ],
+    },
+    {
+      name: "a name beyond ASCII hides nothing after it",
+      source: "input 8x8x3\npw größe -> dw 3x3 )\n",
+      expected: [
+        ["DS1001", 2, 4, "`größe` is not a name"],
+        ["DS1002", 2, 20, "unexpected ')'"],
+      ],
+    },
+    {
+      name: "an unclosed string after a parser error on its line",
+      source: 'input 8x8x3\npw 8 ) pw "x\n',
+      expected: [
+        ["DS1002", 2, 6, "unexpected ')'"],
+        ["DS1003", 2, 11, "not closed"],
+      ],
+    },
+    {
+      name: "the parser's error right after an unreadable character is its echo",
+      source: "input 8x8x3\nlet a = $\npw a\n",
+      expected: [["DS1001", 2, 9, '"$"']],
+    },
+    {
       name: "two networks without names",
       source: "network {\n  input 8x8x3\n}\nnetwork {\n  input 8x8x3\n}\n",
       expected: [

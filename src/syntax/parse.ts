@@ -195,19 +195,26 @@ export const BYTE_ORDER_MARK = "\uFEFF";
 
 /**
  * The lexer's and the parser's diagnostics, which are found in two passes, merged by where they
- * are, and of the parser's only the first on each line: after one mistake its recovery skips
- * ahead, and what it then finds on that line (a `)` whose `(` it skipped) is the mistake's echo.
- * A DS5003 that ends a capped list stays last.
+ * are. Of the parser's syntax errors (DS1002) only the first on each line is kept: after one
+ * mistake its recovery skips ahead, and what it then finds on that line (a `)` whose `(` it
+ * skipped) is the mistake's echo; so is one at the token right after a character the lexer
+ * could not read (`let a = $`). Every other diagnostic is kept. A DS5003 that ends a capped
+ * list stays last.
  */
 function inSourceOrder(diagnostics: Diagnostic[], source: Source): Diagnostic[] {
   const last = diagnostics.at(-1);
   const capped = last?.dropped ? diagnostics.slice(0, -1) : diagnostics;
   const sorted = capped.slice().sort((a, b) => a.span.start - b.span.start);
-  const lines = new Set<number>();
+  const syntaxLines = new Set<number>();
+  let unreadEnd = -1;
   const kept = sorted.filter((d) => {
+    // (DS1001 is also a name beyond ASCII or a malformed number, which leave no echo.)
+    if (d.message.startsWith("unexpected character")) unreadEnd = d.span.end;
+    if (d.code !== catalogue.syntaxError.code) return true;
     const line = source.position(d.span.start).line;
-    const echo = lines.has(line) && d.code !== catalogue.unexpectedCharacter.code;
-    lines.add(line);
+    const afterUnread = unreadEnd >= 0 && source.text.slice(unreadEnd, d.span.start).trim() === "";
+    const echo = syntaxLines.has(line) || afterUnread;
+    syntaxLines.add(line);
     return !echo;
   });
   return last?.dropped ? [...kept, last] : kept;
