@@ -1057,6 +1057,18 @@ describe("one syntax mistake is one diagnostic, in source order", () => {
   });
 });
 
+it("says where the parser stopped recovering, so that the list is not read as whole", () => {
+  const source = "input 8x8x3\n" + "pw 8 )\n".repeat(80);
+  const diagnostics = checkSources(source).diagnostics.map(diagnosticToJson);
+  const last = diagnostics.filter((d) => d.code === "DS1002").at(-1)!;
+  expect(last.help).toBe(
+    "dsnet stopped looking for syntax errors after 50: the rest of the file is not checked",
+  );
+  // A file under the cap says nothing of the kind.
+  const few = checkSources("input 8x8x3\n" + "pw 8 )\n".repeat(5)).diagnostics;
+  expect(few.map((d) => d.help ?? "").join()).not.toContain("stopped looking");
+});
+
 describe("unread lets", () => {
   it("are reported in the order they are written, nested bodies in their place", () => {
     const source = [

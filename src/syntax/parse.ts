@@ -5,7 +5,7 @@ import { Reporter } from "../diagnostics/reporter.js";
 import type * as A from "./ast.js";
 import { buildAst } from "./build-ast.js";
 import { continuesAfter, lex } from "./lexer.js";
-import { sharedParser } from "./parser.js";
+import { MAX_RECOVERIES, sharedParser } from "./parser.js";
 import { Source, type Span } from "./source.js";
 import * as T from "./tokens.js";
 import { attachTrivia } from "./trivia.js";
@@ -188,7 +188,15 @@ export function parse(given: string, path = "<input>"): ParseResult {
     });
   }
   attachTrivia(program, lexed.comments, text);
-  return { program, source, diagnostics: inSourceOrder(reporter.finish(), source) };
+  const diagnostics = inSourceOrder(reporter.finish(), source);
+  if (parser.errors.length >= MAX_RECOVERIES) {
+    // Past the cap the parser no longer recovers: say that the list stops short.
+    const last = diagnostics.filter((d) => d.code === catalogue.syntaxError.code).at(-1);
+    if (last) {
+      last.help = `dsnet stopped looking for syntax errors after ${MAX_RECOVERIES}: the rest of the file is not checked`;
+    }
+  }
+  return { program, source, diagnostics };
 }
 
 export const BYTE_ORDER_MARK = "\uFEFF";

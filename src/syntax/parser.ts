@@ -12,10 +12,6 @@ import {
 import { MAX_DIAGNOSTICS } from "../diagnostics/reporter.js";
 import * as T from "./tokens.js";
 
-/**
- * Error messages phrased for users: "expected ')' but found '->'" rather than Chevrotain's
- * listing of token-type sequences.
- */
 /** Chevrotain's own recovery test, which its type declarations leave out. */
 const recoverable = CstParser.prototype as unknown as {
   shouldInRepetitionRecoveryBeTried(...args: unknown[]): boolean;
@@ -25,8 +21,12 @@ const recoverable = CstParser.prototype as unknown as {
  * How many errors the parser recovers from in one file (see `shouldInRepetitionRecoveryBeTried`):
  * half as many as are shown, since each costs a scan of the rest of the file.
  */
-const MAX_RECOVERIES = MAX_DIAGNOSTICS / 2;
+export const MAX_RECOVERIES = MAX_DIAGNOSTICS / 2;
 
+/**
+ * Error messages phrased for users: "expected ')' but found '->'" rather than Chevrotain's
+ * listing of token-type sequences.
+ */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
     // Only the top level waits for the end of the file, and anything may come there but this.
