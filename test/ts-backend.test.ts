@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -419,6 +420,23 @@ describe("weights taken at load time", () => {
     const createModel = module.createModel as unknown as (bytes: unknown) => unknown;
     expect(() => createModel(given)).toThrow(new TypeError(NOT_SAFETENSORS_BYTES));
   });
+});
+
+it("takes a safetensors file's bytes made in another realm (a vm context)", async () => {
+  const network = checkFile("test/golden/ts/tiny.dsnet").networks[0];
+  const weights = initialWeights(network).map((t) => t.data);
+  const module = await loadModule(
+    await generate(network, weights, { weightsFile: true, javascript: true }),
+    "mjs",
+  );
+  const file = join(moduleDir, "realm.safetensors");
+  const r = await cli("weights", "init", "test/golden/ts/tiny.dsnet", "-o", file);
+  expect(r.code, r.stderr).toBe(0);
+  const bytes = readFileSync(file);
+  const foreign = runInNewContext("new Uint8Array(length)", { length: bytes.length });
+  foreign.set(bytes);
+  expect(foreign instanceof Uint8Array).toBe(false);
+  expect(() => module.createModel(foreign)).not.toThrow();
 });
 
 describe("dsnet compile --target ts and weights init name their output by what it holds", () => {

@@ -303,8 +303,10 @@ class ModuleWriter {
       code.open(
         `export function createModel(safetensors${this.t(": Uint8Array")}, options${this.t(": ModelOptions")} = {})${this.t(": Model")} {`,
       );
-      // JavaScript callers have no types to stop `createModel({ batch })` or an ArrayBuffer.
-      code.open("if (!(safetensors instanceof Uint8Array)) {");
+      // JavaScript callers have no types to stop `createModel({ batch })` or an ArrayBuffer. By
+      // its tag, not instanceof: bytes made in another realm (a vm context, Jest's environment,
+      // an iframe) are a Uint8Array of another constructor.
+      code.open('if (Object.prototype.toString.call(safetensors) !== "[object Uint8Array]") {');
       code.line("throw new TypeError(", `  ${JSON.stringify(NOT_SAFETENSORS_BYTES)},`, ");");
       code.close();
       build("readSafetensorsTensors(safetensors, weightTensors)");
