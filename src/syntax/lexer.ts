@@ -1,4 +1,5 @@
 import { Lexer, type IToken, type TokenType } from "chevrotain";
+import { Source } from "./source.js";
 import * as T from "./tokens.js";
 
 const lexer = new Lexer(T.allTokens, { positionTracking: "full", ensureOptimizations: false });
@@ -96,18 +97,7 @@ function joinForeignNames(
 ): IToken[] {
   const foreign = errors.filter((e) => isForeignName(text, e));
   if (foreign.length === 0) return tokens;
-  const lineStarts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
-  };
+  const source = new Source("", text);
   const wordChars = /^\w+$/;
   const result: IToken[] = [];
   let next = 0;
@@ -140,8 +130,8 @@ function joinForeignNames(
         next++;
       } else break;
     }
-    const from = position(start);
-    const to = position(end - 1);
+    const from = source.position(start);
+    const to = source.position(end - 1);
     const name: IToken = {
       image: text.slice(start, end),
       startOffset: start,

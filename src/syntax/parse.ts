@@ -188,7 +188,7 @@ export function parse(given: string, path = "<input>"): ParseResult {
     });
   }
   attachTrivia(program, lexed.comments, text);
-  const diagnostics = inSourceOrder(reporter.finish(), source);
+  const diagnostics = inSourceOrder(reporter.finish(), source, lexed.errors);
   if (parser.errors.length >= MAX_RECOVERIES) {
     // Past the cap the parser no longer recovers: say that the list stops short.
     const last = diagnostics.filter((d) => d.code === catalogue.syntaxError.code).at(-1);
@@ -209,16 +209,24 @@ export const BYTE_ORDER_MARK = "\uFEFF";
  * could not read (`let a = $`). Every other diagnostic is kept. A DS5003 that ends a capped
  * list stays last.
  */
-function inSourceOrder(diagnostics: Diagnostic[], source: Source): Diagnostic[] {
+function inSourceOrder(
+  diagnostics: Diagnostic[],
+  source: Source,
+  unread: readonly { offset: number; length: number }[],
+): Diagnostic[] {
   const last = diagnostics.at(-1);
   const capped = last?.dropped ? diagnostics.slice(0, -1) : diagnostics;
   const sorted = capped.slice().sort((a, b) => a.span.start - b.span.start);
+  // Where each run of characters the lexer could not read ends, in order.
+  const unreadEnds = unread.map((e) => e.offset + Math.max(1, e.length)).sort((a, b) => a - b);
   const syntaxLines = new Set<number>();
+  let next = 0;
   let unreadEnd = -1;
   const kept = sorted.filter((d) => {
-    // (DS1001 is also a name beyond ASCII or a malformed number, which leave no echo.)
-    if (d.message.startsWith("unexpected character")) unreadEnd = d.span.end;
     if (d.code !== catalogue.syntaxError.code) return true;
+    while (next < unreadEnds.length && unreadEnds[next]! <= d.span.start) {
+      unreadEnd = unreadEnds[next++]!;
+    }
     const line = source.position(d.span.start).line;
     const afterUnread = unreadEnd >= 0 && source.text.slice(unreadEnd, d.span.start).trim() === "";
     const echo = syntaxLines.has(line) || afterUnread;
