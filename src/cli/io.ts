@@ -1,6 +1,5 @@
-import { writeSync } from "node:fs";
 import { FileError } from "../weights/errors.js";
-import { writeWhole } from "../weights/load.js";
+import { writeAll, writeWhole } from "../weights/load.js";
 
 /** Where a command writes; tests pass buffers, the binary passes the process's streams. */
 export interface CliIO {
@@ -163,19 +162,12 @@ export function writeOutput(io: CliIO, path: string, data: string | Uint8Array, 
  * failure (a full disk).
  */
 export function writeStandardOutput(data: string | Uint8Array): void {
-  const bytes = typeof data === "string" ? Buffer.from(data) : data;
-  for (let written = 0; written < bytes.length;) {
-    try {
-      written += writeSync(1, bytes, written);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // Node makes a pipe non-blocking once process.stdout or process.stderr is opened on it:
-      // wait for the reader to take some.
-      if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1);
-      else if (code === "EPIPE") throw new OutputClosedError("standard output is closed");
-      else throw new FileError(`cannot write standard output: ${(e as Error).message}`);
+  try {
+    writeAll(1, typeof data === "string" ? Buffer.from(data) : data);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") {
+      throw new OutputClosedError("standard output is closed");
     }
+    throw new FileError(`cannot write standard output: ${(e as Error).message}`);
   }
 }
-
-const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -222,11 +222,23 @@ function writeInChunks(path: string, bytes: Uint8Array): void {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
+/**
+ * Writes all of `bytes` to the file descriptor `fd`, a chunk at a time. Node makes a pipe
+ * non-blocking once process.stdout or process.stderr is opened on it, so a full pipe (EAGAIN)
+ * waits for its reader to take some; any other failure is thrown as it comes.
+ */
+export function writeAll(fd: number, bytes: Uint8Array): void {
   for (let at = 0; at < bytes.byteLength;) {
-    at += writeSync(fd, bytes, at, Math.min(WRITE_CHUNK, bytes.byteLength - at));
+    try {
+      at += writeSync(fd, bytes, at, Math.min(WRITE_CHUNK, bytes.byteLength - at));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
   }
 }
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** The file descriptor a STREAM_PATH names: 1, 2, or its number. */
 function streamDescriptor(path: string): number {
