@@ -2,7 +2,7 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import { FileError } from "../weights/errors.js";
 import { importWeights, readRenames } from "../weights/import/import.js";
 import { formatMapping } from "../weights/import/match.js";
-import { readBytes, writeWhole } from "../weights/load.js";
+import { MAX_NAMES_FILE_BYTES, readBytes, writeWhole } from "../weights/load.js";
 import { writeSafetensors } from "../weights/safetensors.js";
 import {
   EXIT_DIAGNOSTICS,
@@ -14,9 +14,6 @@ import {
   type CliIO,
 } from "./io.js";
 import { loadNetwork, type NetworkSelection } from "./load.js";
-
-/** The largest --map file read: two names a line for far more tensors than any network has. */
-const MAX_MAP_BYTES = 64 * 2 ** 20;
 
 export interface ImportOptions extends NetworkSelection {
   output?: string;
@@ -48,7 +45,9 @@ export function weightsImportCommand(
     options.map === undefined
       ? undefined
       : withPath(options.map, () =>
-          readRenames(new TextDecoder().decode(readBytes(options.map!, "map file", MAX_MAP_BYTES))),
+          readRenames(
+            new TextDecoder().decode(readBytes(options.map!, "map file", MAX_NAMES_FILE_BYTES)),
+          ),
         );
   const result = withPath(source, () =>
     importWeights(bytes, loaded.network, { renames, partial: options.partial }, source),

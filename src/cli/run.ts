@@ -23,7 +23,13 @@ import { MAX_THREADS } from "../runtime/threads.js";
 import { FileError } from "../weights/errors.js";
 import { Random } from "../weights/init.js";
 import { RESIZE_MODES, type ResizeMode } from "../weights/image.js";
-import { loadInput, loadWeights, readBytes, writeBytes } from "../weights/load.js";
+import {
+  loadInput,
+  loadWeights,
+  MAX_NAMES_FILE_BYTES,
+  readBytes,
+  writeBytes,
+} from "../weights/load.js";
 import { writeNpy } from "../weights/npy.js";
 import { writeRawFloat32 } from "../weights/raw.js";
 import { writeSafetensors } from "../weights/safetensors.js";
@@ -155,15 +161,12 @@ export interface RunOptions extends NetworkSelection {
   threads?: string;
 }
 
-/** The largest --labels file read: a million names of 64 bytes each. */
-const MAX_LABELS_BYTES = 64 * 2 ** 20;
-
 /** Most class names a --labels file may give (ImageNet-21k has 21,843). */
 const MAX_LABELS = 1_000_000;
 
 /** `--labels FILE`: one class name a line; blank lines at the end are dropped. */
 function readLabels(path: string, classes: number): string[] {
-  const bytes = readBytes(path, "labels file", MAX_LABELS_BYTES);
+  const bytes = readBytes(path, "labels file", MAX_NAMES_FILE_BYTES);
   const labels = new TextDecoder().decode(bytes).split(/\r?\n/);
   while (labels.length > 0 && labels[labels.length - 1].trim() === "") labels.pop();
   if (labels.length > MAX_LABELS) throw new FileError(`${path}: more than ${MAX_LABELS} labels`);

@@ -30,6 +30,12 @@ import { expectedTensors } from "./tensors.js";
 const MAX_FILE_BYTES = 2 ** 31 - 1;
 
 /**
+ * The most bytes of a file of names dsnet reads (`--labels`, `--map`): a million names of 64
+ * bytes, far more than any network has classes or tensors.
+ */
+export const MAX_NAMES_FILE_BYTES = 64 * 2 ** 20;
+
+/**
  * The most bytes read from a path that is not a regular file (a pipe, `/dev/stdin`, a device),
  * whose size is known only at its end: `/dev/zero` has none, and took all the memory there was.
  */
